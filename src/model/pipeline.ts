@@ -1,0 +1,27 @@
+import type { Encoder, RawMatrix } from '../encode/encoder.js';
+import type { Model, PredictOptions } from './model.js';
+
+/**
+ * A model together with the encoder that feeds it: the thing tabular analyses explain and audit.
+ * `predictRaw` takes ordinal-coded raw rows (see encode/encoder.ts) and returns the model's outputs.
+ */
+export interface Pipeline {
+  readonly model: Model;
+  readonly encoder: Encoder;
+  predictRaw(raw: RawMatrix, options?: PredictOptions): Promise<Float32Array>;
+}
+
+export function pipeline(model: Model, encoder: Encoder): Pipeline {
+  const expected = model.inputSpec.shape[model.inputSpec.shape.length - 1];
+  if (typeof expected === 'number' && expected !== encoder.outputWidth) {
+    throw new RangeError(`pipeline: the encoder produces ${encoder.outputWidth} columns but the model expects ${expected}`);
+  }
+  return Object.freeze({
+    model,
+    encoder,
+    predictRaw(raw: RawMatrix, options?: PredictOptions): Promise<Float32Array> {
+      const encoded = encoder.encode(raw);
+      return model.predict({ data: encoded, shape: [raw.nRows, encoder.outputWidth] }, options);
+    },
+  });
+}

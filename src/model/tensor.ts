@@ -1,0 +1,26 @@
+/** A dense float32 tensor, batch-major (row-major, C order). */
+export interface Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+export function tensor(data: Float32Array, shape: readonly number[]): Tensor {
+  const expected = shape.reduce((a, b) => a * b, 1);
+  if (expected !== data.length) {
+    throw new RangeError(`tensor: data has ${data.length} values but shape [${shape.join(', ')}] needs ${expected}`);
+  }
+  return { data, shape };
+}
+
+/** Number of values in one row (the product of all but the batch dimension). */
+export function rowSize(shape: readonly number[]): number {
+  let size = 1;
+  for (let i = 1; i < shape.length; i++) size *= shape[i] ?? 1;
+  return size;
+}
+
+/** Rows [start, end) of a batch-major tensor, sharing memory with the original. */
+export function sliceRows(t: Tensor, start: number, end: number): Tensor {
+  const size = rowSize(t.shape);
+  return { data: t.data.subarray(start * size, end * size), shape: [end - start, ...t.shape.slice(1)] };
+}

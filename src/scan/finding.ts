@@ -1,0 +1,42 @@
+/** How serious a finding is; `--fail-on` compares against this order. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** A predicate on one column: `{ feature: 'age', op: '<', value: 25 }`. */
+export interface Predicate {
+  readonly feature: string;
+  readonly op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
+  readonly value: string | number | readonly (string | number)[];
+}
+
+export interface Interval {
+  readonly low: number;
+  readonly high: number;
+  readonly level: number;
+  readonly method: string;
+}
+
+/** What a scan reports. Every number carries the evidence that produced it. */
+export interface Finding {
+  readonly id: string;
+  readonly detector: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly summary: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline?: number;
+  readonly interval?: Interval;
+  readonly slice?: readonly Predicate[];
+  /** Row ids of example rows. */
+  readonly examples: readonly number[];
+  /** Sample sizes, p-values, seeds, … */
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly suggestion: string;
+  /** A command or call that reproduces the finding. */
+  readonly reproduce: string;
+}
