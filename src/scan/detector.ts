@@ -1,0 +1,57 @@
+import type { Table } from '../data/table.js';
+import type { Schema } from '../data/schema.js';
+import type { Pipeline } from '../model/pipeline.js';
+import type { Model } from '../model/model.js';
+import type { RawMatrix } from '../encode/encoder.js';
+import type { ReportSection } from '../report/blocks.js';
+import type { Finding } from './finding.js';
+
+/** Everything a detector may read. Built once per scan; detectors never reload data or models. */
+export interface ScanContext {
+  /** The rows being audited (the test split when the schema has one). */
+  readonly table: Table;
+  /** Training rows, when the data has a split (for background sets, reference statistics). */
+  readonly train?: Table;
+  readonly schema: Schema;
+  readonly model: Model;
+  /** Present for tabular data. */
+  readonly pipeline?: Pipeline;
+  /** Ordinal-coded features of `table` and `train` (tabular data only). */
+  readonly raw?: RawMatrix;
+  readonly trainRaw?: RawMatrix;
+  /** Model outputs for `table`, n × model.outputWidth. */
+  readonly outputs: Float32Array;
+  /** Class index per row (classification) or value (regression); NaN/-1 when unlabeled. */
+  readonly labels: Float64Array;
+  readonly classes: readonly string[];
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+  readonly options: ScanOptions;
+  readonly progress: (detail: string) => void;
+}
+
+export interface ScanOptions {
+  /** Significance level for intervals (default 0.95). */
+  readonly confidence: number;
+  /** Demographic-parity difference above which a disparity is reported (default 0.1). */
+  readonly disparityThreshold: number;
+  /** Ratio under which a disparity is reported (default 0.8, the four-fifths rule). */
+  readonly ratioThreshold: number;
+  readonly [key: string]: unknown;
+}
+
+export interface DetectorResult {
+  readonly findings: readonly Finding[];
+  readonly sections?: readonly ReportSection[];
+  /** Machine-readable detail that goes into results.json under the detector's id. */
+  readonly data?: unknown;
+}
+
+/** A scan detector. `applies` says whether it can run on this context (and why not, for the report). */
+export interface Detector {
+  readonly id: string;
+  readonly title: string;
+  readonly category: 'performance' | 'fairness' | 'explanation' | 'slices' | 'robustness' | 'uncertainty' | 'data';
+  applies(context: ScanContext): true | string;
+  run(context: ScanContext): Promise<DetectorResult>;
+}
