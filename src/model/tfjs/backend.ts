@@ -1,0 +1,33 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export type TfBackend = 'wasm' | 'cpu';
+
+let ready: Promise<typeof tf> | undefined;
+let chosen: TfBackend | undefined;
+
+/**
+ * Initialises tfjs once per process with the wasm backend (default) or the pure-JS cpu backend.
+ * The wasm binaries are loaded from the installed package, never from the network.
+ */
+export function initTf(backend: TfBackend = 'wasm'): Promise<typeof tf> {
+  if (ready && chosen === backend) return ready;
+  chosen = backend;
+  ready = (async () => {
+    if (backend === 'wasm') {
+      const require = createRequire(import.meta.url);
+      const distDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+      setWasmPaths(join(distDir, '/'), false);
+      setThreadsCount(1);
+    }
+    const ok = await tf.setBackend(backend);
+    if (!ok) throw new Error(`tfjs: the ${backend} backend could not be initialised`);
+    await tf.ready();
+    return tf;
+  })();
+  return ready;
+}
+
+export { tf };
