@@ -1,0 +1,30 @@
+import type { ScanResults } from '../store/results-schema.js';
+import { formatNumber } from './format.js';
+
+/** findings.md: the scan's findings as Markdown, most severe first, for pull requests and chat. */
+export function renderFindingsMarkdown(results: ScanResults): string {
+  const { input, summary } = results;
+  const lines = [
+    `# glassbox scan: ${input.demo ? `demo ${input.demo}` : input.model}`,
+    '',
+    `${input.rows} rows · task ${input.task} · seed ${input.seed} · ${summary.findings} findings` +
+      (summary.maxSeverity ? ` (most severe: ${summary.maxSeverity})` : ''),
+    '',
+  ];
+  if (results.findings.length === 0) lines.push('No findings.');
+  for (const f of results.findings) {
+    const interval = f.interval ? ` (${Math.round(f.interval.level * 100)}% CI ${formatNumber(f.interval.low)}–${formatNumber(f.interval.high)})` : '';
+    const baseline = f.baseline === undefined || f.baseline === null ? '' : `, baseline ${formatNumber(f.baseline)}`;
+    lines.push(`## [${f.severity}] ${f.title}`, '', f.summary, '', `- **${f.metric}**: ${formatNumber(f.value)}${interval}${baseline}`);
+    if (f.slice?.length) lines.push(`- **slice**: ${f.slice.map((p) => `${p.feature} ${p.op} ${JSON.stringify(p.value)}`).join(' AND ')}`);
+    if (f.examples.length) lines.push(`- **example rows**: ${f.examples.slice(0, 10).join(', ')}`);
+    lines.push(`- **suggestion**: ${f.suggestion}`, `- **reproduce**: \`${f.reproduce}\``, '');
+  }
+  const skipped = summary.detectors.filter((d) => d.status !== 'ran');
+  if (skipped.length) {
+    lines.push('## Detectors not run', '');
+    for (const d of skipped) lines.push(`- ${d.title}: ${d.status}${d.reason ? ` — ${d.reason}` : ''}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,102 @@
+import type { ScanResults } from '../store/results-schema.js';
+import type { ReportBlock, ReportSection } from './blocks.js';
+import { vegaLiteToSvg } from './chart-svg.js';
+import { escapeHtml, markdownToHtml } from './markdown-inline.js';
+import { formatNumber } from './format.js';
+import { REPORT_CSS } from './report-css.js';
+
+type Finding = ScanResults['findings'][number];
+
+/**
+ * The scan's self-contained HTML report: charts are rendered to inline SVG (their Vega-Lite specs,
+ * data included, sit beside them as JSON), images are inlined as data URLs, and no resource is
+ * fetched, so the file opens offline.
+ */
+export async function renderHtmlReport(results: ScanResults): Promise<string> {
+  const sections: string[] = [];
+  for (const section of results.sections) sections.push(await renderSection(section));
+  const { input, summary } = results;
+  const title = `glassbox scan — ${input.demo ? `demo ${input.demo}` : input.model}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<body><main>
+<header><h1>${escapeHtml(title)}</h1>
+<p class="meta">Model <code>${escapeHtml(input.model)}</code> · data <code>${escapeHtml(input.data)}</code> · ${input.rows} rows audited${input.trainRows ? ` (${input.trainRows} training rows)` : ''} · task ${input.task} · classes ${escapeHtml(input.classes.join(', ') || '—')} · seed ${input.seed} · glassbox ${escapeHtml(results.tool.version)}</p>
+${severityBadges(summary.bySeverity)}
+</header>
+<section id="findings"><h2>Findings (${summary.findings})</h2>
+${results.findings.length ? findingsTable(results.findings) : '<p>No findings at or above <em>info</em>.</p>'}
+</section>
+${sections.join('\n')}
+<section id="detectors"><h2>Detectors</h2>${detectorTable(summary.detectors)}</section>
+</main></body></html>
+`;
+}
+
+function severityBadges(bySeverity: Record<string, number>): string {
+  const badges = Object.entries(bySeverity)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `<span class="sev sev-${severity}">${count} ${severity}</span>`);
+  return `<p class="badges">${badges.join(' ') || '<span class="sev sev-info">no findings</span>'}</p>`;
+}
+
+function findingsTable(findings: readonly Finding[]): string {
+  const rows = findings.map((f) => {
+    const interval = f.interval ? ` <span class="ci">[${formatNumber(f.interval.low)}, ${formatNumber(f.interval.high)}]</span>` : '';
+    const baseline = f.baseline === undefined || f.baseline === null ? '' : ` <span class="ci">vs ${formatNumber(f.baseline)}</span>`;
+    return `<tr id="finding-${escapeHtml(f.id)}"><td><span class="sev sev-${f.severity}">${f.severity}</span></td>
+<td><strong>${escapeHtml(f.title)}</strong><div class="summary">${markdownToHtml(f.summary)}</div>
+<details><summary>evidence, fix and reproduction</summary><p>${escapeHtml(f.suggestion)}</p><pre>${escapeHtml(JSON.stringify(f.evidence, null, 1))}</pre><p><code>${escapeHtml(f.reproduce)}</code></p>${f.examples.length ? `<p>Example rows: ${f.examples.slice(0, 20).join(', ')}</p>` : ''}</details></td>
+<td>${escapeHtml(f.metric)}</td><td class="num">${f.value === null ? '—' : formatNumber(f.value)}${interval}${baseline}</td></tr>`;
+  });
+  return `<table class="findings"><thead><tr><th>severity</th><th>finding</th><th>metric</th><th>value</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function detectorTable(detectors: ScanResults['summary']['detectors']): string {
+  const rows = detectors.map((d) => `<tr><td>${escapeHtml(d.title)}</td><td>${d.status}</td><td>${escapeHtml(d.reason ?? '')}</td></tr>`);
+  return `<table><thead><tr><th>detector</th><th>status</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+async function renderSection(section: ReportSection): Promise<string> {
+  const blocks: string[] = [];
+  for (const block of section.blocks) blocks.push(await renderBlock(block));
+  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>\n${blocks.join('\n')}</section>`;
+}
+
+async function renderBlock(block: ReportBlock): Promise<string> {
+  switch (block.kind) {
+    case 'text':
+      return markdownToHtml(block.markdown);
+    case 'table':
+      return renderTable(block.columns, block.rows, block.caption);
+    case 'chart': {
+      const svg = await vegaLiteToSvg(block.spec);
+      const json = JSON.stringify(block.spec).replace(/</g, '\\u003c');
+      return `<figure class="chart">${svg}<script type="application/json" class="vega-lite-spec">${json}</script>${caption(block.caption)}</figure>`;
+    }
+    case 'image':
+      return `<figure><img alt="${escapeHtml(block.caption ?? 'image')}" src="data:image/png;base64,${block.pngBase64}"${block.width ? ` width="${block.width}"` : ''}>${caption(block.caption)}</figure>`;
+    case 'highlighted-text':
+      return `<figure class="text-attr"><p>${block.tokens.map((token, i) => highlightToken(token, block.weights[i] ?? 0, block.weights)).join(' ')}</p>${caption(block.caption)}</figure>`;
+  }
+}
+
+function renderTable(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[], title?: string): string {
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr>${row.map((cell) => (typeof cell === 'number' ? `<td class="num">${formatNumber(cell)}</td>` : `<td>${cell === null ? '—' : escapeHtml(cell)}</td>`)).join('')}</tr>`)
+    .join('\n');
+  return `<table>${title ? `<caption>${escapeHtml(title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function highlightToken(token: string, weight: number, weights: readonly number[]): string {
+  const scale = Math.max(1e-12, ...weights.map(Math.abs));
+  const alpha = Math.min(1, Math.abs(weight) / scale).toFixed(2);
+  const colour = weight >= 0 ? `rgba(214,39,40,${alpha})` : `rgba(31,119,180,${alpha})`;
+  return `<span style="background:${colour}" title="${formatNumber(weight)}">${escapeHtml(token)}</span>`;
+}
+
+function caption(text: string | undefined): string {
+  return text ? `<figcaption>${escapeHtml(text)}</figcaption>` : '';
+}

@@ -1,0 +1,16 @@
+export const REPORT_CSS = `
+:root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; }
+main { max-width: 1100px; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin-bottom: .3rem; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; margin-top: 2rem; }
+.meta { color: #57606a; font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; margin: .8rem 0; font-size: .88rem; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+.sev { display: inline-block; border-radius: 1rem; padding: .05rem .6rem; font-size: .8rem; font-weight: 600; color: #fff; }
+.sev-info { background: #6e7781; } .sev-low { background: #1a7f37; } .sev-medium { background: #bf8700; } .sev-high { background: #cf222e; } .sev-critical { background: #82071e; }
+.ci { color: #57606a; font-size: .8rem; } .summary p { margin: .2rem 0; }
+details pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .75rem; max-height: 16rem; }
+figure { margin: 1rem 0; } figcaption { color: #57606a; font-size: .85rem; } .chart svg { max-width: 100%; height: auto; }
+code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }
+`;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../scan/finding.js';
+
+/** Version of the results.json format; bumped on any incompatible change (see docs/results.md). */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const predicateSchema = z.object({
+  feature: z.string(),
+  op: z.enum(['==', '!=', '<', '<=', '>', '>=', 'in']),
+  value: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
+});
+
+export const findingSchema = z.object({
+  id: z.string(),
+  detector: z.string(),
+  severity: z.enum(SEVERITIES),
+  title: z.string(),
+  summary: z.string(),
+  metric: z.string(),
+  value: z.number().nullable(),
+  baseline: z.number().nullable().optional(),
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() }).optional(),
+  slice: z.array(predicateSchema).optional(),
+  examples: z.array(z.number()),
+  evidence: z.record(z.string(), z.unknown()),
+  suggestion: z.string(),
+  reproduce: z.string(),
+});
+
+const blockSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), markdown: z.string() }),
+  z.object({ kind: z.literal('table'), caption: z.string().optional(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))) }),
+  z.object({ kind: z.literal('chart'), caption: z.string().optional(), spec: z.record(z.string(), z.unknown()) }),
+  z.object({ kind: z.literal('image'), caption: z.string().optional(), pngBase64: z.string(), width: z.number().optional() }),
+  z.object({ kind: z.literal('highlighted-text'), caption: z.string().optional(), tokens: z.array(z.string()), weights: z.array(z.number()) }),
+]);
+
+export const sectionSchema = z.object({ id: z.string(), title: z.string(), blocks: z.array(blockSchema) });
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('glassbox'), version: z.string() }),
+  input: z.object({
+    data: z.string(),
+    model: z.string(),
+    demo: z.string().optional(),
+    rows: z.number().int(),
+    trainRows: z.number().int().optional(),
+    features: z.array(z.string()),
+    target: z.string().optional(),
+    task: z.enum(['binary', 'multiclass', 'regression']),
+    classes: z.array(z.string()),
+    protected: z.array(z.string()),
+    seed: z.number().int(),
+  }),
+  summary: z.object({
+    findings: z.number().int(),
+    bySeverity: z.record(z.string(), z.number().int()),
+    maxSeverity: z.enum(SEVERITIES).nullable(),
+    detectors: z.array(z.object({ id: z.string(), title: z.string(), status: z.enum(['ran', 'skipped', 'failed']), reason: z.string().optional() })),
+  }),
+  findings: z.array(findingSchema),
+  detectors: z.record(z.string(), z.unknown()),
+  sections: z.array(sectionSchema),
+});
+
+export type ScanResults = z.infer<typeof resultsSchema>;
