@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { GlassboxError } from '../../errors.js';
+import { scan } from '../../scan/scan.js';
+import { severityRank } from '../../scan/finding.js';
+import { checkOutputDir, writeRun } from '../../store/write-run.js';
+import { EXIT_CLEAN, EXIT_FINDINGS } from '../exit-codes.js';
+import { loadInputs, type InputFlags } from '../load-inputs.js';
+import { parseFailOn, parseIntegerFlag } from '../options.js';
+import { createProgress } from '../progress.js';
+
+interface ScanFlags extends InputFlags {
+  out: string;
+  seed?: string;
+  failOn?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('Run every detector on a model and labelled data; write a self-contained HTML report and machine-readable results.')
+    .option('--demo <name>', 'a built-in demo: credit, digits or spam')
+    .option('--data <file>', 'labelled data: CSV, Parquet, JSONL or Arrow (the test split is audited when the schema has one)')
+    .option('--model <file>', 'the model: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, or an http(s):// endpoint')
+    .option('--schema <file>', 'schema JSON (features, target, protected attributes, split); inferred when omitted')
+    .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input; fitted on the training rows when omitted')
+    .option('--target <column>', 'label column when there is no schema')
+    .option('--out <dir>', 'output folder', 'glassbox-out')
+    .option('--seed <n>', 'seed for every stochastic step', '0')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print results.json to stdout instead of a summary')
+    .action(async (flags: ScanFlags) => {
+      const seed = parseIntegerFlag('--seed', flags.seed, 0);
+      const failOn = parseFailOn(flags.failOn);
+      await checkOutputDir(flags.out);
+      const inputs = await loadInputs(flags, { seed });
+      const progress = createProgress({ quiet: Boolean(flags.quiet) || Boolean(flags.json) });
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const results = await scan(inputs, {
+          seed,
+          signal: abort.signal,
+          command: commandLine(flags),
+          onProgress: (p) => progress.update(p.index, p.total, p.detector),
+        });
+        progress.stop();
+        const files = await writeRun(flags.out, results, failOn === 'none' ? {} : { failOn });
+        if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+        else if (!flags.quiet) printSummary(results, files.report);
+        const failing = failOn !== 'none' && results.findings.some((f) => severityRank(f.severity) >= severityRank(failOn));
+        process.exitCode = failing ? EXIT_FINDINGS : EXIT_CLEAN;
+      } catch (error) {
+        progress.stop();
+        if (abort.signal.aborted) throw new GlassboxError('cancelled', 'The scan was interrupted; nothing was written.');
+        throw error;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+function commandLine(flags: ScanFlags): string {
+  const parts = ['glassbox scan'];
+  if (flags.demo) parts.push(`--demo ${flags.demo}`);
+  if (flags.data) parts.push(`--data ${flags.data}`);
+  if (flags.model) parts.push(`--model ${flags.model}`);
+  if (flags.schema) parts.push(`--schema ${flags.schema}`);
+  if (flags.preprocess) parts.push(`--preprocess ${flags.preprocess}`);
+  parts.push(`--seed ${flags.seed ?? 0}`);
+  return parts.join(' ');
+}
+
+function printSummary(results: Awaited<ReturnType<typeof scan>>, reportPath: string): void {
+  const lines = [`${results.summary.findings} findings on ${results.input.rows} rows (${Object.entries(results.summary.bySeverity).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'})`];
+  for (const f of results.findings.slice(0, 15)) lines.push(`  [${f.severity}] ${f.title}`);
+  if (results.findings.length > 15) lines.push(`  … and ${results.findings.length - 15} more`);
+  lines.push(`report: ${reportPath}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

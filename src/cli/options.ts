@@ -1,0 +1,38 @@
+import { GlassboxError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../scan/finding.js';
+
+/** Parses a non-negative integer flag, naming the flag when it is not one. */
+export function parseIntegerFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new GlassboxError('invalid_argument', `${flag} must be a non-negative integer; got "${value}".`, { argument: flag, hint: `e.g. ${flag} 0` });
+  }
+  return parsed;
+}
+
+/** Parses `--fail-on`: a severity, or "none" to never fail on findings. */
+export function parseFailOn(value: string | undefined): Severity | 'none' {
+  if (value === undefined || value === 'none') return 'none';
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  throw new GlassboxError('invalid_argument', `--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')}; got "${value}".`, { argument: '--fail-on' });
+}
+
+/** Parses `--rows a:b` (half-open, 0-based) against the number of rows available. */
+export function parseRowRange(value: string | undefined, nRows: number): [number, number] {
+  if (value === undefined) return [0, nRows];
+  const match = /^(\d*):(\d*)$/.exec(value.trim());
+  const start = match ? (match[1] ? Number(match[1]) : 0) : Number.NaN;
+  const end = match ? (match[2] ? Number(match[2]) : nRows) : Number.NaN;
+  if (!match || start >= end || end > nRows) {
+    throw new GlassboxError('invalid_argument', `--rows "${value}" is not a range a:b with 0 ≤ a < b ≤ ${nRows}.`, { argument: '--rows', hint: `e.g. --rows 0:10 (there are ${nRows} rows)` });
+  }
+  return [start, end];
+}
+
+/** Parses one of a fixed set of choices. */
+export function parseChoice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new GlassboxError('invalid_argument', `${flag} must be one of ${choices.join(', ')}; got "${value}".`, { argument: flag });
+}

@@ -1,0 +1,9 @@
+import type { Detector } from './detector.js';
+import { overallPerformance } from './detectors/overall-performance.js';
+import { perClassPerformance } from './detectors/per-class-performance.js';
+import { protectedPerformance } from './detectors/protected-performance.js';
+
+/** The detectors `glassbox scan` runs, in report order. */
+export function defaultDetectors(): Detector[] {
+  return [overallPerformance, perClassPerformance, protectedPerformance];
+}
