@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerScanCommand } from './commands/scan.js';
+
+/** Every `glassbox` sub-command, in help order. */
+export function registerCommands(program: Command): void {
+  registerScanCommand(program);
+}
