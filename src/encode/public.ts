@@ -1,0 +1,13 @@
+export { inputToFeatureIndex } from './encoder.js';
+export type { EncodedFeature, Encoder, RawMatrix } from './encoder.js';
+export { ENCODER_FORMAT, encoderSpecSchema, encoderStepSchema, parseEncoderSpec, stepWidth } from './spec.js';
+export type { EncoderSpec, EncoderStep, EncoderStepKind } from './spec.js';
+export { declarativeEncoder } from './declarative.js';
+export type { DeclarativeEncoder } from './declarative.js';
+export { encoderFromJson, encoderFromPreprocessJson, encoderToJson, loadEncoderFile } from './json.js';
+export { fitEncoder } from './fit.js';
+export type { CategoricalEncoding, FitEncoderOptions, NumericEncoding } from './fit.js';
+export { functionEncoder } from './fn-encoder.js';
+export type { FunctionEncoderFeature, FunctionEncoderOptions } from './fn-encoder.js';
+export { rawMatrixFromRecords, rawMatrixFromTable } from './raw-matrix.js';
+export type { RawFeature } from './raw-matrix.js';
