@@ -1,0 +1,15 @@
+export type { Labels, Scores, Weights } from './validate.js';
+export { confusionMatrix, classCounts } from './confusion-matrix.js';
+export type { ConfusionMatrix, ClassificationOptions } from './confusion-matrix.js';
+export { accuracy, balancedAccuracy } from './accuracy.js';
+export { precisionRecallF1, precision, recall, f1Score } from './precision-recall-f1.js';
+export type { Averaging, PrecisionRecallOptions, PrecisionRecallF1 } from './precision-recall-f1.js';
+export { rocAuc, rocAucOvr } from './roc-auc.js';
+export type { RocAucOptions } from './roc-auc.js';
+export { averagePrecision, prAuc } from './average-precision.js';
+export { binaryCurve } from './ranking.js';
+export type { BinaryCurve } from './ranking.js';
+export { logLoss } from './log-loss.js';
+export type { LogLossOptions } from './log-loss.js';
+export { brierScore, brierScoreMulticlass } from './brier.js';
+export { meanSquaredError, meanAbsoluteError, r2Score } from './regression.js';

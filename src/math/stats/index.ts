@@ -1,0 +1,15 @@
+export { logGamma, regularizedBeta, regularizedGammaP, regularizedGammaQ, erfc } from './special.js';
+export { normalCdf, normalSf, normalQuantile, zCritical } from './normal.js';
+export { studentTCdf, studentTTwoSided, chiSquaredCdf, chiSquaredSf } from './distributions.js';
+export { wilsonInterval } from './wilson.js';
+export { twoProportionZTest, normalPValue } from './proportion-test.js';
+export type { Alternative, TestResult } from './proportion-test.js';
+export { welchTTest, summarize } from './welch-t-test.js';
+export type { SampleSummary } from './welch-t-test.js';
+export { permutationTest } from './permutation-test.js';
+export type { PermutationTestOptions } from './permutation-test.js';
+export { bootstrapInterval } from './bootstrap.js';
+export type { BootstrapOptions } from './bootstrap.js';
+export { benjaminiHochberg } from './fdr.js';
+export { quantileSorted, quantiles } from './quantile.js';
+export type { ConfidenceInterval } from './interval.js';
