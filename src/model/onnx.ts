@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { GlassboxError } from '../errors.js';
+import { checkInput, forEachBatch, positiveInt } from './batch-predict.js';
+import type { InputSpec, Model, PredictOptions, Task } from './model.js';
+import { kindFromProducer, outputProducerOp } from './onnx-graph.js';
+import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
+import type { Tensor } from './tensor.js';
+
+export interface OnnxModelOptions {
+  /** Graph input to feed (default: the only input). */
+  readonly inputName?: string;
+  /** Graph output to read (default: the first output). */
+  readonly outputName?: string;
+  /** Rows per session.run (default 1024). */
+  readonly batchSize?: number;
+  /** onnxruntime intra-op threads (default: onnxruntime's choice, one per physical core). */
+  readonly threads?: number;
+  /** What the output holds (default 'auto': the graph's head op, else the values; see OutputTransform). */
+  readonly outputKind?: OutputKind;
+  readonly task?: Task;
+  /** Class labels in output-column order. */
+  readonly classes?: readonly string[];
+}
+
+export interface OnnxModel extends Model {
+  /** The onnxruntime session, for tests and for reading extra outputs. */
+  readonly session: ort.InferenceSession;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly batchSize: number;
+  /** Raw output kind as resolved so far (undefined until 'auto' has seen outputs, or for regression). */
+  readonly outputKind: 'probabilities' | 'logits' | undefined;
+  dispose(): Promise<void>;
+}
+
+/** Session options shared by the adapter and the benchmark's bare loop. */
+export function onnxSessionOptions(threads?: number): ort.InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+  };
+}
+
+/**
+ * Loads an ONNX model with onnxruntime-node as a glassbox Model: dynamic batch, predictions in
+ * batches of `batchSize` over zero-copy views of the input, logits turned into probabilities.
+ * Throws a GlassboxError for a missing file, a file that is not ONNX, an unknown input/output name,
+ * a non-float32 input; `predict` throws for an input width the model does not take.
+ */
+export async function loadOnnxModel(pathOrBytes: string | Uint8Array, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+  const source = typeof pathOrBytes === 'string' ? pathOrBytes : 'ONNX model';
+  const batchSize = positiveInt(options.batchSize, 1024, 'batchSize', source);
+  const threads = options.threads === undefined ? undefined : positiveInt(options.threads, 1, 'threads', source);
+  const bytes = typeof pathOrBytes === 'string' ? await readModelFile(pathOrBytes) : pathOrBytes;
+  const session = await createSession(bytes, source, threads);
+  try {
+    const input = pickValue(session.inputMetadata, options.inputName, 'input', source);
+    const output = pickValue(session.outputMetadata, options.outputName, 'output', source);
+    if (output.type !== 'float32') {
+      throw new GlassboxError('unsupported_model', `${source}: output "${output.name}" is ${output.type}; the ONNX adapter reads float32 scores`, { file: source, argument: 'outputName', hint: 'Pick the probability/logit output with outputName (not a label output).' });
+    }
+    const inputSpec = makeInputSpec(input, source);
+    const rawWidth = await outputWidth(session, input, output, inputSpec, source);
+    const { task, classes } = resolveTask(options, rawWidth, source);
+    let kind = options.outputKind ?? 'auto';
+    if (kind === 'auto' && task !== 'regression') kind = kindFromProducer(outputProducerOp(bytes, output.name)) ?? 'auto';
+    const transform = new OutputTransform({ task, rawWidth, kind, source });
+    return new OnnxAdapter(session, source, input.name, output.name, inputSpec, batchSize, task, classes, transform);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
+
+async function readModelFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new GlassboxError('io_error', missing ? `ONNX model file ${path} does not exist` : `Cannot read ONNX model file ${path}: ${(cause as Error).message}`, {
+      file: path,
+      hint: 'Check the --model path.',
+    }, { cause });
+  }
+}
+
+async function createSession(bytes: Uint8Array, source: string, threads: number | undefined): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, onnxSessionOptions(threads));
+  } catch (cause) {
+    const reason = (cause as Error).message.split('\n')[0] ?? '';
+    throw new GlassboxError('unsupported_model', `${source} is not an ONNX model onnxruntime can load: ${reason}`, {
+      file: source,
+      hint: 'Pass a .onnx file exported by torch.onnx.export, tf2onnx or skl2onnx (opset 7 or later).',
+    }, { cause });
+  }
+}
+
+type Meta = ort.InferenceSession.ValueMetadata;
+
+function pickValue(list: readonly Meta[], name: string | undefined, what: 'input' | 'output', source: string): Meta & { isTensor: true } {
+  const names = list.map((m) => m.name);
+  const argument = `${what}Name`;
+  if (name === undefined && what === 'input' && list.length > 1) {
+    throw new GlassboxError('invalid_argument', `${source} has ${list.length} inputs (${names.join(', ')}); say which one to feed`, { argument, file: source, hint: `Pass inputName (one of ${names.join(', ')}); models with several required inputs are not supported.` });
+  }
+  const meta = name === undefined ? list[0] : list.find((m) => m.name === name);
+  if (meta === undefined) {
+    throw new GlassboxError('invalid_argument', `${source} has no ${what} named "${name ?? ''}"; its ${what}s are ${names.join(', ')}`, { argument, file: source, hint: `Pass ${argument} as one of: ${names.join(', ')}.` });
+  }
+  if (!meta.isTensor) {
+    throw new GlassboxError('unsupported_model', `${source}: ${what} "${meta.name}" is not a tensor (e.g. a sequence of maps from ZipMap)`, { file: source, hint: 'Export the model without ZipMap (skl2onnx: options={"zipmap": False}) or pick a tensor output.' });
+  }
+  return meta;
+}
+
+function makeInputSpec(input: Meta & { isTensor: true }, source: string): InputSpec {
+  if (input.type !== 'float32') {
+    throw new GlassboxError('unsupported_model', `${source}: input "${input.name}" is ${input.type}; the ONNX adapter feeds float32 tensors`, { file: source, hint: 'Export the model with a float32 input (cast inside the graph if needed).' });
+  }
+  const shape = input.shape.map((d, i) => (i === 0 || typeof d !== 'number' || d < 0 ? null : d));
+  return Object.freeze({ name: input.name, shape: Object.freeze(shape.length > 0 ? shape : [null]), dtype: 'float32' as const });
+}
+
+/** Output columns per row: from the output's static shape, or by running one zero row. */
+async function outputWidth(session: ort.InferenceSession, input: Meta, output: Meta & { isTensor: true }, spec: InputSpec, source: string): Promise<number> {
+  const dims = output.shape.slice(1);
+  if (dims.every((d): d is number => typeof d === 'number' && d > 0)) return dims.reduce((a, b) => a * b, 1);
+  if (spec.shape.slice(1).some((d) => d === null)) {
+    throw new GlassboxError('unsupported_model', `${source}: neither the output width of "${output.name}" nor the input shape of "${input.name}" is fixed`, { file: source, hint: 'Export the model with fixed non-batch dimensions.' });
+  }
+  const inputDims = [1, ...spec.shape.slice(1).map((d) => d ?? 1)];
+  const probe = new ort.Tensor('float32', new Float32Array(inputDims.reduce((a, b) => a * b, 1)), inputDims);
+  const result = await session.run({ [input.name]: probe }, [output.name]);
+  return result[output.name]!.size;
+}
+
+class OnnxAdapter implements OnnxModel {
+  readonly outputWidth: number;
+  constructor(
+    readonly session: ort.InferenceSession,
+    private readonly source: string,
+    readonly inputName: string,
+    readonly outputName: string,
+    readonly inputSpec: InputSpec,
+    readonly batchSize: number,
+    readonly task: Task,
+    readonly classes: readonly string[],
+    private readonly transform: OutputTransform,
+  ) {
+    this.outputWidth = transform.outputWidth;
+  }
+
+  get outputKind(): 'probabilities' | 'logits' | undefined {
+    return this.transform.kind;
+  }
+
+  async predict(x: Tensor, options: PredictOptions = {}): Promise<Float32Array> {
+    const { nRows, rowSize } = checkInput(x, this.inputSpec, this.source);
+    const out = new Float32Array(nRows * this.outputWidth);
+    const fixed = this.inputSpec.shape.slice(1);
+    const rowDims = fixed.every((d): d is number => d !== null) ? fixed : x.shape.slice(1);
+    const fetches = [this.outputName];
+    await forEachBatch(nRows, this.batchSize, 1, options.signal, async (start, end) => {
+      const feed = new ort.Tensor('float32', x.data.subarray(start * rowSize, end * rowSize), [end - start, ...rowDims]);
+      const result = await this.run(feed, fetches);
+      this.transform.write(result, end - start, out, start);
+    });
+    return out;
+  }
+
+  private async run(feed: ort.Tensor, fetches: string[]): Promise<Float32Array> {
+    let result: ort.InferenceSession.ReturnType;
+    try {
+      result = await this.session.run({ [this.inputName]: feed }, fetches);
+    } catch (cause) {
+      throw new GlassboxError('model_error', `${this.source}: onnxruntime failed on a batch of shape [${feed.dims.join(', ')}]: ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: this.source }, { cause });
+    }
+    return result[this.outputName]!.data as Float32Array;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

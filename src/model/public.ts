@@ -1,0 +1,12 @@
+export { positiveClassIndex } from './model.js';
+export type { InputSpec, Model, PredictOptions, Task } from './model.js';
+export { rowSize, sliceRows, tensor } from './tensor.js';
+export type { Tensor } from './tensor.js';
+export { hasCapability, isDifferentiable, isStochastic, isTrainable, isTreeEnsemble } from './capabilities.js';
+export type { Capability, Differentiable, GradientTarget, Stochastic, Trainable, TreeEnsembleCapable } from './capabilities.js';
+export { pipeline } from './pipeline.js';
+export type { Pipeline } from './pipeline.js';
+export { OutputTransform, PROBABILITY_SUM_TOLERANCE, resolveTask, softmaxRows } from './output-transform.js';
+export type { OutputKind, OutputTransformOptions } from './output-transform.js';
+export { loadOnnxModel, onnxSessionOptions } from './onnx.js';
+export type { OnnxModel, OnnxModelOptions } from './onnx.js';
