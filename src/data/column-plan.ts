@@ -1,0 +1,102 @@
+import { DuckDBTypeId } from '@duckdb/node-api';
+import type { DuckDBType } from '@duckdb/node-api';
+import type { ColumnKind } from './table.js';
+import { quoteIdent, quoteLiteral } from './duckdb/connection.js';
+import type { ReadKind } from './duckdb/chunk-reader.js';
+
+const NUMERIC_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL,
+]);
+
+/** What the file holds in a column, as DuckDB sees it. */
+export interface SourceColumn {
+  readonly name: string;
+  /** True when DuckDB already typed it as a number (integers are cast to DOUBLE in SQL, never read as BigInt). */
+  readonly numericType: boolean;
+  /** SQL giving the column as VARCHAR ('' → NULL). */
+  readonly textSql: string;
+  readonly typeName: string;
+}
+
+export function describeSourceColumn(name: string, type: DuckDBType): SourceColumn {
+  const ident = quoteIdent(name);
+  const typeName = type.toString();
+  const textSql = typeName === 'JSON' ? `NULLIF(json_extract_string(${ident}, '$'), '')` : `NULLIF(${ident}::VARCHAR, '')`;
+  return { name, numericType: NUMERIC_TYPES.has(type.typeId), textSql, typeName };
+}
+
+/** Per-column statistics of a text-typed column, gathered in one SQL pass. */
+export interface TextStats {
+  readonly nonMissing: number;
+  readonly distinct: number;
+  readonly meanLength: number;
+  /** Non-missing values that parse as a number. */
+  readonly numeric: number;
+}
+
+export function statsSelect(column: SourceColumn): string[] {
+  const t = column.textSql;
+  return [`count(${t})`, `approx_count_distinct(${t})`, `coalesce(avg(length(${t})), 0)`, `count(TRY_CAST(${t} AS DOUBLE))`];
+}
+
+export interface KindHeuristics {
+  /** Most distinct values a text column may have and still be categorical. Default 256. */
+  readonly maxCategories: number;
+}
+
+/**
+ * Infers the kind of a text-typed column: numbers written as text → numeric; mostly numbers (≥ 90%) →
+ * numeric with the rest reported as mixed types; few distinct values → categorical; otherwise text.
+ */
+export function inferTextKind(stats: TextStats, heuristics: KindHeuristics): ColumnKind {
+  if (stats.nonMissing === 0) return 'categorical';
+  if (stats.numeric >= 0.9 * stats.nonMissing) return 'numeric';
+  const fewValues = stats.distinct <= heuristics.maxCategories;
+  const shortOrRepeated = stats.meanLength <= 50 || stats.distinct <= 0.5 * stats.nonMissing;
+  return fewValues && shortOrRepeated ? 'categorical' : 'text';
+}
+
+/** How one table column is produced from the source: its SELECT expressions and how they are read. */
+export interface ColumnPlan {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly categories?: readonly string[];
+  /** Expressions in the select list: the value, then (for numbers parsed from text) the offending cells. */
+  readonly select: readonly string[];
+  readonly read: readonly ReadKind[];
+  /** Why this column became numeric from text: 'mixed' (inferred) or 'declared' (schema / columnTypes). */
+  readonly parsedFrom?: 'mixed' | 'declared';
+}
+
+export function numericPlan(column: SourceColumn, parsedFrom?: 'mixed' | 'declared', checkOffenders = true): ColumnPlan {
+  if (column.numericType) {
+    return { name: column.name, kind: 'numeric', select: [`coalesce(${quoteIdent(column.name)}::DOUBLE, 'NaN'::DOUBLE)`], read: ['float64'] };
+  }
+  const t = column.textSql;
+  const value = `coalesce(TRY_CAST(${t} AS DOUBLE), 'NaN'::DOUBLE)`;
+  if (!checkOffenders) return { name: column.name, kind: 'numeric', select: [value], read: ['float64'] };
+  const offenders = `CASE WHEN ${t} IS NOT NULL AND TRY_CAST(${t} AS DOUBLE) IS NULL THEN ${t} END`;
+  return {
+    name: column.name,
+    kind: 'numeric',
+    select: [value, offenders],
+    read: ['float64', 'offenders'],
+    ...(parsedFrom ? { parsedFrom } : {}),
+  };
+}
+
+/** Codes through an anonymous ENUM in SQL, so DuckDB hands back Int32 codes and no strings cross into JS. */
+export function categoricalPlan(column: SourceColumn, categories: readonly string[]): ColumnPlan {
+  if (categories.length === 0) {
+    return { name: column.name, kind: 'categorical', categories, select: ['(-1)::INTEGER'], read: ['int32'] };
+  }
+  const enumType = `ENUM(${categories.map(quoteLiteral).join(', ')})`;
+  const code = `coalesce(enum_code(TRY_CAST(${column.textSql} AS ${enumType}))::INTEGER, -1)`;
+  return { name: column.name, kind: 'categorical', categories, select: [code], read: ['int32'] };
+}
+
+export function textPlan(column: SourceColumn): ColumnPlan {
+  return { name: column.name, kind: 'text', select: [`coalesce(${column.textSql}, '')`], read: ['string'] };
+}
