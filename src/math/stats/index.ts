@@ -13,3 +13,5 @@ export type { BootstrapOptions } from './bootstrap.js';
 export { benjaminiHochberg } from './fdr.js';
 export { quantileSorted, quantiles } from './quantile.js';
 export type { ConfidenceInterval } from './interval.js';
+export { intersectGroupings } from './groups.js';
+export type { Grouping } from './groups.js';
