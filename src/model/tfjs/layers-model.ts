@@ -1,0 +1,227 @@
+import * as tf from '@tensorflow/tfjs';
+import type { io } from '@tensorflow/tfjs';
+import { GlassboxError, throwIfAborted } from '../../errors.js';
+import { Rng } from '../../rng.js';
+import type { Differentiable, GradientTarget, Stochastic, Trainable } from '../capabilities.js';
+import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
+import type { Tensor } from '../tensor.js';
+import { rowSize, sliceRows } from '../tensor.js';
+import { fileSaveHandler } from './file-io.js';
+import { executeLayers, hasDropout, unknownLayer } from './graph-exec.js';
+import { classOutputs, detectHead, inferTask } from './head.js';
+import type { Head } from './head.js';
+import { reinitializeWeights } from './init.js';
+import { fitLayersModel } from './train.js';
+import type { FitOptions } from './train.js';
+import { checkInput, checkTargets, selectTargets } from './targets.js';
+
+export interface TfjsModelOptions {
+  /** Class labels in output order; read from the saved metadata, else "0", "1", …. */
+  readonly classes?: readonly string[];
+  /** Overrides head detection: the raw output is `logits` or already `probabilities`. */
+  readonly outputKind?: 'logits' | 'probabilities';
+  /** Rows per forward pass (default 256). */
+  readonly batchSize?: number;
+  /** Free-form description stored with the model. */
+  readonly description?: string;
+}
+
+/** What glassbox stores in model.json's userDefinedMetadata. */
+export interface TfjsGlassboxMetadata {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly outputKind?: 'logits' | 'probabilities';
+  readonly description?: string;
+  readonly [key: string]: unknown;
+}
+
+type OutputMode = 'logits' | 'probabilities';
+
+/**
+ * A TF.js LayersModel as a glassbox Model: predictions as class probabilities, input gradients and
+ * gradients w.r.t. any layer (`tf.grad` over a layer-by-layer walk), activations, seeded training
+ * with sample weights, and seeded MC-dropout sampling (Gal & Ghahramani, 2016) when the model has
+ * Dropout layers. All batch work is bounded by `batchSize`.
+ */
+export class TfjsLayersModel implements Model, Differentiable, Trainable {
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly inputSpec: InputSpec;
+  readonly outputWidth: number;
+  readonly layerNames: readonly string[];
+  readonly head: Head;
+  readonly batchSize: number;
+  readonly description: string | undefined;
+  /** Present only when the model has Dropout layers (so `isStochastic` is true only then). */
+  readonly sample?: Stochastic['sample'];
+
+  constructor(
+    readonly model: tf.LayersModel,
+    private readonly options: TfjsModelOptions = {},
+  ) {
+    const meta = readMetadata(model);
+    this.head = detectHead(model, options.outputKind ?? meta?.outputKind);
+    const { task, classes } = inferTask(this.head, options.classes ?? meta?.classes);
+    this.task = task;
+    this.classes = Object.freeze(classes);
+    this.outputWidth = task === 'regression' ? 1 : classes.length;
+    const input = model.inputs[0]!;
+    this.inputSpec = Object.freeze({ name: input.name, shape: Object.freeze([null, ...input.shape.slice(1)]), dtype: 'float32' as const });
+    this.layerNames = Object.freeze(model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name));
+    this.batchSize = options.batchSize ?? 256;
+    this.description = options.description ?? meta?.description;
+    if (hasDropout(model)) this.sample = (x, samples, seed) => this.mcDropout(x, samples, seed);
+  }
+
+  async predict(x: Tensor, options: PredictOptions = {}): Promise<Float32Array> {
+    return this.outputs(x, 'probabilities', options.signal);
+  }
+
+  /** Logits (pre-softmax; [-z, z] for a single sigmoid unit), one column per class. */
+  async logits(x: Tensor, options: PredictOptions = {}): Promise<Float32Array> {
+    return this.outputs(x, 'logits', options.signal);
+  }
+
+  private outputs(x: Tensor, mode: OutputMode, signal?: AbortSignal, dropoutRng?: Rng): Float32Array {
+    checkInput(this, x);
+    const n = x.shape[0]!;
+    const out = new Float32Array(n * this.outputWidth);
+    for (let start = 0; start < n; start += this.batchSize) {
+      throwIfAborted(signal);
+      const batch = sliceRows(x, start, Math.min(n, start + this.batchSize));
+      const values = tf.tidy(() => classOutputs(this.model, this.head, tf.tensor(batch.data, [...batch.shape]), mode, dropoutRng ? { dropoutRng } : {}).dataSync());
+      out.set(values, start * this.outputWidth);
+    }
+    return out;
+  }
+
+  async inputGradients(x: Tensor, target: GradientTarget, options: { output?: OutputMode; signal?: AbortSignal } = {}): Promise<Float32Array> {
+    checkInput(this, x);
+    const n = x.shape[0]!;
+    checkTargets(this, target, n);
+    const mode = options.output ?? 'logits';
+    const size = rowSize(x.shape);
+    const out = new Float32Array(n * size);
+    for (let start = 0; start < n; start += this.batchSize) {
+      throwIfAborted(options.signal);
+      const end = Math.min(n, start + this.batchSize);
+      const batch = sliceRows(x, start, end);
+      const values = tf.tidy(() => {
+        const f = (input: tf.Tensor): tf.Tensor => selectTargets(classOutputs(this.model, this.head, input, mode), target, start, end);
+        return tf.grad(f)(tf.tensor(batch.data, [...batch.shape])).dataSync();
+      });
+      out.set(values, start * size);
+    }
+    return out;
+  }
+
+  async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
+    checkInput(this, x);
+    for (const name of names) if (!this.layerNames.includes(name)) throw unknownLayer(this.model, name);
+    const n = x.shape[0]!;
+    const parts: Float32Array[][] = names.map(() => []);
+    const shapes: number[][] = [];
+    for (let start = 0; start < n; start += this.batchSize) {
+      const batch = sliceRows(x, start, Math.min(n, start + this.batchSize));
+      const captured = tf.tidy(() => executeLayers(this.model, tf.tensor(batch.data, [...batch.shape]), { capture: names }).captured.slice());
+      captured.forEach((t, k) => {
+        parts[k]!.push(Float32Array.from(t.dataSync()));
+        shapes[k] = t.shape.slice(1);
+      });
+      tf.dispose(captured);
+    }
+    const result: Record<string, Tensor> = {};
+    names.forEach((name, k) => (result[name] = { data: concat(parts[k]!), shape: [n, ...(shapes[k] ?? [])] }));
+    return result;
+  }
+
+  async layerGradients(x: Tensor, layer: string, target: GradientTarget, options: { output?: OutputMode } = {}): Promise<{ activation: Tensor; gradient: Tensor }> {
+    checkInput(this, x);
+    if (!this.layerNames.includes(layer)) throw unknownLayer(this.model, layer);
+    const n = x.shape[0]!;
+    checkTargets(this, target, n);
+    const mode = options.output ?? 'logits';
+    const acts: Float32Array[] = [];
+    const grads: Float32Array[] = [];
+    let shape: number[] = [];
+    for (let start = 0; start < n; start += this.batchSize) {
+      const end = Math.min(n, start + this.batchSize);
+      const batch = sliceRows(x, start, end);
+      const [a, g] = tf.tidy(() => {
+        const input = tf.tensor(batch.data, [...batch.shape]);
+        const activation = executeLayers(this.model, input, { capture: [layer] }).captured[0]!;
+        const f = (value: tf.Tensor): tf.Tensor => selectTargets(classOutputs(this.model, this.head, input, mode, { override: { layer, value } }), target, start, end);
+        return [activation, tf.grad(f)(activation)];
+      });
+      shape = a!.shape.slice(1);
+      acts.push(Float32Array.from(a!.dataSync()));
+      grads.push(Float32Array.from(g!.dataSync()));
+      tf.dispose([a!, g!]);
+    }
+    return { activation: { data: concat(acts), shape: [n, ...shape] }, gradient: { data: concat(grads), shape: [n, ...shape] } };
+  }
+
+  private async mcDropout(x: Tensor, samples: number, seed: number): Promise<Float32Array> {
+    if (!Number.isInteger(samples) || samples < 1) {
+      throw new GlassboxError('invalid_argument', `sample: samples must be a positive integer (got ${samples})`, { argument: 'samples', hint: 'Use e.g. 30 MC-dropout passes.' });
+    }
+    const rng = new Rng(seed);
+    const rows = x.shape[0]! * this.outputWidth;
+    const out = new Float32Array(samples * rows);
+    for (let s = 0; s < samples; s++) out.set(this.outputs(x, 'probabilities', undefined, rng), s * rows);
+    return out;
+  }
+
+  /**
+   * An independent copy with the same weights, or freshly initialised from `seed` when
+   * `reinitialize` is set (for retraining from scratch, e.g. the data-randomisation sanity check).
+   */
+  async clone(options: { reinitialize?: boolean; seed?: number } = {}): Promise<TfjsLayersModel> {
+    let artifacts: io.ModelArtifacts | undefined;
+    await this.model.save(tf.io.withSaveHandler((a) => {
+      artifacts = a;
+      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
+    }));
+    const copy = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    if (options.reinitialize) reinitializeWeights(copy, options.seed ?? 0);
+    return new TfjsLayersModel(copy, { ...this.options, classes: this.classes });
+  }
+
+  /** Trains in place (seeded Adam; labels are class indices). See train.ts for the options. */
+  async fit(x: Tensor, y: Float32Array, options: FitOptions = {}): Promise<void> {
+    checkInput(this, x);
+    return fitLayersModel(this.model, this.head, this.task, x, y, options);
+  }
+
+  /** Saves model.json + weights.bin into `dir` atomically, with task and classes in the metadata. */
+  async save(dir: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const glassbox: TfjsGlassboxMetadata = {
+      ...extra,
+      task: this.task,
+      classes: this.classes,
+      ...(this.options.outputKind ? { outputKind: this.options.outputKind } : {}),
+      ...(this.description ? { description: this.description } : {}),
+    };
+    await this.model.save(fileSaveHandler(dir, { glassbox }));
+  }
+
+  dispose(): Promise<void> {
+    this.model.dispose();
+    return Promise.resolve();
+  }
+}
+
+function readMetadata(model: tf.LayersModel): TfjsGlassboxMetadata | undefined {
+  const meta = model.getUserDefinedMetadata() as { glassbox?: TfjsGlassboxMetadata } | undefined;
+  return meta?.glassbox;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

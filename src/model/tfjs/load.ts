@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs';
+import { GlassboxError } from '../../errors.js';
+import { initTf } from './backend.js';
+import type { TfBackend } from './backend.js';
+import { readModelArtifacts } from './file-io.js';
+import { TfjsLayersModel } from './layers-model.js';
+import type { TfjsModelOptions } from './layers-model.js';
+
+export interface LoadTfjsOptions extends TfjsModelOptions {
+  /** tfjs backend to initialise first (default wasm). */
+  readonly backend?: TfBackend;
+}
+
+/**
+ * Loads a TF.js LayersModel folder (model.json + weight shards) from the file system as a glassbox
+ * Model with gradients, training and (with dropout) MC sampling. Throws `io_error` for missing files
+ * and `unsupported_model` for files that are not a LayersModel.
+ */
+export async function loadTfjsLayersModel(path: string, options: LoadTfjsOptions = {}): Promise<TfjsLayersModel> {
+  await initTf(options.backend ?? 'wasm');
+  const artifacts = await readModelArtifacts(path);
+  if (artifacts.format === 'graph-model') {
+    throw new GlassboxError('unsupported_model', `${path} holds a TF.js GraphModel, not a LayersModel`, { file: path, hint: 'Load it with loadTfjsGraphModel.' });
+  }
+  try {
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return new TfjsLayersModel(model, options);
+  } catch (error) {
+    if (error instanceof GlassboxError) throw error;
+    throw new GlassboxError('unsupported_model', `${path}: TF.js could not build the model: ${(error as Error).message}`, {
+      file: path,
+      hint: 'Check that the model was saved by TF.js (model.save) or converted with tensorflowjs_converter, with all custom layers registered.',
+    }, { cause: error });
+  }
+}

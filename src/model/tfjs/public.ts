@@ -1,0 +1,10 @@
+export { initTf } from './backend.js';
+export type { TfBackend } from './backend.js';
+export { registerGradientShims, WASM_GRADIENT_SHIMS } from './kernel-shims.js';
+export { TfjsLayersModel } from './layers-model.js';
+export type { TfjsModelOptions, TfjsGlassboxMetadata } from './layers-model.js';
+export { loadTfjsLayersModel } from './load.js';
+export type { LoadTfjsOptions } from './load.js';
+export { fileLoadHandler, fileSaveHandler, readModelArtifacts, writeFileAtomic } from './file-io.js';
+export { reinitializeWeights } from './init.js';
+export type { FitOptions } from './train.js';
