@@ -4,12 +4,14 @@ import type { RawMatrix } from '../encode/encoder.js';
 import type { Pipeline } from '../model/pipeline.js';
 import type { Explainer } from './explainer.js';
 import { parseOptions } from './options.js';
+import type { TabularMasker } from './maskers/tabular.js';
 import { explainTabularRows } from './tabular-input.js';
+import type { RowResult } from './tabular-input.js';
 
 const schema = z
   .object({
-    /** Refuse more players than this (2^M coalitions × background rows are evaluated). */
-    maxPlayers: z.number().int().min(1).max(24).default(16),
+    /** Refuse a row that differs from a background row in more players than this (2^d model rows per background row). */
+    maxPlayers: z.number().int().min(1).max(24).default(18),
   })
   .strict();
 
@@ -37,30 +39,52 @@ export function exactShapley(options: ExactShapleyOptions = {}): Explainer<Pipel
         context,
         options: opts,
         withStderr: false,
-        estimate: async ({ x: row, players, target, masker, signal }) => {
-          const m = players.length;
-          if (m > opts.maxPlayers) {
-            throw new GlassboxError('invalid_argument', `exact-shapley enumerates 2^M coalitions and M = ${m} players exceeds maxPlayers = ${opts.maxPlayers}`, {
-              argument: 'features',
-              hint: 'Explain a subset with `features` (the others stay at the row\'s values), raise maxPlayers (cost doubles per player), or use kernel-shap / permutation-shapley.',
-            });
-          }
-          const v = await coalitionValues(masker, row, players, target, signal);
-          return { values: shapleyFromValues(v, m), base: v[0]! };
-        },
+        estimate: ({ x: row, players, target, masker, signal }) => exactRow(masker, row, players, target, opts.maxPlayers, signal),
       }),
   });
 }
 
-async function coalitionValues(masker: { evaluate: (x: Float64Array, p: Int32Array, masks: Uint8Array, n: number, s?: AbortSignal) => Promise<Float64Array>; outputWidth: number }, x: Float64Array, players: Int32Array, target: number, signal?: AbortSignal): Promise<Float64Array> {
+/**
+ * Shapley values are linear in the game, and the interventional game is the mean over background rows
+ * b of the single-baseline games v_b(S) = f(x_S, b_S̄). In v_b every player with x_j = b_j is a dummy,
+ * so each baseline only enumerates the d_b players where x and b differ: Σ_b 2^{d_b} model rows
+ * instead of N·2^M, with the same result.
+ */
+async function exactRow(masker: TabularMasker, x: Float64Array, players: Int32Array, target: number, maxPlayers: number, signal?: AbortSignal): Promise<RowResult> {
   const m = players.length;
-  const count = 2 ** m;
-  const masks = new Uint8Array(count * m);
-  for (let s = 0; s < count; s++) for (let p = 0; p < m; p++) masks[s * m + p] = (s >>> p) & 1;
-  const all = await masker.evaluate(x, players, masks, count, signal);
-  const v = new Float64Array(count);
-  for (let s = 0; s < count; s++) v[s] = all[s * masker.outputWidth + target]!;
-  return v;
+  const bases = masker.baseRows(x, players);
+  const f = masker.nFeatures;
+  const n = masker.nBackground;
+  const phi = new Float64Array(m);
+  let base = 0;
+  for (let b = 0; b < n; b++) {
+    const baseRow = bases.subarray(b * f, (b + 1) * f);
+    const differ: number[] = [];
+    for (let p = 0; p < m; p++) if (!sameValue(baseRow[players[p]!]!, x[players[p]!]!)) differ.push(p);
+    if (differ.length > maxPlayers) {
+      throw new GlassboxError('invalid_argument', `exact-shapley: the explained row differs from background row ${b} in ${differ.length} of the ${m} players, more than maxPlayers = ${maxPlayers} (2^${differ.length} coalitions)`, {
+        argument: 'features',
+        row: b,
+        hint: "Explain a subset with `features` (the others stay at the row's values), raise maxPlayers (cost doubles per player, at most 24), or use kernel-shap / permutation-shapley.",
+      });
+    }
+    const k = differ.length;
+    const count = 2 ** k;
+    const masks = new Uint8Array(count * k);
+    for (let s = 0; s < count; s++) for (let p = 0; p < k; p++) masks[s * k + p] = (s >>> p) & 1;
+    const sub = Int32Array.from(differ, (p) => players[p]!);
+    const out = await masker.evaluateAgainst(baseRow, x, sub, masks, count, signal);
+    const v = new Float64Array(count);
+    for (let s = 0; s < count; s++) v[s] = out[s * masker.outputWidth + target]!;
+    const local = shapleyFromValues(v, k);
+    for (let p = 0; p < k; p++) phi[differ[p]!]! += local[p]! / n;
+    base += v[0]! / n;
+  }
+  return { values: phi, base };
+}
+
+function sameValue(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Shapley values from a table of coalition values indexed by bitmask (bit p = player p present). */

@@ -26,6 +26,11 @@ const schema = z
     /** Stop sampling once every standard error is below this (checked every `checkEvery` draws). */
     tolerance: z.number().positive().optional(),
     checkEvery: z.number().int().min(1).default(256),
+    /**
+     * Give each sampled coalition size exactly its kernel mass (post-stratification; default true) instead
+     * of shap's count-proportional weights (false reproduces shap's estimator exactly).
+     */
+    stratify: z.boolean().default(true),
     seed: seedSchema,
   })
   .strict();
@@ -69,7 +74,7 @@ interface RowInput {
   readonly fx: Float64Array;
   readonly masker: TabularMasker;
   readonly signal: AbortSignal | undefined;
-  readonly opts: { samples: 'auto' | number; l1: L1Option; tolerance?: number | undefined; checkEvery: number; seed: number };
+  readonly opts: { samples: 'auto' | number; l1: L1Option; tolerance?: number | undefined; checkEvery: number; seed: number; stratify: boolean };
 }
 
 async function kernelRow(input: RowInput): Promise<RowResult> {
@@ -105,7 +110,7 @@ async function kernelRow(input: RowInput): Promise<RowResult> {
     nDraws = Math.min(nDrawsAll, nDraws + step);
     const nSamples = samplesNeeded(plan, nDraws);
     await evaluate(nSamples);
-    solution = solveKernel({ plan, nSamples, nDraws, counts: drawCounts(plan, nDraws), ey, total, l1: opts.l1 });
+    solution = solveKernel({ plan, nSamples, nDraws, counts: drawCounts(plan, nDraws), ey, total, l1: opts.l1, stratify: opts.stratify });
   } while (nDraws < nDrawsAll && !(Math.max(...solution.stderr) < opts.tolerance!));
   for (let k = 0; k < mv; k++) {
     values[varying[k]!] = solution.phi[k]!;

@@ -22,6 +22,10 @@ export interface CoalitionPlan {
   readonly drawSample: Int32Array;
   /** For each random draw: 1 when the draw also counted its complement (sample index + 1). */
   readonly drawPaired: Uint8Array;
+  /** Kernel mass per coalition size 1..ceil((m−1)/2) (paired sizes counted twice), summing to 1. */
+  readonly sizeWeights: Float64Array;
+  /** Sizes 1..numFull are enumerated completely. */
+  readonly numFull: number;
   /** nsamples / (2^m − 2): the fraction of the coalition space the budget covers. */
   readonly fractionEvaluated: number;
 }
@@ -88,6 +92,8 @@ export function planCoalitions(m: number, requested: number, rng: Rng): Coalitio
     drawSample: Int32Array.from(draws.sample),
     drawPaired: Uint8Array.from(draws.paired),
     fractionEvaluated: nsamples / maxSamples,
+    sizeWeights: weightVector,
+    numFull,
   };
 }
 

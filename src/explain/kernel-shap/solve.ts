@@ -10,17 +10,45 @@ export interface KernelSolution {
 }
 
 /**
- * Kernel weights of the evaluated samples: exact weights for the enumerated sizes, and for the random
- * part the draw counts rescaled to the kernel weight left (shap: `kernelWeights[nfixed:] *= weight_left / sum`).
+ * Kernel weights of the evaluated samples: exact weights for the enumerated sizes; for the random
+ * part, shap rescales the draw counts to the kernel weight left (`kernelWeights[nfixed:] *=
+ * weight_left / sum`). With `stratify`, each sampled size instead receives exactly its kernel mass,
+ * shared by its samples in proportion to their counts (post-stratification by coalition size): the
+ * same expectation with less variance, because the random split of draws across sizes no longer
+ * perturbs the weights.
  */
-export function kernelWeights(plan: CoalitionPlan, counts: Float64Array, nSamples: number): Float64Array {
+export function kernelWeights(plan: CoalitionPlan, counts: Float64Array, nSamples: number, stratify: boolean): Float64Array {
   const w = new Float64Array(nSamples);
   w.set(plan.fixedWeights.subarray(0, Math.min(plan.nFixed, nSamples)));
-  let total = 0;
-  for (let i = plan.nFixed; i < nSamples; i++) total += counts[i]!;
-  const scale = total > 0 ? plan.weightLeft / total : 0;
-  for (let i = plan.nFixed; i < nSamples; i++) w[i] = counts[i]! * scale;
+  if (!stratify) {
+    let total = 0;
+    for (let i = plan.nFixed; i < nSamples; i++) total += counts[i]!;
+    const scale = total > 0 ? plan.weightLeft / total : 0;
+    for (let i = plan.nFixed; i < nSamples; i++) w[i] = counts[i]! * scale;
+    return w;
+  }
+  const classes = plan.sizeWeights.length + 1;
+  const byClass = new Float64Array(classes);
+  const cls = new Int32Array(nSamples);
+  for (let i = plan.nFixed; i < nSamples; i++) {
+    cls[i] = sizeClass(plan, i);
+    byClass[cls[i]!]! += counts[i]!;
+  }
+  let mass = 0;
+  for (let c = 1; c < classes; c++) if (byClass[c]! > 0) mass += plan.sizeWeights[c - 1]!;
+  const renorm = mass > 0 ? plan.weightLeft / mass : 0;
+  for (let i = plan.nFixed; i < nSamples; i++) {
+    const c = cls[i]!;
+    w[i] = byClass[c]! > 0 ? (counts[i]! * plan.sizeWeights[c - 1]! * renorm) / byClass[c]! : 0;
+  }
   return w;
+}
+
+/** The drawn size of a sample: min(|S|, m − |S|) (a complement belongs to its draw's size). */
+export function sizeClass(plan: CoalitionPlan, i: number): number {
+  let s = 0;
+  for (let j = 0; j < plan.m; j++) s += plan.masks[i * plan.m + j]!;
+  return Math.min(s, plan.m - s);
 }
 
 /**
@@ -40,10 +68,11 @@ export function solveKernel(args: {
   /** f(x) − v(∅). */
   readonly total: number;
   readonly l1: L1Option;
+  readonly stratify: boolean;
 }): KernelSolution {
   const { plan, nSamples, ey, total } = args;
   const m = plan.m;
-  const weights = kernelWeights(plan, args.counts, nSamples);
+  const weights = kernelWeights(plan, args.counts, nSamples, args.stratify);
   const selected = selectFeatures(args, weights);
   const phi = new Float64Array(m);
   const stderr = new Float64Array(m);
@@ -78,36 +107,43 @@ export function solveKernel(args: {
   return { phi, stderr };
 }
 
-function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number; counts: Float64Array }, x: Float64Array, y: Float64Array, beta: Float64Array, gram: Float64Array, p: number, weights: Float64Array): Float64Array | undefined {
+function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number; counts: Float64Array; stratify: boolean }, x: Float64Array, y: Float64Array, beta: Float64Array, gram: Float64Array, p: number, weights: Float64Array): Float64Array | undefined {
   const { plan, nDraws } = args;
-  if (nDraws < 2) return new Float64Array(p * p);
   const residual = new Float64Array(args.nSamples);
   for (let i = 0; i < args.nSamples; i++) {
     let r = y[i]!;
     for (let a = 0; a < p; a++) r -= x[i * p + a]! * beta[a]!;
     residual[i] = r;
   }
-  // unit weight of one draw = weight of a sample counted once
-  let unit = 0;
-  for (let i = plan.nFixed; i < args.nSamples; i++) if (args.counts[i]! > 0) {
-    unit = weights[i]! / args.counts[i]!;
-    break;
-  }
-  const mean = new Float64Array(p);
-  const second = new Float64Array(p * p);
+  // Each draw adds u = Σ (weight per count) · X_i r_i over its sample (and complement); draws are iid
+  // within a stratum (one stratum, or one per size when stratified).
+  const classes = args.stratify ? plan.sizeWeights.length + 1 : 1;
+  const n = new Float64Array(classes);
+  const mean = new Float64Array(classes * p);
+  const second = new Float64Array(classes * p * p);
   const u = new Float64Array(p);
+  const addSample = (i: number): void => {
+    const unit = args.counts[i]! > 0 ? weights[i]! / args.counts[i]! : 0;
+    for (let a = 0; a < p; a++) u[a]! += unit * x[i * p + a]! * residual[i]!;
+  };
   for (let d = 0; d < nDraws; d++) {
     const s = plan.drawSample[d]!;
     u.fill(0);
-    for (let a = 0; a < p; a++) u[a] = unit * x[s * p + a]! * residual[s]!;
-    if (plan.drawPaired[d]) for (let a = 0; a < p; a++) u[a]! += unit * x[(s + 1) * p + a]! * residual[s + 1]!;
+    addSample(s);
+    if (plan.drawPaired[d]) addSample(s + 1);
+    const c = args.stratify ? sizeClass(plan, s) : 0;
+    n[c]! += 1;
     for (let a = 0; a < p; a++) {
-      mean[a]! += u[a]!;
-      for (let b = 0; b < p; b++) second[a * p + b]! += u[a]! * u[b]!;
+      mean[c * p + a]! += u[a]!;
+      for (let b = 0; b < p; b++) second[(c * p + a) * p + b]! += u[a]! * u[b]!;
     }
   }
   const meat = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) meat[a * p + b] = (nDraws / (nDraws - 1)) * (second[a * p + b]! - (mean[a]! * mean[b]!) / nDraws);
+  for (let c = 0; c < classes; c++) {
+    const nc = n[c]!;
+    if (nc < 2) continue;
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) meat[a * p + b]! += (nc / (nc - 1)) * (second[(c * p + a) * p + b]! - (mean[c * p + a]! * mean[c * p + b]!) / nc);
+  }
   const hInv = invertDense(gram, p);
   if (!hInv) return undefined;
   return multiply(multiply(hInv, meat, p), hInv, p);

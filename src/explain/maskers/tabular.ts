@@ -97,8 +97,33 @@ export class TabularMasker {
     return out;
   }
 
+  /**
+   * Model outputs (nMasks × outputWidth) of rows built from one base row: z = base, with the players
+   * whose mask byte is 1 set to x's value. The single-baseline game of the interventional value.
+   */
+  async evaluateAgainst(base: Float64Array, x: Float64Array, players: Int32Array, masks: Uint8Array, nMasks: number, signal?: AbortSignal): Promise<Float64Array> {
+    const f = this.nFeatures;
+    const m = players.length;
+    const width = this.outputWidth;
+    const out = new Float64Array(nMasks * width);
+    const perBatch = this.masksPerBatch * Math.max(1, this.nBackground);
+    for (let start = 0; start < nMasks; start += perBatch) {
+      throwIfAborted(signal);
+      const end = Math.min(nMasks, start + perBatch);
+      const raw = this.raw;
+      for (let k = start; k < end; k++) {
+        const rowStart = (k - start) * f;
+        raw.set(base, rowStart);
+        for (let p = 0; p < m; p++) if (masks[k * m + p] !== 0) raw[rowStart + players[p]!] = x[players[p]!]!;
+      }
+      const y = await this.run({ data: raw.subarray(0, (end - start) * f), nRows: end - start, nFeatures: f }, signal);
+      for (let i = 0; i < y.length; i++) out[start * width + i] = y[i]!;
+    }
+    return out;
+  }
+
   /** Background rows with every non-player feature set to x's value. */
-  private baseRows(x: Float64Array, players: Int32Array): Float64Array {
+  baseRows(x: Float64Array, players: Int32Array): Float64Array {
     const f = this.nFeatures;
     const isPlayer = new Uint8Array(f);
     for (const p of players) isPlayer[p] = 1;

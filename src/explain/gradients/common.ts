@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { GlassboxError } from '../../errors.js';
+import type { Differentiable, GradientTarget } from '../../model/capabilities.js';
+import type { Model } from '../../model/model.js';
+import type { Tensor } from '../../model/tensor.js';
+import type { Attribution } from '../attribution.js';
+import type { ExplainContext, ExplainerProperties } from '../explainer.js';
+import { assertCapabilities } from '../requirements.js';
+import { resolveTarget } from '../target.js';
+
+/** A model gradient methods can explain. */
+export type GradientModel = Model & Differentiable;
+
+export type OutputSpace = 'logits' | 'probabilities';
+
+/** Optional extras an adapter may offer beyond Differentiable (the onnx-grad adapter does). */
+interface ForwardCapable {
+  forward(x: Tensor, options?: { output?: OutputSpace; signal?: AbortSignal }): Promise<Float32Array>;
+}
+interface GuidedCapable {
+  readonly supportsGuidedRelu: true;
+}
+
+export const outputSchema = z.enum(['logits', 'probabilities']).default('logits');
+
+export const gradientProperties = (completeness: boolean, stochastic: boolean): ExplainerProperties =>
+  Object.freeze({ completeness, stochastic, access: 'gradients', players: 'pixels' });
+
+/** Model outputs in the chosen space; logits need an adapter with `forward` (onnx-grad has it). */
+export async function modelOutputs(model: Model, x: Tensor, output: OutputSpace, signal?: AbortSignal): Promise<Float32Array> {
+  const forward = (model as Partial<ForwardCapable>).forward;
+  if (typeof forward === 'function') return forward.call(model, x, { output, ...(signal ? { signal } : {}) });
+  if (output === 'probabilities') return model.predict(x, signal ? { signal } : {});
+  throw new GlassboxError('missing_capability', 'This model cannot report logits (it has no forward(x, { output }) method).', {
+    argument: 'output',
+    hint: "Explain probabilities with { output: 'probabilities' }, or load the model with loadOnnxGradModel.",
+  });
+}
+
+/** Input gradients, optionally with the guided-backprop ReLU rule. */
+export function gradientsOf(model: GradientModel, x: Tensor, target: GradientTarget, output: OutputSpace, options: { signal?: AbortSignal; guided?: boolean } = {}): Promise<Float32Array> {
+  if (options.guided && (model as Partial<GuidedCapable>).supportsGuidedRelu !== true) {
+    throw new GlassboxError('missing_capability', 'Guided backprop needs an adapter that can override ReLU gradients.', {
+      argument: 'model',
+      hint: 'Load the model with loadOnnxGradModel (ONNX) to use guided backprop and guided Grad-CAM.',
+    });
+  }
+  const opts = { output, ...(options.signal ? { signal: options.signal } : {}), ...(options.guided ? { relu: 'guided' as const } : {}) };
+  return model.inputGradients(x, target, opts);
+}
+
+/** Checks the input tensor before any work. */
+export function checkTensor(method: string, x: Tensor): { nRows: number; rowSize: number } {
+  const nRows = x.shape[0] ?? 0;
+  const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (x.shape.length < 2 || nRows < 1 || x.data.length !== nRows * rowSize) {
+    throw new GlassboxError('shape_mismatch', `${method}: x has shape [${x.shape.join(', ')}] and ${x.data.length} values; a batch-major tensor [rows, …] with at least one row is needed.`, {
+      argument: 'x',
+      hint: 'Pass images as [N, C, H, W] and tabular rows as [N, features].',
+    });
+  }
+  for (let i = 0; i < x.data.length; i++) {
+    if (!Number.isFinite(x.data[i]!)) {
+      throw new GlassboxError('invalid_input', `${method}: x holds a non-finite value at row ${Math.floor(i / rowSize)}, position ${i % rowSize}.`, { argument: 'x', row: Math.floor(i / rowSize), hint: 'Impute or drop rows with NaN/Infinity before explaining.' });
+    }
+  }
+  return { nRows, rowSize };
+}
+
+export interface Prepared {
+  readonly nRows: number;
+  readonly rowSize: number;
+  /** Outputs in the explained space, [rows, width]. */
+  readonly outputs: Float32Array;
+  readonly target: Int32Array;
+  /** Explained output per row. */
+  readonly explained: Float64Array;
+}
+
+/** Validates, checks capabilities, computes outputs and resolves targets — everything before the long work. */
+export async function prepare(method: string, requires: readonly ('differentiable')[], model: Model, x: Tensor, context: ExplainContext<Tensor>, output: OutputSpace): Promise<Prepared> {
+  assertCapabilities(method, requires, model);
+  const { nRows, rowSize } = checkTensor(method, x);
+  const outputs = await modelOutputs(model, x, output, context.signal);
+  const target = resolveTarget(context.target, outputs, nRows, model);
+  const width = model.outputWidth;
+  const explained = new Float64Array(nRows);
+  for (let r = 0; r < nRows; r++) explained[r] = outputs[r * width + target[r]!]!;
+  return { nRows, rowSize, outputs, target, explained };
+}
+
+/** Names for each value of a row: `x<i>` for flat rows, `c<c>h<h>w<w>` for images (omitted past 4,096 values). */
+export function featureNamesFor(shape: readonly number[]): string[] {
+  const per = shape.slice(1);
+  const size = per.reduce((a, b) => a * b, 1);
+  if (size > 4096) return [];
+  if (per.length === 1) return Array.from({ length: size }, (_, i) => `x${i}`);
+  if (per.length === 3) {
+    const [c, h, w] = per as [number, number, number];
+    const names: string[] = [];
+    for (let ci = 0; ci < c; ci++) for (let hi = 0; hi < h; hi++) for (let wi = 0; wi < w; wi++) names.push(`c${ci}h${hi}w${wi}`);
+    return names;
+  }
+  return Array.from({ length: size }, (_, i) => `v${i}`);
+}
+
+export function buildAttribution(parts: {
+  method: string;
+  values: Float64Array;
+  shape: readonly number[];
+  prepared: Prepared;
+  options: Readonly<Record<string, unknown>>;
+  baseValues?: Float64Array;
+  delta?: Float64Array;
+  seed?: number;
+  stderr?: Float64Array;
+  extras?: Readonly<Record<string, unknown>>;
+}): Attribution {
+  const { prepared } = parts;
+  return Object.freeze({
+    method: parts.method,
+    values: parts.values,
+    shape: [...parts.shape],
+    baseValues: parts.baseValues ?? new Float64Array(prepared.nRows),
+    outputs: prepared.explained,
+    featureNames: featureNamesFor(parts.shape),
+    target: prepared.target,
+    options: parts.options,
+    ...(parts.seed === undefined ? {} : { seed: parts.seed }),
+    ...(parts.delta ? { delta: parts.delta } : {}),
+    ...(parts.stderr ? { stderr: parts.stderr } : {}),
+    ...(parts.extras ? { extras: parts.extras } : {}),
+  });
+}

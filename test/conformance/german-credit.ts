@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RawMatrix } from '../../src/encode/encoder.js';
+import { encoderFromPreprocessJson } from '../../src/encode/json.js';
+import { loadOnnxModel } from '../../src/model/onnx.js';
+import type { OnnxModel } from '../../src/model/onnx.js';
+import { pipeline } from '../../src/model/pipeline.js';
+import type { Pipeline } from '../../src/model/pipeline.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The reference folder (GLASSBOX_REFERENCE_DIR, default ../shared/reference from the repo root). */
+export const referenceDir = resolve(repoRoot, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
+export const germanDir = resolve(referenceDir, 'german-credit');
+export const hasGermanCredit = existsSync(resolve(germanDir, 'mlp.onnx')) && existsSync(resolve(germanDir, 'exact_shapley_mlp.json'));
+
+export function readGermanJson<T>(name: string): T {
+  return JSON.parse(readFileSync(resolve(germanDir, name), 'utf8')) as T;
+}
+
+export function matrix(rows: readonly (readonly number[])[]): RawMatrix {
+  return { data: Float64Array.from(rows.flat()), nRows: rows.length, nFeatures: rows[0]?.length ?? 0 };
+}
+
+/** german-credit mlp.onnx behind its preprocess.json encoder: ordinal-coded rows in, [P(good), P(bad)] out. */
+export async function germanMlp(): Promise<{ pipe: Pipeline; model: OnnxModel }> {
+  const encoder = encoderFromPreprocessJson(readGermanJson('preprocess.json'));
+  const model = await loadOnnxModel(resolve(germanDir, 'mlp.onnx'), { batchSize: 8192, classes: ['good', 'bad'], task: 'binary' });
+  return { pipe: pipeline(model, encoder), model };
+}
+
+/** Minimal RFC-4180 CSV reader for the reference CSV (quoted fields, commas). */
+export function readCsv(name: string): { header: string[]; rows: string[][] } {
+  const text = readFileSync(resolve(germanDir, name), 'utf8');
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') (record.push(field), (field = ''));
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      field = '';
+      if (record.length > 1 || record[0] !== '') records.push(record);
+      record = [];
+    } else field += ch;
+  }
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  return { header: records[0]!, rows: records.slice(1) };
+}
+
+/** Ordinal-coded train (and test) split of german_credit.csv using schema.json category order. */
+export function germanOrdinal(): { train: RawMatrix; test: RawMatrix; trainLabels: Float64Array; testLabels: Float64Array; names: string[]; categorical: boolean[]; categories: (string[] | undefined)[] } {
+  const schema = readGermanJson<{ features: { name: string; type: string; categories?: string[] }[] }>('schema.json');
+  const { header, rows } = readCsv('german_credit.csv');
+  const idx = schema.features.map((f) => header.indexOf(f.name));
+  const target = header.indexOf('target');
+  const split = header.indexOf('_is_test');
+  const train: number[][] = [];
+  const test: number[][] = [];
+  const trainLabels: number[] = [];
+  const testLabels: number[] = [];
+  for (const row of rows) {
+    const values = schema.features.map((f, k) => (f.categories ? f.categories.indexOf(row[idx[k]!]!) : Number(row[idx[k]!])));
+    const isTest = row[split] === 'True';
+    (isTest ? test : train).push(values);
+    (isTest ? testLabels : trainLabels).push(row[target] === 'bad' ? 1 : 0);
+  }
+  return {
+    train: matrix(train),
+    test: matrix(test),
+    trainLabels: Float64Array.from(trainLabels),
+    testLabels: Float64Array.from(testLabels),
+    names: schema.features.map((f) => f.name),
+    categorical: schema.features.map((f) => f.type === 'categorical'),
+    categories: schema.features.map((f) => f.categories),
+  };
+}
