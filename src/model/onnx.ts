@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { GlassboxError } from '../errors.js';
-import { checkInput, forEachBatch, positiveInt } from './batch-predict.js';
+import { GlassboxError, throwIfAborted } from '../errors.js';
+import { checkInput, positiveInt } from './batch-predict.js';
 import type { InputSpec, Model, PredictOptions, Task } from './model.js';
 import { kindFromProducer, outputProducerOp } from './onnx-graph.js';
 import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
@@ -68,7 +68,9 @@ export async function loadOnnxModel(pathOrBytes: string | Uint8Array, options: O
     let kind = options.outputKind ?? 'auto';
     if (kind === 'auto' && task !== 'regression') kind = kindFromProducer(outputProducerOp(bytes, output.name)) ?? 'auto';
     const transform = new OutputTransform({ task, rawWidth, kind, source });
-    return new OnnxAdapter(session, source, input.name, output.name, inputSpec, batchSize, task, classes, transform);
+    const dims = output.shape.slice(1);
+    const outputDims = dims.every((d): d is number => typeof d === 'number' && d > 0) ? dims : undefined;
+    return new OnnxAdapter({ session, source, inputName: input.name, outputName: output.name, inputSpec, batchSize, task, classes, transform, rawWidth, outputDims });
   } catch (error) {
     await session.release();
     throw error;
@@ -138,48 +140,77 @@ async function outputWidth(session: ort.InferenceSession, input: Meta, output: M
   return result[output.name]!.size;
 }
 
+interface AdapterConfig {
+  readonly session: ort.InferenceSession;
+  readonly source: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputSpec: InputSpec;
+  readonly batchSize: number;
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly transform: OutputTransform;
+  readonly rawWidth: number;
+  /** Static non-batch dims of the output, when known: then onnxruntime writes into our buffers. */
+  readonly outputDims: readonly number[] | undefined;
+}
+
 class OnnxAdapter implements OnnxModel {
+  readonly session: ort.InferenceSession;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputSpec: InputSpec;
+  readonly batchSize: number;
+  readonly task: Task;
+  readonly classes: readonly string[];
   readonly outputWidth: number;
-  constructor(
-    readonly session: ort.InferenceSession,
-    private readonly source: string,
-    readonly inputName: string,
-    readonly outputName: string,
-    readonly inputSpec: InputSpec,
-    readonly batchSize: number,
-    readonly task: Task,
-    readonly classes: readonly string[],
-    private readonly transform: OutputTransform,
-  ) {
-    this.outputWidth = transform.outputWidth;
+  readonly #config: AdapterConfig;
+
+  constructor(config: AdapterConfig) {
+    this.#config = config;
+    ({ session: this.session, inputName: this.inputName, outputName: this.outputName, inputSpec: this.inputSpec, batchSize: this.batchSize, task: this.task, classes: this.classes } = config);
+    this.outputWidth = config.transform.outputWidth;
   }
 
   get outputKind(): 'probabilities' | 'logits' | undefined {
-    return this.transform.kind;
+    return this.#config.transform.kind;
   }
 
+  /**
+   * Batches are zero-copy views of the caller's buffer. When the output shape is static, onnxruntime
+   * writes each batch's output straight into the result (or into one scratch buffer per call for a
+   * single binary column), and the logits→probabilities transform runs in place.
+   */
   async predict(x: Tensor, options: PredictOptions = {}): Promise<Float32Array> {
-    const { nRows, rowSize } = checkInput(x, this.inputSpec, this.source);
+    const { source, inputSpec, transform, rawWidth, outputDims, outputName } = this.#config;
+    const { nRows, rowSize } = checkInput(x, inputSpec, source);
     const out = new Float32Array(nRows * this.outputWidth);
-    const fixed = this.inputSpec.shape.slice(1);
+    const fixed = inputSpec.shape.slice(1);
     const rowDims = fixed.every((d): d is number => d !== null) ? fixed : x.shape.slice(1);
-    const fetches = [this.outputName];
-    await forEachBatch(nRows, this.batchSize, 1, options.signal, async (start, end) => {
-      const feed = new ort.Tensor('float32', x.data.subarray(start * rowSize, end * rowSize), [end - start, ...rowDims]);
-      const result = await this.run(feed, fetches);
-      this.transform.write(result, end - start, out, start);
-    });
+    const scratch = outputDims !== undefined && !transform.inPlace ? new Float32Array(Math.min(nRows, this.batchSize) * rawWidth) : undefined;
+    for (let start = 0; start < nRows; start += this.batchSize) {
+      throwIfAborted(options.signal);
+      const end = Math.min(nRows, start + this.batchSize);
+      const n = end - start;
+      const feed = new ort.Tensor('float32', x.data.subarray(start * rowSize, end * rowSize), [n, ...rowDims]);
+      const target = outputDims === undefined ? undefined : scratch ? scratch.subarray(0, n * rawWidth) : out.subarray(start * rawWidth, end * rawWidth);
+      const fetched = await this.#run(feed, target, start);
+      if (target !== undefined && scratch === undefined) transform.finishInPlace(out, start, n);
+      else transform.write(target ?? (fetched[outputName]!.data as Float32Array), n, out, start);
+    }
     return out;
   }
 
-  private async run(feed: ort.Tensor, fetches: string[]): Promise<Float32Array> {
-    let result: ort.InferenceSession.ReturnType;
+  async #run(feed: ort.Tensor, target: Float32Array | undefined, start: number): Promise<ort.InferenceSession.ReturnType> {
+    const { session, inputName, outputName, outputDims, source } = this.#config;
+    const feeds = { [inputName]: feed };
+    const n = feed.dims[0]!;
     try {
-      result = await this.session.run({ [this.inputName]: feed }, fetches);
+      if (target !== undefined) return await session.run(feeds, { [outputName]: new ort.Tensor('float32', target, [n, ...outputDims!]) });
+      return await session.run(feeds, [outputName]);
     } catch (cause) {
-      throw new GlassboxError('model_error', `${this.source}: onnxruntime failed on a batch of shape [${feed.dims.join(', ')}]: ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: this.source }, { cause });
+      throw new GlassboxError('model_error', `${source}: onnxruntime failed on rows ${start}..${start + n - 1} (batch shape [${feed.dims.join(', ')}]): ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: source, row: start }, { cause });
     }
-    return result[this.outputName]!.data as Float32Array;
   }
 
   async dispose(): Promise<void> {

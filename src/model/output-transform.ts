@@ -49,6 +49,11 @@ export class OutputTransform {
     return this.#task === 'regression' ? undefined : this.#kind;
   }
 
+  /** True when raw rows have the output's layout, so a model can write them straight into the result. */
+  get inPlace(): boolean {
+    return this.#rawWidth === this.outputWidth;
+  }
+
   /**
    * Transforms `nRows` raw rows (row-major, rawWidth each) into rows [row0, row0 + nRows) of `out`.
    * Rows are numbered from `row0` in error messages.
@@ -59,21 +64,31 @@ export class OutputTransform {
         hint: 'The output shape changed between calls; check the output name and the model.',
       });
     }
-    checkFinite(raw, this.#rawWidth, row0, this.#source);
-    if (this.#task === 'regression') {
-      out.set(raw, row0);
+    if (this.inPlace) {
+      out.set(raw, row0 * this.outputWidth);
+      this.finishInPlace(out, row0, nRows);
       return;
     }
+    checkFinite(raw, this.#rawWidth, row0, this.#source);
     if (this.#auto) this.#detect(raw, nRows, row0);
-    const logits = this.#kind === 'logits';
-    if (this.#rawWidth === 1) writeBinary(raw, nRows, out, row0, logits);
-    else {
-      out.set(raw, row0 * this.#rawWidth);
-      if (logits) softmaxRows(out, row0, nRows, this.#rawWidth);
-    }
+    writeBinary(raw, nRows, out, row0, this.#kind === 'logits');
+  }
+
+  /**
+   * Finishes rows [row0, row0 + nRows) of `out` that already hold raw outputs (when `inPlace`):
+   * checks them, detects the kind in 'auto' mode and applies softmax to logits, in place.
+   */
+  finishInPlace(out: Float32Array, row0: number, nRows: number): void {
+    const w = this.outputWidth;
+    const rows = out.subarray(row0 * w, (row0 + nRows) * w);
+    checkFinite(rows, w, row0, this.#source);
+    if (this.#task === 'regression') return;
+    if (this.#auto) this.#detect(rows, nRows, row0);
+    if (this.#kind === 'logits') softmaxRows(out, row0, nRows, w);
   }
 
   #detect(raw: Float32Array, nRows: number, row0: number): void {
+    if (this.#kind === 'logits') return;
     const bad = firstNonProbabilityRow(raw, nRows, this.#rawWidth);
     if (bad < 0) {
       this.#kind ??= 'probabilities';
@@ -106,9 +121,24 @@ function checkWidths(task: Task, rawWidth: number, source: string): number {
   return rawWidth;
 }
 
-function checkFinite(raw: Float32Array, width: number, row0: number, source: string): void {
-  for (let k = 0; k < raw.length; k++) {
-    const v = raw[k]!;
+function checkFinite(values: Float32Array, width: number, row0: number, source: string): void {
+  // Fast path: a sum in four float64 lanes is finite iff every float32 value is.
+  const n = values.length;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    s0 += values[k]!;
+    s1 += values[k + 1]!;
+    s2 += values[k + 2]!;
+    s3 += values[k + 3]!;
+  }
+  for (; k < n; k++) s0 += values[k]!;
+  if (Number.isFinite(s0 + s1 + s2 + s3)) return;
+  for (k = 0; k < n; k++) {
+    const v = values[k]!;
     if (v - v !== 0) {
       const row = row0 + Math.floor(k / width);
       throw new GlassboxError('model_error', `${source}: the model returned ${v} for row ${row}, output column ${k % width}`, {
