@@ -19,7 +19,7 @@ export class FastTreeShap {
   private readonly stackMask: Int32Array;
   private readonly phiOn: Float64Array;
   private readonly phiOff: Float64Array;
-  private readonly phiBase: Float64Array;
+  private phiScratch: Float64Array = new Float64Array(0);
   private readonly invZ: Float64Array;
   /** 1 where the node is a plain "x < threshold" split without zero-as-missing (the inlined fast path). */
   private readonly simple: Uint8Array;
@@ -38,7 +38,6 @@ export class FastTreeShap {
     this.stackMask = new Int32Array(maxNodes + 2);
     this.phiOn = new Float64Array(e.nFeatures + 1);
     this.phiOff = new Float64Array(e.nFeatures + 1);
-    this.phiBase = new Float64Array(e.nFeatures + 1);
     this.invZ = new Float64Array(Math.max(1, this.tables.maxDepth));
     this.simple = new Uint8Array(e.feature.length);
     this.pathBit = new Int32Array(e.feature.length);
@@ -77,10 +76,7 @@ export class FastTreeShap {
       const fast = this.tables.treeFast[t] === 1;
       for (let r = 0; r < nRows; r++) {
         if (fast) this.treeContribs(t, rows, rowOffset + r * m, out, outOffset + r * w);
-        else {
-          const x = rows.subarray(rowOffset + r * m, rowOffset + (r + 1) * m);
-          this.fallback.treeContribs(t, x, out.subarray(outOffset + r * w, outOffset + (r + 1) * w));
-        }
+        else this.fallback.treeContribs(t, rows, out, 0, -1, rowOffset + r * m, outOffset + r * w);
       }
     }
     for (let r = 0; r < nRows; r++) out[outOffset + r * w + m] = bias;
@@ -145,26 +141,39 @@ export class FastTreeShap {
    * off-diagonal Φ_ij, diagonal Φ_ii = φ_i − Σ_{j≠i} Φ_ij, and the base value at [M][M] (XGBoost layout).
    */
   interactions(x: Float64Array, group: number, out: Float64Array, offset = 0): void {
+    this.interactionsBatch(x, 0, 1, group, out, offset);
+  }
+
+  /** Interaction matrices for nRows rows (see `interactions`), nRows × (M+1)² into out[outOffset…]. */
+  interactionsBatch(rows: Float64Array, rowOffset: number, nRows: number, group: number, out: Float64Array, outOffset = 0): void {
     const e = this.e;
     const m = e.nFeatures;
     const w = m + 1;
-    out.fill(0, offset, offset + w * w);
-    const phi = this.phiBase;
-    this.contributions(x, group, phi);
+    const ww = w * w;
+    if (this.phiScratch.length < nRows * w) this.phiScratch = new Float64Array(nRows * w);
+    const phi = this.phiScratch;
+    this.contributionsBatch(rows, rowOffset, nRows, group, phi, 0);
+    out.fill(0, outOffset, outOffset + nRows * ww);
     for (let t = 0; t < e.nTrees; t++) {
       if (e.treeGroup[t] !== group) continue;
-      if (this.tables.treeFast[t] === 1 && this.tables.table2.length > 0) this.treeInteractions(t, x, out, offset, w);
-      else this.fallbackInteractions(t, x, out, offset, w);
+      const fast = this.tables.treeFast[t] === 1 && this.tables.table2.length > 0;
+      for (let r = 0; r < nRows; r++) {
+        if (fast) this.treeInteractions(t, rows, rowOffset + r * m, out, outOffset + r * ww, w);
+        else this.fallbackInteractions(t, rows, rowOffset + r * m, out, outOffset + r * ww, w);
+      }
     }
-    for (let i = 0; i < m; i++) {
-      let rest = 0;
-      for (let j = 0; j < m; j++) if (j !== i) rest += out[offset + i * w + j]!;
-      out[offset + i * w + i] = phi[i]! - rest;
+    for (let r = 0; r < nRows; r++) {
+      const o = outOffset + r * ww;
+      for (let i = 0; i < m; i++) {
+        let rest = 0;
+        for (let j = 0; j < m; j++) if (j !== i) rest += out[o + i * w + j]!;
+        out[o + i * w + i] = phi[r * w + i]! - rest;
+      }
+      out[o + m * w + m] = phi[r * w + m]!;
     }
-    out[offset + m * w + m] = phi[m]!;
   }
 
-  private treeInteractions(t: number, x: Float64Array, out: Float64Array, offset: number, w: number): void {
+  private treeInteractions(t: number, x: Float64Array, xo: number, out: Float64Array, offset: number, w: number): void {
     const e = this.e;
     const tb = this.tables;
     const sn = this.stackNode;
@@ -179,8 +188,9 @@ export class FastTreeShap {
       const mask = sm[top]!;
       const f = e.feature[node]!;
       if (f >= 0) {
-        const bit = 1 << tb.pathPos[node]!;
-        const left = goesLeft(e, node, x[f]!);
+        const bit = this.pathBit[node]!;
+        const xv = x[xo + f]!;
+        const left = this.simple[node] === 1 ? (xv !== xv ? e.defaultLeft[node] === 1 : xv < e.threshold[node]!) : goesLeft(e, node, xv);
         sn[top] = e.left[node]!;
         sm[top] = left ? mask : mask & ~bit;
         sn[top + 1] = e.right[node]!;
@@ -221,13 +231,13 @@ export class FastTreeShap {
   }
 
   /** XGBoost's construction for trees without tables: Φ_ij = (φ_j | i present − φ_j | i absent) / 2. */
-  private fallbackInteractions(t: number, x: Float64Array, out: Float64Array, offset: number, w: number): void {
+  private fallbackInteractions(t: number, x: Float64Array, xo: number, out: Float64Array, offset: number, w: number): void {
     const m = this.e.nFeatures;
     for (let i = 0; i < m; i++) {
       this.phiOn.fill(0);
       this.phiOff.fill(0);
-      this.fallback.treeContribs(t, x, this.phiOn, 1, i);
-      this.fallback.treeContribs(t, x, this.phiOff, -1, i);
+      this.fallback.treeContribs(t, x, this.phiOn, 1, i, xo, 0);
+      this.fallback.treeContribs(t, x, this.phiOff, -1, i, xo, 0);
       for (let j = 0; j < m; j++) if (j !== i) out[offset + i * w + j]! += (this.phiOn[j]! - this.phiOff[j]!) / 2;
     }
   }

@@ -16,6 +16,8 @@ export class PathDependentTreeShap {
   private readonly pweight: Float64Array;
   private x: Float64Array = new Float64Array(0);
   private phi: Float64Array = new Float64Array(0);
+  private xo = 0;
+  private po = 0;
   private condition = 0;
   private conditionFeature = -1;
 
@@ -31,13 +33,15 @@ export class PathDependentTreeShap {
   }
 
   /**
-   * Adds tree t's SHAP values for row x (already loaded at the ensemble's precision) into phi
-   * (length ≥ nFeatures). condition: 0 = plain, +1 = feature `conditionFeature` always present,
+   * Adds tree t's SHAP values for the row at x[xOffset…] (already at the ensemble's precision) into
+   * phi[phiOffset…]. condition: 0 = plain, +1 = feature `conditionFeature` always present,
    * −1 = always absent (XGBoost's pred_interactions building block).
    */
-  treeContribs(t: number, x: Float64Array, phi: Float64Array, condition = 0, conditionFeature = -1): void {
+  treeContribs(t: number, x: Float64Array, phi: Float64Array, condition = 0, conditionFeature = -1, xOffset = 0, phiOffset = 0): void {
     this.x = x;
     this.phi = phi;
+    this.xo = xOffset;
+    this.po = phiOffset;
     this.condition = condition;
     this.conditionFeature = conditionFeature;
     this.recurse(this.e.treeStart[t]!, 0, 0, 1, 1, -1, 1);
@@ -55,11 +59,11 @@ export class PathDependentTreeShap {
       const v = e.value[node]! * conditionFraction;
       for (let i = 1; i <= uniqueDepth; i++) {
         const w = this.unwoundSum(path, uniqueDepth, i);
-        this.phi[this.featureIndex[path + i]!]! += w * (this.oneFraction[path + i]! - this.zeroFraction[path + i]!) * v;
+        this.phi[this.po + this.featureIndex[path + i]!]! += w * (this.oneFraction[path + i]! - this.zeroFraction[path + i]!) * v;
       }
       return;
     }
-    const hot = goesLeft(e, node, this.x[split]!) ? e.left[node]! : e.right[node]!;
+    const hot = goesLeft(e, node, this.x[this.xo + split]!) ? e.left[node]! : e.right[node]!;
     const cold = hot === e.left[node]! ? e.right[node]! : e.left[node]!;
     const w = e.cover[node]!;
     const hotZero = w > 0 ? e.cover[hot]! / w : 0;
