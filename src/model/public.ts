@@ -10,3 +10,8 @@ export { OutputTransform, PROBABILITY_SUM_TOLERANCE, resolveTask, softmaxRows } 
 export type { OutputKind, OutputTransformOptions } from './output-transform.js';
 export { loadOnnxModel, onnxSessionOptions } from './onnx.js';
 export type { OnnxModel, OnnxModelOptions } from './onnx.js';
+export { fnModel } from './fn.js';
+export type { FnModelOptions, PredictFunction } from './fn.js';
+export { httpModel } from './http.js';
+export type { HttpModelOptions, HttpProtocol } from './http.js';
+export type { RetryPolicy } from './http-fetch.js';
