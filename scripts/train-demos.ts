@@ -1,0 +1,28 @@
+/**
+ * Regenerates the committed demo model artifacts in models/<demo>/ deterministically:
+ *   npm run train-demos [-- credit digits spam]
+ * Each demo trains with seed 0 on the tfjs wasm backend (one thread), so re-running gives the same
+ * weights on the same platform.
+ */
+import { rm } from 'node:fs/promises';
+import { demoModelDir } from '../src/demos/paths.js';
+import { listDemos, trainDemoArtifact } from '../src/demos/index.js';
+import type { DemoName } from '../src/demos/types.js';
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = (requested.length > 0 ? requested : listDemos().map((d) => d.name)) as DemoName[];
+  for (const name of names) {
+    const dir = demoModelDir(name);
+    const started = Date.now();
+    process.stderr.write(`train-demos: ${name} → ${dir}\n`);
+    await rm(dir, { recursive: true, force: true });
+    const summary = await trainDemoArtifact(name, dir, (p) => process.stderr.write(`  ${p.message}\n`));
+    process.stderr.write(`train-demos: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s — ${summary}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
