@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GlassboxError } from '../errors.js';
-import { httpModel, type HttpModelOptions } from './http.js';
+import { httpModel, httpModelFromUrl, type HttpModelOptions } from './http.js';
 
 /** A real HTTP server on 127.0.0.1 with a random port; counts requests and the most in flight at once. */
 interface TestServer {
@@ -97,6 +97,14 @@ describe('httpModel', () => {
     checkProbabilities(p);
     expect(server.stats.requests).toBe(3);
     expect(server.stats.paths.every((path) => path === 'POST /v2/models/credit/infer')).toBe(true);
+  });
+
+  it('infers the protocol from a URL and accepts any input width when none is declared', async () => {
+    const server = await serve(kserveHandler);
+    const model = httpModelFromUrl(`${server.url}/v2/models/credit/infer`, { inputName: 'features', classes: ['good', 'bad'], backoffMs: 5 });
+    expect(model.inputSpec.shape).toEqual([null, null]);
+    checkProbabilities(await model.predict({ data: x, shape: [5, 2] }));
+    expect(server.stats.paths).toEqual(['POST /v2/models/credit/infer']);
   });
 
   it('speaks generic JSON with configurable paths; single-column scores become [1 - p, p]', async () => {
@@ -195,7 +203,7 @@ describe('httpModel', () => {
   it('validates options before any request', () => {
     expect(() => httpModel({ ...base, url: 'not a url', protocol: 'json' })).toThrow(/is not a URL/);
     expect(() => httpModel({ ...base, url: 'http://127.0.0.1:1', protocol: 'kserve-v2' })).toThrow(/needs modelName/);
-    expect(() => httpModel({ url: 'http://127.0.0.1:1', protocol: 'json' })).toThrow(/inputWidth/);
+    expect(() => httpModel({ url: 'http://127.0.0.1:1', protocol: 'json', inputWidth: 0 })).toThrow(/inputWidth/);
     expect(() => httpModel({ ...base, url: 'http://127.0.0.1:1', protocol: 'json', concurrency: 0 })).toThrow(/concurrency must be a positive integer/);
   });
 });

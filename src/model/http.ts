@@ -22,7 +22,7 @@ export interface HttpModelOptions {
   readonly instancesPath?: string;
   /** json: dotted path of the scores in the response (default "predictions"). */
   readonly predictionsPath?: string;
-  /** Values per input row; or `inputShape` (non-batch dims). */
+  /** Values per input row; or `inputShape` (non-batch dims). Omitted: any width is sent as given. */
   readonly inputWidth?: number;
   readonly inputShape?: readonly number[];
   readonly task?: Task;
@@ -55,10 +55,10 @@ export function httpModel(options: HttpModelOptions): Model {
   const source = `HTTP model ${options.url}`;
   const url = endpoint(options, source);
   const inputShape = options.inputShape ?? (options.inputWidth !== undefined ? [options.inputWidth] : undefined);
-  if (inputShape === undefined || inputShape.length === 0 || inputShape.some((d) => !(Number.isInteger(d) && d > 0))) {
-    throw new GlassboxError('invalid_argument', `${source}: give inputWidth (values per row) or inputShape (non-batch dims) as positive integers`, { argument: 'inputWidth', hint: 'E.g. inputWidth: encoder.outputWidth.' });
+  if (inputShape !== undefined && (inputShape.length === 0 || inputShape.some((d) => !(Number.isInteger(d) && d > 0)))) {
+    throw new GlassboxError('invalid_argument', `${source}: inputWidth / inputShape must be positive integers, got [${inputShape.join(', ')}]`, { argument: 'inputWidth', hint: 'E.g. inputWidth: encoder.outputWidth.' });
   }
-  const inputSpec: InputSpec = Object.freeze({ name: options.inputName ?? 'input', shape: Object.freeze([null, ...inputShape]), dtype: 'float32' as const });
+  const inputSpec: InputSpec = Object.freeze({ name: options.inputName ?? 'input', shape: Object.freeze([null, ...(inputShape ?? [null])]), dtype: 'float32' as const });
   const { task, classes } = resolveTask(options, undefined, source);
   const outputWidth = task === 'regression' ? 1 : classes.length;
   const kind = options.outputKind ?? 'auto';
@@ -67,8 +67,9 @@ export function httpModel(options: HttpModelOptions): Model {
   const policy = retryPolicy(options, source);
   let transform: OutputTransform | undefined;
 
-  const request = async (x: Float32Array, n: number, rowSize: number, signal: AbortSignal | undefined): Promise<RawScores> => {
-    const body = options.protocol === 'kserve-v2' ? kserveRequest(x, n, { inputName: inputSpec.name, rowDims: inputShape }) : jsonRequest(x, n, rowSize, options.instancesPath ?? 'instances');
+  const request = async (x: Float32Array, n: number, rowDims: readonly number[], signal: AbortSignal | undefined): Promise<RawScores> => {
+    const rowSize = rowDims.reduce((a, b) => a * b, 1);
+    const body = options.protocol === 'kserve-v2' ? kserveRequest(x, n, { inputName: inputSpec.name, rowDims }) : jsonRequest(x, n, rowSize, options.instancesPath ?? 'instances');
     const json = await postJson(url, body, { ...policy, source, ...(options.headers ? { headers: options.headers } : {}), ...(signal ? { signal } : {}) });
     return options.protocol === 'kserve-v2' ? parseKServeResponse(json, n, options.outputName, source) : parseJsonResponse(json, n, options.predictionsPath ?? 'predictions', source);
   };
@@ -80,9 +81,10 @@ export function httpModel(options: HttpModelOptions): Model {
     outputWidth,
     async predict(x: Tensor, predictOptions: PredictOptions = {}): Promise<Float32Array> {
       const { nRows, rowSize } = checkInput(x, inputSpec, source);
+      const rowDims = inputShape ?? x.shape.slice(1);
       const out = new Float32Array(nRows * outputWidth);
       await forEachBatch(nRows, batchSize, concurrency, predictOptions.signal, async (start, end) => {
-        const scores = await request(x.data.subarray(start * rowSize, end * rowSize), end - start, rowSize, predictOptions.signal);
+        const scores = await request(x.data.subarray(start * rowSize, end * rowSize), end - start, rowDims, predictOptions.signal);
         transform ??= new OutputTransform({ task, rawWidth: scores.width, kind, source });
         transform.write(scores.values, end - start, out, start);
       });
@@ -123,4 +125,14 @@ function retryPolicy(options: HttpModelOptions, source: string): RetryPolicy {
     backoffMs: nonNegative(options.backoffMs, 200, 'backoffMs'),
     maxBackoffMs: nonNegative(options.maxBackoffMs, 5_000, 'maxBackoffMs'),
   };
+}
+
+/**
+ * An HTTP model from just a URL: a path of the form `/v2/models/{name}[/infer]` means KServe v2
+ * (base URL and model name taken from it), anything else the generic JSON protocol.
+ */
+export function httpModelFromUrl(url: string, options: Omit<HttpModelOptions, 'url' | 'protocol' | 'modelName'> = {}): Model {
+  const match = /^(.*?)\/v2\/models\/([^/]+)(?:\/versions\/[^/]+)?(?:\/infer)?\/?$/.exec(url);
+  if (match) return httpModel({ ...options, url: match[1]!, protocol: 'kserve-v2', modelName: decodeURIComponent(match[2]!) });
+  return httpModel({ ...options, url, protocol: 'json' });
 }

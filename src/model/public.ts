@@ -12,6 +12,6 @@ export { loadOnnxModel, onnxSessionOptions } from './onnx.js';
 export type { OnnxModel, OnnxModelOptions } from './onnx.js';
 export { fnModel } from './fn.js';
 export type { FnModelOptions, PredictFunction } from './fn.js';
-export { httpModel } from './http.js';
+export { httpModel, httpModelFromUrl } from './http.js';
 export type { HttpModelOptions, HttpProtocol } from './http.js';
 export type { RetryPolicy } from './http-fetch.js';
