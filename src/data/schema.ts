@@ -24,6 +24,8 @@ export interface ProtectedSpec {
   readonly column: string;
   /** Category → group label (e.g. "male : single" → "male"). */
   readonly mapping?: Readonly<Record<string, string>>;
+  /** Group label for categories the mapping does not list (e.g. race: {White: "White"}, otherwise "non-White"). */
+  readonly otherwise?: string;
   /** Bucket edges for numeric columns, with labels: value < edges[0] → labels[0], … */
   readonly edges?: readonly number[];
   readonly labels?: readonly string[];
