@@ -1,6 +1,7 @@
 import type { RawMatrix } from '../../src/encode/encoder.js';
 import { exactShapley } from '../../src/explain/exact-shapley.js';
 import { kernelShap } from '../../src/explain/kernel-shap.js';
+import { limeTabular } from '../../src/explain/lime/tabular.js';
 import { explainerConformance } from './explainer-conformance.js';
 import { mixedFixture } from './fixtures.js';
 
@@ -12,3 +13,4 @@ explainerConformance({ ...base, name: 'exact-shapley', make: () => exactShapley(
 explainerConformance({ ...base, name: 'kernel-shap (full enumeration)', make: (seed) => kernelShap({ seed }), context: { background } });
 explainerConformance({ ...base, name: 'kernel-shap (sampled, 3 players)', make: (seed) => kernelShap({ seed, samples: 4 }), context: { background, features: [0, 2, 3] }, perRowShape: [3] });
 explainerConformance({ ...base, name: 'kernel-shap (per-row targets)', make: (seed) => kernelShap({ seed, samples: 10 }), context: { background, target: Int32Array.from([0, 1, 1, 0]) } });
+explainerConformance({ ...base, name: 'lime (tabular)', make: (seed) => limeTabular({ seed, samples: 300 }), context: { background } });

@@ -1,0 +1,82 @@
+import { larsPath } from '../linear/lars.js';
+import { weightedR2, weightedRidge } from '../linear/ridge.js';
+
+export type FeatureSelection = 'auto' | 'forward' | 'highest_weights' | 'lasso_path' | 'none';
+
+/**
+ * lime 0.2 `LimeBase.feature_selection` on the interpretable data (row-major n × d, weights per row):
+ * 'none' (all), 'forward' (greedy by weighted R² of an unregularised fit), 'highest_weights' (the
+ * largest |coef · x₀| of a Ridge(α=0.01) on all features), 'lasso_path' (the last point of the weighted
+ * LARS-lasso path with ≤ k nonzero coefficients) and 'auto' (forward when k ≤ 6, else highest_weights).
+ */
+export function selectFeatures(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number, method: FeatureSelection): number[] {
+  const all = Array.from({ length: d }, (_, i) => i);
+  switch (method) {
+    case 'none':
+      return all;
+    case 'auto':
+      return selectFeatures(data, d, labels, weights, k, k <= 6 ? 'forward' : 'highest_weights');
+    case 'forward':
+      return forward(data, d, labels, weights, k);
+    case 'highest_weights': {
+      const fit = weightedRidge(data, d, labels, weights, all, 0.01);
+      return all
+        .map((j) => ({ j, w: fit.coef[j]! * data[j]! }))
+        .sort((a, b) => Math.abs(b.w) - Math.abs(a.w) || a.j - b.j)
+        .slice(0, k)
+        .map((e) => e.j);
+    }
+    case 'lasso_path':
+      return lassoPath(data, d, labels, weights, k);
+  }
+}
+
+function forward(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number): number[] {
+  const used: number[] = [];
+  for (let step = 0; step < Math.min(k, d); step++) {
+    let best = 0;
+    let bestScore = -1e8;
+    for (let j = 0; j < d; j++) {
+      if (used.includes(j)) continue;
+      const cols = [...used, j];
+      const fit = weightedRidge(data, d, labels, weights, cols, 0);
+      const score = weightedR2(data, d, labels, weights, cols, fit);
+      if (score > bestScore) {
+        bestScore = score;
+        best = j;
+      }
+    }
+    used.push(best);
+  }
+  return used;
+}
+
+function lassoPath(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number): number[] {
+  const n = labels.length;
+  let wSum = 0;
+  const mean = new Float64Array(d);
+  let yMean = 0;
+  for (let i = 0; i < n; i++) {
+    wSum += weights[i]!;
+    yMean += weights[i]! * labels[i]!;
+    for (let j = 0; j < d; j++) mean[j]! += weights[i]! * data[i * d + j]!;
+  }
+  yMean /= wSum;
+  for (let j = 0; j < d; j++) mean[j]! /= wSum;
+  const x = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = Math.sqrt(weights[i]!);
+    y[i] = (labels[i]! - yMean) * s;
+    for (let j = 0; j < d; j++) x[i * d + j] = (data[i * d + j]! - mean[j]!) * s;
+  }
+  const path = larsPath(x, y, n, d, { method: 'lasso' });
+  let nonzero = Array.from({ length: d }, (_, j) => j);
+  for (let i = path.coefs.length - 1; i > 0; i--) {
+    const coef = path.coefs[i]!;
+    nonzero = [];
+    for (let j = 0; j < d; j++) if (coef[j] !== 0) nonzero.push(j);
+    if (nonzero.length <= k) break;
+  }
+  return nonzero;
+}
