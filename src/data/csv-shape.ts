@@ -73,6 +73,7 @@ export function delimiterProblem(
   const suspicious = singleColumn || ((columnsRead === undefined || delimiter !== undefined) && !usedConsistent);
   if (!suspicious) return undefined;
   const better = consistentDelimiter(lines);
+  if (!better && singleColumn) return raggedProblem(path, lines, delimiter);
   if (!better || (better.delimiter === used && !singleColumn)) return undefined;
   const how = singleColumn
     ? `was read as a single column (${JSON.stringify(lines[0]?.slice(0, 60) ?? '')}…)`
@@ -86,6 +87,28 @@ export function delimiterProblem(
       delimiter: used,
       suggested: better.delimiter,
       hint: `Pass the delimiter explicitly: loadTable(path, { delimiter: ${JSON.stringify(better.delimiter)} }) or --delimiter ${JSON.stringify(better.delimiter)}.`,
+    },
+  );
+}
+
+/** Lines whose field count differs from the header's under the delimiter the header suggests. */
+function raggedProblem(path: string, lines: readonly string[], delimiter: string | undefined): GlassboxError | undefined {
+  const header = lines[0] ?? '';
+  const d = delimiter ?? CANDIDATES.find((c) => fieldCount(header, c) >= 2);
+  if (d === undefined) return undefined;
+  const expected = fieldCount(header, d);
+  if (expected < 2) return undefined;
+  const bad = lines.map((line, i) => ({ row: i - 1, fields: fieldCount(line, d) })).filter((l) => l.row >= 0 && l.fields !== expected);
+  if (bad.length === 0) return undefined;
+  const examples = bad.slice(0, 3).map((b) => `row ${b.row} has ${b.fields}`).join(', ');
+  return new GlassboxError(
+    'invalid_input',
+    `Rows of ${path} have different numbers of fields: the header has ${expected} on ${delimiterName(d)} but ${bad.length} of the first ${lines.length - 1} rows do not (${examples}).`,
+    {
+      file: path,
+      count: bad.length,
+      rows: bad.slice(0, 3).map((b) => b.row),
+      hint: 'Quote values that contain the delimiter ("a, b"), and give every row the same number of fields.',
     },
   );
 }

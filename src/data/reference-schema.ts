@@ -63,7 +63,7 @@ export function bucketsToEdges(buckets: readonly { name: string; rule: string }[
     && intervals[intervals.length - 1]!.hi === Infinity
     && intervals.every((b, i) => i === 0 || b.lo === intervals[i - 1]!.hi);
   if (!ok) {
-    throw badRule(source, 'bucket set', buckets.map((b) => b.rule).join('; '), 'Buckets must cover the whole number line without gaps or overlaps.');
+    throw badRule(source, 'bucket set (it leaves a gap or an overlap)', buckets.map((b) => b.rule).join('; '), 'Buckets must cover the whole number line without gaps or overlaps.');
   }
   return { edges: intervals.slice(0, -1).map((b) => b.hi), labels: intervals.map((b) => b.name) };
 }
