@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Attribution } from '../../src/explain/attribution.js';
 import { limeTabular } from '../../src/explain/lime/tabular.js';
 import { germanMlp, germanOrdinal, hasGermanCredit, matrix, readGermanJson } from '../conformance/german-credit.js';
 
@@ -24,7 +25,7 @@ describe.skipIf(!hasGermanCredit)("LIME tabular on lime_tabular.json's setup (ge
     const { pipe, model } = await germanMlp();
     try {
       const x = matrix(ref.rows.map((r) => r.x_ordinal));
-      const runs = [];
+      const runs: Attribution[] = [];
       // lime 0.2 samples a one-value quartile bin (n_guarantors <= 1, n_credits <= 1) as raw 0; reproduce that here.
       for (let s = 0; s < SEEDS; s++) runs.push(await limeTabular({ seed: s, degenerateBins: 'lime' }).explain(pipe, x, { background: train, target: 1 }));
       const mean = new Float64Array(5 * F);
