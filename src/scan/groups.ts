@@ -1,5 +1,5 @@
 import type { ScanContext } from './detector.js';
-import { protectedGroups } from '../data/protected.js';
+import { protectedGroups } from '../data/schema-helpers.js';
 
 /** One grouping of the audited rows: a group code per row (-1 = none) and the group labels. */
 export interface GroupAssignment {

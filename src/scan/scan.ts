@@ -1,6 +1,8 @@
 import type { Schema } from '../data/schema.js';
 import type { Table } from '../data/table.js';
-import { labelsOf, toRawMatrix } from '../data/public.js';
+import { labelsOf } from '../data/schema-helpers.js';
+import { findColumn } from '../data/table.js';
+import { rawMatrixFromTable } from '../encode/raw-matrix.js';
 import type { Encoder } from '../encode/encoder.js';
 import { GlassboxError } from '../errors.js';
 import type { Model } from '../model/model.js';
@@ -44,8 +46,8 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
   const scanOptions: ScanOptions = { ...DEFAULT_OPTIONS, ...rest };
   const { table, train, schema, model, encoder } = inputs;
   const pipeline = encoder ? makePipeline(model, encoder) : undefined;
-  const raw = encoder ? toRawMatrix(table, schema.features) : undefined;
-  const trainRaw = encoder && train ? toRawMatrix(train, schema.features) : undefined;
+  const raw = encoder ? rawMatrixFromTable(table, encoder.features) : undefined;
+  const trainRaw = encoder && train ? rawMatrixFromTable(train, encoder.features) : undefined;
   let outputs: Float32Array;
   if (pipeline && raw) outputs = await pipeline.predictRaw(raw, { signal });
   else if (inputs.x) outputs = await model.predict(inputs.x, { signal });
@@ -53,7 +55,7 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
   if (outputs.length !== table.nRows * model.outputWidth) {
     throw new GlassboxError('shape_mismatch', `scan: the model returned ${outputs.length} values for ${table.nRows} rows; expected ${table.nRows * model.outputWidth}.`);
   }
-  const labels = labelsOf(table, schema);
+  const labels = scanLabels(table, schema);
   const classes = model.task === 'regression' ? [] : [...model.classes];
   return runScan(
     {
@@ -73,4 +75,16 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
     },
     { detectors, describe: inputs.describe ?? { data: table.source ?? '(in memory)', model: '(in memory)' }, version: VERSION, ...(onProgress ? { onProgress } : {}) },
   );
+}
+
+/** Labels as the detectors read them: class index per row (-1 = missing), or the regression target (NaN = missing). */
+function scanLabels(table: Table, schema: Schema): Float64Array {
+  const target = schema.target;
+  if (!target) return new Float64Array(table.nRows).fill(Number.NaN);
+  if (target.task !== 'regression') return Float64Array.from(labelsOf(table, schema));
+  const column = findColumn(table, target.name);
+  if (column?.kind !== 'numeric') {
+    throw new GlassboxError('schema_mismatch', `The regression target "${target.name}" is not a numeric column of ${table.source ?? 'the data'}.`, { column: target.name });
+  }
+  return column.values;
 }

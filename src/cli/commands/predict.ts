@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { takeRows } from '../../data/table.js';
+import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
+import { pipeline } from '../../model/pipeline.js';
+import { sliceRows } from '../../model/tensor.js';
+import { loadInputs, type InputFlags } from '../load-inputs.js';
+import { parseChoice, parseRowRange } from '../options.js';
+
+interface PredictFlags extends InputFlags {
+  rows?: string;
+  format?: string;
+}
+
+/** `glassbox predict`: prints the model's outputs for rows of a data file. */
+export function registerPredictCommand(program: Command): void {
+  program
+    .command('predict')
+    .description("Print the model's outputs (probabilities per class, or values) for rows of a data file.")
+    .requiredOption('--model <file>', 'the model file or http(s):// endpoint')
+    .requiredOption('--data <file>', 'rows to score: CSV, Parquet, JSONL or Arrow')
+    .option('--schema <file>', 'schema JSON')
+    .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
+    .option('--rows <a:b>', 'rows a (inclusive) to b (exclusive), 0-based')
+    .option('--format <format>', 'json or csv', 'json')
+    .action(async (flags: PredictFlags) => {
+      const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
+      const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
+      const [start, end] = parseRowRange(flags.rows, inputs.table.nRows);
+      const rows = Int32Array.from({ length: end - start }, (_, i) => start + i);
+      let outputs: Float32Array;
+      if (inputs.encoder) {
+        const table = takeRows(inputs.table, rows);
+        outputs = await pipeline(inputs.model, inputs.encoder).predictRaw(rawMatrixFromTable(table, inputs.encoder.features));
+      } else {
+        outputs = await inputs.model.predict(sliceRows(inputs.x!, start, end));
+      }
+      const width = inputs.model.outputWidth;
+      const classes = inputs.model.task === 'regression' ? ['value'] : [...inputs.model.classes];
+      const matrix = Array.from({ length: end - start }, (_, i) => Array.from(outputs.subarray(i * width, (i + 1) * width)));
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, outputs: matrix })}\n`);
+      else process.stdout.write(`${['row', ...classes.map(csvCell)].join(',')}\n${matrix.map((r, i) => [inputs.table.rowIds[start + i], ...r].join(',')).join('\n')}\n`);
+    });
+}
+
+function csvCell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

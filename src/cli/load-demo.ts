@@ -1,0 +1,39 @@
+import { GlassboxError } from '../errors.js';
+import { takeRows } from '../data/table.js';
+import { listDemos, loadDemo } from '../demos/index.js';
+import { splitRows } from '../demos/splits.js';
+import { rowSize, type Tensor } from '../model/tensor.js';
+import type { LoadedInputs, LoadInputsOptions } from './load-inputs.js';
+
+/** Loads a built-in demo as scan inputs: the test split is audited, the train split is kept beside it. */
+export async function loadDemoInputs(name: string, options: LoadInputsOptions): Promise<LoadedInputs> {
+  const known = listDemos().map((d) => d.name);
+  if (!known.includes(name as (typeof known)[number])) {
+    throw new GlassboxError('invalid_argument', `--demo "${name}" is not a built-in demo.`, { argument: '--demo', hint: `Choose one of: ${known.join(', ')}.` });
+  }
+  const demo = await loadDemo(name, { seed: options.seed });
+  const describe = { data: `demo:${name}`, model: `demo:${name}`, demo: name };
+  const split = demo.schema.split;
+  if (!split || options.rows === 'all') {
+    return { table: demo.table, all: demo.table, schema: demo.schema, model: demo.model, x: demo.inputs, ...(demo.encoder ? { encoder: demo.encoder } : {}), describe };
+  }
+  const { train, test } = splitRows(demo.table, split.column, split.testValue);
+  return {
+    table: takeRows(demo.table, test),
+    train: takeRows(demo.table, train),
+    all: demo.table,
+    schema: demo.schema,
+    model: demo.model,
+    x: gatherRows(demo.inputs, test),
+    trainX: gatherRows(demo.inputs, train),
+    ...(demo.encoder ? { encoder: demo.encoder } : {}),
+    describe,
+  };
+}
+
+function gatherRows(t: Tensor, rows: Int32Array): Tensor {
+  const size = rowSize(t.shape);
+  const data = new Float32Array(rows.length * size);
+  for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
+  return { data, shape: [rows.length, ...t.shape.slice(1)] };
+}
