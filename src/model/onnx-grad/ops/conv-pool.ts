@@ -76,10 +76,18 @@ function conv(ctx: OpContext): OpResult {
   const group = ctx.int('group', 1);
   const [t, l, b, r] = win.pads;
   const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [t, b], [l, r], [0, 0]];
-  const run = (xi: T, fi: T): T => tf.conv2d(xi as never, fi as never, win.strides, pad, 'NHWC', win.dilations);
+  const dilated = win.dilations[0] !== 1 || win.dilations[1] !== 1;
+  const strided = win.strides[0] !== 1 || win.strides[1] !== 1;
+  const run = (xi: T, fi: T): T => {
+    if (fastPath(win)) {
+      const y1 = convUnitStride(ctx, xi, fi, win);
+      return strided ? subsample(ctx, y1, win.strides) : y1;
+    }
+    if (dilated && strided) return subsample(ctx, tf.conv2d(xi as never, fi as never, 1, pad, 'NHWC', win.dilations), win.strides);
+    return tf.conv2d(xi as never, fi as never, win.strides, pad, 'NHWC', win.dilations);
+  };
   let y: T;
-  if (group === 1 && unitStride(win)) y = convUnitStride(ctx, x, filter, win);
-  else if (group === 1) y = run(x, filter);
+  if (group === 1) y = run(x, filter);
   else {
     const xs = tf.split(x, group, 3);
     const fs = tf.split(filter, group, 3);
@@ -90,14 +98,40 @@ function conv(ctx: OpContext): OpResult {
   return finish(ctx, y, oneD);
 }
 
-function unitStride(win: Window): boolean {
+/** Every s-th row and column of an NHWC tensor (tfjs cannot stride and dilate in one conv). */
+function subsample(ctx: OpContext, y: T, strides: [number, number]): T {
+  const tf = ctx.tf;
+  let out = y;
+  for (const [axis, s] of [[1, strides[0]], [2, strides[1]]] as const) {
+    if (s === 1) continue;
+    const dim = out.shape[axis]!;
+    const keep = Math.ceil(dim / s);
+    const padded = tf.pad(out, out.shape.map((_, i) => [0, i === axis ? keep * s - dim : 0] as [number, number]));
+    const shape = [...padded.shape];
+    shape.splice(axis, 1, keep, s);
+    const begin = shape.map(() => 0);
+    const size = shape.map((d, i) => (i === axis + 1 ? 1 : d));
+    out = tf.reshape(tf.slice(tf.reshape(padded, shape), begin, size), out.shape.map((d, i) => (i === axis ? keep : d)));
+  }
+  return out;
+}
+
+/** Effective (dilated) kernel extent. */
+function extent(win: Window): [number, number] {
+  return [(win.kernel[0] - 1) * win.dilations[0] + 1, (win.kernel[1] - 1) * win.dilations[1] + 1];
+}
+
+/** Stride-1 (or dilated, then subsampled) convolutions whose pads allow the flipped-filter gradient. */
+function fastPath(win: Window): boolean {
   const [t, l, b, r] = win.pads;
-  const [kh, kw] = win.kernel;
-  return win.strides[0] === 1 && win.strides[1] === 1 && win.dilations[0] === 1 && win.dilations[1] === 1 && Math.max(t, b) < kh && Math.max(l, r) < kw;
+  const [eh, ew] = extent(win);
+  const unit = win.strides[0] === 1 && win.strides[1] === 1;
+  const dilated = win.dilations[0] !== 1 || win.dilations[1] !== 1;
+  return (unit || dilated) && Math.max(t, b) < eh && Math.max(l, r) < ew;
 }
 
 /**
- * Stride-1 convolution whose input gradient is itself a forward convolution with the flipped,
+ * Stride-1 (possibly dilated) convolution whose input gradient is itself a forward convolution with the flipped,
  * channel-swapped filter (the "full" correlation). tfjs-wasm's Conv2DBackpropInput is a naive loop
  * while Conv2D runs on XNNPACK, so this is several times faster; the result is the same sum.
  * The filter is a constant here: no filter gradient is produced.
@@ -105,12 +139,12 @@ function unitStride(win: Window): boolean {
 function convUnitStride(ctx: OpContext, x: T, filter: T, win: Window): T {
   const tf = ctx.tf;
   const [t, l, b, r] = win.pads;
-  const [kh, kw] = win.kernel;
+  const [kh, kw] = extent(win);
   const fn = tf.customGrad((input, save) => {
-    const value: T = tf.conv2d(input as never, filter as never, 1, [[0, 0], [t, b], [l, r], [0, 0]], 'NHWC');
+    const value: T = tf.conv2d(input as never, filter as never, 1, [[0, 0], [t, b], [l, r], [0, 0]], 'NHWC', win.dilations);
     (save as (tensors: T[]) => void)([tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2])]);
     const gradFunc = (dy: T, saved: T[]): T =>
-      tf.conv2d(dy as never, saved[0] as never, 1, [[0, 0], [kh - 1 - t, kh - 1 - b], [kw - 1 - l, kw - 1 - r], [0, 0]], 'NHWC');
+      tf.conv2d(dy as never, saved[0] as never, 1, [[0, 0], [kh - 1 - t, kh - 1 - b], [kw - 1 - l, kw - 1 - r], [0, 0]], 'NHWC', win.dilations);
     return { value, gradFunc };
   });
   return fn(x) as T;

@@ -15,42 +15,85 @@ function reduce(kind: 'mean' | 'sum' | 'max', axesInputFrom: number): OpFn {
   };
 }
 
+/** Source coordinate of output index `o` along one axis (ONNX Resize coordinate_transformation_mode). */
+function sourceCoord(ctx: OpContext, mode: string, o: number, inSize: number, outSize: number, scale: number): number {
+  switch (mode) {
+    case 'half_pixel': return (o + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel': return outSize > 1 ? (o + 0.5) / scale - 0.5 : 0;
+    case 'align_corners': return outSize === 1 ? 0 : (o * (inSize - 1)) / (outSize - 1);
+    case 'asymmetric': return o / scale;
+    case 'tf_half_pixel_for_nn': return (o + 0.5) / scale;
+    default: throw ctx.error(`uses coordinate_transformation_mode '${mode}', which is not supported`);
+  }
+}
+
+function nearestIndex(ctx: OpContext, mode: string, v: number): number {
+  switch (mode) {
+    case 'round_prefer_floor': return v - Math.floor(v) === 0.5 ? Math.floor(v) : Math.round(v);
+    case 'round_prefer_ceil': return Math.round(v);
+    case 'floor': return Math.floor(v);
+    case 'ceil': return Math.ceil(v);
+    default: throw ctx.error(`uses nearest_mode '${mode}', which is not supported`);
+  }
+}
+
+/** Interpolation matrix [outSize, inSize] for one axis, following onnxruntime's Resize. */
+function axisMatrix(ctx: OpContext, inSize: number, outSize: number, scale: number): Float32Array {
+  const mode = ctx.str('mode', 'nearest');
+  const coord = ctx.str('coordinate_transformation_mode', 'half_pixel');
+  const nearest = ctx.str('nearest_mode', 'round_prefer_floor');
+  const m = new Float32Array(outSize * inSize);
+  for (let o = 0; o < outSize; o++) {
+    const src = sourceCoord(ctx, coord, o, inSize, outSize, scale);
+    if (mode === 'nearest') {
+      const i = Math.min(Math.max(nearestIndex(ctx, nearest, src), 0), inSize - 1);
+      m[o * inSize + i] = 1;
+    } else if (mode === 'linear') {
+      const x = Math.min(Math.max(src, 0), inSize - 1);
+      const i0 = Math.floor(x);
+      const i1 = Math.min(i0 + 1, inSize - 1);
+      const w = x - i0;
+      m[o * inSize + i0]! += 1 - w;
+      m[o * inSize + i1]! += w;
+    } else throw ctx.error(`uses resize mode '${mode}', which is not supported (nearest and linear are)`);
+  }
+  return m;
+}
+
 /**
- * Resize on 4-D NCHW tensors over H and W, mapped onto tfjs's resize kernels (which have gradients).
- * Supported: linear with half_pixel/pytorch_half_pixel/align_corners/asymmetric, and nearest with
- * asymmetric+floor, align_corners, or half_pixel at integer upsampling factors.
+ * ONNX Resize (opsets 11–18; Upsample-style scales at 10) as separable interpolation matrices applied
+ * with matMul on every axis that changes size, so gradients are exact and any coordinate mode works.
+ * tfjs's own resize gradients are wrong for non-square images, hence not used.
  */
 function resize(ctx: OpContext): OpResult {
   const tf = ctx.tf;
-  const raw = ctx.raw(0);
-  const shape = raw.nhwc ? [raw.t.shape[0]!, raw.t.shape[3]!, raw.t.shape[1]!, raw.t.shape[2]!] : [...raw.t.shape];
-  if (shape.length !== 4) throw ctx.error('resizes a tensor that is not 4-D');
-  let size: number[];
+  let x = ctx.input(0);
+  const shape = [...x.shape];
   const sizesIdx = ctx.opset < 11 ? -1 : 3;
   const scalesIdx = ctx.opset < 11 ? 1 : 2;
-  if (sizesIdx > 0 && ctx.has(sizesIdx) && ctx.input(sizesIdx).size > 0) size = ctx.ints(sizesIdx);
-  else {
-    const scales = ctx.floats(scalesIdx);
+  let size: number[];
+  let scales: number[];
+  if (sizesIdx > 0 && ctx.has(sizesIdx) && ctx.input(sizesIdx).size > 0) {
+    size = ctx.ints(sizesIdx);
+    scales = size.map((s, i) => s / shape[i]!);
+  } else {
+    scales = ctx.floats(scalesIdx);
     size = shape.map((d, i) => Math.floor(d * (scales[i] ?? 1)));
   }
-  if (size[0] !== shape[0] || size[1] !== shape[1]) throw ctx.error('resizes the batch or channel axis');
-  const hw: [number, number] = [size[2]!, size[3]!];
-  const mode = ctx.str('mode', 'nearest');
-  const coord = ctx.str('coordinate_transformation_mode', 'half_pixel');
-  const x = ctx.inputNhwc(0);
-  if (mode === 'linear') {
-    if (!['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'].includes(coord)) throw ctx.error(`uses coordinate mode '${coord}', which is not supported`);
-    return [{ t: tf.image.resizeBilinear(x as never, hw, coord === 'align_corners', coord.endsWith('half_pixel')), nhwc: true }];
+  if (ctx.str('coordinate_transformation_mode', 'half_pixel') === 'tf_crop_and_resize') throw ctx.error("uses 'tf_crop_and_resize', which is not supported");
+  for (let axis = 0; axis < shape.length; axis++) {
+    const inSize = x.shape[axis]!;
+    const outSize = size[axis]!;
+    if (inSize === outSize && (scales[axis] ?? 1) === 1) continue;
+    const m = tf.tensor2d(axisMatrix(ctx, inSize, outSize, scales[axis] ?? outSize / inSize), [outSize, inSize]);
+    const perm = [...Array(x.rank).keys()].filter((d) => d !== axis).concat(axis);
+    const moved = tf.transpose(x, perm);
+    const flat = tf.reshape(moved, [-1, inSize]);
+    const out = tf.reshape(tf.matMul(flat, m, false, true), [...moved.shape.slice(0, -1), outSize]);
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    x = tf.transpose(out, inverse);
   }
-  if (mode === 'nearest') {
-    const nearest = ctx.str('nearest_mode', 'round_prefer_floor');
-    const integerUp = hw[0] % shape[2]! === 0 && hw[1] % shape[3]! === 0;
-    if (coord === 'asymmetric' && nearest === 'floor') return [{ t: tf.image.resizeNearestNeighbor(x as never, hw, false, false), nhwc: true }];
-    if (coord === 'align_corners' && nearest.startsWith('round')) return [{ t: tf.image.resizeNearestNeighbor(x as never, hw, true, false), nhwc: true }];
-    if ((coord === 'half_pixel' || coord === 'pytorch_half_pixel') && integerUp) return [{ t: tf.image.resizeNearestNeighbor(x as never, hw, false, true), nhwc: true }];
-    throw ctx.error(`uses nearest resize with '${coord}'/'${nearest}', which is not supported`);
-  }
-  throw ctx.error(`uses resize mode '${mode}', which is not supported`);
+  return [x];
 }
 
 export const reduceResizeOps: Record<string, OpFn> = {

@@ -167,6 +167,28 @@ function edgePad(ctx: OpContext, x: T, before: number[], after: number[]): T {
   return y;
 }
 
+/** Reflect padding from slices, reverses and concats (tfjs's MirrorPad gradient is wrong). */
+function reflectPad(ctx: OpContext, x: T, before: number[], after: number[]): T {
+  const tf = ctx.tf;
+  let y = x;
+  for (let axis = 0; axis < x.rank; axis++) {
+    const b = before[axis]!;
+    const a = after[axis]!;
+    if (b === 0 && a === 0) continue;
+    const dim = y.shape[axis]!;
+    if (b >= dim || a >= dim) throw ctx.error(`reflect-pads axis ${axis} by more than its size ${dim} − 1`);
+    const part = (start: number, size: number): T => {
+      const begin = y.shape.map(() => 0);
+      const sizes = y.shape.map(() => -1);
+      begin[axis] = start;
+      sizes[axis] = size;
+      return tf.reverse(tf.slice(y, begin, sizes), axis);
+    };
+    y = tf.concat([...(b > 0 ? [part(1, b)] : []), y, ...(a > 0 ? [part(dim - 1 - a, a)] : [])], axis);
+  }
+  return y;
+}
+
 function pad(ctx: OpContext): OpResult {
   const tf = ctx.tf;
   let x = ctx.input(0);
@@ -183,7 +205,7 @@ function pad(ctx: OpContext): OpResult {
   const mode = ctx.str('mode', 'constant');
   const pos = (v: number): number => Math.max(0, v);
   if (mode === 'constant') x = tf.pad(x, before.map((b, i) => [pos(b), pos(after[i]!)] as [number, number]), value);
-  else if (mode === 'reflect') x = tf.mirrorPad(x, before.map((b, i) => [pos(b), pos(after[i]!)] as [number, number]), 'reflect');
+  else if (mode === 'reflect') x = reflectPad(ctx, x, before.map(pos), after.map(pos));
   else if (mode === 'edge') x = edgePad(ctx, x, before, after);
   else throw ctx.error(`uses pad mode '${mode}', which is not supported`);
   if (before.some((b) => b < 0) || after.some((a) => a < 0)) {
