@@ -47,10 +47,11 @@ export function sigmoid(m: number): number {
  */
 export function marginsToOutputs(e: TreeEnsemble, margins: Float64Array, nRows: number): Float64Array {
   const g = e.nGroups;
-  if (e.link === 'logistic' && g === 1 && e.task === 'binary') {
+  if (g === 1 && e.task === 'binary') {
+    // one score for a binary task: logistic link → P(positive); identity (ONNX NONE) → the score is P(positive)
     const out = new Float64Array(nRows * 2);
     for (let i = 0; i < nRows; i++) {
-      const p = sigmoid(margins[i]!);
+      const p = e.link === 'logistic' ? sigmoid(margins[i]!) : margins[i]!;
       out[2 * i] = 1 - p;
       out[2 * i + 1] = p;
     }

@@ -13,7 +13,8 @@ interface XgbObjective {
 
 const OBJECTIVES: Record<string, XgbObjective> = {
   'binary:logistic': { link: 'logistic', task: 'binary', logitBase: true },
-  'binary:logitraw': { link: 'identity', task: 'binary', logitBase: true },
+  // logitraw predicts the log-odds margin; glassbox's predict() reports probabilities, so the link is logistic
+  'binary:logitraw': { link: 'logistic', task: 'binary', logitBase: true },
   'reg:logistic': { link: 'logistic', task: 'regression', logitBase: true },
   'reg:squarederror': { link: 'identity', task: 'regression', logitBase: false },
   'reg:linear': { link: 'identity', task: 'regression', logitBase: false },
