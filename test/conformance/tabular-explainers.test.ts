@@ -1,6 +1,8 @@
 import type { RawMatrix } from '../../src/encode/encoder.js';
 import { exactShapley } from '../../src/explain/exact-shapley.js';
 import { kernelShap } from '../../src/explain/kernel-shap.js';
+import { occlusion } from '../../src/explain/occlusion.js';
+import { permutationShapley } from '../../src/explain/permutation-shapley.js';
 import { limeTabular } from '../../src/explain/lime/tabular.js';
 import { explainerConformance } from './explainer-conformance.js';
 import { mixedFixture } from './fixtures.js';
@@ -14,3 +16,6 @@ explainerConformance({ ...base, name: 'kernel-shap (full enumeration)', make: (s
 explainerConformance({ ...base, name: 'kernel-shap (sampled, 3 players)', make: (seed) => kernelShap({ seed, samples: 4 }), context: { background, features: [0, 2, 3] }, perRowShape: [3] });
 explainerConformance({ ...base, name: 'kernel-shap (per-row targets)', make: (seed) => kernelShap({ seed, samples: 10 }), context: { background, target: Int32Array.from([0, 1, 1, 0]) } });
 explainerConformance({ ...base, name: 'lime (tabular)', make: (seed) => limeTabular({ seed, samples: 300 }), context: { background } });
+explainerConformance({ ...base, name: 'permutation-shapley', make: (seed) => permutationShapley({ seed, permutations: 3 }), context: { background } });
+explainerConformance({ ...base, name: 'occlusion (background)', make: () => occlusion(), context: { background } });
+explainerConformance({ ...base, name: 'occlusion (fixed baseline)', make: () => occlusion({ baseline: [0, 0, 0, 0, 0] }), context: {} });
