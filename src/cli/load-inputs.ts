@@ -23,6 +23,7 @@ export interface InputFlags {
   schema?: string;
   preprocess?: string;
   target?: string;
+  delimiter?: string;
 }
 
 export interface LoadInputsOptions {
@@ -51,7 +52,7 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: name the data file to audit (CSV, Parquet, JSONL or Arrow), or use --demo.', { argument: '--data', hint: 'e.g. glassbox scan --data test.csv --model model.onnx' });
   if (!flags.model) throw new GlassboxError('invalid_argument', 'Missing --model: name the model file or endpoint, or use --demo.', { argument: '--model', hint: 'e.g. glassbox scan --data test.csv --model model.onnx' });
   const givenSchema = flags.schema ? loadSchema(flags.schema) : undefined;
-  const loaded = await loadTable(flags.data, givenSchema ? { schema: givenSchema } : {});
+  const loaded = await loadTable(flags.data, { ...(givenSchema ? { schema: givenSchema } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
   const inferred = givenSchema ?? inferSchema(loaded, flags.target ? { target: flags.target } : {});
   const schema = options.requireLabels === false ? withoutAbsentTarget(inferred, loaded) : inferred;
   if (options.requireLabels !== false && !schema.target) {
