@@ -201,16 +201,14 @@ class OnnxAdapter implements OnnxModel {
     return out;
   }
 
-  async #run(feed: ort.Tensor, target: Float32Array | undefined, start: number): Promise<ort.InferenceSession.ReturnType> {
+  #run(feed: ort.Tensor, target: Float32Array | undefined, start: number): Promise<ort.InferenceSession.ReturnType> {
     const { session, inputName, outputName, outputDims, source } = this.#config;
     const feeds = { [inputName]: feed };
     const n = feed.dims[0]!;
-    try {
-      if (target !== undefined) return await session.run(feeds, { [outputName]: new ort.Tensor('float32', target, [n, ...outputDims!]) });
-      return await session.run(feeds, [outputName]);
-    } catch (cause) {
+    const running = target !== undefined ? session.run(feeds, { [outputName]: new ort.Tensor('float32', target, [n, ...outputDims!]) }) : session.run(feeds, [outputName]);
+    return running.catch((cause: unknown) => {
       throw new GlassboxError('model_error', `${source}: onnxruntime failed on rows ${start}..${start + n - 1} (batch shape [${feed.dims.join(', ')}]): ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: source, row: start }, { cause });
-    }
+    });
   }
 
   async dispose(): Promise<void> {
