@@ -19,7 +19,7 @@ const analysisBoundaries = analyses.map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'models/', 'bench/.data/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'models/', 'bench/.data/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
