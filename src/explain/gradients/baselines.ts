@@ -45,7 +45,7 @@ export function gaussianBlur(row: Float32Array, shape: readonly number[], sigma:
 /**
  * Builds the baselines [rows, …] for IG: zeros, a constant, a Gaussian blur of each input
  * (Sturmfels et al. 2020, "Visualizing the Impact of Feature Attribution Baselines"), seeded uniform
- * noise over the input's range, the training mean (per value, from `background`), or a given row.
+ * noise over each row's value range (or [low, high]), the training mean (per value, from `background`), or a given row.
  */
 export function makeBaselines(spec: BaselineSpec, x: Tensor, options: { background?: Tensor; seed?: number } = {}): Float32Array {
   const rowSize = x.data.length / Math.max(1, x.shape[0] ?? 1);
@@ -60,16 +60,20 @@ export function makeBaselines(spec: BaselineSpec, x: Tensor, options: { backgrou
     return out;
   }
   if (kind === 'uniform') {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of x.data) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+    const o = typeof spec === 'object' ? (spec as { low?: number; high?: number }) : {};
+    for (let r = 0; r < nRows; r++) {
+      const row = x.data.subarray(r * rowSize, (r + 1) * rowSize);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of row) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      const low = o.low ?? lo;
+      const high = o.high ?? hi;
+      const rng = new Rng(options.seed ?? 0); // fresh per row: a batch equals row-by-row calls
+      for (let j = 0; j < rowSize; j++) out[r * rowSize + j] = low + (high - low) * rng.next();
     }
-    const low = typeof spec === 'object' && 'low' in spec && spec.low !== undefined ? spec.low : lo;
-    const high = typeof spec === 'object' && 'high' in spec && spec.high !== undefined ? spec.high : hi;
-    const rng = new Rng(options.seed ?? 0);
-    for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * rng.next();
     return out;
   }
   if (kind === 'mean') {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GlassboxError } from '../../errors.js';
+import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { Differentiable, GradientTarget } from '../../model/capabilities.js';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
@@ -81,6 +81,7 @@ export interface Prepared {
 export async function prepare(method: string, requires: readonly ('differentiable')[], model: Model, x: Tensor, context: ExplainContext<Tensor>, output: OutputSpace): Promise<Prepared> {
   assertCapabilities(method, requires, model);
   const { nRows, rowSize } = checkTensor(method, x);
+  throwIfAborted(context.signal);
   const outputs = await modelOutputs(model, x, output, context.signal);
   const target = resolveTarget(context.target, outputs, nRows, model);
   const width = model.outputWidth;
@@ -102,6 +103,12 @@ export function featureNamesFor(shape: readonly number[]): string[] {
     return names;
   }
   return Array.from({ length: size }, (_, i) => `v${i}`);
+}
+
+/** Reports completion, then honours a cancellation that arrived during the last step. */
+export function finishWork(context: ExplainContext<Tensor>, total: number): void {
+  context.onProgress?.(total, total);
+  throwIfAborted(context.signal);
 }
 
 export function buildAttribution(parts: {

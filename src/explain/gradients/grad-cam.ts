@@ -3,7 +3,7 @@ import { GlassboxError } from '../../errors.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { parseOptions } from '../options.js';
-import { buildAttribution, gradientProperties, gradientsOf, outputSchema, prepare, type GradientModel, type OutputSpace } from './common.js';
+import { buildAttribution, gradientProperties, gradientsOf, outputSchema, prepare, type GradientModel, type OutputSpace, finishWork } from './common.js';
 import { upsample } from './upsample.js';
 
 const schema = z
@@ -72,6 +72,7 @@ export function gradCam(options: GradCamOptions): Explainer<GradientModel, Tenso
       const prepared = await prepare('grad-cam', requires, model, x, context, opts.output);
       const { maps, h, w } = await gradCamMaps(model, x, opts.layer, prepared.target, opts.output, opts.relu);
       const up = upsample(maps, prepared.nRows, h, w, hh, ww, opts.upsample);
+      finishWork(context, prepared.nRows);
       return buildAttribution({ method: 'grad-cam', values: toInputShape(up, prepared.nRows, c, hh * ww), shape: x.shape, prepared, options: opts, extras: { rawMaps: Array.from(maps), rawShape: [prepared.nRows, h, w] } });
     },
   });
@@ -100,6 +101,7 @@ export function guidedGradCam(options: GuidedGradCamOptions): Explainer<Gradient
       const guided = await gradientsOf(model, x, prepared.target, opts.output, { ...(context.signal ? { signal: context.signal } : {}), guided: true });
       const values = new Float64Array(guided.length);
       for (let i = 0; i < values.length; i++) values[i] = guided[i]! * up[i]!;
+      finishWork(context, prepared.nRows);
       return buildAttribution({ method: 'guided-grad-cam', values, shape: x.shape, prepared, options: opts });
     },
   });

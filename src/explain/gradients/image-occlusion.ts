@@ -4,7 +4,7 @@ import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { parseOptions } from '../options.js';
-import { buildAttribution, modelOutputs, outputSchema, prepare } from './common.js';
+import { buildAttribution, modelOutputs, outputSchema, prepare, finishWork } from './common.js';
 
 const pair = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
 const schema = z
@@ -75,6 +75,7 @@ export function imageOcclusion(options: ImageOcclusionOptions = {}): Explainer<M
           values[i] = counts[p]! > 0 ? values[i]! / counts[p]! : 0;
         }
       }
+      finishWork(context, prepared.nRows);
       return buildAttribution({ method: 'image-occlusion', values, shape: x.shape, prepared, options: opts });
     },
   });

@@ -3,7 +3,7 @@ import type { Tensor } from '../../model/tensor.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { parseOptions, seedSchema } from '../options.js';
 import { makeBaselines, type BaselineSpec } from './baselines.js';
-import { buildAttribution, gradientProperties, modelOutputs, outputSchema, prepare, type GradientModel } from './common.js';
+import { buildAttribution, gradientProperties, modelOutputs, outputSchema, prepare, type GradientModel, finishWork } from './common.js';
 import { quadrature } from './integration-rules.js';
 import { accumulateGradients, type PathPoint } from './path-integral.js';
 
@@ -68,6 +68,7 @@ export function integratedGradients(options: IntegratedGradientsOptions = {}): E
         for (let j = 0; j < rowSize; j++) sum += values[r * rowSize + j]!;
         delta[r] = sum - (prepared.explained[r]! - baseValues[r]!);
       }
+      finishWork(context, prepared.nRows);
       return buildAttribution({ method: 'integrated-gradients', values, shape: x.shape, prepared, options: { ...opts, baseline: describeBaseline(opts.baseline) }, baseValues, delta, seed: opts.seed });
     },
   });

@@ -6,3 +6,6 @@ export { gradCam, guidedGradCam, gradCamMaps, type GradCamOptions, type GuidedGr
 export { imageOcclusion, type ImageOcclusionOptions } from './image-occlusion.js';
 export { upsample } from './upsample.js';
 export type { GradientModel, OutputSpace } from './common.js';
+export { smoothGrad, type SmoothGradOptions } from './smooth-grad.js';
+export { expectedGradients, type ExpectedGradientsOptions } from './expected-gradients.js';
+export { layerAttribution, type LayerAttributionOptions } from './layer-attribution.js';
