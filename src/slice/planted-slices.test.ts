@@ -33,7 +33,7 @@ function plantedTable(seed: number, n = 8000): { table: Table; errors: Float64Ar
   // Pick distinct features per seed so each trial plants different slices.
   const order = rng.permutation(6);
   const f = (k: number): number => order[k]!;
-  const lv = (k: number): number => rng.int(3);
+  const lv = (_k: number): number => rng.int(3);
   const [a, b, c, d, e, g] = [f(0), f(1), f(2), f(3), f(4), f(5)];
   const [va, vb, vc, vd, ve, vg] = [lv(0), lv(1), lv(2), lv(3), lv(4), lv(5)];
   const xr = rng.int(3) * 2; // a uniform [0, 100) column
