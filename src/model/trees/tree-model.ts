@@ -49,7 +49,11 @@ export function treeModel(e: TreeEnsemble, options: { classes?: readonly string[
     margin,
     probability,
     predict(x: Tensor, _options?: PredictOptions): Promise<Float32Array> {
-      return Promise.resolve(Float32Array.from(probability(x)));
+      try {
+        return Promise.resolve(Float32Array.from(probability(x)));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
     },
   });
 }

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { parseLightgbmText } from './lightgbm.js';
+import { marginsToOutputs, predictMargin, sigmoid } from './score.js';
+import { treeModel } from './tree-model.js';
+
+const HEADER = (objective: string, perIteration: number, sizes: number) => `tree
+version=v4
+num_class=${perIteration}
+num_tree_per_iteration=${perIteration}
+label_index=0
+max_feature_idx=2
+objective=${objective}
+feature_names=a b c
+feature_infos=[0:3] [0:1] 0:1:3
+tree_sizes=${Array.from({ length: sizes }, () => '100').join(' ')}
+`;
+
+// Tree 0: numeric splits; node 0 has missing type None (NaN → 0, then 0 ≤ 1.5 → left),
+// node 1 has missing type NaN with default right (decision_type 8).
+const TREE0 = `Tree=0
+num_leaves=3
+num_cat=0
+split_feature=0 1
+split_gain=5 2
+threshold=1.5 0.5
+decision_type=2 8
+left_child=-1 -2
+right_child=1 -3
+leaf_value=0.1 -0.2 0.3
+leaf_weight=10 5 5
+leaf_count=10 5 5
+internal_value=0 0
+internal_weight=20 10
+internal_count=20 10
+is_linear=0
+shrinkage=1
+`;
+// Tree 1: categorical split on c; cat_threshold 10 = 0b1010 → categories 1 and 3 go left.
+const TREE1 = `Tree=1
+num_leaves=2
+num_cat=1
+split_feature=2
+split_gain=3
+threshold=0
+decision_type=1
+left_child=-1
+right_child=-2
+leaf_value=0.5 -0.5
+leaf_count=8 12
+internal_value=0
+internal_count=20
+cat_boundaries=0 1
+cat_threshold=10
+is_linear=0
+shrinkage=1
+`;
+// Tree 2: missing type Zero with default left (decision_type 6): 0 and NaN go left although 0 > −0.5.
+const TREE2 = `Tree=2
+num_leaves=2
+num_cat=0
+split_feature=1
+split_gain=1
+threshold=-0.5
+decision_type=6
+left_child=-1
+right_child=-2
+leaf_value=0.25 -0.25
+leaf_count=15 5
+internal_value=0
+internal_count=20
+is_linear=0
+shrinkage=1
+`;
+const BINARY = `${HEADER('binary sigmoid:1', 1, 3)}\n${TREE0}\n${TREE1}\n${TREE2}\nend of trees\n\nfeature_importances:\na=1\n`;
+
+const ROWS = [
+  [1, 0, 1],
+  [2, Number.NaN, 2],
+  [Number.NaN, 1, Number.NaN],
+  [3, 0.2, 3],
+];
+// Hand-traced: 0.1 + 0.5 + 0.25; 0.3 − 0.5 + 0.25; 0.1 − 0.5 − 0.25; −0.2 + 0.5 − 0.25
+const EXPECTED = [0.85, 0.05, -0.65, 0.05];
+
+describe('LightGBM text models', () => {
+  it('scores numerical (None/Zero/NaN missing types) and categorical splits as LightGBM does', () => {
+    const e = parseLightgbmText(BINARY, 'fixture.txt');
+    expect(e.nFeatures).toBe(3);
+    expect(e.featureNames).toEqual(['a', 'b', 'c']);
+    expect(e.link).toBe('logistic');
+    const margin = predictMargin(e, Float64Array.from(ROWS.flat()), ROWS.length);
+    EXPECTED.forEach((v, i) => expect(margin[i]).toBeCloseTo(v, 12));
+    const p = marginsToOutputs(e, margin, ROWS.length);
+    EXPECTED.forEach((v, i) => expect(p[2 * i + 1]).toBeCloseTo(sigmoid(v), 12));
+  });
+
+  it('reads multiclass models (num_tree_per_iteration = 3, single-leaf trees) with softmax', () => {
+    const tree = (id: number, leaves: string) => `Tree=${id}
+num_leaves=2
+num_cat=0
+split_feature=0
+split_gain=1
+threshold=1
+decision_type=2
+left_child=-1
+right_child=-2
+leaf_value=${leaves}
+leaf_count=5 5
+internal_value=0
+internal_count=10
+is_linear=0
+shrinkage=1
+`;
+    const single = `Tree=2
+num_leaves=1
+num_cat=0
+leaf_value=0.7
+is_linear=0
+shrinkage=1
+`;
+    const text = `${HEADER('multiclass num_class:3', 3, 3)}\n${tree(0, '1 -1')}\n${tree(1, '-0.5 0.5')}\n${single}\nend of trees\n`;
+    const e = parseLightgbmText(text, 'multi.txt');
+    expect(e.nGroups).toBe(3);
+    const margin = predictMargin(e, Float64Array.of(0, 0, 0, 2, 0, 0), 2);
+    expect(Array.from(margin)).toEqual([1, -0.5, 0.7, -1, 0.5, 0.7]);
+    const p = marginsToOutputs(e, margin, 2);
+    const z = Math.exp(1) + Math.exp(-0.5) + Math.exp(0.7);
+    expect(p[0]).toBeCloseTo(Math.exp(1) / z, 12);
+    expect(p[0]! + p[1]! + p[2]!).toBeCloseTo(1, 12);
+    expect(treeModel(e).outputWidth).toBe(3);
+  });
+
+  it('uses leaf_count / internal_count as covers, so path-dependent TreeSHAP is available', () => {
+    const e = parseLightgbmText(BINARY, 'fixture.txt');
+    expect(e.hasCover).toBe(true);
+    expect(e.cover[e.treeStart[0]!]).toBe(20);
+  });
+
+  it('rejects linear trees, unknown objectives, truncated files and inconsistent arrays by name', () => {
+    expect(() => parseLightgbmText(BINARY.replace('is_linear=0', 'is_linear=1'), 'lin.txt')).toThrow(/lin\.txt: tree 0 is a linear tree/);
+    expect(() => parseLightgbmText(BINARY.replace('binary sigmoid:1', 'lambdarank'), 'rank.txt')).toThrow(/unknown or unsupported LightGBM objective "lambdarank"/);
+    expect(() => parseLightgbmText(BINARY.slice(0, BINARY.indexOf('Tree=2')), 'cut.txt')).toThrow(/cut\.txt: .*truncated/);
+    expect(() => parseLightgbmText(BINARY.replace('leaf_value=0.1 -0.2 0.3', 'leaf_value=0.1 -0.2'), 'bad.txt')).toThrow(/tree 0: "leaf_value" has 2 values, expected 3/);
+    expect(() => parseLightgbmText(BINARY.replace('left_child=-1 -2', 'left_child=-1 -7'), 'child.txt')).toThrow(/child index -7/);
+    expect(() => parseLightgbmText('hello world', 'x.txt')).toThrow(/not a LightGBM text model/);
+  });
+});
