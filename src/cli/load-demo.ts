@@ -13,9 +13,10 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
   }
   const demo = await loadDemo(name, { seed: options.seed });
   const describe = { data: `demo:${name}`, model: `demo:${name}`, demo: name };
+  const truth = demo.groundTruth === undefined ? {} : { groundTruth: demo.groundTruth };
   const split = demo.schema.split;
   if (!split || options.rows === 'all') {
-    return { table: demo.table, all: demo.table, schema: demo.schema, model: demo.model, x: demo.inputs, ...(demo.encoder ? { encoder: demo.encoder } : {}), describe };
+    return { table: demo.table, all: demo.table, schema: demo.schema, model: demo.model, x: demo.inputs, ...(demo.encoder ? { encoder: demo.encoder } : {}), describe, ...truth };
   }
   const { train, test } = splitRows(demo.table, split.column, split.testValue);
   return {
@@ -28,6 +29,7 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
     trainX: gatherRows(demo.inputs, train),
     ...(demo.encoder ? { encoder: demo.encoder } : {}),
     describe,
+    ...truth,
   };
 }
 

@@ -37,6 +37,8 @@ export interface LoadInputsOptions {
 export interface LoadedInputs extends ScanInputs {
   /** Every row (train and test), for commands that pick their own rows. */
   readonly all: Table;
+  /** Built-in demos: what was planted in the data (written as ground-truth.json beside the results). */
+  readonly groundTruth?: unknown;
 }
 
 /**

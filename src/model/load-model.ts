@@ -1,9 +1,13 @@
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GlassboxError } from '../errors.js';
 import type { Model, Task } from './model.js';
+import { fnModel } from './fn.js';
+import { httpModelFromUrl } from './http.js';
 import { loadOnnxModel } from './onnx.js';
+import { loadTfjsLayersModel } from './tfjs/load.js';
+import { detectTreeFormat, loadTreeModel } from './trees/load.js';
 
 export interface LoadModelOptions {
   readonly task?: Task;
@@ -13,37 +17,38 @@ export interface LoadModelOptions {
   readonly threads?: number;
 }
 
-export type ModelFormat = 'onnx' | 'xgboost-json' | 'lightgbm-text' | 'tfjs-layers' | 'http' | 'js-module';
-
-/** Extra loaders registered by adapters that live outside this file (tree and tfjs models). */
-const loaders = new Map<ModelFormat, (location: string, options: LoadModelOptions) => Promise<Model>>();
-
-/** Registers the loader of a model format; adapters call this when their module is imported. */
-export function registerModelLoader(format: ModelFormat, loader: (location: string, options: LoadModelOptions) => Promise<Model>): void {
-  loaders.set(format, loader);
-}
+export type ModelFormat = 'onnx' | 'onnx-trees' | 'xgboost-json' | 'lightgbm-text' | 'tfjs-layers' | 'http' | 'js-module';
 
 /**
  * Loads a model from a path or URL, choosing the adapter from the location and the file's content:
- * http(s):// → HTTP endpoint; .onnx → onnxruntime; .json → XGBoost (a `learner` key) or TF.js
- * (a `modelTopology` key); .txt → LightGBM; .js/.mjs → a module exporting `predict`.
+ * http(s):// → HTTP endpoint (KServe v2 or generic JSON); .onnx → onnxruntime, or the native tree
+ * scorer when the graph is a TreeEnsemble; .json → XGBoost (a `learner` key) or TF.js (a `modelTopology`
+ * key); .txt → LightGBM; .js/.mjs → a module exporting `predict`.
  */
 export async function loadModel(location: string, options: LoadModelOptions = {}): Promise<Model> {
   const format = await detectModelFormat(location);
-  if (format === 'onnx' && !loaders.has('onnx')) return loadOnnxModel(location, options);
-  if (format === 'js-module') return loadJsModule(location, options);
-  const loader = loaders.get(format);
-  if (!loader) {
-    throw new GlassboxError('unsupported_model', `${location}: ${format} models are recognised but their adapter is not available in this build.`, { file: location });
+  const classes = options.classes ? { classes: options.classes } : {};
+  switch (format) {
+    case 'http':
+      return httpModelFromUrl(location, { ...(options.task ? { task: options.task } : {}), ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    case 'onnx':
+      return loadOnnxModel(location, options);
+    case 'onnx-trees':
+    case 'xgboost-json':
+    case 'lightgbm-text':
+      return loadTreeModel(location, classes);
+    case 'tfjs-layers':
+      return loadTfjsLayersModel(location, { ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    case 'js-module':
+      return loadJsModule(location, options);
   }
-  return loader(location, options);
 }
 
 /** Detects a model's format from its location and first bytes, with a clear error when unknown. */
 export async function detectModelFormat(location: string): Promise<ModelFormat> {
   if (/^https?:\/\//i.test(location)) return 'http';
   const ext = extname(location).toLowerCase();
-  if (ext === '.onnx') return 'onnx';
+  if (ext === '.onnx') return detectTreeFormat(await readBytes(location)) === 'onnx-trees' ? 'onnx-trees' : 'onnx';
   if (ext === '.txt' || ext === '.lgb' || ext === '.model') return 'lightgbm-text';
   if (ext === '.js' || ext === '.mjs') return 'js-module';
   if (ext === '.json') {
@@ -58,6 +63,12 @@ export async function detectModelFormat(location: string): Promise<ModelFormat> 
   throw new GlassboxError('unsupported_model', `${location}: unknown model format "${ext || '(no extension)'}".`, {
     file: location,
     hint: 'Supported: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, .js/.mjs modules exporting predict, http(s):// endpoints.',
+  });
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new GlassboxError('io_error', `${path}: cannot read the model file (${error.code ?? error.message}).`, { file: path, hint: 'Check the --model path.' });
   });
 }
 
@@ -87,7 +98,6 @@ async function loadJsModule(location: string, options: LoadModelOptions): Promis
   if (typeof source.predict !== 'function' || typeof source.inputWidth !== 'number') {
     throw new GlassboxError('unsupported_model', `${location}: a model module must export predict(x: Float32Array, nRows) and inputWidth (and optionally task, classes).`, { file: location });
   }
-  const { fnModel } = await import('./fn.js');
   const task = options.task ?? source.task ?? 'binary';
   const classes = options.classes ?? source.classes ?? (task === 'regression' ? [] : ['0', '1']);
   const predict = source.predict;

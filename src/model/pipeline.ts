@@ -1,4 +1,5 @@
 import type { Encoder, RawMatrix } from '../encode/encoder.js';
+import { GlassboxError } from '../errors.js';
 import type { Model, PredictOptions } from './model.js';
 
 /**
@@ -14,7 +15,9 @@ export interface Pipeline {
 export function pipeline(model: Model, encoder: Encoder): Pipeline {
   const expected = model.inputSpec.shape[model.inputSpec.shape.length - 1];
   if (typeof expected === 'number' && expected !== encoder.outputWidth) {
-    throw new RangeError(`pipeline: the encoder produces ${encoder.outputWidth} columns but the model expects ${expected}`);
+    throw new GlassboxError('shape_mismatch', `The encoder produces ${encoder.outputWidth} columns but the model takes ${expected}.`, {
+      hint: 'Use the preprocessing the model was trained with.',
+    });
   }
   return Object.freeze({
     model,

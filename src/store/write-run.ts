@@ -24,10 +24,10 @@ export async function checkOutputDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes a scan's outputs into `dir`: results.json, report.html, findings.md and junit.xml, each
- * atomically. Other files in the folder are left alone.
+ * Writes a scan's outputs into `dir`: results.json, report.html, findings.md and junit.xml (and, for
+ * built-in demos, ground-truth.json), each atomically. Other files in the folder are left alone.
  */
-export async function writeRun(dir: string, results: ScanResults, options: { failOn?: Severity } = {}): Promise<RunFiles> {
+export async function writeRun(dir: string, results: ScanResults, options: { failOn?: Severity; groundTruth?: unknown } = {}): Promise<RunFiles> {
   await checkOutputDir(dir);
   const html = await renderHtmlReport(results);
   await mkdir(dir, { recursive: true });
@@ -41,5 +41,6 @@ export async function writeRun(dir: string, results: ScanResults, options: { fai
   await writeFileAtomic(files.report, html);
   await writeFileAtomic(files.findings, renderFindingsMarkdown(results));
   await writeFileAtomic(files.junit, renderJunit(results, options.failOn ?? 'high'));
+  if (options.groundTruth !== undefined) await writeFileAtomic(join(dir, 'ground-truth.json'), `${JSON.stringify(options.groundTruth, null, 2)}\n`);
   return files;
 }

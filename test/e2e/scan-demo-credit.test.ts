@@ -1,0 +1,58 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsSchema, type ScanResults } from '../../src/store/results-schema.js';
+import { runGlassbox } from '../support/cli.js';
+
+interface Truth {
+  weakSlices: { name: string; predicates: { feature: string; op: string; value: string | number }[] }[];
+  bias: { attribute: string; group: string }[];
+  leak: { feature: string };
+}
+
+/** `glassbox scan --demo credit`: the scan must surface what the generator planted (ground-truth.json). */
+describe('glassbox scan --demo credit', () => {
+  let out: string;
+  let results: ScanResults;
+  let truth: Truth;
+  let resultsText: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'glassbox-credit-'));
+    const run = await runGlassbox(['scan', '--demo', 'credit', '--out', out, '--quiet', '--fail-on', 'high']);
+    if (run.code === 2) throw new Error(run.stderr);
+    expect(run.code).toBe(1);
+    resultsText = await readFile(join(out, 'results.json'), 'utf8');
+    results = resultsSchema.parse(JSON.parse(resultsText));
+    truth = JSON.parse(await readFile(join(out, 'ground-truth.json'), 'utf8')) as Truth;
+  }, 300_000);
+
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('describes the demo and runs every detector without failure', () => {
+    expect(results.input.demo).toBe('credit');
+    expect(results.input.protected.length).toBeGreaterThan(0);
+    const failed = results.summary.detectors.filter((d) => d.status === 'failed');
+    expect(failed, JSON.stringify(failed)).toEqual([]);
+  });
+
+  it('flags a disparity for the planted biased attribute', () => {
+    const planted = truth.bias[0]!;
+    const hits = results.findings.filter((f) => (f.detector.includes('disparity') || f.detector.includes('protected')) && f.severity !== 'info' && JSON.stringify(f).includes(planted.attribute));
+    expect(hits.length, results.findings.map((f) => f.title).join('\n')).toBeGreaterThan(0);
+  });
+
+  it('is byte-identical when run again with the same seed', async () => {
+    const again = await mkdtemp(join(tmpdir(), 'glassbox-credit-'));
+    try {
+      const run = await runGlassbox(['scan', '--demo', 'credit', '--out', again, '--quiet']);
+      expect(run.code).toBe(0);
+      expect(await readFile(join(again, 'results.json'), 'utf8')).toBe(resultsText);
+    } finally {
+      await rm(again, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
