@@ -126,18 +126,28 @@ function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number;
     const unit = args.counts[i]! > 0 ? weights[i]! / args.counts[i]! : 0;
     for (let a = 0; a < p; a++) u[a]! += unit * x[i * p + a]! * residual[i]!;
   };
+  // Draws of the same coalition give the same u: accumulate each distinct (sample, paired) once, times its count.
+  const times = new Map<number, number>();
   for (let d = 0; d < nDraws; d++) {
-    const s = plan.drawSample[d]!;
+    const key = plan.drawSample[d]! * 2 + plan.drawPaired[d]!;
+    times.set(key, (times.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of times) {
+    const s = key >> 1;
     u.fill(0);
     addSample(s);
-    if (plan.drawPaired[d]) addSample(s + 1);
+    if (key & 1) addSample(s + 1);
     const c = args.stratify ? sizeClass(plan, s) : 0;
-    n[c]! += 1;
+    n[c]! += count;
     for (let a = 0; a < p; a++) {
-      mean[c * p + a]! += u[a]!;
-      for (let b = 0; b < p; b++) second[(c * p + a) * p + b]! += u[a]! * u[b]!;
+      const ua = u[a]! * count;
+      if (ua === 0) continue;
+      mean[c * p + a]! += ua;
+      const row = (c * p + a) * p;
+      for (let b = a; b < p; b++) second[row + b]! += ua * u[b]!;
     }
   }
+  for (let c = 0; c < classes; c++) for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) second[(c * p + a) * p + b] = second[(c * p + b) * p + a]!;
   const meat = new Float64Array(p * p);
   for (let c = 0; c < classes; c++) {
     const nc = n[c]!;

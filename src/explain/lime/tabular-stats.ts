@@ -21,6 +21,9 @@ export interface TabularStats {
   readonly binStd: readonly (Float64Array | undefined)[];
   readonly binMin: readonly (Float64Array | undefined)[];
   readonly binMax: readonly (Float64Array | undefined)[];
+  /** Per bin: the standard-normal bounds of the truncation and their CDF (or upper-tail) values. */
+  readonly binLowP: readonly (Float64Array | undefined)[];
+  readonly binHighP: readonly (Float64Array | undefined)[];
   /** Distinct values of the sampling representation and their cumulative frequencies. */
   readonly values: readonly Float64Array[];
   readonly cumFreq: readonly Float64Array[];
@@ -41,6 +44,8 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
     binStd: [] as (Float64Array | undefined)[],
     binMin: [] as (Float64Array | undefined)[],
     binMax: [] as (Float64Array | undefined)[],
+    binLowP: [] as (Float64Array | undefined)[],
+    binHighP: [] as (Float64Array | undefined)[],
     values: [] as Float64Array[],
     cumFreq: [] as Float64Array[],
     mean: new Float64Array(f),
@@ -57,7 +62,7 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
       binStats(out, j, column, bins, borders, sorted, features[j]!.name);
       pushFrequencies(out, bins);
     } else {
-      out.borders[j] = out.binNames[j] = out.binMean[j] = out.binStd[j] = out.binMin[j] = out.binMax[j] = undefined;
+      out.borders[j] = out.binNames[j] = out.binMean[j] = out.binStd[j] = out.binMin[j] = out.binMax[j] = out.binLowP[j] = out.binHighP[j] = undefined;
       pushFrequencies(out, column);
       if (!categorical[j]) {
         let mean = 0;
@@ -73,7 +78,9 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
   return { discretizer, nFeatures: f, categorical, ...out };
 }
 
-function binStats(out: { borders: (Float64Array | undefined)[]; binNames: (string[] | undefined)[]; binMean: (Float64Array | undefined)[]; binStd: (Float64Array | undefined)[]; binMin: (Float64Array | undefined)[]; binMax: (Float64Array | undefined)[] }, j: number, column: Float64Array, bins: Float64Array, borders: Float64Array, sorted: Float64Array, name: string): void {
+type Mutable = { [K in 'borders' | 'binMean' | 'binStd' | 'binMin' | 'binMax' | 'binLowP' | 'binHighP']: (Float64Array | undefined)[] } & { binNames: (string[] | undefined)[] };
+
+function binStats(out: Mutable, j: number, column: Float64Array, bins: Float64Array, borders: Float64Array, sorted: Float64Array, name: string): void {
   const k = borders.length;
   const names = [`${name} <= ${fmt(borders[0]!)}`];
   for (let i = 0; i < k - 1; i++) names.push(`${fmt(borders[i]!)} < ${name} <= ${fmt(borders[i + 1]!)}`);
@@ -94,6 +101,17 @@ function binStats(out: { borders: (Float64Array | undefined)[]; binNames: (strin
   out.binStd[j] = std;
   out.binMin[j] = Float64Array.from([sorted[0]!, ...borders]);
   out.binMax[j] = Float64Array.from([...borders, sorted[sorted.length - 1]!]);
+  // Truncation bounds in CDF space, precomputed once (upper tails when the interval is above the mean).
+  const lowP = new Float64Array(k + 1);
+  const highP = new Float64Array(k + 1);
+  for (let b = 0; b <= k; b++) {
+    const a = (out.binMin[j]![b]! - mean[b]!) / std[b]!;
+    const z = (out.binMax[j]![b]! - mean[b]!) / std[b]!;
+    lowP[b] = a > 0 ? normalSf(a) : normalCdf(a);
+    highP[b] = a > 0 ? normalSf(z) : normalCdf(z);
+  }
+  out.binLowP[j] = lowP;
+  out.binHighP[j] = highP;
 }
 
 function pushFrequencies(out: { values: Float64Array[]; cumFreq: Float64Array[] }, column: Float64Array): void {
@@ -149,20 +167,14 @@ export function undiscretize(stats: TabularStats, j: number, b: number, rng: Rng
   const std = stats.binStd[j]![b]!;
   // lime 0.2 returns the z-score (min − mean)/std instead of a value for a bin with min = max.
   if (lo === hi) return limeDegenerate ? (lo - mean) / std : lo;
-  return mean + std * truncatedStandardNormal((lo - mean) / std, (hi - mean) / std, rng);
-}
-
-function truncatedStandardNormal(a: number, b: number, rng: Rng): number {
-  // Work in the upper tail when both bounds are positive, to keep precision (as scipy does).
-  if (a > 0) {
-    const sa = normalSf(a);
-    const sb = normalSf(b);
-    const s = sb + rng.next() * (sa - sb);
-    return s > 0 ? -normalQuantile(s) : a;
-  }
-  const pa = normalCdf(a);
-  const pb = normalCdf(b);
+  const a = (lo - mean) / std;
+  const z = (hi - mean) / std;
+  const pa = stats.binLowP[j]![b]!;
+  const pb = stats.binHighP[j]![b]!;
   const p = pa + rng.next() * (pb - pa);
-  const z = p > 0 && p < 1 ? normalQuantile(p) : p <= 0 ? a : b;
-  return Math.min(b, Math.max(a, z));
+  // a > 0: p is an upper-tail probability (sf), z = −Φ⁻¹(p) (keeps precision far in the tail, as scipy).
+  let t: number;
+  if (a > 0) t = p > 0 ? -normalQuantile(p) : a;
+  else t = p > 0 && p < 1 ? normalQuantile(p) : p <= 0 ? a : z;
+  return mean + std * Math.min(z, Math.max(a, t));
 }

@@ -155,7 +155,7 @@ function sample(opts: Opts, stats: TabularStats, x: Float64Array, rng: Rng): { i
     const x0 = borders ? searchLeft(borders, x[j]!) : x[j]!;
     for (let i = 1; i < n; i++) {
       if (categoricalHere) {
-        const v = drawValue(stats, j, rng.next());
+        const v = drawValue(stats, j, rng.nextUint32() * 2.3283064365386963e-10);
         interpretable[i * f + j] = v === x0 ? 1 : 0;
         inverse[i * f + j] = borders ? undiscretize(stats, j, v, rng, opts.degenerateBins === 'lime') : v;
       } else {

@@ -15,32 +15,41 @@ export interface LinearFit {
 export function weightedRidge(x: Float64Array, d: number, y: Float64Array, w: Float64Array, cols: readonly number[], alpha: number): LinearFit {
   const n = y.length;
   const p = cols.length;
-  const means = new Float64Array(p);
-  let wSum = 0;
-  let yMean = 0;
+  // One pass over rows gathers weighted raw moments; centring happens on the p × p moments
+  // (XcᵀWXc = XᵀWX − W·x̄x̄ᵀ), which is exact enough for LIME's bounded interpretable features.
+  const sx = new Float64Array(p);
+  const sxx = new Float64Array(p * p);
+  const sxy = new Float64Array(p);
+  const row = new Float64Array(p);
+  const colIdx = Int32Array.from(cols);
+  let sw = 0;
+  let sy = 0;
   for (let i = 0; i < n; i++) {
     const wi = w[i]!;
-    wSum += wi;
-    yMean += wi * y[i]!;
-    for (let a = 0; a < p; a++) means[a]! += wi * x[i * d + cols[a]!]!;
-  }
-  yMean /= wSum;
-  for (let a = 0; a < p; a++) means[a]! /= wSum;
-  const gram = new Float64Array(p * p);
-  const rhs = new Float64Array(p);
-  const xc = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    for (let a = 0; a < p; a++) xc[a] = x[i * d + cols[a]!]! - means[a]!;
-    const yc = y[i]! - yMean;
+    if (wi === 0) continue;
+    const yi = y[i]!;
+    sw += wi;
+    sy += wi * yi;
+    const base = i * d;
+    for (let a = 0; a < p; a++) row[a] = x[base + colIdx[a]!]!;
     for (let a = 0; a < p; a++) {
-      const wxa = wi * xc[a]!;
-      rhs[a]! += wxa * yc;
-      for (let b = a; b < p; b++) gram[a * p + b]! += wxa * xc[b]!;
+      const xa = row[a]!;
+      if (xa === 0) continue;
+      const wxa = wi * xa;
+      sx[a]! += wxa;
+      sxy[a]! += wxa * yi;
+      const r = a * p;
+      for (let b = a; b < p; b++) sxx[r + b]! += wxa * row[b]!;
     }
   }
+  const yMean = sy / sw;
+  const means = new Float64Array(p);
+  for (let a = 0; a < p; a++) means[a] = sx[a]! / sw;
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
   for (let a = 0; a < p; a++) {
-    for (let b = 0; b < a; b++) gram[a * p + b] = gram[b * p + a]!;
+    rhs[a] = sxy[a]! - sx[a]! * yMean;
+    for (let b = a; b < p; b++) gram[a * p + b] = gram[b * p + a] = sxx[a * p + b]! - sx[a]! * means[b]!;
     gram[a * p + a]! += alpha;
   }
   let coef = solveDense(gram, rhs, p);
