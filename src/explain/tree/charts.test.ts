@@ -1,0 +1,54 @@
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { treeModel } from '../../model/trees/tree-model.js';
+import { Rng } from '../../rng.js';
+import { treeShap } from '../tree-shap.js';
+import { beeswarmSpec, dependenceSpec, strongestInteraction, treeShapReportBlocks } from './charts.js';
+import { handEnsemble } from './test-trees.js';
+
+// x0 and x1 interact (AND tree); x2 adds on its own
+const e = handEnsemble(
+  [
+    { f: 0, t: 1, cover: 100, l: { leaf: 0, cover: 50 }, r: { f: 1, t: 1, cover: 50, l: { leaf: 0, cover: 25 }, r: { leaf: 4, cover: 25 } } },
+    { f: 2, t: 1, cover: 100, l: { leaf: -1, cover: 50 }, r: { leaf: 1, cover: 50 } },
+  ],
+  3,
+);
+const rng = new Rng(3);
+const n = 60;
+const data = Float32Array.from({ length: n * 3 }, () => Math.floor(rng.next() * 3));
+const x = { data, nRows: n, nFeatures: 3 };
+
+async function render(spec: Record<string, unknown>): Promise<string> {
+  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  return view.toSVG();
+}
+
+describe('tree-shap report charts', () => {
+  it('finds the interaction partner from interaction values, and from correlations without them', async () => {
+    const model = treeModel(e);
+    const withInteractions = await treeShap({ interactions: true, threads: 1 }).explain(model, { data, shape: [n, 3] });
+    expect(strongestInteraction(withInteractions, 0)).toBe(1);
+    expect(strongestInteraction(withInteractions, 1)).toBe(0);
+    // x2's interactions are all exactly zero: no partner
+    expect(strongestInteraction(withInteractions, 2)).toBeUndefined();
+    const plain = await treeShap({ threads: 1 }).explain(model, { data, shape: [n, 3] });
+    expect(strongestInteraction(plain, 0, x)).toBe(1);
+  });
+
+  it('beeswarm and dependence specs compile with Vega-Lite and render to SVG', async () => {
+    const model = treeModel(e);
+    const a = await treeShap({ interactions: true, threads: 1 }).explain(model, { data, shape: [n, 3] });
+    const swarm = beeswarmSpec(a, x);
+    expect((swarm.data as { values: unknown[] }).values).toHaveLength(n * 3);
+    expect(await render(swarm)).toContain('<svg');
+    const dep = dependenceSpec(a, x, 0);
+    expect(JSON.stringify(dep.encoding)).toContain('"title":"x1"');
+    expect(await render(dep)).toContain('<svg');
+    const blocks = treeShapReportBlocks(a, x, { top: 2 });
+    expect(blocks.map((b) => b.kind)).toEqual(['chart', 'chart', 'chart']);
+    expect(() => beeswarmSpec(a, { data, nRows: n, nFeatures: 2 })).toThrow(/feature values are 60×2/);
+  });
+});
