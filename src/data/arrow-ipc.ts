@@ -5,7 +5,7 @@ import { GlassboxError } from '../errors.js';
 import type { Column, ColumnKind, Table } from './table.js';
 import type { Schema } from './schema.js';
 import { columnKindsFromSchema } from './schema-kinds.js';
-import { inferTextKind } from './column-plan.js';
+import { inferTextKind, textStats } from './column-plan.js';
 import { sortedUnique } from './code-point.js';
 import { dataError } from './data-errors.js';
 
@@ -103,7 +103,6 @@ function textualColumn(
 ): Column {
   const texts: (string | null)[] = new Array(nRows);
   let nonMissing = 0;
-  let numeric = 0;
   let totalLength = 0;
   for (let i = 0; i < nRows; i++) {
     const v: unknown = vector.get(i);
@@ -112,10 +111,10 @@ function textualColumn(
     if (text === null) continue;
     nonMissing++;
     totalLength += text.length;
-    if (Number.isFinite(Number(text)) || /^[-+]?(nan|inf(inity)?)$/i.test(text)) numeric++;
   }
   const distinct = new Set(texts.filter((t): t is string => t !== null));
-  const kind = declared ?? inferTextKind({ nonMissing, distinct: distinct.size, meanLength: nonMissing ? totalLength / nonMissing : 0, numeric }, { maxCategories });
+  const stats = textStats(nonMissing, [...distinct], nonMissing ? totalLength / nonMissing : 0);
+  const kind = declared ?? inferTextKind(stats, { maxCategories });
   if (kind === 'text') return { kind, name, values: texts.map((t) => t ?? '') };
   if (kind === 'numeric') {
     const values = new Float64Array(nRows);

@@ -17,28 +17,43 @@ export interface SourceColumn {
   readonly numericType: boolean;
   /** SQL giving the column as VARCHAR ('' → NULL). */
   readonly textSql: string;
+  /** SQL giving the column as VARCHAR for ENUM coding (no NULLIF: '' is never a category). */
+  readonly codeSql: string;
   readonly typeName: string;
 }
 
 export function describeSourceColumn(name: string, type: DuckDBType): SourceColumn {
   const ident = quoteIdent(name);
   const typeName = type.toString();
-  const textSql = typeName === 'JSON' ? `NULLIF(json_extract_string(${ident}, '$'), '')` : `NULLIF(${ident}::VARCHAR, '')`;
-  return { name, numericType: NUMERIC_TYPES.has(type.typeId), textSql, typeName };
+  const raw = typeName === 'JSON' ? `json_extract_string(${ident}, '$')` : type.typeId === DuckDBTypeId.VARCHAR ? ident : `${ident}::VARCHAR`;
+  return { name, numericType: NUMERIC_TYPES.has(type.typeId), textSql: `NULLIF(${raw}, '')`, codeSql: raw, typeName };
 }
 
-/** Per-column statistics of a text-typed column, gathered in one SQL pass. */
+/** Statistics of a text-typed column over a sample of rows. */
 export interface TextStats {
   readonly nonMissing: number;
   readonly distinct: number;
   readonly meanLength: number;
-  /** Non-missing values that parse as a number. */
-  readonly numeric: number;
+  /** Share (0–1) of the distinct values that parse as numbers. */
+  readonly numericShare: number;
 }
 
-export function statsSelect(column: SourceColumn): string[] {
-  const t = column.textSql;
-  return [`count(${t})`, `approx_count_distinct(${t})`, `coalesce(avg(length(${t})), 0)`, `count(TRY_CAST(${t} AS DOUBLE))`];
+/** count, distinct values and mean length of a sampled text expression (3 aggregates). */
+export function statsSelect(expression: string): string[] {
+  return [`count(${expression})`, `list(DISTINCT ${expression})`, `coalesce(avg(length(${expression})), 0)`];
+}
+
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|^\s*[-+]?(inf|infinity|nan)\s*$/i;
+
+/** True for text DuckDB's DOUBLE cast accepts (decimal and scientific notation, inf, nan). */
+export function looksNumeric(text: string): boolean {
+  return NUMBER_TEXT.test(text);
+}
+
+export function textStats(nonMissing: number, distinctValues: readonly (string | null)[], meanLength: number): TextStats {
+  const values = distinctValues.filter((v): v is string => v !== null);
+  const numeric = values.filter(looksNumeric).length;
+  return { nonMissing, distinct: values.length, meanLength, numericShare: values.length === 0 ? 0 : numeric / values.length };
 }
 
 export interface KindHeuristics {
@@ -47,12 +62,13 @@ export interface KindHeuristics {
 }
 
 /**
- * Infers the kind of a text-typed column: numbers written as text → numeric; mostly numbers (≥ 90%) →
- * numeric with the rest reported as mixed types; few distinct values → categorical; otherwise text.
+ * Infers the kind of a text-typed column: numbers written as text → numeric; mostly numbers (≥ 90% of the
+ * distinct values) → numeric with the rest reported as mixed types; few distinct values → categorical;
+ * otherwise (many distinct, long values) text.
  */
 export function inferTextKind(stats: TextStats, heuristics: KindHeuristics): ColumnKind {
   if (stats.nonMissing === 0) return 'categorical';
-  if (stats.numeric >= 0.9 * stats.nonMissing) return 'numeric';
+  if (stats.numericShare >= 0.9) return 'numeric';
   const fewValues = stats.distinct <= heuristics.maxCategories;
   const shortOrRepeated = stats.meanLength <= 50 || stats.distinct <= 0.5 * stats.nonMissing;
   return fewValues && shortOrRepeated ? 'categorical' : 'text';
@@ -93,7 +109,7 @@ export function categoricalPlan(column: SourceColumn, categories: readonly strin
     return { name: column.name, kind: 'categorical', categories, select: ['(-1)::INTEGER'], read: ['int32'] };
   }
   const enumType = `ENUM(${categories.map(quoteLiteral).join(', ')})`;
-  const code = `coalesce(enum_code(TRY_CAST(${column.textSql} AS ${enumType}))::INTEGER, -1)`;
+  const code = `coalesce(enum_code(TRY_CAST(${column.codeSql} AS ${enumType}))::INTEGER, -1)`;
   return { name: column.name, kind: 'categorical', categories, select: [code], read: ['int32'] };
 }
 

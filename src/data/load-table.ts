@@ -13,6 +13,7 @@ import type { CsvOptions, TableFormat } from './file-source.js';
 import { checkNotBlank, delimiterProblem, headLines } from './csv-shape.js';
 import { categoricalPlan, describeSourceColumn, inferTextKind, numericPlan, statsSelect, textPlan } from './column-plan.js';
 import type { ColumnPlan, SourceColumn, TextStats } from './column-plan.js';
+import { textStats } from './column-plan.js';
 import { columnKindsFromSchema } from './schema-kinds.js';
 import { loadArrowTable } from './arrow-ipc.js';
 
@@ -27,9 +28,6 @@ export interface LoadTableOptions extends CsvOptions {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((rowsRead: number) => void) | undefined;
 }
-
-/** Results up to this many cells are materialized inside DuckDB (parallel scan); larger ones stream. */
-const MATERIALIZE_CELLS = 24_000_000;
 
 /**
  * Loads a CSV, Parquet, JSONL or Arrow IPC file into a columnar {@link Table} through DuckDB, reading result
@@ -57,8 +55,6 @@ function isConversionError(error: unknown): boolean {
   return !isGlassboxError(error) && error instanceof Error && /Could not convert|Conversion Error|convert string/i.test(error.message);
 }
 
-let stagingCounter = 0;
-
 async function loadWith(
   connection: DuckDBConnection,
   path: string,
@@ -67,48 +63,31 @@ async function loadWith(
   options: LoadTableOptions,
   allVarchar: boolean,
 ): Promise<Table> {
-  const fileSource = sourceSql(path, format, options, allVarchar);
-  const columns = await describe(connection, path, format, fileSource, lines, options, allVarchar);
+  const source = sourceSql(path, format, options, allVarchar);
+  const columns = await describe(connection, path, format, source, lines, options, allVarchar);
   const fail = (error: unknown): unknown => (isConversionError(error) && !allVarchar ? error : readFailure(path, format, lines, options, error));
-  const source = await stage(connection, format, fileSource, fail);
-  try {
-    const expectedRows = Number((await connection.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]?.[0] ?? 0);
-    const forced = { ...columnKindsFromSchema(options.schema), ...options.columnTypes };
-    const plans = await planColumns(connection, fail, source, columns, forced, options);
-    const kinds = plans.flatMap((p) => p.read);
-    const sql = `SELECT ${plans.flatMap((p) => p.select).join(', ')} FROM ${source}`;
-    const read = await runRead(connection, fail, sql, kinds, {
-      signal: options.signal,
-      onProgress: options.onProgress,
-      expectedRows,
-      materialize: expectedRows * plans.length <= MATERIALIZE_CELLS,
+  const forced = { ...columnKindsFromSchema(options.schema), ...options.columnTypes };
+  const plans = await planColumns(connection, fail, source, columns, forced, options);
+  const kinds = plans.flatMap((p) => p.read);
+  const sql = `SELECT ${plans.flatMap((p) => p.select).join(', ')} FROM ${source}`;
+  const read = await runRead(connection, fail, sql, kinds, {
+    signal: options.signal,
+    onProgress: options.onProgress,
+    expectedRows: format === 'parquet' ? await parquetRows(connection, source) : undefined,
+  });
+  if (read.nRows === 0) {
+    throw dataError('invalid_input', `${path} has a header but no data rows (0 rows, ${plans.length} columns).`, {
+      file: path,
+      count: 0,
+      hint: 'Export the data again with its rows; glassbox needs at least one data row.',
     });
-    if (read.nRows === 0) {
-      throw dataError('invalid_input', `${path} has a header but no data rows (0 rows, ${plans.length} columns).`, {
-        file: path,
-        count: 0,
-        hint: 'Export the data again with its rows; glassbox needs at least one data row.',
-      });
-    }
-    return assemble(path, plans, read.columns, read.nRows);
-  } finally {
-    if (source !== fileSource) await connection.run(`DROP TABLE IF EXISTS ${source}`);
   }
+  return assemble(path, plans, read.columns, read.nRows);
 }
 
-/**
- * Text formats are parsed once into a temporary DuckDB table (columnar, in memory, spilling to disk when large),
- * so the statistics, dictionary and read passes do not parse the file again. Parquet is read in place.
- */
-async function stage(connection: DuckDBConnection, format: TableFormat, fileSource: string, fail: (error: unknown) => unknown): Promise<string> {
-  if (format === 'parquet') return fileSource;
-  const name = `glassbox_load_${++stagingCounter}`;
-  try {
-    await connection.run(`CREATE TEMP TABLE ${name} AS SELECT * FROM ${fileSource}`);
-  } catch (error) {
-    throw fail(error);
-  }
-  return name;
+/** Parquet knows its row count from metadata, so buffers are allocated once at their final size. */
+async function parquetRows(connection: DuckDBConnection, source: string): Promise<number> {
+  return Number((await connection.runAndReadAll(`SELECT count(*) FROM ${source}`)).getRowsJS()[0]?.[0] ?? 0);
 }
 
 async function describe(
@@ -180,7 +159,7 @@ async function planColumns(
 }
 
 /** Rows sampled (from the start of the file) to infer the kind of text columns. */
-const INFERENCE_ROWS = 100_000;
+const INFERENCE_ROWS = 10_000;
 
 async function gatherStats(
   connection: DuckDBConnection,
@@ -190,18 +169,15 @@ async function gatherStats(
 ): Promise<{ byName: Map<string, TextStats> }> {
   const byName = new Map<string, TextStats>();
   if (textual.length === 0) return { byName };
-  const select = textual.flatMap(statsSelect).join(', ');
+  const inner = textual.map((c, i) => `${c.textSql} AS x${i}`).join(', ');
+  const select = textual.map((_, i) => statsSelect(`x${i}`).join(', ')).join(', ');
   let row: unknown[];
   try {
-    row = (await connection.runAndReadAll(`SELECT ${select} FROM (SELECT * FROM ${source} LIMIT ${INFERENCE_ROWS})`)).getRowsJS()[0] ?? [];
+    row = (await connection.runAndReadAll(`SELECT ${select} FROM (SELECT ${inner} FROM ${source} LIMIT ${INFERENCE_ROWS})`)).getRowsJS()[0] ?? [];
   } catch (error) {
     throw fail(error);
   }
-  const num = (k: number): number => Number(row[k] ?? 0);
-  textual.forEach((c, i) => {
-    const k = 4 * i;
-    byName.set(c.name, { nonMissing: num(k), distinct: num(k + 1), meanLength: num(k + 2), numeric: num(k + 3) });
-  });
+  textual.forEach((c, i) => byName.set(c.name, textStats(Number(row[3 * i] ?? 0), (row[3 * i + 1] as string[] | null) ?? [], Number(row[3 * i + 2] ?? 0))));
   return { byName };
 }
 

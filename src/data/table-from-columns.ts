@@ -66,7 +66,7 @@ export function tableFromColumns(columns: Readonly<Record<string, ColumnData>>, 
       nonMissing: present.length,
       distinct: new Set(present).size,
       meanLength: present.reduce((s, t) => s + t.length, 0) / Math.max(1, present.length),
-      numeric: 0,
+      numericShare: 0,
     }, { maxCategories: options.maxCategories ?? 256 });
     if (kind === 'text') return { kind: 'text', name, values: texts.map((t) => t ?? '') };
     return categoricalColumn(name, texts, options.categories?.[name]);
