@@ -1,0 +1,16 @@
+export { attributionFromJson, attributionToJson, meanAbs, rowValues, topK, valuesPerRow } from './attribution.js';
+export type { Attribution, AttributionJson } from './attribution.js';
+export type { ExplainContext, Explainer, ExplainerProperties, TargetSelector } from './explainer.js';
+export { exactShapley } from './exact-shapley.js';
+export type { ExactShapleyOptions } from './exact-shapley.js';
+export { kernelShap } from './kernel-shap.js';
+export type { KernelShapOptions } from './kernel-shap.js';
+export { permutationShapley } from './permutation-shapley.js';
+export type { PermutationShapleyOptions } from './permutation-shapley.js';
+export { occlusion } from './occlusion.js';
+export type { OcclusionOptions } from './occlusion.js';
+export { limeTabular } from './lime/tabular.js';
+export type { LimeTabularOptions } from './lime/tabular.js';
+export { TabularMasker } from './maskers/tabular.js';
+export { resolveTarget } from './target.js';
+export { assertCapabilities } from './requirements.js';

@@ -1,0 +1,10 @@
+export { permutationImportance } from './permutation-importance.js';
+export type { PermutationImportance } from './permutation-importance.js';
+export { partialDependence } from './partial-dependence.js';
+export type { PartialDependence } from './partial-dependence.js';
+export { surrogateTree } from './surrogate-tree.js';
+export type { SurrogateNode, SurrogateTree } from './surrogate-tree.js';
+export { hasLinearWeights, linearWeights } from './linear-weights.js';
+export type { LinearWeights, LinearWeightsCapable } from './linear-weights.js';
+export { resolveMetric } from './metric.js';
+export type { MetricOption, ScoreFn } from './metric.js';
