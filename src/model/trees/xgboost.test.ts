@@ -101,3 +101,19 @@ describe('XGBoost JSON models', () => {
     await expect(model.predict({ data: new Float32Array(3), shape: [1, 3] })).rejects.toThrow(/expects input \[batch, 2\] but got \[1, 3\]/);
   });
 });
+
+describe('generic model loader', () => {
+  it('loadModel dispatches XGBoost JSON to the native tree adapter', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadModel } = await import('../load-model.js');
+    const { isTreeEnsemble } = await import('../capabilities.js');
+    const dir = await mkdtemp(join(tmpdir(), 'glassbox-trees-'));
+    const path = join(dir, 'model.json');
+    await writeFile(path, xgbJson());
+    const model = await loadModel(path, { classes: ['no', 'yes'] });
+    expect(isTreeEnsemble(model)).toBe(true);
+    expect(model.classes).toEqual(['no', 'yes']);
+  });
+});

@@ -1,0 +1,11 @@
+export { treeShap } from './tree-shap.js';
+export type { TreeShapOptions } from './tree-shap.js';
+export type { TreeInput, TreeSubject } from './tree/inputs.js';
+export { FastTreeShap } from './tree/fast-shap.js';
+export { PathDependentTreeShap, nodeMeanValues } from './tree/path-dependent.js';
+export { InterventionalTreeShap } from './tree/interventional.js';
+export { runTreeShapJob } from './tree/compute.js';
+export type { TreeShapAlgorithm, TreeShapBlock, TreeShapJob, TreeShapOutput } from './tree/compute.js';
+export { runTreeShapParallel } from './tree/parallel.js';
+export { beeswarmSpec, dependenceSpec, strongestInteraction, treeShapReportBlocks } from './tree/charts.js';
+export type { FeatureValues } from './tree/charts.js';

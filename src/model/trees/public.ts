@@ -1,0 +1,12 @@
+export { SPLIT_OP, TreeEnsembleBuilder, nodeCount } from './ir.js';
+export type { TreeEnsemble, TreeLink } from './ir.js';
+export { goesLeft, leafIndex, treeDepth, validateEnsemble } from './decide.js';
+export { marginsToOutputs, predictMargin, sigmoid } from './score.js';
+export { parseBaseScore, parseXgboostJson } from './xgboost.js';
+export { parseLightgbmText } from './lightgbm.js';
+export { parseOnnxTrees } from './onnx-trees.js';
+export { attachCovers } from './covers.js';
+export { treeModel } from './tree-model.js';
+export type { TreeModel } from './tree-model.js';
+export { detectTreeFormat, loadTreeModel, parseTreeEnsemble } from './load.js';
+export type { TreeFormat } from './load.js';
