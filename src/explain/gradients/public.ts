@@ -9,3 +9,6 @@ export type { GradientModel, OutputSpace } from './common.js';
 export { smoothGrad, type SmoothGradOptions } from './smooth-grad.js';
 export { expectedGradients, type ExpectedGradientsOptions } from './expected-gradients.js';
 export { layerAttribution, type LayerAttributionOptions } from './layer-attribution.js';
+export { sanityChecks, compareAttributions, isRandomizable, type RandomizableModel, type SanityOptions, type MethodVerdict, type SimilarityRow } from './sanity-checks.js';
+export { spearman, ssim } from './similarity.js';
+export { trainLabelTwins, type LabelTwinOptions } from './data-randomization.js';

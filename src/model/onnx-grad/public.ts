@@ -3,3 +3,4 @@ export { OnnxInterpreter, SUPPORTED_OPS, type RunOptions } from './interpreter.j
 export { decodeOnnx, type GraphIR, type NodeIR, type ValueInfoIR } from './graph-ir.js';
 export { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
 export { maxPoolBackward } from './kernels/max-pool-backward.js';
+export { smallCnnOnnx, type SmallCnnWeights } from './small-cnn.js';
