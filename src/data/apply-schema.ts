@@ -1,7 +1,7 @@
 import type { Column, Table } from './table.js';
 import { columnNames, takeRows } from './table.js';
 import type { FeatureSpec, MissingPolicy, Schema } from './schema.js';
-import { dataError } from './data-errors.js';
+import { OffenderCollector, dataError } from './data-errors.js';
 import type { Offender } from './data-errors.js';
 import { isMissing, toCategorical, toNumeric, toText } from './column-convert.js';
 import { imputeColumn } from './impute.js';
@@ -81,6 +81,25 @@ function convertColumns(table: Table, schema: Schema): Column[] {
   });
 }
 
+/** Row ids taken from the schema's `rowId` column: whole numbers in int32 range, none missing. */
+function rowIdsFrom(table: Table, name: string): Int32Array {
+  const values = toNumeric(table, table.columns.find((c) => c.name === name)!, table.source).values;
+  const ids = new Int32Array(table.nRows);
+  const bad = new OffenderCollector();
+  for (let i = 0; i < table.nRows; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) bad.add(table.rowIds[i]!, String(v));
+    ids[i] = v;
+  }
+  if (bad.count > 0) {
+    throw dataError('schema_mismatch', `Row id column "${name}" of ${table.source ?? 'the data'} holds ${bad.count} values that are not whole numbers.`, {
+      file: table.source, column: name, count: bad.count, examples: bad.examples,
+      hint: 'Row ids must be integers (the 0-based index of each row in its source); drop rowId from the schema to use file order.',
+    });
+  }
+  return ids;
+}
+
 /** Rows with a missing feature or target value, and the count per column. */
 function findMissing(table: Table, checked: readonly Column[]): { rows: Uint8Array; byColumn: Record<string, number>; examples: Offender[]; total: number } {
   const rows = new Uint8Array(table.nRows);
@@ -130,7 +149,7 @@ export function applySchemaWithReport(table: Table, schema: Schema, options: App
   const featureNames = new Set(schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name));
   const checked = columns.filter((c) => featureNames.has(c.name) || c.name === schema.target?.name);
   const found = findMissing(table, checked);
-  let converted: Table = { ...table, columns };
+  let converted: Table = { ...table, columns, ...(schema.rowId ? { rowIds: rowIdsFrom(table, schema.rowId) } : {}) };
   const base = { extraColumns, missingByColumn: found.byColumn };
   if (found.total === 0) return { table: converted, report: { ...base, droppedRows: 0, imputed: [] } };
   if (policy === 'error') throw missingError(table, found);
@@ -150,7 +169,7 @@ export function applySchemaWithReport(table: Table, schema: Schema, options: App
     imputed.push(result.imputation);
     return result.column;
   });
-  converted = { ...table, columns };
+  converted = { ...converted, columns };
   return { table: converted, report: { ...base, droppedRows: 0, imputed } };
 }
 

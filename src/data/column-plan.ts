@@ -24,7 +24,7 @@ export interface SourceColumn {
 
 export function describeSourceColumn(name: string, type: DuckDBType): SourceColumn {
   const ident = quoteIdent(name);
-  const typeName = type.toString();
+  const typeName = type.alias ?? type.toString();
   const raw = typeName === 'JSON' ? `json_extract_string(${ident}, '$')` : type.typeId === DuckDBTypeId.VARCHAR ? ident : `${ident}::VARCHAR`;
   return { name, numericType: NUMERIC_TYPES.has(type.typeId), textSql: `NULLIF(${raw}, '')`, codeSql: raw, typeName };
 }

@@ -7,6 +7,7 @@ import { loadSchema, parseSchema } from './parse-schema.js';
 import { applySchema } from './apply-schema.js';
 import { labelsOf, protectedGroups, splitTrainTest, toRawMatrix } from './schema-helpers.js';
 import { inferSchema } from './infer-schema.js';
+import { loadDataset } from './load-dataset.js';
 import { tableFromColumns } from './table-from-columns.js';
 import type { Schema } from './schema.js';
 import type { Table } from './table.js';
@@ -82,6 +83,15 @@ describe.skipIf(!HAVE_REFERENCE)('reference schemas on the reference CSVs', () =
     const first = Array.from(raw.data.subarray(0, raw.nFeatures));
     expect(Array.from(test.rowIds.subarray(0, 5))).toEqual(xRef.row_ids.slice(0, 5));
     expect(first).toEqual(xRef.X[0]);
+  });
+
+  it('loadDataset: schema file + load + validation in one step', async () => {
+    const { table, schema, report } = await loadDataset(join(DATASETS_DIR, 'german_credit.csv'), { schemaPath: join(REFERENCE_DIR, 'german-credit', 'schema.json') });
+    expect(table.nRows).toBe(1000);
+    expect(schema.features).toHaveLength(20);
+    expect(report.extraColumns).toEqual([]);
+    expect(splitTrainTest(table, schema).test.nRows).toBe(257);
+    expect(labelsOf(table, schema).filter((l) => l === 1).length).toBe(300);
   });
 
   it('inferSchema on german_credit.csv: same types and categories as the reference, _is_test as split', async () => {

@@ -112,6 +112,14 @@ describe('file-level validation', () => {
     expect(e.details.rows).toEqual([1, 3]);
   });
 
+  it('JSONL: a field that is a number in most rows and a string in one is reported as mixed types', async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i, v: i === 12 ? 'twelve' : i * 1.5, tag: i % 2 ? 'odd' : 'even' }));
+    const e = await loadError(file('mixed.jsonl', `${lines.join('\n')}\n`));
+    expect(e.message).toMatch(/Mixed types in column "v"/);
+    expect(e.details.count).toBe(1);
+    expect(e.details.rows).toEqual([12]);
+  });
+
   it('rows with a different number of fields', async () => {
     const e = await loadError(file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8,9\n'));
     expect(e.code).toBe('invalid_input');
@@ -198,6 +206,13 @@ describe('schema validation (applySchema)', () => {
     expect(e.code).toBe('schema_mismatch');
     expect(e.details.count).toBe(2);
     expect(e.details.column).toBe('age');
+  });
+
+  it('rowId: ids come from the column; non-integers are rejected with a count', () => {
+    const t = tableFromColumns({ id: [10, 20, 30], age: [1, 2, 3], job: ['a', 'a', 'b'], label: ['no', 'no', 'yes'] });
+    expect(Array.from(applySchema(t, { ...schema, rowId: 'id' }).rowIds)).toEqual([10, 20, 30]);
+    const bad = tableFromColumns({ id: [1.5, 2, NaN], age: [1, 2, 3], job: ['a', 'a', 'b'], label: ['no', 'no', 'yes'] });
+    expect(syncError(() => applySchema(bad, { ...schema, rowId: 'id' })).details.count).toBe(2);
   });
 
   it('a target with missing labels cannot be imputed', () => {
