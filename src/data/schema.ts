@@ -1,5 +1,5 @@
 /**
- * What the columns of a dataset mean. Inferred from the data, or given as JSON (see docs/schema.md).
+ * What the columns of a dataset mean. Inferred from the data, or given as JSON (see docs/data.md).
  */
 export type FeatureType = 'numeric' | 'categorical' | 'text' | 'image';
 
