@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { germanDir, hasGermanCredit } from '../../../test/conformance/german-credit.js';
+import { runExplain } from './explain.js';
+
+describe.skipIf(!hasGermanCredit)('glassbox explain (german-credit MLP)', () => {
+  const base = { model: resolve(germanDir, 'mlp.onnx'), data: resolve(germanDir, 'german_credit.csv'), schema: resolve(germanDir, 'schema.json'), preprocess: resolve(germanDir, 'preprocess.json') };
+
+  it('prints the JSON shape of the issue for kernel-shap, efficient per row', async () => {
+    const json = JSON.parse(await runExplain({ ...base, method: 'kernel-shap', rows: '0:2', samples: '300', background: '20', target: 'bad' })) as { method: string; featureNames: string[]; values: number[][]; outputs: number[]; baseValues: number[]; stderr: number[][]; target: string[] };
+    expect(json.method).toBe('kernel-shap');
+    expect(json.featureNames.length).toBe(20);
+    expect(json.values.length).toBe(2);
+    expect(json.target).toEqual(['bad', 'bad']);
+    for (let r = 0; r < 2; r++) expect(Math.abs(json.values[r]!.reduce((a, b) => a + b, 0) - (json.outputs[r]! - json.baseValues[r]!))).toBeLessThan(1e-9);
+    expect(json.stderr[0]!.length).toBe(20);
+  });
+
+  it('adds intercept, score and descriptions for lime; prints a table and html', async () => {
+    const json = JSON.parse(await runExplain({ ...base, method: 'lime', rows: '0:1', samples: '500' })) as Record<string, unknown>;
+    expect(json['intercept']).toHaveLength(1);
+    expect(json['score']).toHaveLength(1);
+    expect((json['descriptions'] as string[][])[0]).toHaveLength(20);
+    const table = await runExplain({ ...base, method: 'exact-shapley', rows: '0:1', features: 'status_account,credit_amount,age', background: '10', format: 'table' });
+    expect(table).toMatch(/status_account/);
+    const html = await runExplain({ ...base, method: 'occlusion', rows: '0:3', background: '10', format: 'html' });
+    expect(html).toMatch(/<svg/);
+  });
+
+  it('names bad flags', async () => {
+    await expect(runExplain({ ...base, method: 'nope' })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(runExplain({ ...base, method: 'kernel-shap', features: 'nope' })).rejects.toThrow(/--features/);
+  });
+});

@@ -1,0 +1,226 @@
+import type { Command } from 'commander';
+import { applySchema } from '../../data/apply-schema.js';
+import { loadTable } from '../../data/load-table.js';
+import type { Schema } from '../../data/schema.js';
+import { takeRows } from '../../data/table.js';
+import type { Table } from '../../data/table.js';
+import type { Encoder, RawMatrix } from '../../encode/encoder.js';
+import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
+import { GlassboxError } from '../../errors.js';
+import type { Attribution } from '../../explain/attribution.js';
+import { attributionBlocks } from '../../explain/charts.js';
+import { exactShapley } from '../../explain/exact-shapley.js';
+import type { ExplainContext, Explainer } from '../../explain/explainer.js';
+import { kernelShap } from '../../explain/kernel-shap.js';
+import { limeTabular } from '../../explain/lime/tabular.js';
+import { occlusion } from '../../explain/occlusion.js';
+import { permutationShapley } from '../../explain/permutation-shapley.js';
+import type { Model } from '../../model/model.js';
+import { pipeline } from '../../model/pipeline.js';
+import type { Pipeline } from '../../model/pipeline.js';
+import type { ReportBlock } from '../../report/blocks.js';
+import { vegaLiteToSvg } from '../../report/chart-svg.js';
+import { escapeHtml } from '../../report/markdown-inline.js';
+import { REPORT_CSS } from '../../report/report-css.js';
+import { loadInputs } from '../load-inputs.js';
+import type { InputFlags } from '../load-inputs.js';
+import { parseChoice, parseIntegerFlag, parseRowRange } from '../options.js';
+import { addTreeShapOptions, chooseExplainMethod, runTreeShapCommand } from './explain-tree.js';
+import type { TreeShapFlags } from './explain-tree.js';
+
+export interface ExplainFlags extends InputFlags, TreeShapFlags {
+  method?: string;
+  rows?: string;
+  background?: string;
+  features?: string;
+  samples?: string;
+  seed?: string;
+  format?: string;
+}
+
+/** What every explain handler receives: the loaded inputs, the rows to explain and the flags. */
+export interface ExplainRun {
+  readonly model: Model;
+  readonly encoder: Encoder;
+  readonly schema: Schema;
+  /** Rows to explain (after --rows). */
+  readonly table: Table;
+  readonly train?: Table;
+  readonly flags: ExplainFlags;
+  readonly signal?: AbortSignal;
+}
+
+/** A handler's result: the attribution, extra JSON fields, and report blocks for --format html. */
+export interface ExplainOutput {
+  readonly attribution: Attribution;
+  readonly extra?: Record<string, unknown>;
+  readonly blocks: readonly ReportBlock[];
+}
+
+export type ExplainHandler = (run: ExplainRun) => Promise<ExplainOutput>;
+
+/**
+ * Method → handler. Model-agnostic tabular methods share one handler; tree-shap comes from
+ * explain-tree.ts. Gradient methods (explain-gradients.ts) are added here by name when they exist.
+ */
+export const explainHandlers: Readonly<Record<string, ExplainHandler>> = {
+  'exact-shapley': (run) => agnostic(run, () => exactShapley(), 'shapley'),
+  'kernel-shap': (run) => agnostic(run, () => kernelShap({ samples: samplesFlag(run.flags, 'auto'), seed: seedFlag(run.flags) }), 'shapley'),
+  'permutation-shapley': (run) => agnostic(run, () => permutationShapley({ maxEvals: numberFlag(run.flags.samples, '--samples', 500), seed: seedFlag(run.flags) }), 'shapley'),
+  lime: (run) => agnostic(run, () => limeTabular({ samples: numberFlag(run.flags.samples, '--samples', 5000), seed: seedFlag(run.flags) }), 'training'),
+  occlusion: (run) => agnostic(run, () => occlusion(), 'shapley'),
+  'tree-shap': async (run) => {
+    const result = await runTreeShapCommand({ model: run.model, encoder: run.encoder, table: run.table, ...(run.train ? { train: run.train } : {}) }, run.flags, run.signal ? { signal: run.signal } : {});
+    return { attribution: result.attribution, blocks: result.blocks };
+  },
+};
+
+/** `glassbox explain`: local attributions for rows of a data file, as JSON, a text table or HTML. */
+export function registerExplainCommand(program: Command): void {
+  const command = program
+    .command('explain')
+    .description('Explain the model’s outputs for rows of a data file (Shapley values, LIME, occlusion, TreeSHAP).')
+    .option('--model <file>', 'the model file or endpoint')
+    .option('--data <file>', 'rows to explain: CSV, Parquet, JSONL or Arrow')
+    .option('--demo <name>', 'use a built-in demo instead of --data/--model')
+    .option('--schema <file>', 'schema JSON')
+    .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
+    .option('--method <name>', `one of ${Object.keys(explainHandlers).join(', ')} (default: tree-shap for tree models, else kernel-shap)`)
+    .option('--rows <a:b>', 'explain rows a (inclusive) to b (exclusive) of the audited rows (default: the first 10)')
+    .option('--background <file|n>', 'background rows: a data file, or the first n training rows (default 100; LIME uses every training row)')
+    .option('--features <list>', 'comma-separated feature names or indices to explain; the others stay at the row’s values')
+    .option('--samples <n>', 'coalitions (kernel-shap), evaluations (permutation-shapley) or perturbations (lime)')
+    .option('--seed <n>', 'seed of every random choice', '0')
+    .option('--target <class>', 'class to explain, by name or index (default: the positive class, or the predicted class)')
+    .option('--format <format>', 'json, table or html', 'json');
+  addTreeShapOptions(command).action(async (flags: ExplainFlags) => {
+    process.stdout.write(await runExplain(flags));
+  });
+}
+
+/** Runs the explain command end to end and returns what it prints. */
+export async function runExplain(flags: ExplainFlags, signal?: AbortSignal): Promise<string> {
+  const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'json');
+  // --target names the class to explain here, not the label column.
+  const { target: _class, ...inputFlags } = flags;
+  const inputs = await loadInputs(inputFlags, { seed: seedFlag(flags), requireLabels: false });
+  if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'glassbox explain explains tabular models: pass --preprocess or a schema the encoder can be fitted from', { argument: '--preprocess' });
+  const method = flags.method ?? chooseExplainMethod(inputs.model).method;
+  const handler = explainHandlers[method];
+  if (!handler) throw new GlassboxError('invalid_argument', `--method must be one of ${Object.keys(explainHandlers).join(', ')}; got "${method}"`, { argument: '--method' });
+  const [start, end] = flags.rows === undefined ? [0, Math.min(10, inputs.table.nRows)] : parseRowRange(flags.rows, inputs.table.nRows);
+  const table = takeRows(inputs.table, Int32Array.from({ length: end - start }, (_, i) => start + i));
+  const output = await handler({ model: inputs.model, encoder: inputs.encoder, schema: inputs.schema, table, ...(inputs.train ? { train: inputs.train } : {}), flags, ...(signal ? { signal } : {}) });
+  const json = explainJson(output, table, inputs.model);
+  if (format === 'json') return `${JSON.stringify(json)}\n`;
+  if (format === 'table') return explainTable(output.attribution, table, inputs.model);
+  return explainHtml(output, table);
+}
+
+async function agnostic(run: ExplainRun, make: () => Explainer<Pipeline, RawMatrix>, backgroundKind: 'shapley' | 'training'): Promise<ExplainOutput> {
+  const pipe = pipeline(run.model, run.encoder);
+  const x = rawMatrixFromTable(run.table, run.encoder.features);
+  const background = await loadBackground(run, backgroundKind);
+  const context: ExplainContext<RawMatrix> = {
+    background,
+    ...(run.flags.features ? { features: parseFeatures(run.flags.features, run.encoder) } : {}),
+    ...(run.flags.target !== undefined ? { target: parseTarget(run.flags.target, run.model) } : {}),
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
+  const attribution = await make().explain(pipe, x, context);
+  return { attribution, blocks: attributionBlocks(attribution, context.features ? undefined : x, { rows: 3 }) };
+}
+
+async function loadBackground(run: ExplainRun, kind: 'shapley' | 'training'): Promise<RawMatrix> {
+  const source = run.train ?? run.table;
+  const flag = run.flags.background;
+  if (flag !== undefined && !/^\d+$/.test(flag)) {
+    const table = applySchema(await loadTable(flag, { schema: run.schema }), run.schema);
+    return rawMatrixFromTable(table, run.encoder.features);
+  }
+  const raw = rawMatrixFromTable(source, run.encoder.features);
+  const n = flag === undefined ? (kind === 'training' ? raw.nRows : 100) : parseIntegerFlag('--background', flag, 100);
+  if (n < 1) throw new GlassboxError('invalid_argument', '--background must name a file or a row count ≥ 1', { argument: '--background' });
+  const rows = Math.min(n, raw.nRows);
+  return { data: raw.data.slice(0, rows * raw.nFeatures), nRows: rows, nFeatures: raw.nFeatures };
+}
+
+export function parseFeatures(list: string, encoder: Encoder): number[] {
+  const names = encoder.features.map((f) => f.name);
+  return list.split(',').map((item) => {
+    const name = item.trim();
+    const index = /^\d+$/.test(name) ? Number(name) : names.indexOf(name);
+    if (index < 0 || index >= names.length) throw new GlassboxError('invalid_argument', `--features: "${name}" is not a feature (known: ${names.join(', ')})`, { argument: '--features', hint: 'Use feature names from the schema or 0-based indices.' });
+    return index;
+  });
+}
+
+export function parseTarget(value: string, model: Model): number {
+  const byName = model.classes.indexOf(value);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(value) && Number(value) < model.outputWidth) return Number(value);
+  throw new GlassboxError('invalid_argument', `--target "${value}" is neither a class name (${model.classes.join(', ')}) nor an output index below ${model.outputWidth}`, { argument: '--target' });
+}
+
+function numberFlag(value: string | undefined, flag: string, fallback: number): number {
+  return parseIntegerFlag(flag, value, fallback);
+}
+
+function samplesFlag(flags: ExplainFlags, fallback: 'auto'): number | 'auto' {
+  return flags.samples === undefined ? fallback : parseIntegerFlag('--samples', flags.samples, 0);
+}
+
+function seedFlag(flags: ExplainFlags): number {
+  return parseIntegerFlag('--seed', flags.seed, 0);
+}
+
+/** The issue's JSON shape: values/stderr as row arrays, LIME's intercept/score/descriptions on top. */
+export function explainJson(output: ExplainOutput, table: Table, model: Model): Record<string, unknown> {
+  const a = output.attribution;
+  const rows = a.shape[0] ?? 0;
+  const width = a.values.length / Math.max(1, rows);
+  const matrix = (v: Float64Array): number[][] => Array.from({ length: rows }, (_, r) => Array.from(v.subarray(r * width, (r + 1) * width)));
+  const extras = (a.extras ?? {}) as Record<string, unknown>;
+  return {
+    method: a.method,
+    options: a.options,
+    ...(a.seed === undefined ? {} : { seed: a.seed }),
+    featureNames: a.featureNames,
+    rowIds: Array.from(table.rowIds),
+    target: Array.from(a.target, (t) => model.classes[t] ?? t),
+    outputs: Array.from(a.outputs),
+    baseValues: Array.from(a.baseValues),
+    values: matrix(a.values),
+    ...(a.stderr ? { stderr: matrix(a.stderr) } : {}),
+    ...(a.delta ? { delta: Array.from(a.delta) } : {}),
+    ...(a.method === 'lime' ? { intercept: extras['intercept'], score: extras['score'], descriptions: extras['descriptions'] } : {}),
+    ...(output.extra ?? {}),
+  };
+}
+
+function explainTable(a: Attribution, table: Table, model: Model): string {
+  const rows = a.shape[0] ?? 0;
+  const width = a.featureNames.length;
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    lines.push(`row ${table.rowIds[r]}: ${a.method} of ${model.classes[a.target[r]!] ?? 'output'} = ${a.outputs[r]!.toFixed(4)} (base ${a.baseValues[r]!.toFixed(4)})`);
+    const order = Array.from({ length: width }, (_, j) => j).sort((p, q) => Math.abs(a.values[r * width + q]!) - Math.abs(a.values[r * width + p]!));
+    const descriptions = (a.extras?.['descriptions'] as string[][] | undefined)?.[r];
+    for (const j of order) {
+      const v = a.values[r * width + j]!;
+      const se = a.stderr ? ` ± ${a.stderr[r * width + j]!.toFixed(4)}` : '';
+      lines.push(`  ${(descriptions?.[j] ?? a.featureNames[j]!).padEnd(40)} ${v >= 0 ? '+' : ''}${v.toFixed(4)}${se}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function explainHtml(output: ExplainOutput, table: Table): Promise<string> {
+  const parts: string[] = [];
+  for (const block of output.blocks) {
+    if (block.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(block.spec)}<figcaption>${escapeHtml(block.caption ?? '')}</figcaption></figure>`);
+    else if (block.kind === 'text') parts.push(`<p>${escapeHtml(block.markdown)}</p>`);
+  }
+  const title = `glassbox explain — ${output.attribution.method} (${table.nRows} rows)`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head><body><h1>${escapeHtml(title)}</h1>${parts.join('\n')}</body></html>\n`;
+}

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { labelsOf } from '../../data/schema-helpers.js';
+import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
+import { GlassboxError } from '../../errors.js';
+import { importanceBlock, pdpIceBlock } from '../../global/charts.js';
+import { linearWeights } from '../../global/linear-weights.js';
+import { partialDependence } from '../../global/partial-dependence.js';
+import { permutationImportance } from '../../global/permutation-importance.js';
+import type { MetricOption } from '../../global/metric.js';
+import { surrogateTree } from '../../global/surrogate-tree.js';
+import { pipeline } from '../../model/pipeline.js';
+import type { ReportBlock } from '../../report/blocks.js';
+import { vegaLiteToSvg } from '../../report/chart-svg.js';
+import { escapeHtml } from '../../report/markdown-inline.js';
+import { REPORT_CSS } from '../../report/report-css.js';
+import { loadInputs } from '../load-inputs.js';
+import type { InputFlags } from '../load-inputs.js';
+import { parseChoice, parseIntegerFlag } from '../options.js';
+import { parseFeatures } from './explain.js';
+
+export interface ImportanceFlags extends InputFlags {
+  method?: string;
+  features?: string;
+  repeats?: string;
+  metric?: string;
+  seed?: string;
+  depth?: string;
+  grid?: string;
+  format?: string;
+}
+
+const METHODS = ['permutation', 'pdp', 'surrogate', 'linear'] as const;
+const METRICS = ['accuracy', 'roc_auc', 'neg_log_loss', 'r2', 'neg_mean_squared_error'] as const;
+
+/** `glassbox importance`: global explanations (permutation importance, PDP/ICE, surrogate tree, linear weights). */
+export function registerImportanceCommand(program: Command): void {
+  program
+    .command('importance')
+    .description('Global explanations: permutation importance, partial dependence/ICE, a surrogate tree, linear weights and odds ratios.')
+    .option('--model <file>', 'the model file or endpoint')
+    .option('--data <file>', 'labelled rows (the test split is used when the schema has one)')
+    .option('--demo <name>', 'use a built-in demo instead of --data/--model')
+    .option('--schema <file>', 'schema JSON')
+    .option('--preprocess <file>', 'encoder spec JSON')
+    .option('--method <name>', METHODS.join(', '), 'permutation')
+    .option('--features <list>', 'pdp: features to plot (names or indices; default: the first three)')
+    .option('--repeats <n>', 'permutation: shuffles per feature', '5')
+    .option('--metric <name>', `permutation: ${METRICS.join(', ')}`)
+    .option('--depth <n>', 'surrogate: maximum depth', '3')
+    .option('--grid <n>', 'pdp: grid points for numeric features', '20')
+    .option('--seed <n>', 'seed', '0')
+    .option('--format <format>', 'json or html', 'json')
+    .action(async (flags: ImportanceFlags) => {
+      process.stdout.write(await runImportance(flags));
+    });
+}
+
+export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal): Promise<string> {
+  const method = parseChoice('--method', flags.method, METHODS, 'permutation');
+  const format = parseChoice('--format', flags.format, ['json', 'html'] as const, 'json');
+  const seed = parseIntegerFlag('--seed', flags.seed, 0);
+  const inputs = await loadInputs(flags, { seed, requireLabels: method === 'permutation' });
+  if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'glassbox importance works on tabular models: pass --preprocess or a schema', { argument: '--preprocess' });
+  const pipe = pipeline(inputs.model, inputs.encoder);
+  const raw = rawMatrixFromTable(inputs.table, inputs.encoder.features);
+  const opts = signal ? { signal } : {};
+  let result: unknown;
+  const blocks: ReportBlock[] = [];
+  if (method === 'permutation') {
+    const all = labelsOf(inputs.table, inputs.schema);
+    const keep = Int32Array.from(Array.from(all.keys()).filter((i) => all[i]! >= 0));
+    const labels = Float64Array.from(keep, (i) => all[i]!);
+    const f = raw.nFeatures;
+    const labelled = { data: Float64Array.from({ length: keep.length * f }, (_, k) => raw.data[keep[Math.floor(k / f)]! * f + (k % f)]!), nRows: keep.length, nFeatures: f };
+    const metric = flags.metric === undefined ? undefined : (parseChoice('--metric', flags.metric, METRICS, 'accuracy') as MetricOption);
+    const p = await permutationImportance(pipe, labelled, labels, { repeats: parseIntegerFlag('--repeats', flags.repeats, 5), seed, ...(metric ? { metric } : {}), ...opts });
+    blocks.push(importanceBlock(p));
+    result = { ...p, importances: Array.from(p.importances), std: Array.from(p.std), drops: Array.from(p.drops) };
+  } else if (method === 'pdp') {
+    const features = flags.features ? parseFeatures(flags.features, inputs.encoder) : [0, 1, 2].filter((j) => j < raw.nFeatures);
+    const curves = [];
+    for (const j of features) {
+      const pd = await partialDependence(pipe, raw, j, { gridSize: parseIntegerFlag('--grid', flags.grid, 20), ...opts });
+      blocks.push(pdpIceBlock(pd));
+      curves.push({ ...pd, grid: Array.from(pd.grid), average: Array.from(pd.average), ice: undefined });
+    }
+    result = { method: 'partial-dependence', curves };
+  } else if (method === 'surrogate') {
+    const tree = await surrogateTree(pipe, raw, { maxDepth: parseIntegerFlag('--depth', flags.depth, 3), ...opts });
+    blocks.push({ kind: 'text', markdown: `Surrogate tree fidelity ${tree.fidelity.toFixed(4)}:\n${tree.rules.join('\n')}` });
+    result = tree;
+  } else {
+    const lw = await linearWeights(pipe, inputs.train ? rawMatrixFromTable(inputs.train, inputs.encoder.features) : raw, opts);
+    result = { ...lw, weights: Array.from(lw.weights), oddsRatios: lw.oddsRatios ? Array.from(lw.oddsRatios) : undefined, featureOfColumn: Array.from(lw.featureOfColumn) };
+  }
+  if (format === 'json') return `${JSON.stringify(result)}\n`;
+  const parts: string[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(block.spec)}<figcaption>${escapeHtml(block.caption ?? '')}</figcaption></figure>`);
+    else if (block.kind === 'text') parts.push(`<pre>${escapeHtml(block.markdown)}</pre>`);
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><title>glassbox importance</title><style>${REPORT_CSS}</style></head><body><h1>glassbox importance — ${method}</h1>${parts.join('\n')}</body></html>\n`;
+}
