@@ -34,5 +34,6 @@ export {
   bootstrapInterval,
   benjaminiHochberg,
   quantiles,
+  intersectGroupings,
 } from './stats/index.js';
-export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval } from './stats/index.js';
+export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping } from './stats/index.js';

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { GlassboxError } from '../../errors.js';
+import { applySchema } from '../../data/apply-schema.js';
+import { inferSchema } from '../../data/infer-schema.js';
+import { loadTable } from '../../data/load-table.js';
+import { loadSchema } from '../../data/parse-schema.js';
+import { labelsOf, splitTrainTest } from '../../data/schema-helpers.js';
+import type { Schema } from '../../data/schema.js';
+import { findColumn } from '../../data/table.js';
+import type { Table } from '../../data/table.js';
+import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
+import { pipeline } from '../../model/pipeline.js';
+import type { ReportBlock } from '../../report/blocks.js';
+import { vegaLiteToSvg } from '../../report/chart-svg.js';
+import { discoverSlices } from '../../slice/discover.js';
+import { errorHeatmap } from '../../slice/error-heatmap.js';
+import { outcomesFromDecisions, outcomesFromScores, rowErrors } from '../../slice/outcomes.js';
+import type { Outcomes } from '../../slice/outcomes.js';
+import { loadInputs, type InputFlags } from '../load-inputs.js';
+import { parseChoice, parseIntegerFlag } from '../options.js';
+
+/** Flags shared by `glassbox slices` and `glassbox fairness`. */
+export interface AuditFlags extends InputFlags {
+  predictions?: string;
+  label?: string;
+  threshold?: string;
+  format?: string;
+  seed?: string;
+}
+
+/** What both commands audit: labelled rows, their outcomes (binary, positive = last class) and the schema. */
+export interface AuditInputs {
+  readonly table: Table;
+  readonly schema: Schema;
+  readonly outcomes: Outcomes;
+  readonly classes: readonly string[];
+}
+
+function parseThreshold(value: string | undefined): number {
+  const t = value === undefined ? 0.5 : Number(value);
+  if (!Number.isFinite(t)) throw new GlassboxError('invalid_argument', `--threshold must be a number; got "${value}".`, { argument: '--threshold', hint: 'e.g. --threshold 0.5' });
+  return t;
+}
+
+/** Scores or hard labels from --predictions: a column of the data, a JSON file from `glassbox predict`, or a one-column CSV. */
+function readPredictions(spec: string, table: Table, classes: readonly string[]): { scores?: Float64Array; hard?: Int32Array } {
+  const column = findColumn(table, spec);
+  if (column?.kind === 'numeric') {
+    const v = column.values;
+    const hard = v.every((x) => x === 0 || x === 1);
+    return hard ? { hard: Int32Array.from(v) } : { scores: Float64Array.from(v) };
+  }
+  if (column?.kind === 'categorical') return { hard: Int32Array.from(column.codes, (c) => classes.indexOf(column.categories[c] ?? '')) };
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch {
+    throw new GlassboxError('invalid_argument', `--predictions "${spec}" is neither a column of the data nor a readable file.`, { argument: '--predictions', hint: `Name a column (${table.columns.map((c) => c.name).join(', ')}) or a JSON/CSV file.` });
+  }
+  if (spec.endsWith('.json')) {
+    const json = JSON.parse(text) as { outputs?: number[][] };
+    if (!Array.isArray(json.outputs)) throw new GlassboxError('invalid_input', `${spec}: expected {"classes": [...], "outputs": number[rows][classes]} as written by glassbox predict.`, { file: spec, hint: 'Run glassbox predict --format json > file.json' });
+    return { scores: Float64Array.from(json.outputs, (row) => row[row.length - 1] ?? Number.NaN) };
+  }
+  const lines = text.trim().split(/\r?\n/);
+  const values = (Number.isFinite(Number(lines[0])) ? lines : lines.slice(1)).map(Number);
+  return values.every((x) => x === 0 || x === 1) ? { hard: Int32Array.from(values) } : { scores: Float64Array.from(values) };
+}
+
+async function dataOnly(flags: AuditFlags): Promise<{ table: Table; schema: Schema }> {
+  if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: name the labelled data to audit.', { argument: '--data', hint: 'e.g. --data test.csv --predictions score' });
+  const given = flags.schema ? loadSchema(flags.schema) : undefined;
+  const loaded = await loadTable(flags.data, given ? { schema: given } : {});
+  const target = flags.label ?? flags.target;
+  const schema = given ?? inferSchema(loaded, target ? { target } : {});
+  const table = applySchema(loaded, schema);
+  return { table: schema.split ? splitTrainTest(table, schema).test : table, schema };
+}
+
+/**
+ * Resolves the rows and outcomes to audit: model outputs (--model) or precomputed predictions
+ * (--predictions FILE|COLUMN; scores become decisions at --threshold, hard labels are taken as they are).
+ */
+export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
+  const threshold = parseThreshold(flags.threshold);
+  if (flags.model && flags.predictions) throw new GlassboxError('invalid_argument', 'Use either --model or --predictions, not both.', { argument: '--predictions' });
+  if (!flags.model && !flags.predictions && !flags.demo) throw new GlassboxError('invalid_argument', 'Give --model (to run the model) or --predictions (to audit precomputed outputs).', { argument: '--model', hint: 'e.g. --predictions score_column' });
+  const base = flags.predictions ? await dataOnly(flags) : await loadInputs({ ...flags, ...(flags.label ? { target: flags.label } : {}) }, { seed: 0 });
+  const { table, schema } = base;
+  const classes = schema.target?.classes ?? ['0', '1'];
+  const labels = labelsOf(table, schema);
+  let outcomes: Outcomes;
+  if (flags.predictions) {
+    const p = readPredictions(flags.predictions, table, classes);
+    const n = (p.scores ?? p.hard)!.length;
+    if (n !== table.nRows) throw new GlassboxError('shape_mismatch', `--predictions has ${n} rows but the audited data has ${table.nRows}.`, { argument: '--predictions', hint: 'Predictions must be aligned with the audited (test) rows.' });
+    outcomes = p.scores ? outcomesFromScores(labels, p.scores, { threshold, positiveClass: classes.length - 1 }) : outcomesFromDecisions(labels, p.hard!, { positiveClass: classes.length - 1 });
+  } else {
+    const inputs = base as Awaited<ReturnType<typeof loadInputs>>;
+    const outputs = await pipeline(inputs.model, inputs.encoder!).predictRaw(rawMatrixFromTable(table, inputs.encoder!.features));
+    const w = inputs.model.outputWidth;
+    outcomes = outcomesFromScores(labels, Float64Array.from({ length: table.nRows }, (_, i) => outputs[i * w + w - 1]!), { threshold, positiveClass: classes.length - 1 });
+  }
+  return { table, schema, outcomes, classes };
+}
+
+/** A self-contained HTML page from report blocks (tables, Vega-Lite charts as inline SVG, text). */
+export async function blocksToHtml(title: string, blocks: readonly ReportBlock[]): Promise<string> {
+  const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const parts: string[] = [];
+  for (const b of blocks) {
+    if (b.kind === 'table') parts.push(`<table><caption>${esc(b.caption)}</caption><tr>${b.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${b.rows.map((r) => `<tr>${r.map((v) => `<td>${esc(typeof v === 'number' ? Number(v.toPrecision(4)) : v)}</td>`).join('')}</tr>`).join('')}</table>`);
+    else if (b.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(b.spec)}<figcaption>${esc(b.caption)}</figcaption></figure>`);
+    else if (b.kind === 'text') parts.push(`<p>${esc(b.markdown)}</p>`);
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}caption{text-align:left;font-weight:bold}</style></head><body><h1>${esc(title)}</h1>${parts.join('\n')}</body></html>\n`;
+}
+
+/** Plain-text rendering of table blocks for --format table. */
+export function blocksToText(blocks: readonly ReportBlock[]): string {
+  return blocks.map((b) => {
+    if (b.kind === 'text') return b.markdown;
+    if (b.kind !== 'table') return '';
+    const rows = [b.columns, ...b.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v ?? ''))))];
+    const widths = b.columns.map((_, j) => Math.max(...rows.map((r) => String(r[j] ?? '').length)));
+    return [b.caption ?? '', ...rows.map((r) => r.map((v, j) => String(v ?? '').padEnd(widths[j]!)).join('  '))].join('\n');
+  }).filter(Boolean).join('\n\n');
+}
+
+interface SlicesFlags extends AuditFlags {
+  maxOrder?: string;
+  minSupport?: string;
+  minEffect?: string;
+  fdr?: string;
+  features?: string;
+}
+
+function parseFraction(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const v = Number(value);
+  if (!(v >= 0)) throw new GlassboxError('invalid_argument', `${flag} must be a non-negative number; got "${value}".`, { argument: flag });
+  return v;
+}
+
+/** `glassbox slices`: where the model fails — FDR-controlled slice discovery plus an error heatmap. */
+export function registerSlicesCommand(program: Command): void {
+  program
+    .command('slices')
+    .description('Find data slices (conjunctions of up to 3 feature conditions) where the model errs significantly more, with FDR control.')
+    .option('--demo <name>', 'a built-in demo')
+    .option('--data <file>', 'labelled data (the test split when the schema has one)')
+    .option('--model <file>', 'the model (or use --predictions)')
+    .option('--predictions <file|column>', "precomputed outputs: a column of the data, a JSON file from 'glassbox predict', or a one-column CSV")
+    .option('--schema <file>', 'schema JSON')
+    .option('--preprocess <file>', 'encoder spec JSON')
+    .option('--label <column>', 'label column when there is no schema')
+    .option('--threshold <t>', 'positive when score ≥ t', '0.5')
+    .option('--features <a,b,…>', 'columns to slice on (default: every numeric/categorical feature)')
+    .option('--max-order <k>', 'most conditions per slice', '3')
+    .option('--min-support <n>', 'minimum rows per slice: a count, or a fraction when < 1', '0.01')
+    .option('--min-effect <d>', 'minimum error-rate difference vs the rest', '0.05')
+    .option('--fdr <q>', 'false discovery rate (Benjamini–Hochberg)', '0.05')
+    .option('--seed <n>', 'seed', '0')
+    .option('--format <format>', 'json, table or html', 'table')
+    .action(async (flags: SlicesFlags) => {
+      const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'table');
+      const maxOrder = parseIntegerFlag('--max-order', flags.maxOrder, 3);
+      const audit = await loadAuditInputs(flags);
+      const featureNames = flags.features ? flags.features.split(',').map((s) => s.trim()) : audit.schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name);
+      const errors = rowErrors(audit.outcomes);
+      const discovery = discoverSlices(audit.table, featureNames, errors, {
+        maxOrder: Math.max(1, maxOrder),
+        minSupport: parseFraction('--min-support', flags.minSupport, 0.01),
+        minEffect: parseFraction('--min-effect', flags.minEffect, 0.05),
+        fdr: parseFraction('--fdr', flags.fdr, 0.05),
+        seed: parseIntegerFlag('--seed', flags.seed, 0),
+      });
+      const slices = discovery.slices.map(({ conditions: _c, examples, ...s }) => ({ ...s, examples: examples.map((k) => audit.table.rowIds[k]!) }));
+      if (format === 'json') {
+        process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, minSupport: discovery.minSupport, test: discovery.test, slices }, null, 2)}\n`);
+        return;
+      }
+      const blocks: ReportBlock[] = [
+        { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows; overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.` },
+        { kind: 'table', caption: 'Slices', columns: ['slice', 'n', 'error rate', 'CI low', 'CI high', 'rest', 'q'], rows: slices.map((s) => [s.description, s.n, s.metric, s.interval.low, s.interval.high, s.restMetric, s.qValue]) },
+      ];
+      const top = discovery.slices[0];
+      if (top && format === 'html') {
+        const feats = [...new Set(top.predicates.map((p) => p.feature))].slice(0, 2);
+        blocks.push({ kind: 'chart', caption: 'Error heatmap', spec: errorHeatmap(audit.table, errors, feats[0]!, feats[1]).spec });
+      }
+      process.stdout.write(format === 'html' ? await blocksToHtml('glassbox slices', blocks) : `${blocksToText(blocks)}\n`);
+    });
+}

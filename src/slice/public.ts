@@ -1,0 +1,22 @@
+// Public API of the slice analysis: disaggregated metrics, slice discovery, error tree and heatmap.
+export { outcomesFromScores, outcomesFromDecisions, outcomesFromProbabilities, rowErrors, rowLogLoss } from './outcomes.js';
+export type { Outcomes, OutcomeOptions } from './outcomes.js';
+export { groupByColumn, groupByProtected, intersectGroupings } from './groupings.js';
+export type { Grouping, GroupByOptions } from './groupings.js';
+export { quantileBins, binByEdges, binLabels } from './binning.js';
+export type { Bins } from './binning.js';
+export { disaggregate } from './disaggregate.js';
+export type { Disaggregation, DisaggregateOptions, GroupRow, GroupTable } from './disaggregate.js';
+export type { GroupInterval } from './group-intervals.js';
+export { discoverSlices } from './discover.js';
+export type { Discovery, DiscoverOptions } from './discover.js';
+export { prepareFeatures, conditionPredicates, describeCondition } from './search-features.js';
+export type { SearchFeature, Condition, FeatureOptions } from './search-features.js';
+export { searchSlices } from './slice-search.js';
+export type { SearchOptions, SearchResult, Candidate } from './slice-search.js';
+export { selectSlices } from './slice-merge.js';
+export type { DiscoveredSlice, SelectOptions } from './slice-merge.js';
+export { errorTree } from './error-tree.js';
+export type { ErrorTreeNode, ErrorTreeOptions } from './error-tree.js';
+export { errorHeatmap } from './error-heatmap.js';
+export type { ErrorHeatmap, HeatmapCell } from './error-heatmap.js';
