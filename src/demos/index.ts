@@ -2,6 +2,12 @@ import { GlassboxError } from '../errors.js';
 import { CREDIT_DESCRIPTION, creditFingerprint, loadCreditDemo } from './credit/index.js';
 import { generateCredit } from './credit/generate.js';
 import { saveCreditModel, trainCreditModel } from './credit/model.js';
+import { DIGITS_DESCRIPTION, digitsFingerprint, loadDigitsDemo } from './digits/index.js';
+import { loadDigitsData } from './digits/data.js';
+import { trainDigitsModel } from './digits/model.js';
+import { SPAM_DESCRIPTION, loadSpamDemo, saveSpamModel, spamFingerprint } from './spam/index.js';
+import { loadSpamData } from './spam/data.js';
+import { trainSpamModel } from './spam/model.js';
 import type { Demo, DemoName, DemoOptions, DemoProgress } from './types.js';
 
 export interface DemoInfo {
@@ -9,7 +15,11 @@ export interface DemoInfo {
   readonly description: string;
 }
 
-const DEMOS: readonly DemoInfo[] = [{ name: 'credit', description: CREDIT_DESCRIPTION }];
+const DEMOS: readonly DemoInfo[] = [
+  { name: 'credit', description: CREDIT_DESCRIPTION },
+  { name: 'digits', description: DIGITS_DESCRIPTION },
+  { name: 'spam', description: SPAM_DESCRIPTION },
+];
 
 /** The built-in demos with a one-paragraph description each. */
 export function listDemos(): DemoInfo[] {
@@ -24,6 +34,10 @@ export async function loadDemo(name: string, options: DemoOptions = {}): Promise
   switch (name) {
     case 'credit':
       return loadCreditDemo(options);
+    case 'digits':
+      return loadDigitsDemo(options);
+    case 'spam':
+      return loadSpamDemo(options);
     default:
       throw new GlassboxError('invalid_argument', `Unknown demo "${name}"`, { argument: 'demo', hint: `Built-in demos: ${DEMOS.map((d) => d.name).join(', ')}` });
   }
@@ -37,6 +51,16 @@ export async function trainDemoArtifact(name: DemoName, dir: string, onProgress:
       const { model, encoder } = await trainCreditModel(data, 0, onProgress);
       await saveCreditModel(dir, model, encoder, creditFingerprint({ seed: 0 }));
       return `${encoder.outputWidth} inputs, ${model.model.countParams()} parameters`;
+    }
+    case 'digits': {
+      const model = await trainDigitsModel(loadDigitsData(0), 0, onProgress);
+      await model.save(dir, { fingerprint: digitsFingerprint(0) });
+      return `${model.model.countParams()} parameters`;
+    }
+    case 'spam': {
+      const { model, encoder } = await trainSpamModel(loadSpamData(0), 0, onProgress);
+      await saveSpamModel(dir, model, encoder, spamFingerprint(0));
+      return `${encoder.outputWidth} tokens, ${model.model.countParams()} parameters`;
     }
     default:
       throw new GlassboxError('invalid_argument', `Unknown demo "${name}"`, { argument: 'demo', hint: `Built-in demos: ${DEMOS.map((d) => d.name).join(', ')}` });

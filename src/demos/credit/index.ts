@@ -1,5 +1,6 @@
 import { demoModelDir } from '../paths.js';
-import type { Demo, DemoOptions, DemoProgress } from '../types.js';
+import { defaultDemoProgress } from '../artifacts.js';
+import type { Demo, DemoOptions } from '../types.js';
 import { DEFAULT_CREDIT_PLANTS, generateCredit } from './generate.js';
 import type { CreditData, CreditGroundTruth, CreditOptions } from './generate.js';
 import { CREDIT_TRAINING, creditInputs, loadCreditModel, saveCreditModel, trainCreditModel } from './model.js';
@@ -30,10 +31,6 @@ export function creditFingerprint(options: CreditOptions): string {
   });
 }
 
-function defaultProgress(p: DemoProgress): void {
-  if (p.stage !== 'train' || p.epoch === undefined || p.epoch === 1 || p.epoch === p.epochs) process.stderr.write(`${p.message}\n`);
-}
-
 /**
  * The `credit` demo: the generated table (see generateCredit), its ground truth, a fitted encoder and
  * a tfjs MLP. The committed artifact in models/credit is used when it was trained on exactly this
@@ -41,7 +38,7 @@ function defaultProgress(p: DemoProgress): void {
  */
 export async function loadCreditDemo(options: DemoOptions & CreditOptions & { saveTo?: string } = {}): Promise<CreditDemo> {
   const seed = options.seed ?? 0;
-  const report = options.onProgress ?? defaultProgress;
+  const report = options.onProgress ?? defaultDemoProgress;
   const data = generateCredit(options);
   const fingerprint = creditFingerprint(options);
   const dir = options.modelDir ?? demoModelDir('credit');

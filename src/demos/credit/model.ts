@@ -6,10 +6,10 @@ import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import type { Encoder } from '../../encode/encoder.js';
 import type { DeclarativeEncoder } from '../../encode/declarative.js';
 import { initTf, tf } from '../../model/tfjs/backend.js';
-import { writeFileAtomic, hasModelJson } from '../../model/tfjs/file-io.js';
+import { writeFileAtomic } from '../../model/tfjs/file-io.js';
 import { reinitializeWeights } from '../../model/tfjs/init.js';
 import { TfjsLayersModel } from '../../model/tfjs/layers-model.js';
-import { loadTfjsLayersModel } from '../../model/tfjs/load.js';
+import { loadMatchingModel } from '../artifacts.js';
 import type { Tensor } from '../../model/tensor.js';
 import { labelCodes, splitRows } from '../splits.js';
 import type { DemoProgress } from '../types.js';
@@ -70,10 +70,8 @@ export async function saveCreditModel(dir: string, model: TfjsLayersModel, encod
 
 /** Loads the artifact in `dir` when it was trained on data with this fingerprint; otherwise undefined. */
 export async function loadCreditModel(dir: string, fingerprint: string): Promise<{ model: TfjsLayersModel; encoder: DeclarativeEncoder } | undefined> {
-  if (!(await hasModelJson(dir))) return undefined;
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata?: { glassbox?: { fingerprint?: string } } };
-  if (json.userDefinedMetadata?.glassbox?.fingerprint !== fingerprint) return undefined;
-  const model = await loadTfjsLayersModel(dir);
+  const model = await loadMatchingModel(dir, fingerprint);
+  if (!model) return undefined;
   const encoder = encoderFromJson(JSON.parse(await readFile(join(dir, 'encoder.json'), 'utf8')), join(dir, 'encoder.json'));
   return { model, encoder };
 }

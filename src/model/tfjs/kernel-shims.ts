@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput, unsortedSegmentSum } from './grad-kernels.js';
+import type { ConvGeometry } from './grad-kernels.js';
 
 /**
  * Kernels the gradients of common layers need that the tfjs wasm backend (4.22) does not implement:
@@ -56,15 +58,87 @@ function delegateToCpu(kernelName: string, backendName: string): KernelConfig {
   };
 }
 
+type Attrs = Record<string, unknown>;
+type Conv4 = [number, number, number, number];
+
+function geometry(xShape: Conv4, filterShape: Conv4, attrs: Attrs, depthwise: boolean): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    attrs.strides as number | [number, number],
+    (attrs.dilations as number | [number, number] | undefined) ?? 1,
+    attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    depthwise,
+  );
+  return {
+    batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
+    outHeight: info.outHeight, outWidth: info.outWidth, outChannels: info.outChannels,
+    filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight, dilationWidth: info.dilationWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
+}
+
+function read(backend: KernelBackend, info: TensorInfo | undefined): Float32Array {
+  return backend.readSync(info!.dataId) as Float32Array;
+}
+
+function output(backend: KernelBackend, values: Float32Array | Int32Array, shape: number[], dtype: tf.DataType): TensorInfo {
+  return { dataId: backend.write(values, shape, dtype), shape, dtype };
+}
+
+/** Direct NHWC kernels (grad-kernels.ts); the cpu delegate covers what they do not (NCHW). */
+function directKernel(kernelName: (typeof WASM_GRADIENT_SHIMS)[number], backendName: string): KernelConfig {
+  const fallback = delegateToCpu(kernelName, backendName);
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const { inputs, attrs = {} } = args;
+      const backend = args.backend as KernelBackend;
+      const a = attrs as Attrs;
+      switch (kernelName) {
+        case 'Conv2DBackpropFilter': {
+          if (a.dataFormat === 'NCHW') return fallback.kernelFunc(args);
+          const filterShape = a.filterShape as Conv4;
+          const g = geometry(inputs.x!.shape as Conv4, filterShape, a, false);
+          return output(backend, conv2dBackpropFilter(read(backend, inputs.x), read(backend, inputs.dy), g), filterShape, 'float32');
+        }
+        case 'DepthwiseConv2dNativeBackpropFilter': {
+          const filterShape = a.filterShape as Conv4;
+          const g = geometry(inputs.x!.shape as Conv4, filterShape, a, true);
+          return output(backend, depthwiseBackpropFilter(read(backend, inputs.x), read(backend, inputs.dy), g), filterShape, 'float32');
+        }
+        case 'DepthwiseConv2dNativeBackpropInput': {
+          const inputShape = a.inputShape as Conv4;
+          const g = geometry(inputShape, inputs.filter!.shape as Conv4, a, true);
+          return output(backend, depthwiseBackpropInput(read(backend, inputs.dy), read(backend, inputs.filter), g), inputShape, 'float32');
+        }
+        case 'UnsortedSegmentSum': {
+          const x = inputs.x!;
+          const ids = inputs.segmentIds!;
+          const numSegments = a.numSegments as number;
+          const idCount = ids.shape.reduce((p, d) => p * d, 1);
+          const rowSize = x.shape.reduce((p, d) => p * d, 1) / Math.max(idCount, 1);
+          const sums = unsortedSegmentSum(read(backend, x), backend.readSync(ids.dataId) as Int32Array, numSegments, rowSize);
+          const shape = [numSegments, ...x.shape.slice(ids.shape.length)];
+          return output(backend, x.dtype === 'int32' ? Int32Array.from(sums) : Float32Array.from(sums), shape, x.dtype);
+        }
+      }
+    },
+  };
+}
+
 /**
  * Registers the shims for `backendName` (default wasm) where it lacks a kernel; returns the names
- * registered. Idempotent.
+ * registered. Idempotent. `mode: 'cpu'` registers the slower delegates to tfjs's cpu kernels instead
+ * (used by the tests as a second, independent implementation).
  */
-export function registerGradientShims(backendName = 'wasm'): string[] {
+export function registerGradientShims(backendName = 'wasm', mode: 'direct' | 'cpu' = 'direct'): string[] {
   const registered: string[] = [];
   for (const name of WASM_GRADIENT_SHIMS) {
     if (tf.getKernel(name, backendName)) continue;
-    tf.registerKernel(delegateToCpu(name, backendName));
+    tf.registerKernel(mode === 'direct' ? directKernel(name, backendName) : delegateToCpu(name, backendName));
     registered.push(name);
   }
   return registered;

