@@ -12,3 +12,4 @@ export { layerAttribution, type LayerAttributionOptions } from './layer-attribut
 export { sanityChecks, compareAttributions, isRandomizable, type RandomizableModel, type SanityOptions, type MethodVerdict, type SimilarityRow } from './sanity-checks.js';
 export { spearman, ssim } from './similarity.js';
 export { trainLabelTwins, type LabelTwinOptions } from './data-randomization.js';
+export { heatmapOverlayPng, type HeatmapOptions } from './heatmap.js';
