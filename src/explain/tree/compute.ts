@@ -32,6 +32,21 @@ export interface TreeShapBlock {
   readonly interactions?: Float64Array;
 }
 
+const engines = new WeakMap<TreeEnsemble, FastTreeShap>();
+
+/**
+ * The table-based engine for an ensemble, built once per ensemble (and rebuilt once with the
+ * interaction tables when interactions are first asked for). Engines are used synchronously, so
+ * sharing one per thread is safe.
+ */
+export function cachedEngine(e: TreeEnsemble, interactions: boolean): FastTreeShap {
+  const cached = engines.get(e);
+  if (cached && (!interactions || cached.tables.table2.length > 0 || cached.tables.leafNode.length === 0)) return cached;
+  const engine = new FastTreeShap(e, { interactions });
+  engines.set(e, engine);
+  return engine;
+}
+
 /** Runs a TreeSHAP job on the current thread. Allocates its outputs once; the per-row work allocates nothing. */
 export function runTreeShapJob(job: TreeShapJob, onProgress?: (done: number) => void, signal?: AbortSignal): TreeShapBlock {
   const e = job.ensemble;
@@ -54,7 +69,7 @@ export function runTreeShapJob(job: TreeShapJob, onProgress?: (done: number) => 
     onProgress?.(job.nRows);
     return { values };
   }
-  const engine = new FastTreeShap(e, { interactions: job.interactions });
+  const engine = cachedEngine(e, job.interactions);
   for (let start = 0; start < job.nRows; start += batch) {
     throwIfAborted(signal);
     const end = Math.min(job.nRows, start + batch);

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { runTreeShapJob } from './compute.js';
 import type { TreeShapBlock, TreeShapJob } from './compute.js';
+import type { TreeEnsemble } from '../../model/trees/ir.js';
 
 /**
  * How to start a TreeSHAP worker: from the built dist the entry is shap-worker.js next to this module;
@@ -30,14 +31,97 @@ export function resolveThreads(threads: number | 'auto', workUnits: number): num
   return threads;
 }
 
-function subJob(job: TreeShapJob, from: number, to: number): TreeShapJob {
+interface PooledWorker {
+  readonly worker: Worker;
+  /** Ensemble ids this worker already holds. */
+  readonly sent: Set<number>;
+  /** Resolves when the worker's current job is over (jobs on one worker run one after another). */
+  idle: Promise<void>;
+}
+
+/** Persistent workers shared by all calls; unref'd while idle so they never keep the process alive. */
+const pool: PooledWorker[] = [];
+const ensembleIds = new WeakMap<TreeEnsemble, number>();
+let nextEnsembleId = 1;
+
+function spawn(): PooledWorker {
+  const entry = workerEntry();
+  const worker = new Worker(entry.source, { eval: entry.eval });
+  worker.unref();
+  const pooled: PooledWorker = { worker, sent: new Set(), idle: Promise.resolve() };
+  worker.on('exit', () => {
+    const at = pool.indexOf(pooled);
+    if (at >= 0) pool.splice(at, 1);
+  });
+  return pooled;
+}
+
+function ensembleId(e: TreeEnsemble): number {
+  let id = ensembleIds.get(e);
+  if (id === undefined) {
+    id = nextEnsembleId++;
+    ensembleIds.set(e, id);
+  }
+  return id;
+}
+
+/** Stops the pooled workers (they also stop with the process); the next parallel call starts new ones. */
+export async function closeTreeShapWorkers(): Promise<void> {
+  const workers = pool.splice(0, pool.length);
+  await Promise.all(workers.map((w) => w.worker.terminate()));
+}
+
+type WorkerMessage = { type: string; done?: number; values?: Float64Array; interactions?: Float64Array; message?: string };
+
+/** Runs rows [from, to) of the job on one pooled worker. */
+function runOnWorker(pooled: PooledWorker, job: TreeShapJob, from: number, to: number, onDone: (done: number) => void): Promise<TreeShapBlock> {
   const m = job.ensemble.nFeatures;
-  return { ...job, rows: job.rows.slice(from * m, to * m), nRows: to - from, groups: job.groups.slice(from, to) };
+  const id = ensembleId(job.ensemble);
+  const run = pooled.idle.then(
+    () =>
+      new Promise<TreeShapBlock>((resolve, reject) => {
+        const { worker } = pooled;
+        const cleanup = (): void => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+          worker.unref();
+        };
+        const onMessage = (msg: WorkerMessage): void => {
+          if (msg.type === 'progress') return onDone(msg.done ?? 0);
+          cleanup();
+          if (msg.type === 'done') resolve(msg.interactions ? { values: msg.values!, interactions: msg.interactions } : { values: msg.values! });
+          else reject(new GlassboxError('internal', `TreeSHAP worker failed: ${msg.message ?? 'unknown error'}`));
+        };
+        const onError = (error: Error): void => {
+          cleanup();
+          reject(new GlassboxError('internal', `TreeSHAP worker crashed: ${error.message}`, {}, { cause: error }));
+        };
+        const onExit = (): void => {
+          cleanup();
+          reject(new GlassboxError('cancelled', 'The operation was cancelled before it finished; no partial result is returned.'));
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        worker.ref();
+        const { ensemble: _e, ...rest } = job;
+        const first = !pooled.sent.has(id);
+        pooled.sent.add(id);
+        worker.postMessage({ ensembleId: id, ...(first ? { ensemble: job.ensemble } : {}), job: { ...rest, rows: job.rows.slice(from * m, to * m), nRows: to - from, groups: job.groups.slice(from, to) } });
+      }),
+  );
+  pooled.idle = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
 }
 
 /**
  * Runs a TreeSHAP job on `threads` threads: 1 runs on the calling thread; more split the rows into
- * contiguous blocks, one worker_threads worker each. Cancelling the signal terminates the workers.
+ * contiguous blocks, one pooled worker_threads worker each (workers persist between calls and keep
+ * each ensemble's tables). Cancelling the signal terminates the workers involved.
  */
 export async function runTreeShapParallel(job: TreeShapJob, threads: number, options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<TreeShapBlock> {
   const { signal, onProgress } = options;
@@ -45,44 +129,26 @@ export async function runTreeShapParallel(job: TreeShapJob, threads: number, opt
   const n = job.nRows;
   const k = Math.max(1, Math.min(threads, n));
   if (k === 1) return runTreeShapJob(job, (done) => onProgress?.(done, n), signal);
+  while (pool.length < k) pool.push(spawn());
+  const workers = pool.slice(0, k);
   const bounds = Array.from({ length: k + 1 }, (_, i) => Math.round((i * n) / k));
   const done = new Array<number>(k).fill(0);
-  const entry = workerEntry();
-  const workers: Worker[] = [];
   const abort = (): void => {
-    for (const w of workers) void w.terminate();
+    for (const w of workers) void w.worker.terminate();
   };
   signal?.addEventListener('abort', abort, { once: true });
   try {
     const parts = await Promise.all(
-      bounds.slice(0, k).map((from, i) => {
-        const to = bounds[i + 1]!;
-        const worker = new Worker(entry.source, { eval: entry.eval });
-        workers.push(worker);
-        return new Promise<TreeShapBlock>((resolve, reject) => {
-          worker.on('message', (msg: { type: string; done?: number; values?: Float64Array; interactions?: Float64Array; message?: string }) => {
-            if (msg.type === 'progress') {
-              done[i] = msg.done ?? 0;
-              onProgress?.(done.reduce((a, b) => a + b, 0), n);
-            } else if (msg.type === 'done') {
-              resolve(msg.interactions ? { values: msg.values!, interactions: msg.interactions } : { values: msg.values! });
-            } else {
-              reject(new GlassboxError('internal', `TreeSHAP worker ${i} failed: ${msg.message ?? 'unknown error'}`));
-            }
-          });
-          worker.on('error', (error) => reject(new GlassboxError('internal', `TreeSHAP worker ${i} crashed: ${error.message}`, {}, { cause: error })));
-          worker.on('exit', (code) => {
-            if (signal?.aborted) reject(new GlassboxError('cancelled', 'The operation was cancelled before it finished; no partial result is returned.'));
-            else if (code !== 0) reject(new GlassboxError('internal', `TreeSHAP worker ${i} exited with code ${code}`));
-          });
-          worker.postMessage(subJob(job, from, to));
-        });
-      }),
+      workers.map((w, i) =>
+        runOnWorker(w, job, bounds[i]!, bounds[i + 1]!, (d) => {
+          done[i] = d;
+          onProgress?.(done.reduce((a, b) => a + b, 0), n);
+        }),
+      ),
     );
     return concat(parts, job);
   } finally {
     signal?.removeEventListener('abort', abort);
-    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 

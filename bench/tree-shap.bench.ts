@@ -1,0 +1,99 @@
+/**
+ * Exact path-dependent TreeSHAP beside XGBoost 1.7.4's own C++ (`pred_contribs` / `pred_interactions`,
+ * figures from timings.json): contributions for 10,000 rows and interaction values for 1,000 rows on
+ * german-credit/xgb.json and adult-xgb/xgb.json, with 1 thread and with 2 worker threads. Rows are the
+ * test rows tiled to the row count, as in the reference protocol. Times go through the public
+ * explainer (`treeShap().explain`), including worker start-up for the 2-thread figures.
+ *
+ * Run alone: `npx tsx bench/tree-shap.bench.ts`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { treeShap } from '../src/explain/tree-shap.js';
+import { loadTreeModel } from '../src/model/trees/load.js';
+import type { TreeModel } from '../src/model/trees/tree-model.js';
+import { printResults, timeMedian, type BenchResult } from './types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
+
+interface Timing {
+  median_s: number;
+}
+type Timings = { sections: Record<string, { results: Record<string, Timing> }> };
+
+function referenceSeconds(section: string, key: string): number | undefined {
+  const path = resolve(referenceDir, 'timings.json');
+  if (!existsSync(path)) return undefined;
+  return (JSON.parse(readFileSync(path, 'utf8')) as Timings).sections[section]?.results[key]?.median_s;
+}
+
+/** The folder's test rows tiled (np.tile order) and cut to n rows, as a [n, features] float32 tensor. */
+function tiledRows(folder: string, n: number): { data: Float32Array; shape: number[] } {
+  const X = (JSON.parse(readFileSync(resolve(referenceDir, folder, 'xgb_encoded_test.json'), 'utf8')) as { X: number[][] }).X;
+  const width = X[0]!.length;
+  const data = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) data.set(X[i % X.length]!, i * width);
+  return { data, shape: [n, width] };
+}
+
+interface Workload {
+  readonly folder: string;
+  readonly section: string;
+}
+
+const WORKLOADS: Workload[] = [
+  { folder: 'german-credit', section: 'german_xgb' },
+  { folder: 'adult-xgb', section: 'adult_xgb' },
+];
+
+async function benchModel(w: Workload, model: TreeModel): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const contribRows = tiledRows(w.folder, 10_000);
+  const interactionRows = tiledRows(w.folder, 1_000);
+  for (const threads of [1, 2]) {
+    const explainer = treeShap({ threads });
+    const seconds = await timeMedian(() => explainer.explain(model, contribRows), 3, 1);
+    results.push({
+      name: `${w.folder} contributions, 10k rows, ${threads} thread${threads > 1 ? 's' : ''}`,
+      ours: seconds,
+      reference: referenceSeconds(w.section, `pred_contribs_10000_rows_nthread${threads}`),
+      unit: 's',
+      referenceSource: `timings.json ${w.section} pred_contribs nthread=${threads}`,
+      note: `load ${loadavg()[0]!.toFixed(2)}`,
+    });
+  }
+  for (const threads of [1, 2]) {
+    const explainer = treeShap({ threads, interactions: true });
+    const seconds = await timeMedian(() => explainer.explain(model, interactionRows), 3, 1);
+    const reference = referenceSeconds(w.section, `pred_interactions_1000_rows_nthread${threads}`);
+    results.push({
+      name: `${w.folder} interactions, 1k rows, ${threads} thread${threads > 1 ? 's' : ''}`,
+      ours: seconds,
+      ...(reference === undefined ? {} : { reference }),
+      unit: 's',
+      referenceSource: reference === undefined ? 'no reference figure for this model' : `timings.json ${w.section} pred_interactions nthread=${threads}`,
+      note: `load ${loadavg()[0]!.toFixed(2)}`,
+    });
+  }
+  return results;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const w of WORKLOADS) {
+    const path = resolve(referenceDir, w.folder, 'xgb.json');
+    if (!existsSync(path)) {
+      process.stderr.write(`[skip] tree-shap bench: ${path} not found (set GLASSBOX_REFERENCE_DIR)\n`);
+      continue;
+    }
+    results.push(...(await benchModel(w, await loadTreeModel(path))));
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printResults('tree-shap', await run());
+}
