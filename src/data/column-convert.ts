@@ -94,11 +94,12 @@ export function toCategorical(table: Table, column: Column, target: CategoricalT
     }
     codes[i] = code;
   }
-  if (bad.count > 0) throw unknownError(column.name, target, bad, unknown, table.nRows);
+  if (bad.count > 0) throw unknownCategoriesError(column.name, target, bad, unknown, table.nRows);
   return { kind: 'categorical', name: column.name, codes, categories };
 }
 
-function unknownError(name: string, target: CategoricalTarget, bad: OffenderCollector, unknown: Set<string>, nRows: number): Error {
+/** Unknown categories (features) or target values outside the classes: count, values, example rows, hint. */
+export function unknownCategoriesError(name: string, target: CategoricalTarget, bad: OffenderCollector, unknown: Set<string>, nRows: number): Error {
   const values = [...unknown].slice(0, 5).map((v) => JSON.stringify(v)).join(', ');
   const allowed = (target.categories ?? []).slice(0, 8).map((v) => JSON.stringify(v)).join(', ');
   const where = target.file ? ` of ${target.file}` : '';

@@ -84,6 +84,8 @@ export interface ColumnPlan {
   readonly read: readonly ReadKind[];
   /** Why this column became numeric from text: 'mixed' (inferred) or 'declared' (schema / columnTypes). */
   readonly parsedFrom?: 'mixed' | 'declared';
+  /** Categories fixed by a schema: the second expression collects values outside them. */
+  readonly unknownRole?: 'category' | 'class';
 }
 
 export function numericPlan(column: SourceColumn, parsedFrom?: 'mixed' | 'declared', checkOffenders = true): ColumnPlan {
@@ -103,14 +105,20 @@ export function numericPlan(column: SourceColumn, parsedFrom?: 'mixed' | 'declar
   };
 }
 
-/** Codes through an anonymous ENUM in SQL, so DuckDB hands back Int32 codes and no strings cross into JS. */
-export function categoricalPlan(column: SourceColumn, categories: readonly string[]): ColumnPlan {
+/**
+ * Codes through an anonymous ENUM in SQL, so DuckDB hands back Int32 codes and no strings cross into JS. With
+ * `unknownRole` (categories fixed by a schema) a second expression collects the values outside the list.
+ */
+export function categoricalPlan(column: SourceColumn, categories: readonly string[], unknownRole?: 'category' | 'class'): ColumnPlan {
   if (categories.length === 0) {
     return { name: column.name, kind: 'categorical', categories, select: ['(-1)::INTEGER'], read: ['int32'] };
   }
   const enumType = `ENUM(${categories.map(quoteLiteral).join(', ')})`;
-  const code = `coalesce(enum_code(TRY_CAST(${column.codeSql} AS ${enumType}))::INTEGER, -1)`;
-  return { name: column.name, kind: 'categorical', categories, select: [code], read: ['int32'] };
+  const cast = `TRY_CAST(${column.codeSql} AS ${enumType})`;
+  const code = `coalesce(enum_code(${cast})::INTEGER, -1)`;
+  if (!unknownRole) return { name: column.name, kind: 'categorical', categories, select: [code], read: ['int32'] };
+  const unknown = `CASE WHEN ${column.textSql} IS NOT NULL AND ${cast} IS NULL THEN ${column.textSql} END`;
+  return { name: column.name, kind: 'categorical', categories, select: [code, unknown], read: ['int32', 'offenders'], unknownRole };
 }
 
 export function textPlan(column: SourceColumn): ColumnPlan {

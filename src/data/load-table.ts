@@ -14,7 +14,9 @@ import { checkNotBlank, delimiterProblem, headLines } from './csv-shape.js';
 import { categoricalPlan, describeSourceColumn, inferTextKind, numericPlan, statsSelect, textPlan } from './column-plan.js';
 import type { ColumnPlan, SourceColumn, TextStats } from './column-plan.js';
 import { textStats } from './column-plan.js';
-import { columnKindsFromSchema } from './schema-kinds.js';
+import { columnCategoriesFromSchema, columnKindsFromSchema } from './schema-kinds.js';
+import type { KnownCategories } from './schema-kinds.js';
+import { unknownCategoriesError } from './column-convert.js';
 import { loadArrowTable } from './arrow-ipc.js';
 
 export interface LoadTableOptions extends CsvOptions {
@@ -67,7 +69,8 @@ async function loadWith(
   const columns = await describe(connection, path, format, source, lines, options, allVarchar);
   const fail = (error: unknown): unknown => (isConversionError(error) && !allVarchar ? error : readFailure(path, format, lines, options, error));
   const forced = { ...columnKindsFromSchema(options.schema), ...options.columnTypes };
-  const plans = await planColumns(connection, fail, source, columns, forced, options);
+  const known = columnCategoriesFromSchema(options.schema);
+  const plans = await planColumns(connection, fail, source, columns, { forced, known }, options);
   const kinds = plans.flatMap((p) => p.read);
   const sql = `SELECT ${plans.flatMap((p) => p.select).join(', ')} FROM ${source}`;
   const read = await runRead(connection, fail, sql, kinds, {
@@ -136,9 +139,10 @@ async function planColumns(
   fail: (error: unknown) => unknown,
   source: string,
   columns: readonly SourceColumn[],
-  forced: Readonly<Record<string, ColumnKind>>,
+  declared: { forced: Readonly<Record<string, ColumnKind>>; known: Readonly<Record<string, KnownCategories>> },
   options: LoadTableOptions,
 ): Promise<ColumnPlan[]> {
+  const { forced, known } = declared;
   const textual = columns.filter((c) => !c.numericType && forced[c.name] === undefined);
   const stats = await gatherStats(connection, fail, source, textual);
   const heuristics = { maxCategories: options.maxCategories ?? 256 };
@@ -148,10 +152,12 @@ async function planColumns(
     if (c.numericType) return 'numeric';
     return inferTextKind(stats.byName.get(c.name)!, heuristics);
   });
-  const categoricals = columns.filter((_, i) => kinds[i] === 'categorical');
+  const categoricals = columns.filter((c, i) => kinds[i] === 'categorical' && !known[c.name]);
   const dictionaries = await readDictionaries(connection, source, categoricals);
   return columns.map((c, i) => {
     const kind = kinds[i]!;
+    const fixed = known[c.name];
+    if (kind === 'categorical' && fixed) return categoricalPlan(c, fixed.categories, fixed.role);
     if (kind === 'categorical') return categoricalPlan(c, dictionaries.get(c.name) ?? []);
     if (kind === 'text') return textPlan(c);
     return numericPlan(c, forced[c.name] === 'numeric' ? 'declared' : 'mixed');
@@ -229,6 +235,10 @@ function assemble(path: string, plans: readonly ColumnPlan[], outputs: readonly 
 
 function checkOffenders(path: string, plan: ColumnPlan, offenders: OffenderCollector, nRows: number): void {
   if (offenders.count === 0) return;
+  if (plan.unknownRole) {
+    const unknown = new Set(offenders.examples.map((o) => o.value ?? ''));
+    throw unknownCategoriesError(plan.name, { categories: plan.categories, role: plan.unknownRole, file: path }, offenders, unknown, nRows);
+  }
   const mixed = plan.parsedFrom === 'mixed';
   const message = mixed
     ? `Mixed types in column "${plan.name}" of ${path}: most values are numbers but ${offenders.count} of ${nRows} rows are not.`

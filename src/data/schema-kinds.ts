@@ -13,3 +13,19 @@ export function columnKindsFromSchema(schema: Schema | undefined): Record<string
   if (schema.split) kinds[schema.split.column] = 'categorical';
   return kinds;
 }
+
+/** Category lists a schema fixes (features with categories, a classification target with classes). */
+export interface KnownCategories {
+  readonly categories: readonly string[];
+  readonly role: 'category' | 'class';
+}
+
+/** Columns whose codes the schema fixes: they are coded against its lists while loading (no dictionary pass). */
+export function columnCategoriesFromSchema(schema: Schema | undefined): Record<string, KnownCategories> {
+  const known: Record<string, KnownCategories> = {};
+  if (!schema) return known;
+  for (const f of schema.features) if (f.type === 'categorical' && f.categories && f.categories.length > 0) known[f.name] = { categories: f.categories, role: 'category' };
+  const t = schema.target;
+  if (t && t.task !== 'regression' && t.classes && t.classes.length > 0) known[t.name] = { categories: t.classes, role: 'class' };
+  return known;
+}

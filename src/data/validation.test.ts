@@ -120,6 +120,24 @@ describe('file-level validation', () => {
     expect(e.details.rows).toEqual([12]);
   });
 
+  it('schema categories are applied while loading: unknown categories and labels outside the classes are counted', async () => {
+    const path = file('colors.csv', 'color,size,y\nred,1,no\nteal,2,yes\nblue,3,no\nteal,1,maybe\n');
+    const schema: Schema = {
+      features: [{ name: 'color', type: 'categorical', categories: ['red', 'blue'] }, { name: 'size', type: 'categorical', categories: ['1', '2', '3'] }],
+      target: { name: 'y', task: 'binary', classes: ['no', 'yes'] },
+    };
+    const e = await loadError(path, { schema });
+    expect(e.code).toBe('schema_mismatch');
+    expect(e.message).toMatch(/Unknown categories in column "color" of .*colors\.csv: 2 of 4 rows hold "teal"/);
+    expect(e.details.rows).toEqual([1, 3]);
+    const labels = await loadError(path, { schema: { ...schema, features: [{ name: 'color', type: 'categorical' }, schema.features[1]!] } });
+    expect(labels.message).toMatch(/Target values outside the classes in column "y".*1 of 4 rows hold "maybe"/);
+    const ok = await loadTable(file('colors-ok.csv', 'color,size,y\nblue,3,yes\nred,1,no\n'), { schema });
+    const color = findColumn(ok, 'color') as CategoricalColumn;
+    expect([color.categories, Array.from(color.codes)]).toEqual([['red', 'blue'], [1, 0]]);
+    expect(Array.from((findColumn(ok, 'size') as CategoricalColumn).codes)).toEqual([2, 0]);
+  });
+
   it('rows with a different number of fields', async () => {
     const e = await loadError(file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8,9\n'));
     expect(e.code).toBe('invalid_input');
