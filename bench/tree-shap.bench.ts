@@ -11,10 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeTreeShapWorkers } from '../src/explain/tree/parallel.js';
 import { treeShap } from '../src/explain/tree-shap.js';
 import { loadTreeModel } from '../src/model/trees/load.js';
 import type { TreeModel } from '../src/model/trees/tree-model.js';
-import { printResults, timeMedian, type BenchResult } from './types.js';
+import { printResults, type BenchResult } from './types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
@@ -39,6 +40,30 @@ function tiledRows(folder: string, n: number): { data: Float32Array; shape: numb
   return { data, shape: [n, width] };
 }
 
+/**
+ * Median wall time and median process CPU time (all threads) of `runs` calls after one warm-up. On a
+ * shared machine the CPU figure is the steadier one: it does not count time spent waiting for a core.
+ */
+async function timeWallAndCpu(fn: () => Promise<unknown>, runs = 3): Promise<{ wall: number; cpu: number }> {
+  await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    await fn();
+    wall.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
+  }
+  const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function note(t: { wall: number; cpu: number }, threads: number): string {
+  return `CPU ${t.cpu.toPrecision(3)} s${threads > 1 ? ' (all threads)' : ''}; load ${loadavg()[0]!.toFixed(1)}`;
+}
+
 interface Workload {
   readonly folder: string;
   readonly section: string;
@@ -55,27 +80,27 @@ async function benchModel(w: Workload, model: TreeModel): Promise<BenchResult[]>
   const interactionRows = tiledRows(w.folder, 1_000);
   for (const threads of [1, 2]) {
     const explainer = treeShap({ threads });
-    const seconds = await timeMedian(() => explainer.explain(model, contribRows), 3, 1);
+    const t = await timeWallAndCpu(() => explainer.explain(model, contribRows));
     results.push({
       name: `${w.folder} contributions, 10k rows, ${threads} thread${threads > 1 ? 's' : ''}`,
-      ours: seconds,
+      ours: t.wall,
       reference: referenceSeconds(w.section, `pred_contribs_10000_rows_nthread${threads}`),
       unit: 's',
       referenceSource: `timings.json ${w.section} pred_contribs nthread=${threads}`,
-      note: `load ${loadavg()[0]!.toFixed(2)}`,
+      note: note(t, threads),
     });
   }
   for (const threads of [1, 2]) {
     const explainer = treeShap({ threads, interactions: true });
-    const seconds = await timeMedian(() => explainer.explain(model, interactionRows), 3, 1);
+    const t = await timeWallAndCpu(() => explainer.explain(model, interactionRows));
     const reference = referenceSeconds(w.section, `pred_interactions_1000_rows_nthread${threads}`);
     results.push({
       name: `${w.folder} interactions, 1k rows, ${threads} thread${threads > 1 ? 's' : ''}`,
-      ours: seconds,
+      ours: t.wall,
       ...(reference === undefined ? {} : { reference }),
       unit: 's',
       referenceSource: reference === undefined ? 'no reference figure for this model' : `timings.json ${w.section} pred_interactions nthread=${threads}`,
-      note: `load ${loadavg()[0]!.toFixed(2)}`,
+      note: note(t, threads),
     });
   }
   return results;
@@ -96,4 +121,5 @@ export async function run(): Promise<BenchResult[]> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   printResults('tree-shap', await run());
+  await closeTreeShapWorkers();
 }
