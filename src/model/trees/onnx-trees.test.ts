@@ -255,3 +255,19 @@ describe('ONNX TreeEnsemble models', () => {
     expect(() => parseOnnxTrees(probit, 'probit.onnx')).toThrow(/post_transform PROBIT is not supported/);
   });
 });
+
+describe('ONNX models without covers', () => {
+  it('attachCovers counts rows through each node so path-dependent TreeSHAP becomes available', async () => {
+    const { attachCovers } = await import('./covers.js');
+    const { treeShap } = await import('../../explain/tree-shap.js');
+    const { treeModel } = await import('./tree-model.js');
+    const e = parseOnnxTrees(regressorBytes(), 'reg.onnx');
+    expect(e.hasCover).toBe(false);
+    await expect(treeShap({ threads: 1 }).explain(treeModel(e), { data: Float32Array.of(1, 0, 3), shape: [1, 3] })).rejects.toThrow(/stores no node covers/);
+    const train = Float64Array.from(ROWS.flat());
+    const withCovers = attachCovers(e, train, ROWS.length);
+    expect(withCovers.cover[withCovers.treeStart[0]!]).toBe(ROWS.length);
+    const a = await treeShap({ threads: 1 }).explain(treeModel(withCovers), { data: Float32Array.of(1, 0, 3, 2, 1, 0), shape: [2, 3] });
+    for (let r = 0; r < 2; r++) expect(Math.abs(a.delta![r]!)).toBeLessThan(1e-6);
+  });
+});
