@@ -1,4 +1,4 @@
-import { goesLeft, leafIndex } from '../../model/trees/decide.js';
+import { goesLeft } from '../../model/trees/decide.js';
 import type { TreeEnsemble } from '../../model/trees/ir.js';
 import { sigmoid } from '../../model/trees/score.js';
 
@@ -129,8 +129,12 @@ export class InterventionalTreeShap {
   private marginOf(x: Float64Array, xo: number, group: number): number {
     const e = this.e;
     let s = e.baseMargin[group]!;
-    const row = x.subarray(xo, xo + e.nFeatures);
-    for (let t = 0; t < e.nTrees; t++) if (e.treeGroup[t] === group) s += e.value[leafIndex(e, e.treeStart[t]!, row)]!;
+    for (let t = 0; t < e.nTrees; t++) {
+      if (e.treeGroup[t] !== group) continue;
+      let n = e.treeStart[t]!;
+      while (e.feature[n]! >= 0) n = goesLeft(e, n, x[xo + e.feature[n]!]!) ? e.left[n]! : e.right[n]!;
+      s += e.value[n]!;
+    }
     return s;
   }
 
