@@ -8,3 +8,4 @@ export { hasLinearWeights, linearWeights } from './linear-weights.js';
 export type { LinearWeights, LinearWeightsCapable } from './linear-weights.js';
 export { resolveMetric } from './metric.js';
 export type { MetricOption, ScoreFn } from './metric.js';
+export { fitCart, predict as predictCart } from './surrogate-tree.js';

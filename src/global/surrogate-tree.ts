@@ -34,13 +34,21 @@ export async function surrogateTree(pipe: Pipeline, raw: RawMatrix, options: { m
   const out = await predictRawBatched(pipe, raw, options.signal);
   const regression = pipe.model.task === 'regression';
   const y = regression ? Float64Array.from(out) : Float64Array.from(argmax(out, width));
-  const ctx = { raw, y, k: regression ? 0 : width, minLeaf, maxDepth, features: pipe.encoder.features, signal: options.signal };
-  const root = grow(ctx, Int32Array.from({ length: raw.nRows }, (_, i) => i), 0);
+  const root = fitCart(raw, y, regression ? 0 : width, pipe.encoder.features, { maxDepth, minSamplesLeaf: minLeaf, ...(options.signal ? { signal: options.signal } : {}) });
   const predicted = Float64Array.from({ length: raw.nRows }, (_, i) => predict(root, raw, i));
   const fidelity = regression ? r2(y, predicted) : predicted.reduce((s, p, i) => s + (p === y[i] ? 1 : 0), 0) / raw.nRows;
   const names = pipe.encoder.features.map((f) => f.name);
   const classes = pipe.model.classes;
   return { method: 'surrogate-tree', task: regression ? 'regression' : 'classification', root, fidelity, rules: rules(root, pipe.encoder.features, classes, regression), featureNames: names, classes };
+}
+
+/**
+ * Fits a CART tree on raw rows: `k` classes (y = class index, Gini) or k = 0 (y = value, variance).
+ * Used by the surrogate and by detectors that retrain a simple model on the labels.
+ */
+export function fitCart(raw: RawMatrix, y: Float64Array, k: number, features: readonly EncodedFeature[], options: { maxDepth?: number; minSamplesLeaf?: number; signal?: AbortSignal; rows?: Int32Array } = {}): SurrogateNode {
+  const ctx: Ctx = { raw, y, k, minLeaf: options.minSamplesLeaf ?? 5, maxDepth: options.maxDepth ?? 3, features, signal: options.signal };
+  return grow(ctx, options.rows ?? Int32Array.from({ length: raw.nRows }, (_, i) => i), 0);
 }
 
 interface Ctx {
