@@ -14,6 +14,7 @@ import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
 import { loadDemoInputs } from './load-demo.js';
+import { parseChoice } from './options.js';
 
 /** The flags every command that reads a model and data shares. */
 export interface InputFlags {
@@ -24,6 +25,7 @@ export interface InputFlags {
   preprocess?: string;
   target?: string;
   delimiter?: string;
+  missing?: string;
 }
 
 export interface LoadInputsOptions {
@@ -60,7 +62,7 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   if (options.requireLabels !== false && !schema.target) {
     throw new GlassboxError('schema_mismatch', `${flags.data}: no label column is known, so the model cannot be audited.`, { file: flags.data, hint: 'Name it with --target COLUMN or in the schema ("target").' });
   }
-  const table = applySchema(loaded, schema);
+  const table = applySchema(loaded, schema, { missing: parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error') });
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
   const model = await loadModel(flags.model, modelHints(schema));
   const encoder = flags.preprocess ? await loadEncoderFile(flags.preprocess) : defaultEncoder(model, split?.train ?? table, schema);

@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { registerFairnessCommand } from './commands/fairness.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerSlicesCommand } from './commands/slices.js';
 
 /** Every `glassbox` sub-command, in help order. */
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerPredictCommand(program);
+  registerSlicesCommand(program);
+  registerFairnessCommand(program);
 }

@@ -1,9 +1,12 @@
 import type { Detector } from './detector.js';
+import { confidenceSlices } from './detectors/confidence-slices.js';
+import { disparity } from './detectors/disparity.js';
 import { overallPerformance } from './detectors/overall-performance.js';
 import { perClassPerformance } from './detectors/per-class-performance.js';
 import { protectedPerformance } from './detectors/protected-performance.js';
+import { weakSlices } from './detectors/weak-slices.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, protectedPerformance];
+  return [overallPerformance, perClassPerformance, protectedPerformance, disparity, weakSlices, confidenceSlices];
 }

@@ -45,6 +45,15 @@ describe('glassbox scan --demo credit', () => {
     expect(hits.length, results.findings.map((f) => f.title).join('\n')).toBeGreaterThan(0);
   });
 
+  it('finds every planted weak slice on the features it was planted on', () => {
+    const slices = results.findings.filter((f) => f.detector === 'weak-slices' && f.slice);
+    for (const planted of truth.weakSlices) {
+      const features = new Set(planted.predicates.map((p) => p.feature));
+      const hit = slices.find((f) => f.slice!.every((p) => features.has(p.feature)) && f.slice!.some((p) => features.has(p.feature)));
+      expect(hit, `${planted.name} not among:\n${slices.map((f) => f.title).join('\n')}`).toBeDefined();
+    }
+  });
+
   it('is byte-identical when run again with the same seed', async () => {
     const again = await mkdtemp(join(tmpdir(), 'glassbox-credit-'));
     try {

@@ -19,6 +19,7 @@ export function registerPredictCommand(program: Command): void {
     .requiredOption('--model <file>', 'the model file or http(s):// endpoint')
     .requiredOption('--data <file>', 'rows to score: CSV, Parquet, JSONL or Arrow')
     .option('--schema <file>', 'schema JSON')
+    .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
     .option('--rows <a:b>', 'rows a (inclusive) to b (exclusive), 0-based')

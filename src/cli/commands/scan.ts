@@ -25,6 +25,7 @@ export function registerScanCommand(program: Command): void {
     .option('--data <file>', 'labelled data: CSV, Parquet, JSONL or Arrow (the test split is audited when the schema has one)')
     .option('--model <file>', 'the model: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, or an http(s):// endpoint')
     .option('--schema <file>', 'schema JSON (features, target, protected attributes, split); inferred when omitted')
+    .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input; fitted on the training rows when omitted')
     .option('--target <column>', 'label column when there is no schema')
