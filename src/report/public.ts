@@ -1,0 +1,5 @@
+export { renderHtmlReport } from './html.js';
+export { renderFindingsMarkdown } from './findings-markdown.js';
+export { renderJunit } from './junit.js';
+export { vegaLiteToSvg } from './chart-svg.js';
+export type { ReportBlock, ReportSection } from './blocks.js';
