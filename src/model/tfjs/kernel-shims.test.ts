@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
 import { initTf, tf } from './backend.js';
 import { WASM_GRADIENT_SHIMS } from './kernel-shims.js';
+import { conv2dBackpropFilter } from './grad-kernels.js';
 
 function randomTensor(rng: Rng, shape: number[]): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -100,6 +101,29 @@ describe('wasm gradient kernel shims', () => {
     const w = randomTensor(new Rng(4), [7, 4]);
     for (let k = 0; k < 4; k++) expect(wg![k]!).toBeCloseTo(w[k]! + w[16 + k]! + w[20 + k]!, 5);
     for (let k = 0; k < 4; k++) expect(wg![4 + k]!).toBe(0);
+  });
+
+  it('the typed-array Conv2D filter gradient (the fallback path) matches the cpu backend', async () => {
+    const rng = new Rng(9);
+    const xShape: [number, number, number, number] = [2, 9, 8, 3];
+    const fShape: [number, number, number, number] = [3, 3, 3, 4];
+    const xv = randomTensor(rng, xShape);
+    const fv = randomTensor(rng, fShape);
+    for (const [strides, pad] of [[1, 'valid'], [2, 'same'], [2, 'valid']] as const) {
+      const [dyv, cf] = await on('cpu', () => {
+        const x = tf.tensor4d(xv, xShape);
+        const out = tf.conv2d(x, tf.tensor4d(fv, fShape), strides, pad);
+        const dy = tf.onesLike(out).mul(tf.range(0, out.size).reshape(out.shape).mod(7));
+        return [dy, tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, strides, pad).mul(dy).sum())(tf.tensor4d(fv, fShape))];
+      });
+      const info = tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad);
+      const g = {
+        batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels, outHeight: info.outHeight, outWidth: info.outWidth,
+        outChannels: info.outChannels, filterHeight: info.filterHeight, filterWidth: info.filterWidth, strideHeight: info.strideHeight, strideWidth: info.strideWidth,
+        dilationHeight: 1, dilationWidth: 1, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+      };
+      expect(maxAbsDiff(conv2dBackpropFilter(xv, dyv!, g), cf!)).toBeLessThan(1e-3);
+    }
   });
 
   it('Conv2D filter gradient agrees with central finite differences on wasm', async () => {

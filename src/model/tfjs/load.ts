@@ -5,6 +5,8 @@ import type { TfBackend } from './backend.js';
 import { readModelArtifacts } from './file-io.js';
 import { TfjsLayersModel } from './layers-model.js';
 import type { TfjsModelOptions } from './layers-model.js';
+import { loadTfjsGraphModel } from './graph-model.js';
+import type { TfjsGraphModel } from './graph-model.js';
 
 export interface LoadTfjsOptions extends TfjsModelOptions {
   /** tfjs backend to initialise first (default wasm). */
@@ -32,4 +34,15 @@ export async function loadTfjsLayersModel(path: string, options: LoadTfjsOptions
       hint: 'Check that the model was saved by TF.js (model.save) or converted with tensorflowjs_converter, with all custom layers registered.',
     }, { cause: error });
   }
+}
+
+/**
+ * Loads a TF.js model folder of either kind: a GraphModel (format "graph-model", or a topology made
+ * of graph nodes) or a LayersModel.
+ */
+export async function loadTfjsModel(path: string, options: LoadTfjsOptions = {}): Promise<TfjsLayersModel | TfjsGraphModel> {
+  const artifacts = await readModelArtifacts(path);
+  const topology = artifacts.modelTopology as { node?: unknown } | undefined;
+  if (artifacts.format === 'graph-model' || Array.isArray(topology?.node)) return loadTfjsGraphModel(path, options);
+  return loadTfjsLayersModel(path, options);
 }
