@@ -4,7 +4,7 @@
  * Each demo trains with seed 0 on the tfjs wasm backend (one thread), so re-running gives the same
  * weights on the same platform.
  */
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { demoModelDir } from '../src/demos/paths.js';
 import { listDemos, trainDemoArtifact } from '../src/demos/index.js';
 import type { DemoName } from '../src/demos/types.js';
@@ -16,8 +16,12 @@ async function main(): Promise<void> {
     const dir = demoModelDir(name);
     const started = Date.now();
     process.stderr.write(`train-demos: ${name} → ${dir}\n`);
+    // train into a temporary folder and swap it in, so a concurrent scan never sees a half-written artifact
+    const temp = `${dir}.tmp-${process.pid}`;
+    await rm(temp, { recursive: true, force: true });
+    const summary = await trainDemoArtifact(name, temp, (p) => process.stderr.write(`  ${p.message}\n`));
     await rm(dir, { recursive: true, force: true });
-    const summary = await trainDemoArtifact(name, dir, (p) => process.stderr.write(`  ${p.message}\n`));
+    await rename(temp, dir);
     process.stderr.write(`train-demos: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s — ${summary}\n`);
   }
 }
