@@ -130,6 +130,25 @@ shrinkage=1
     expect(treeModel(e).outputWidth).toBe(3);
   });
 
+  it('tree-shap explains each class of a multiclass model in its own margin, with local accuracy', async () => {
+    const { treeShap } = await import('../../explain/tree-shap.js');
+    const text = `${HEADER('multiclass num_class:2', 2, 2)}\n${TREE0}\n${TREE1}\nend of trees\n`;
+    const e = parseLightgbmText(text, 'multi2.txt');
+    const model = treeModel(e);
+    const x = { data: Float32Array.from([1, 0, 1, 3, 0.2, 3, 2, 1, 2]), shape: [3, 3] };
+    const margin = predictMargin(e, Float64Array.from(x.data), 3);
+    for (const target of [0, 1]) {
+      const a = await treeShap({ threads: 1 }).explain(model, x, { target });
+      for (let r = 0; r < 3; r++) {
+        expect(a.outputs[r]).toBeCloseTo(margin[r * 2 + target]!, 12);
+        expect(Math.abs(a.delta![r]!)).toBeLessThan(1e-12);
+      }
+      // class 0 is tree 0 only (features a, b); class 1 is tree 1 only (feature c)
+      if (target === 0) expect(a.values[2]).toBe(0);
+      else expect(a.values[0]).toBe(0);
+    }
+  });
+
   it('uses leaf_count / internal_count as covers, so path-dependent TreeSHAP is available', () => {
     const e = parseLightgbmText(BINARY, 'fixture.txt');
     expect(e.hasCover).toBe(true);
