@@ -55,6 +55,13 @@ describe('XGBoost JSON models', () => {
     expect(margin[3]).toBeCloseTo(offset + 0.6 - 0.1, 6); // 0.5 < 0.5 is false → right
   });
 
+  it('categorical splits send the listed categories right and everything else (also invalid codes) left', () => {
+    const cat = { ...stump(0, 0, 0, -1, 1), split_type: [1, 0, 0], categories: [1, 3, 40], categories_nodes: [0], categories_segments: [0], categories_sizes: [3] };
+    const e = parseXgboostJson(xgbJson({ objective: 'reg:squarederror', baseScore: '0', trees: [cat] }), 'cat.json');
+    const margin = predictMargin(e, Float64Array.of(1, 0, 3, 0, 40, 0, 0, 0, 2, 0, -1, 0, 99, 0, Number.NaN, 0), 8);
+    expect(Array.from(margin)).toEqual([1, 1, 1, -1, -1, -1, -1, -1]);
+  });
+
   it('reads base_score in every spelling XGBoost writes', () => {
     expect(parseBaseScore('5E-1', 1, 'f')).toEqual([0.5]);
     expect(parseBaseScore('[5E-1]', 1, 'f')).toEqual([0.5]);
