@@ -124,3 +124,60 @@ export function unsortedSegmentSum(x: Float32Array | Int32Array, ids: Int32Array
   }
   return out;
 }
+
+/** Geometry of a 2-D pooling window (from tf.backend_util.computePool2DInfo). */
+export interface PoolGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly effectiveFilterHeight: number;
+  readonly effectiveFilterWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/**
+ * dL/dx of max pooling: each output's gradient goes to the first maximum of its window in row-major
+ * window order (tfjs cpu and TensorFlow's rule; padding never wins). tfjs-wasm 4.22's MaxPoolGrad
+ * disagrees with this on all but tiny inputs, so glassbox replaces it.
+ */
+export function maxPoolBackprop(x: Float32Array, dy: Float32Array, g: PoolGeometry): Float32Array {
+  const { inHeight: H, inWidth: W, channels: C, outHeight: OH, outWidth: OW } = g;
+  const dx = new Float32Array(g.batch * H * W * C);
+  for (let b = 0; b < g.batch; b++) {
+    for (let r = 0; r < OH; r++) {
+      const r0 = r * g.strideHeight - g.padTop;
+      for (let c = 0; c < OW; c++) {
+        const c0 = c * g.strideWidth - g.padLeft;
+        const dyBase = ((b * OH + r) * OW + c) * C;
+        for (let ch = 0; ch < C; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let wr = 0; wr < g.effectiveFilterHeight; wr += g.dilationHeight) {
+            const xr = r0 + wr;
+            if (xr < 0 || xr >= H) continue;
+            for (let wc = 0; wc < g.effectiveFilterWidth; wc += g.dilationWidth) {
+              const xc = c0 + wc;
+              if (xc < 0 || xc >= W) continue;
+              const index = ((b * H + xr) * W + xc) * C + ch;
+              const v = x[index]!;
+              if (v > best) {
+                best = v;
+                at = index;
+              }
+            }
+          }
+          if (at >= 0) dx[at]! += dy[dyBase + ch]!;
+        }
+      }
+    }
+  }
+  return dx;
+}

@@ -83,6 +83,24 @@ describe('wasm gradient kernel shims', () => {
     });
   }
 
+  it('MaxPoolGrad (replaced: wasm 4.22 gets it wrong) matches the cpu backend on realistic sizes', async () => {
+    const rng = new Rng(10);
+    const shape: [number, number, number, number] = [4, 26, 26, 8];
+    const xv = randomTensor(rng, shape);
+    for (const [size, stride, pad] of [[2, 2, 'valid'], [3, 2, 'same'], [2, 1, 'valid']] as const) {
+      const run = (): tf.Tensor[] => {
+        const f = (x: tf.Tensor): tf.Tensor => {
+          const y = tf.maxPool(x as tf.Tensor4D, size, stride, pad);
+          return y.mul(tf.range(0, y.size).reshape(y.shape).mod(13).add(1)).sum();
+        };
+        return [tf.grad(f)(tf.tensor4d(xv, shape))];
+      };
+      const [w] = await on('wasm', run);
+      const [c] = await on('cpu', run);
+      expect(maxAbsDiff(w!, c!)).toBe(0);
+    }
+  });
+
   it('UnsortedSegmentSum (the gradient of gather) matches the cpu backend', async () => {
     const rng = new Rng(3);
     const tableValues = randomTensor(rng, [6, 4]);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput, unsortedSegmentSum } from './grad-kernels.js';
-import type { ConvGeometry } from './grad-kernels.js';
+import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolBackprop, unsortedSegmentSum } from './grad-kernels.js';
+import type { ConvGeometry, PoolGeometry } from './grad-kernels.js';
 
 /**
  * Kernels the gradients of common layers need that the tfjs wasm backend (4.22) does not implement:
@@ -15,6 +15,39 @@ export const WASM_GRADIENT_SHIMS = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
 ] as const;
+
+/**
+ * Kernels wasm has but computes wrongly, replaced on registration: tfjs-wasm 4.22's MaxPoolGrad
+ * disagrees with the cpu backend by O(1) on inputs larger than a few pixels (see kernel-shims.test.ts).
+ */
+export const WASM_GRADIENT_OVERRIDES = ['MaxPoolGrad'] as const;
+
+function maxPoolGradKernel(backendName: string): KernelConfig {
+  return {
+    kernelName: 'MaxPoolGrad',
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs = {} }) => {
+      const b = backend as KernelBackend;
+      const a = attrs as Record<string, unknown>;
+      const input = inputs.input!;
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        a.filterSize as number | [number, number],
+        a.strides as number | [number, number],
+        1,
+        a.pad as 'same' | 'valid' | number,
+        a.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+      );
+      const g: PoolGeometry = {
+        batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels, outHeight: info.outHeight, outWidth: info.outWidth,
+        strideHeight: info.strideHeight, strideWidth: info.strideWidth, dilationHeight: info.dilationHeight, dilationWidth: info.dilationWidth,
+        effectiveFilterHeight: info.effectiveFilterHeight, effectiveFilterWidth: info.effectiveFilterWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+      };
+      const dx = maxPoolBackprop(b.readSync(input.dataId) as Float32Array, b.readSync(inputs.dy!.dataId) as Float32Array, g);
+      return { dataId: b.write(dx, input.shape, 'float32'), shape: input.shape, dtype: 'float32' };
+    },
+  };
+}
 
 function copyValues(values: unknown): tf.backend_util.BackendValues {
   if (ArrayBuffer.isView(values)) return (values as unknown as Float32Array).slice();
@@ -178,9 +211,11 @@ function directKernel(kernelName: (typeof WASM_GRADIENT_SHIMS)[number], backendN
   };
 }
 
+let overridden = false;
+
 /**
  * Registers the shims for `backendName` (default wasm) where it lacks a kernel; returns the names
- * registered. Idempotent. `mode: 'cpu'` registers the slower delegates to tfjs's cpu kernels instead
+ * registered. Also replaces the wasm kernels listed in WASM_GRADIENT_OVERRIDES. Idempotent. `mode: 'cpu'` registers the slower delegates to tfjs's cpu kernels instead
  * (used by the tests as a second, independent implementation).
  */
 export function registerGradientShims(backendName = 'wasm', mode: 'direct' | 'cpu' = 'direct'): string[] {
@@ -189,6 +224,15 @@ export function registerGradientShims(backendName = 'wasm', mode: 'direct' | 'cp
     if (tf.getKernel(name, backendName)) continue;
     tf.registerKernel(mode === 'direct' ? directKernel(name, backendName) : delegateToCpu(name, backendName));
     registered.push(name);
+  }
+  if (backendName === 'wasm' && !overridden) {
+    overridden = true;
+    const replacements: Record<(typeof WASM_GRADIENT_OVERRIDES)[number], KernelConfig> = { MaxPoolGrad: maxPoolGradKernel(backendName) };
+    for (const name of WASM_GRADIENT_OVERRIDES) {
+      if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
+      tf.registerKernel(replacements[name]);
+      registered.push(name);
+    }
   }
   return registered;
 }
