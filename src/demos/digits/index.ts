@@ -21,7 +21,7 @@ export function digitsFingerprint(seed: number): string {
 
 /**
  * The `digits` demo. Uses the committed artifact in models/digits when it matches the seed; otherwise
- * trains the CNN now (about a minute on one core) and, with `saveTo`, saves it.
+ * trains the CNN now (about 20 s on one core) and, with `saveTo`, saves it.
  */
 export async function loadDigitsDemo(options: DemoOptions & { saveTo?: string } = {}): Promise<DigitsDemo> {
   const seed = options.seed ?? 0;
@@ -31,7 +31,7 @@ export async function loadDigitsDemo(options: DemoOptions & { saveTo?: string } 
   let model = options.retrain ? undefined : await loadMatchingModel(options.modelDir ?? demoModelDir('digits'), fingerprint);
   const modelSource = model ? 'artifact' : 'trained';
   if (!model) {
-    report({ stage: 'train', message: `digits: no saved model matches (seed ${seed}); training the CNN now (about a minute)…` });
+    report({ stage: 'train', message: `digits: no saved model matches (seed ${seed}); training the CNN now (about 20 s)…` });
     model = await trainDigitsModel(data, seed, report, options.signal);
     if (options.saveTo) await model.save(options.saveTo, { fingerprint });
   }

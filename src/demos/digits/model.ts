@@ -26,7 +26,7 @@ export function buildDigitsNetwork(seed: number): tf.LayersModel {
   return model;
 }
 
-/** Trains the CNN on the train split with seeded Adam on the wasm backend (≈ 30–60 s on one core). */
+/** Trains the CNN on the train split with seeded Adam on the wasm backend (≈ 15–20 s on one core). */
 export async function trainDigitsModel(data: DigitsData, seed: number, onProgress?: (p: DemoProgress) => void, signal?: AbortSignal): Promise<TfjsLayersModel> {
   await initTf('wasm');
   const size = IMAGE_SIZE * IMAGE_SIZE;
