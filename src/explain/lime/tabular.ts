@@ -12,7 +12,7 @@ import { assertCapabilities } from '../requirements.js';
 import { checkRawMatrix } from '../tabular-input.js';
 import { resolveTarget } from '../target.js';
 import { selectFeatures } from './select.js';
-import { drawValue, searchLeft, tabularStats, undiscretize } from './tabular-stats.js';
+import { searchLeft, tabularStats, undiscretize } from './tabular-stats.js';
 import type { TabularStats } from './tabular-stats.js';
 
 const schema = z
@@ -153,14 +153,23 @@ function sample(opts: Opts, stats: TabularStats, x: Float64Array, rng: Rng): { i
     const borders = stats.borders[j];
     const categoricalHere = discretized || stats.categorical[j];
     const x0 = borders ? searchLeft(borders, x[j]!) : x[j]!;
-    for (let i = 1; i < n; i++) {
-      if (categoricalHere) {
-        const v = drawValue(stats, j, rng.nextUint32() * 2.3283064365386963e-10);
+    if (categoricalHere) {
+      const cum = stats.cumFreq[j]!;
+      const vals = stats.values[j]!;
+      const last = cum.length - 1;
+      const limeDegenerate = opts.degenerateBins === 'lime';
+      for (let i = 1; i < n; i++) {
+        // inverse-CDF draw over the (few) training values
+        const u = rng.nextUint32() * 2.3283064365386963e-10;
+        let k = 0;
+        while (k < last && u >= cum[k]!) k++;
+        const v = vals[k]!;
         interpretable[i * f + j] = v === x0 ? 1 : 0;
-        inverse[i * f + j] = borders ? undiscretize(stats, j, v, rng, opts.degenerateBins === 'lime') : v;
-      } else {
-        const z = rng.normal();
-        const value = z * stats.scale[j]! + (opts.sampleAroundInstance ? x[j]! : stats.mean[j]!);
+        inverse[i * f + j] = borders ? undiscretize(stats, j, v, rng, limeDegenerate) : v;
+      }
+    } else {
+      for (let i = 1; i < n; i++) {
+        const value = rng.normal() * stats.scale[j]! + (opts.sampleAroundInstance ? x[j]! : stats.mean[j]!);
         inverse[i * f + j] = value;
         interpretable[i * f + j] = (value - stats.mean[j]!) / stats.scale[j]!;
       }

@@ -124,6 +124,8 @@ export class TabularMasker {
     const fast = this.isSeparable(x, base);
     const baseEnc = fast ? this.encode({ data: base, nRows: rowsPerMask, nFeatures: f }).slice() : undefined;
     const xEnc = fast ? this.encode({ data: x, nRows: 1, nFeatures: f }).slice() : undefined;
+    const playerOffsets = Int32Array.from(players, (j) => this.offsets[j]!);
+    const playerWidths = Int32Array.from(players, (j) => this.widths[j]!);
     for (let start = 0; start < nMasks; start += perBatch) {
       throwIfAborted(signal);
       const end = Math.min(nMasks, start + perBatch);
@@ -131,17 +133,7 @@ export class TabularMasker {
       let encoded: Float32Array;
       if (baseEnc && xEnc) {
         encoded = this.encoded;
-        for (let k = start; k < end; k++) {
-          const rowStart = (k - start) * rowsPerMask * w;
-          encoded.set(baseEnc, rowStart);
-          for (let p = 0; p < m; p++) {
-            if (masks[k * m + p] === 0) continue;
-            const j = players[p]!;
-            const off = this.offsets[j]!;
-            const width = this.widths[j]!;
-            for (let b = 0; b < rowsPerMask; b++) for (let c = 0; c < width; c++) encoded[rowStart + b * w + off + c] = xEnc[off + c]!;
-          }
-        }
+        fillEncoded(encoded, baseEnc, xEnc, rowsPerMask, w, masks, start, end, m, playerOffsets, playerWidths);
       } else {
         const raw = this.raw;
         for (let k = start; k < end; k++) {
@@ -199,6 +191,30 @@ export class TabularMasker {
     }
     this.separable = same;
     return same;
+  }
+}
+
+/**
+ * Writes masks [start, end) into `out`: per mask, the base rows, then every present player's block
+ * overwritten with x's encoded values (hot loop: locals only, width-1 blocks special-cased).
+ */
+function fillEncoded(out: Float32Array, base: Float32Array, xEnc: Float32Array, rows: number, w: number, masks: Uint8Array, start: number, end: number, m: number, offs: Int32Array, widths: Int32Array): void {
+  const block = rows * w;
+  for (let k = start; k < end; k++) {
+    const rowStart = (k - start) * block;
+    out.set(base, rowStart);
+    const maskRow = k * m;
+    for (let p = 0; p < m; p++) {
+      if (masks[maskRow + p] === 0) continue;
+      const off = offs[p]!;
+      const width = widths[p]!;
+      if (width === 1) {
+        const v = xEnc[off]!;
+        for (let b = rowStart + off; b < rowStart + block; b += w) out[b] = v;
+      } else {
+        for (let b = rowStart + off; b < rowStart + block; b += w) for (let c = 0; c < width; c++) out[b + c] = xEnc[off + c]!;
+      }
+    }
   }
 }
 
