@@ -67,13 +67,13 @@ export class TfjsGraphModel implements Model, Differentiable {
     this.batchSize = options.batchSize ?? 256;
   }
 
-  /** One column per class: probabilities, or logits ([-z, z] for a single sigmoid unit). */
+  /** One column per class: probabilities, or logits ([0, z] for a single sigmoid unit, so softmax(logits) = probabilities). */
   private classOutputs(x: tf.Tensor, mode: OutputMode, feed: Record<string, tf.Tensor> = {}): tf.Tensor2D {
     const run = (name: string): tf.Tensor2D => this.graph.execute({ [this.inputName]: x, ...feed }, name) as tf.Tensor2D;
     if (this.task === 'regression') return run(this.outputName);
     const z = this.activation === 'none' ? run(this.outputName) : run(this.logitsNode);
     if (this.width === 1) {
-      return (mode === 'logits' ? tf.concat([tf.neg(z), z], 1) : tf.concat([tf.sigmoid(tf.neg(z)), tf.sigmoid(z)], 1)) as tf.Tensor2D;
+      return (mode === 'logits' ? tf.concat([tf.zerosLike(z), z], 1) : tf.concat([tf.sigmoid(tf.neg(z)), tf.sigmoid(z)], 1)) as tf.Tensor2D;
     }
     if (mode === 'logits') return z;
     return this.activation === 'sigmoid' ? tf.sigmoid(z) : tf.softmax(z);

@@ -75,8 +75,8 @@ export function rawLogits(model: tf.LayersModel, head: Head, x: tf.Tensor, optio
 
 /**
  * glassbox's view of the output: probabilities with one column per class (a single sigmoid unit p
- * becomes [1-p, p]), or logits with one column per class (a single unit z becomes [-z, z], the
- * log-odds of each class). Regression outputs pass through.
+ * becomes [1-p, p]), or logits with one column per class (a single unit z becomes [0, z], whose
+ * softmax is [1-σ(z), σ(z)], as the ONNX adapters do). Regression outputs pass through.
  */
 export function classOutputs(model: tf.LayersModel, head: Head, x: tf.Tensor, mode: 'logits' | 'probabilities', options: ExecuteOptions = {}): tf.Tensor2D {
   if (mode === 'probabilities' && head.kind !== 'identity' && head.kind !== 'opaque') {
@@ -85,7 +85,7 @@ export function classOutputs(model: tf.LayersModel, head: Head, x: tf.Tensor, mo
   }
   const z = rawLogits(model, head, x, options);
   if (head.width === 1 && head.activation === 'sigmoid') {
-    return (mode === 'logits' ? tf.concat([tf.neg(z), z], 1) : tf.concat([tf.sigmoid(tf.neg(z)), tf.sigmoid(z)], 1)) as tf.Tensor2D;
+    return (mode === 'logits' ? tf.concat([tf.zerosLike(z), z], 1) : tf.concat([tf.sigmoid(tf.neg(z)), tf.sigmoid(z)], 1)) as tf.Tensor2D;
   }
   if (mode === 'logits' || (head.activation === 'linear' && head.width === 1)) return z;
   return head.activation === 'sigmoid' ? tf.sigmoid(z) : tf.softmax(z);

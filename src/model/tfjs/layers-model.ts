@@ -77,7 +77,7 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
     return this.outputs(x, 'probabilities', options.signal);
   }
 
-  /** Logits (pre-softmax; [-z, z] for a single sigmoid unit), one column per class. */
+  /** Logits (pre-softmax; [0, z] for a single sigmoid unit), one column per class. */
   async logits(x: Tensor, options: PredictOptions = {}): Promise<Float32Array> {
     return this.outputs(x, 'logits', options.signal);
   }
