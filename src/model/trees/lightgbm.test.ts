@@ -149,6 +149,15 @@ shrinkage=1
     }
   });
 
+  it('reads NaN at a categorical split as LightGBM of the file\'s version does', () => {
+    // categories 0 and 1 go left (cat_threshold 3); missing type None (decision_type 1)
+    const tree = TREE1.replace('cat_threshold=10', 'cat_threshold=3');
+    const text = (version: string) => `${HEADER('binary sigmoid:1', 1, 1).replace('version=v4', `version=${version}`)}\n${tree.replace('Tree=1', 'Tree=0')}\nend of trees\n`;
+    const nanRow = Float64Array.of(0, 0, Number.NaN);
+    expect(predictMargin(parseLightgbmText(text('v4'), 'v4.txt'), nanRow, 1)[0]).toBe(-0.5);
+    expect(predictMargin(parseLightgbmText(text('v3'), 'v3.txt'), nanRow, 1)[0]).toBe(0.5);
+  });
+
   it('uses leaf_count / internal_count as covers, so path-dependent TreeSHAP is available', () => {
     const e = parseLightgbmText(BINARY, 'fixture.txt');
     expect(e.hasCover).toBe(true);

@@ -77,8 +77,9 @@ function parseObjective(line: string | undefined, file: string): Objective {
  * Parses a LightGBM text model (Booster.save_model / model_to_string) into the tree IR. Numerical
  * splits go left iff x ≤ threshold, with LightGBM's missing-value handling from decision_type
  * (bit 1 default_left, bits 2–3 missing type None/Zero/NaN); categorical splits (bit 0) go left iff
- * the category's bit is set in cat_threshold[cat_boundaries[i] .. cat_boundaries[i+1]); NaN and
- * negative categories go right. Covers are leaf_count / internal_count (what LightGBM's own
+ * the category's bit is set in cat_threshold[cat_boundaries[i] .. cat_boundaries[i+1]); negative
+ * categories go right, NaN goes right (version=v4 files) or is read as category 0 unless the missing
+ * type is NaN (v2/v3 files, as LightGBM 3.x predicts). Covers are leaf_count / internal_count (what LightGBM's own
  * pred_contrib weights by).
  */
 export function parseLightgbmText(text: string, file = 'model.txt'): TreeEnsemble {
@@ -94,7 +95,10 @@ export function parseLightgbmText(text: string, file = 'model.txt'): TreeEnsembl
   if (sizes !== undefined && sizes.trim().split(/\s+/).length !== trees.length) fail(file, `tree_sizes lists ${sizes.trim().split(/\s+/).length} trees but ${trees.length} were found: the file is truncated`);
   const scale = header.has('average_output') ? perIteration / trees.length : 1;
   const builder = new TreeEnsembleBuilder();
-  trees.forEach((block, t) => addTree(builder, block, t, t % perIteration, scale, file));
+  // LightGBM ≥ 4 (version=v4) sends NaN right at categorical splits; v2/v3 read NaN as category 0
+  // unless the node's missing type is NaN.
+  const nanIsCategoryZero = !/^v[4-9]/.test(header.get('version') ?? 'v4');
+  trees.forEach((block, t) => addTree(builder, block, t, t % perIteration, scale, file, nanIsCategoryZero));
   const names = header.get('feature_names')?.trim().split(/\s+/);
   const ensemble = builder.finish({
     format: 'lightgbm',
@@ -113,7 +117,7 @@ export function parseLightgbmText(text: string, file = 'model.txt'): TreeEnsembl
   return ensemble;
 }
 
-function addTree(b: TreeEnsembleBuilder, block: Map<string, string>, t: number, group: number, scale: number, file: string): void {
+function addTree(b: TreeEnsembleBuilder, block: Map<string, string>, t: number, group: number, scale: number, file: string, nanIsCategoryZero: boolean): void {
   if (block.get('is_linear') === '1') {
     throw new GlassboxError('unsupported_model', `${file}: tree ${t} is a linear tree (linear_tree=true); glassbox supports constant-leaf trees only`, { file, hint: 'Re-train with linear_tree=false, or explain the model with a model-agnostic method (kernel SHAP).' });
   }
@@ -153,8 +157,10 @@ function addTree(b: TreeEnsembleBuilder, block: Map<string, string>, t: number, 
     if ((dt & 1) === 1) {
       const c = threshold[i]!;
       if (!(c >= 0 && c < numCat)) fail(file, `tree ${t} node ${i}: categorical threshold ${c} outside 0..${numCat - 1}`);
-      b.setSplit(node, { feature: feature[i]!, threshold: 0, op: SPLIT_OP.IN_SET, left: child(left[i]!), right: child(right[i]!), defaultLeft: false, ...(gain ? { gain: gain[i]! } : {}) });
-      b.setCategories(node, catWords.slice(boundaries[c]!, boundaries[c + 1]!));
+      const words = catWords.slice(boundaries[c]!, boundaries[c + 1]!);
+      const nanLeft = nanIsCategoryZero && missing !== 2 && ((words[0] ?? 0) & 1) === 1;
+      b.setSplit(node, { feature: feature[i]!, threshold: 0, op: SPLIT_OP.IN_SET, left: child(left[i]!), right: child(right[i]!), defaultLeft: nanLeft, ...(gain ? { gain: gain[i]! } : {}) });
+      b.setCategories(node, words);
       continue;
     }
     const thr = threshold[i]!;

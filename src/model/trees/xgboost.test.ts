@@ -8,10 +8,10 @@ import { parseBaseScore, parseXgboostJson } from './xgboost.js';
 function stump(id: number, f: number, cond: number, left: number, right: number) {
   return {
     base_weights: [0, left, right],
-    categories: [],
-    categories_nodes: [],
-    categories_segments: [],
-    categories_sizes: [],
+    categories: [] as number[],
+    categories_nodes: [] as number[],
+    categories_segments: [] as number[],
+    categories_sizes: [] as number[],
     default_left: [1, 0, 0],
     id,
     left_children: [1, -1, -1],
