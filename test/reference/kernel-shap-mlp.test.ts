@@ -42,7 +42,7 @@ describe.skipIf(!hasGermanCredit)('KernelSHAP on the german-credit MLP', () => {
       const x = matrix(ref.rows.map((r) => r.x_ordinal));
       const background = matrix(ref.background_ordinal);
       const exact = await exactShapley({ maxPlayers: 20 }).explain(pipe, x, { background, target: 1 });
-      const seeds = [0, 1, 2, 3];
+      const seeds = [0, 1, 2, 3, 4, 5];
       let ours = 0;
       let oursShap = 0;
       let plain = 0;
@@ -79,12 +79,15 @@ function mae(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * one model call per sample over the whole background, count-proportional weights, np.linalg.solve.
  */
 async function plainKernelShap(pipe: Pipeline, x: Float64Array, bg: RawMatrix, nsamples: number, rng: Rng): Promise<Float64Array> {
-  const M = x.length;
+  const F = x.length;
   const n = bg.nRows;
+  // shap's varying_groups: a feature equal to x in every background row is left out (its φ is 0)
+  const varying = Array.from({ length: F }, (_, j) => j).filter((j) => Array.from({ length: n }, (_, b) => bg.data[b * F + j]).some((v) => v !== x[j]));
+  const M = varying.length;
   const predictMean = async (mask: Float64Array): Promise<number> => {
     const data = Float64Array.from(bg.data);
-    for (let b = 0; b < n; b++) for (let j = 0; j < M; j++) if (mask[j] === 1) data[b * M + j] = x[j]!;
-    const y = await pipe.predictRaw({ data, nRows: n, nFeatures: M });
+    for (let b = 0; b < n; b++) for (let k = 0; k < M; k++) if (mask[k] === 1) data[b * F + varying[k]!] = x[varying[k]!]!;
+    const y = await pipe.predictRaw({ data, nRows: n, nFeatures: F });
     let s = 0;
     for (let b = 0; b < n; b++) s += y[b * 2 + 1]!;
     return s / n;
@@ -171,9 +174,9 @@ async function plainKernelShap(pipe: Pipeline, x: Float64Array, bg: RawMatrix, n
     }
   });
   const w = gaussSolve(xtx, xty, p);
-  const phi = new Float64Array(M);
-  phi.set(w);
-  phi[M - 1] = total - w.reduce((a, b) => a + b, 0);
+  const phi = new Float64Array(F);
+  w.forEach((v, k) => (phi[varying[k]!] = v));
+  phi[varying[M - 1]!] = total - w.reduce((a, b) => a + b, 0);
   return phi;
 }
 
