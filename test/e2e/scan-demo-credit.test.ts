@@ -54,6 +54,11 @@ describe('glassbox scan --demo credit', () => {
     }
   });
 
+  it('names the planted leak as a Clever Hans feature', () => {
+    const leak = results.findings.find((f) => f.detector === 'clever-hans' && f.severity !== 'info' && f.title.includes(truth.leak.feature));
+    expect(leak, results.findings.filter((f) => f.detector === 'clever-hans').map((f) => f.title).join('\n')).toBeDefined();
+  });
+
   it('is byte-identical when run again with the same seed', async () => {
     const again = await mkdtemp(join(tmpdir(), 'glassbox-credit-'));
     try {
