@@ -116,9 +116,10 @@ function targetGroups(e: TreeEnsemble, target: Int32Array): { groups: Int32Array
   return { groups, signs };
 }
 
+/** The explained output: ±margin, or P(class) — for a single-score binary model, class 0 is 1 − P(class 1). */
 function explainedOutput(e: TreeEnsemble, output: 'margin' | 'probability', margin: number, sign: number): number {
-  if (output === 'margin' || e.link === 'identity') return sign * margin;
-  const p = sigmoid(margin);
+  if (output === 'margin') return sign * margin;
+  const p = e.link === 'logistic' ? sigmoid(margin) : margin;
   return sign > 0 ? p : 1 - p;
 }
 
@@ -134,7 +135,7 @@ function assemble(opts: Options, resolved: ResolvedSubject, block: TreeShapBlock
   const baseValues = new Float64Array(nRows);
   const outputs = new Float64Array(nRows);
   const delta = new Float64Array(nRows);
-  const probabilityNegated = opts.output === 'probability' && e.link !== 'identity';
+  const probabilityNegated = opts.output === 'probability';
   for (let r = 0; r < nRows; r++) {
     const s = signs[r]!;
     let sum = 0;

@@ -55,12 +55,12 @@ export class InterventionalTreeShap {
     for (let i = 0; i < nBackground; i++) this.marginInto(background, i * m, this.bgMargin, i * e.nGroups);
   }
 
-  /** Mean background output for group g: the base value (margin, or σ of it for 'probability'). */
+  /** Mean background output for group g: the base value (margin, or σ of it for 'probability' with a logistic link). */
   baseValue(group: number, output: 'margin' | 'probability'): number {
     let s = 0;
     for (let i = 0; i < this.nBackground; i++) {
       const mg = this.bgMargin[i * this.e.nGroups + group]!;
-      s += output === 'probability' ? sigmoid(mg) : mg;
+      s += output === 'probability' && this.e.link === 'logistic' ? sigmoid(mg) : mg;
     }
     return s / this.nBackground;
   }
@@ -80,7 +80,7 @@ export class InterventionalTreeShap {
       this.phi = this.pairPhi;
       for (let t = 0; t < e.nTrees; t++) if (e.treeGroup[t] === group) this.visit(e.treeStart[t]!, 0, 0);
       let scale = 1;
-      if (output === 'probability') {
+      if (output === 'probability' && e.link === 'logistic') {
         const rMargin = this.bgMargin[k * e.nGroups + group]!;
         const dm = xMargin - rMargin;
         const s = sigmoid(xMargin);

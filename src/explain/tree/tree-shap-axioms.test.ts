@@ -220,6 +220,25 @@ describe('interventional TreeSHAP', () => {
   });
 });
 
+describe('tree-shap on a single-score binary model whose score is a probability (ONNX NONE)', () => {
+  it('class 0 is explained as 1 − score, with the same values negated', async () => {
+    const e = { ...handEnsemble([{ f: 0, t: 1, cover: 10, l: { leaf: 0.2, cover: 5 }, r: { leaf: 0.9, cover: 5 } }], 1), task: 'binary' as const, classes: ['no', 'yes'] };
+    const model = treeModel(e);
+    const x = { data: Float32Array.of(0, 2), shape: [2, 1] };
+    const background = { data: Float32Array.of(0, 2, 2), shape: [3, 1] };
+    const explainer = treeShap({ algorithm: 'interventional', output: 'probability', threads: 1 });
+    const yes = await explainer.explain(model, x, { background, target: 1 });
+    const no = await explainer.explain(model, x, { background, target: 0 });
+    expect(Array.from(yes.outputs)).toEqual([0.2, 0.9]);
+    expect(no.outputs[0]).toBeCloseTo(0.8, 12);
+    expect(no.baseValues[0]).toBeCloseTo(1 - yes.baseValues[0]!, 12);
+    for (let r = 0; r < 2; r++) {
+      expect(no.values[r]).toBeCloseTo(-yes.values[r]!, 12);
+      expect(Math.abs(no.delta![r]!)).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('tree-shap explainer contract', () => {
   const e = handEnsemble([{ f: 0, t: 1, cover: 10, l: { leaf: -1, cover: 5 }, r: { leaf: 1, cover: 5 } }], 2, { link: 'logistic' });
   const model = treeModel(e);
