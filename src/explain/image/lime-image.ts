@@ -5,7 +5,7 @@ import type { Tensor } from '../../model/tensor.js';
 import { Rng } from '../../rng.js';
 import type { Attribution } from '../attribution.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
-import { weightedR2, weightedRidge } from '../linear/ridge.js';
+import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
 import { selectFeatures } from '../lime/select.js';
 import { parseOptions, seedSchema } from '../options.js';
 import { assertCapabilities } from '../requirements.js';
@@ -119,9 +119,10 @@ async function limeOne(opts: Opts, model: Model, image: Float32Array, [c, h, w]:
     const dist = ones === 0 ? 1 : 1 - ones / Math.sqrt(ones * d);
     weights[i] = Math.sqrt(Math.exp(-(dist * dist) / (opts.kernelWidth * opts.kernelWidth)));
   }
-  const selected = selectFeatures(data, d, y, weights, Math.min(opts.numFeatures, d), opts.featureSelection);
-  const fit = weightedRidge(data, d, y, weights, selected, opts.alpha);
+  const moments = weightedMoments(data, d, y, weights);
+  const selected = selectFeatures(data, d, y, weights, Math.min(opts.numFeatures, d), opts.featureSelection, moments);
+  const fit = ridgeFromMoments(moments, selected, opts.alpha);
   const out = new Float64Array(d);
   selected.forEach((j, k) => (out[j] = fit.coef[k]!));
-  return { weights: out, intercept: fit.intercept, score: weightedR2(data, d, y, weights, selected, fit) };
+  return { weights: out, intercept: fit.intercept, score: r2FromMoments(moments, selected, fit) };
 }

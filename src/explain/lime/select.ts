@@ -1,5 +1,6 @@
 import { larsPath } from '../linear/lars.js';
-import { weightedR2, weightedRidge } from '../linear/ridge.js';
+import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
+import type { WeightedMoments } from '../linear/moments.js';
 
 export type FeatureSelection = 'auto' | 'forward' | 'highest_weights' | 'lasso_path' | 'none';
 
@@ -9,17 +10,17 @@ export type FeatureSelection = 'auto' | 'forward' | 'highest_weights' | 'lasso_p
  * largest |coef · x₀| of a Ridge(α=0.01) on all features), 'lasso_path' (the last point of the weighted
  * LARS-lasso path with ≤ k nonzero coefficients) and 'auto' (forward when k ≤ 6, else highest_weights).
  */
-export function selectFeatures(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number, method: FeatureSelection): number[] {
+export function selectFeatures(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number, method: FeatureSelection, moments?: WeightedMoments): number[] {
   const all = Array.from({ length: d }, (_, i) => i);
   switch (method) {
     case 'none':
       return all;
     case 'auto':
-      return selectFeatures(data, d, labels, weights, k, k <= 6 ? 'forward' : 'highest_weights');
+      return selectFeatures(data, d, labels, weights, k, k <= 6 ? 'forward' : 'highest_weights', moments);
     case 'forward':
-      return forward(data, d, labels, weights, k);
+      return forward(moments ?? weightedMoments(data, d, labels, weights), d, k);
     case 'highest_weights': {
-      const fit = weightedRidge(data, d, labels, weights, all, 0.01);
+      const fit = ridgeFromMoments(moments ?? weightedMoments(data, d, labels, weights), all, 0.01);
       return all
         .map((j) => ({ j, w: fit.coef[j]! * data[j]! }))
         .sort((a, b) => Math.abs(b.w) - Math.abs(a.w) || a.j - b.j)
@@ -31,7 +32,7 @@ export function selectFeatures(data: Float64Array, d: number, labels: Float64Arr
   }
 }
 
-function forward(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number): number[] {
+function forward(m: WeightedMoments, d: number, k: number): number[] {
   const used: number[] = [];
   for (let step = 0; step < Math.min(k, d); step++) {
     let best = 0;
@@ -39,8 +40,8 @@ function forward(data: Float64Array, d: number, labels: Float64Array, weights: F
     for (let j = 0; j < d; j++) {
       if (used.includes(j)) continue;
       const cols = [...used, j];
-      const fit = weightedRidge(data, d, labels, weights, cols, 0);
-      const score = weightedR2(data, d, labels, weights, cols, fit);
+      const fit = ridgeFromMoments(m, cols, 0);
+      const score = r2FromMoments(m, cols, fit);
       if (score > bestScore) {
         bestScore = score;
         best = j;

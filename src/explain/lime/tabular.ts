@@ -5,7 +5,7 @@ import type { Pipeline } from '../../model/pipeline.js';
 import { Rng } from '../../rng.js';
 import type { Attribution } from '../attribution.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
-import { weightedR2, weightedRidge } from '../linear/ridge.js';
+import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
 import { TabularMasker } from '../maskers/tabular.js';
 import { parseOptions, seedSchema } from '../options.js';
 import { assertCapabilities } from '../requirements.js';
@@ -130,9 +130,10 @@ async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x
     for (let j = 0; j < f; j++) d2 += (interpretable[i * f + j]! - interpretable[j]!) ** 2;
     weights[i] = Math.sqrt(Math.exp(-d2 / (kw * kw)));
   }
-  const selected = selectFeatures(interpretable, f, labels, weights, opts.numFeatures, opts.featureSelection);
-  const fit = weightedRidge(interpretable, f, labels, weights, selected, opts.alpha);
-  const score = weightedR2(interpretable, f, labels, weights, selected, fit);
+  const moments = weightedMoments(interpretable, f, labels, weights);
+  const selected = selectFeatures(interpretable, f, labels, weights, opts.numFeatures, opts.featureSelection, moments);
+  const fit = ridgeFromMoments(moments, selected, opts.alpha);
+  const score = r2FromMoments(moments, selected, fit);
   let localPrediction = fit.intercept;
   selected.forEach((j, k) => (localPrediction += fit.coef[k]! * interpretable[j]!));
   const order = selected.map((j, k) => ({ j, w: fit.coef[k]! })).sort((a, b) => Math.abs(b.w) - Math.abs(a.w)).map((e) => e.j);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Rng } from '../../rng.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
-import { weightedR2, weightedRidge } from '../linear/ridge.js';
+import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
 import { selectFeatures } from '../lime/select.js';
 import { parseOptions, seedSchema } from '../options.js';
 import type { TextClassifier } from './classifier.js';
@@ -75,11 +75,12 @@ export function limeText(options: LimeTextOptions = {}): Explainer<TextClassifie
             const dist = cosine * 100;
             weights[i] = Math.sqrt(Math.exp(-(dist * dist) / (opts.kernelWidth * opts.kernelWidth)));
           }
-          const selected = selectFeatures(data, d, labels, weights, opts.numFeatures, opts.featureSelection);
-          const fit = weightedRidge(data, d, labels, weights, selected, opts.alpha);
+          const moments = weightedMoments(data, d, labels, weights);
+          const selected = selectFeatures(data, d, labels, weights, opts.numFeatures, opts.featureSelection, moments);
+          const fit = ridgeFromMoments(moments, selected, opts.alpha);
           const values = new Float64Array(d);
           selected.forEach((j, k) => (values[j] = fit.coef[k]!));
-          return { values, base: fit.intercept, extra: { intercept: fit.intercept, score: weightedR2(data, d, labels, weights, selected, fit) } };
+          return { values, base: fit.intercept, extra: { intercept: fit.intercept, score: r2FromMoments(moments, selected, fit) } };
         },
       }),
   });
