@@ -3,6 +3,7 @@ import type { Schema } from '../data/schema.js';
 import type { Pipeline } from '../model/pipeline.js';
 import type { Model } from '../model/model.js';
 import type { RawMatrix } from '../encode/encoder.js';
+import type { Tensor } from '../model/tensor.js';
 import type { ReportSection } from '../report/blocks.js';
 import type { Finding } from './finding.js';
 
@@ -16,6 +17,9 @@ export interface ScanContext {
   readonly model: Model;
   /** Present for tabular data. */
   readonly pipeline?: Pipeline;
+  /** Model input for `table`'s rows and `train`'s (non-tabular data: images, text). */
+  readonly x?: Tensor;
+  readonly trainX?: Tensor;
   /** Ordinal-coded features of `table` and `train` (tabular data only). */
   readonly raw?: RawMatrix;
   readonly trainRaw?: RawMatrix;

@@ -66,6 +66,8 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
       ...(pipeline ? { pipeline } : {}),
       ...(raw ? { raw } : {}),
       ...(trainRaw ? { trainRaw } : {}),
+      ...(inputs.x ? { x: inputs.x } : {}),
+      ...(inputs.trainX ? { trainX: inputs.trainX } : {}),
       outputs,
       labels,
       classes,
