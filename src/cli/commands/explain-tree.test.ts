@@ -46,5 +46,10 @@ describe('explain --method tree-shap helpers', () => {
     const prob = await runTreeShapCommand({ model, encoder, table }, { output: 'probability', threads: '1', backgroundRows: '4' });
     prob.json.outputs.forEach((p) => expect(p).toBeGreaterThan(0));
     expect(prob.json.options).toMatchObject({ algorithm: 'interventional', output: 'probability' });
+    const negative = await runTreeShapCommand({ model, encoder, table }, { output: 'probability', threads: '1', background: '4', target: '0' });
+    negative.json.outputs.forEach((p, r) => expect(p).toBeCloseTo(1 - prob.json.outputs[r]!, 12));
+    expect(negative.json.target).toEqual([0, 0, 0, 0]);
+    await expect(runTreeShapCommand({ model, encoder, table }, { target: 'maybe' })).rejects.toThrow(/--target "maybe" is neither a class/);
+    await expect(runTreeShapCommand({ model, encoder, table }, { output: 'probability', background: 'bg.csv' })).rejects.toThrow(/--background "bg.csv"/);
   });
 });

@@ -21,6 +21,9 @@ export interface TreeShapFlags {
   algorithm?: string;
   threads?: string;
   backgroundRows?: string;
+  /** Shared explain flags: the class to explain (name or index) and `--background n`. */
+  target?: string;
+  background?: string;
 }
 
 /** Adds tree-shap's flags to the lead's `explain` command. */
@@ -30,7 +33,7 @@ export function addTreeShapOptions(command: Command): Command {
     .option('--interactions', 'tree-shap: add SHAP interaction values, an M×M matrix per row (path-dependent only)', false)
     .option('--algorithm <name>', "tree-shap: 'path-dependent' (default; needs no background) or 'interventional'")
     .option('--threads <n>', "tree-shap: 1, 2, … or 'auto'", 'auto')
-    .option('--background-rows <n>', 'tree-shap interventional: training rows used as background', '100');
+    .option('--background-rows <n>', 'tree-shap interventional: training rows used as background (default 100, or --background n)');
 }
 
 /**
@@ -67,19 +70,39 @@ export interface TreeShapRun {
 export async function runTreeShapCommand(
   inputs: { readonly model: Model; readonly encoder: Encoder; readonly table: Table; readonly train?: Table },
   flags: TreeShapFlags,
-  context: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  context: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; background?: RawMatrix } = {},
 ): Promise<TreeShapRun> {
   const options = treeShapOptionsFromFlags(flags);
   const subject = pipeline(inputs.model, inputs.encoder);
   const x = rawMatrixFromTable(inputs.table, inputs.encoder.features);
-  const background = options.algorithm === 'interventional' ? backgroundRows(inputs.train ?? inputs.table, inputs.encoder, parseIntegerFlag('--background-rows', flags.backgroundRows, 100)) : undefined;
+  const target = flags.target === undefined ? undefined : parseTargetFlag(flags.target, inputs.model);
+  const background = options.algorithm === 'interventional' ? (context.background ?? backgroundRows(inputs.train ?? inputs.table, inputs.encoder, backgroundCount(flags))) : undefined;
   const attribution = await treeShap(options).explain(subject, x, {
     ...(background ? { background } : {}),
+    ...(target === undefined ? {} : { target }),
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
   });
   const blocks = treeShapReportBlocks(attribution, x);
   return { attribution, json: { ...attributionToJson(attribution), rowIds: Array.from(inputs.table.rowIds) }, blocks };
+}
+
+/** `--target`: a class name of the model, or an output-column index. */
+export function parseTargetFlag(value: string, model: Model): number {
+  const byName = model.classes.indexOf(value);
+  if (byName >= 0) return byName;
+  const index = Number(value);
+  const width = model.outputWidth;
+  if (Number.isInteger(index) && index >= 0 && index < width) return index;
+  throw new GlassboxError('invalid_argument', `--target "${value}" is neither a class of the model (${model.classes.join(', ') || 'none: regression'}) nor an output index 0..${width - 1}`, { argument: '--target' });
+}
+
+/** Background size: --background-rows, else a numeric --background, else 100. */
+function backgroundCount(flags: TreeShapFlags): number {
+  if (flags.backgroundRows !== undefined) return parseIntegerFlag('--background-rows', flags.backgroundRows, 100);
+  if (flags.background !== undefined && /^\d+$/.test(flags.background)) return Number(flags.background);
+  if (flags.background !== undefined) throw new GlassboxError('invalid_argument', `--background "${flags.background}": pass a row count here, or load the file and hand it over as context.background`, { argument: '--background' });
+  return 100;
 }
 
 function backgroundRows(table: Table, encoder: Encoder, n: number): RawMatrix {
