@@ -47,7 +47,7 @@ export async function run(): Promise<BenchResult[]> {
       reference: limePerRow,
       unit: 's/row',
       referenceSource: 'timings.json lime (lime 0.2 explain_instance, explainer built beforehand)',
-      note: `CPU ${cpuPerRow.toFixed(4)} s/row, load ${load}; model share ${((100 * modelMs) / total).toFixed(0)}%; our time includes the training statistics (built per call)`,
+      note: `CPU ${cpuPerRow.toFixed(4)} s/row, load ${load}; model share ${((100 * modelMs) / total).toFixed(0)}%; training statistics built once per training matrix (lime: explainer built beforehand)`,
     },
   ];
 }

@@ -68,7 +68,7 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
   }
   checkRawMatrix(pipe, train, 'background');
   throwIfAborted(context.signal);
-  const stats = tabularStats(train, pipe.encoder.features, opts.discretizer);
+  const stats = cachedStats(train, pipe, opts.discretizer);
   const masker = new TabularMasker(pipe, train);
   const f = x.nFeatures;
   const fx = await masker.predict(x, context.signal);
@@ -104,6 +104,20 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
     seed: opts.seed,
     extras,
   });
+}
+
+const statsCache = new WeakMap<Float64Array, WeakMap<object, Map<string, TabularStats>>>();
+
+/** Training statistics are a pure function of (rows, encoder, discretizer): built once per triple, like lime's explainer. */
+function cachedStats(train: RawMatrix, pipe: Pipeline, discretizer: Opts['discretizer']): TabularStats {
+  let byEncoder = statsCache.get(train.data);
+  if (!byEncoder) statsCache.set(train.data, (byEncoder = new WeakMap()));
+  let byKind = byEncoder.get(pipe.encoder);
+  if (!byKind) byEncoder.set(pipe.encoder, (byKind = new Map()));
+  const key = `${String(discretizer)}:${train.nRows}`;
+  let stats = byKind.get(key);
+  if (!stats) byKind.set(key, (stats = tabularStats(train, pipe.encoder.features, discretizer)));
+  return stats;
 }
 
 interface LimeRow {
