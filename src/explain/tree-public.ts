@@ -6,6 +6,6 @@ export { PathDependentTreeShap, nodeMeanValues } from './tree/path-dependent.js'
 export { InterventionalTreeShap } from './tree/interventional.js';
 export { runTreeShapJob } from './tree/compute.js';
 export type { TreeShapAlgorithm, TreeShapBlock, TreeShapJob, TreeShapOutput } from './tree/compute.js';
-export { runTreeShapParallel } from './tree/parallel.js';
+export { closeTreeShapWorkers, runTreeShapParallel } from './tree/parallel.js';
 export { beeswarmSpec, dependenceSpec, strongestInteraction, treeShapReportBlocks } from './tree/charts.js';
 export type { FeatureValues } from './tree/charts.js';
