@@ -70,7 +70,9 @@ export const explainHandlers: Readonly<Record<string, ExplainHandler>> = {
   lime: (run) => agnostic(run, () => limeTabular({ samples: numberFlag(run.flags.samples, '--samples', 5000), seed: seedFlag(run.flags) }), 'training'),
   occlusion: (run) => agnostic(run, () => occlusion(), 'shapley'),
   'tree-shap': async (run) => {
-    const result = await runTreeShapCommand({ model: run.model, encoder: run.encoder, table: run.table, ...(run.train ? { train: run.train } : {}) }, run.flags, run.signal ? { signal: run.signal } : {});
+    // a --background FILE is loaded here (with the schema) and handed over; a row count is read by the helper
+    const file = run.flags.background !== undefined && !/^\d+$/.test(run.flags.background) ? await loadBackground(run, 'shapley') : undefined;
+    const result = await runTreeShapCommand({ model: run.model, encoder: run.encoder, table: run.table, ...(run.train ? { train: run.train } : {}) }, run.flags, { ...(run.signal ? { signal: run.signal } : {}), ...(file ? { background: file } : {}) });
     return { attribution: result.attribution, blocks: result.blocks };
   },
 };
