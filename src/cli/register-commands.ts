@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerExplainGradientsCommand } from './commands/explain-gradients.js';
 import { registerFairnessCommand } from './commands/fairness.js';
+import { registerImportanceCommand } from './commands/importance.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerScanCommand } from './commands/scan.js';
 import { registerSlicesCommand } from './commands/slices.js';
@@ -8,6 +11,9 @@ import { registerSlicesCommand } from './commands/slices.js';
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerPredictCommand(program);
+  registerExplainCommand(program);
+  registerExplainGradientsCommand(program);
+  registerImportanceCommand(program);
   registerSlicesCommand(program);
   registerFairnessCommand(program);
 }

@@ -64,7 +64,8 @@ async function renderSection(section: ReportSection): Promise<string> {
   return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>\n${blocks.join('\n')}</section>`;
 }
 
-async function renderBlock(block: ReportBlock): Promise<string> {
+/** One report block as HTML (charts as inline SVG with their spec, images as data URLs). */
+export async function renderBlock(block: ReportBlock): Promise<string> {
   switch (block.kind) {
     case 'text':
       return markdownToHtml(block.markdown);
@@ -99,4 +100,19 @@ function highlightToken(token: string, weight: number, weights: readonly number[
 
 function caption(text: string | undefined): string {
   return text ? `<figcaption>${escapeHtml(text)}</figcaption>` : '';
+}
+
+/**
+ * A standalone, self-contained HTML page of blocks, for commands' `--format html` output
+ * (explain, slices, fairness, importance).
+ */
+export async function renderBlocksPage(title: string, blocks: readonly ReportBlock[]): Promise<string> {
+  const parts: string[] = [];
+  for (const block of blocks) parts.push(await renderBlock(block));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>
+${parts.join('\n')}
+</main></body></html>
+`;
 }

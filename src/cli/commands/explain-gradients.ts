@@ -19,7 +19,8 @@ import {
   type GradientModel,
   type IntegrationRule,
 } from '../../explain/gradients/public.js';
-import { loadOnnxGradModel, type OnnxGradModel } from '../../model/onnx-grad/public.js';
+import { loadOnnxGradModel } from '../../model/onnx-grad/public.js';
+import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ReportBlock } from '../../report/blocks.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
@@ -51,7 +52,6 @@ export function addGradientOptions(command: Command): Command {
     .option('--steps <n>', 'integrated-gradients: path steps', '50')
     .option('--ig-rule <rule>', `integrated-gradients: ${IG_RULES.join(' | ')}`, 'gausslegendre')
     .option('--baseline <kind>', 'integrated-gradients: zeros | blur | uniform | mean | <number>', 'zeros')
-    .option('--target <t>', 'class to explain: an index, predicted, or label (with --labels for .npy data)', 'predicted')
     .option('--labels <file.npy>', 'true labels for --target label when --data is a .npy tensor')
     .option('--sigma <s>', 'smoothgrad: noise σ as a fraction of the input range', '0.15')
     .option('--grad-output <space>', 'gradient methods: logits | probabilities', 'logits')
@@ -90,7 +90,7 @@ export function gradientExplainer(flags: GradientFlags): Explainer<GradientModel
 }
 
 /** Input data for gradient methods: a folder of PNG/JPEG images (with folder labels) or a .npy tensor. */
-export async function loadGradientData(path: string, model: OnnxGradModel, signal?: AbortSignal): Promise<{ x: Tensor; labels?: Int32Array; classes?: readonly string[] }> {
+export async function loadGradientData(path: string, model: Pick<Model, 'inputSpec'>, signal?: AbortSignal): Promise<{ x: Tensor; labels?: Int32Array; classes?: readonly string[] }> {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
     const [, c, h, w] = model.inputSpec.shape;
     const images = await loadImageFolder(path, { ...(typeof h === 'number' && typeof w === 'number' ? { resize: { width: w, height: h } } : {}), ...(c === 1 || c === 3 ? { channels: c } : {}), ...(signal ? { signal } : {}) });
@@ -162,7 +162,8 @@ export function registerExplainGradientsCommand(program: Command): void {
     .requiredOption('--data <path>', 'a folder of PNG/JPEG images (one subfolder per class) or a .npy tensor')
     .option('--method <name>', GRADIENT_METHODS.join(' | '), 'saliency')
     .option('--samples <n>', 'smoothgrad / expected-gradients: samples per row')
-    .option('--seed <n>', 'seed for stochastic methods', '0');
+    .option('--seed <n>', 'seed for stochastic methods', '0')
+    .option('--target <t>', 'class to explain: an index, predicted, or label (with --labels for .npy data)', 'predicted');
   addGradientOptions(command).action(async (flags: GradientFlags & { model: string; data: string }) => {
     const model = await loadOnnxGradModel(flags.model);
     try {

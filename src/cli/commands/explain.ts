@@ -19,16 +19,16 @@ import type { Model } from '../../model/model.js';
 import { pipeline } from '../../model/pipeline.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import type { ReportBlock } from '../../report/blocks.js';
-import { vegaLiteToSvg } from '../../report/chart-svg.js';
-import { escapeHtml } from '../../report/markdown-inline.js';
-import { REPORT_CSS } from '../../report/report-css.js';
+import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseRowRange } from '../options.js';
 import { addTreeShapOptions, chooseExplainMethod, runTreeShapCommand } from './explain-tree.js';
 import type { TreeShapFlags } from './explain-tree.js';
+import { addGradientOptions, GRADIENT_METHODS, isGradientMethod, type GradientFlags } from './explain-gradients.js';
+import { runGradientExplainCommand } from './explain-gradient-run.js';
 
-export interface ExplainFlags extends InputFlags, TreeShapFlags {
+export interface ExplainFlags extends InputFlags, TreeShapFlags, Omit<GradientFlags, 'target' | 'method' | 'samples' | 'seed'> {
   method?: string;
   rows?: string;
   background?: string;
@@ -87,15 +87,15 @@ export function registerExplainCommand(program: Command): void {
     .option('--demo <name>', 'use a built-in demo instead of --data/--model')
     .option('--schema <file>', 'schema JSON')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
-    .option('--method <name>', `one of ${Object.keys(explainHandlers).join(', ')} (default: tree-shap for tree models, else kernel-shap)`)
+    .option('--method <name>', `one of ${[...Object.keys(explainHandlers), ...GRADIENT_METHODS].join(', ')} (default: tree-shap for tree models, else kernel-shap)`)
     .option('--rows <a:b>', 'explain rows a (inclusive) to b (exclusive) of the audited rows (default: the first 10)')
     .option('--background <file|n>', 'background rows: a data file, or the first n training rows (default 100; LIME uses every training row)')
     .option('--features <list>', 'comma-separated feature names or indices to explain; the others stay at the row’s values')
     .option('--samples <n>', 'coalitions (kernel-shap), evaluations (permutation-shapley) or perturbations (lime)')
     .option('--seed <n>', 'seed of every random choice', '0')
-    .option('--target <class>', 'class to explain, by name or index (default: the positive class, or the predicted class)')
+    .option('--target <class>', 'class to explain, by name or index; gradient methods also take predicted or label (default: the positive class, or the predicted class)')
     .option('--format <format>', 'json, table or html', 'json');
-  addTreeShapOptions(command).action(async (flags: ExplainFlags) => {
+  addGradientOptions(addTreeShapOptions(command)).action(async (flags: ExplainFlags) => {
     process.stdout.write(await runExplain(flags));
   });
 }
@@ -103,6 +103,7 @@ export function registerExplainCommand(program: Command): void {
 /** Runs the explain command end to end and returns what it prints. */
 export async function runExplain(flags: ExplainFlags, signal?: AbortSignal): Promise<string> {
   const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'json');
+  if (isGradientMethod(flags.method)) return runGradientExplainCommand(flags, format);
   // --target names the class to explain here, not the label column.
   const { target: _class, ...inputFlags } = flags;
   const inputs = await loadInputs(inputFlags, { seed: seedFlag(flags), requireLabels: false });
@@ -196,6 +197,7 @@ export function explainJson(output: ExplainOutput, table: Table, model: Model): 
     ...(a.stderr ? { stderr: matrix(a.stderr) } : {}),
     ...(a.delta ? { delta: Array.from(a.delta) } : {}),
     ...(a.method === 'lime' ? { intercept: extras['intercept'], score: extras['score'], descriptions: extras['descriptions'] } : {}),
+    ...(extras['interactions'] ? { interactions: interactionsJson(extras['interactions'] as { shape: number[]; values: ArrayLike<number> }) } : {}),
     ...(output.extra ?? {}),
   };
 }
@@ -217,12 +219,12 @@ function explainTable(a: Attribution, table: Table, model: Model): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function explainHtml(output: ExplainOutput, table: Table): Promise<string> {
-  const parts: string[] = [];
-  for (const block of output.blocks) {
-    if (block.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(block.spec)}<figcaption>${escapeHtml(block.caption ?? '')}</figcaption></figure>`);
-    else if (block.kind === 'text') parts.push(`<p>${escapeHtml(block.markdown)}</p>`);
-  }
-  const title = `glassbox explain — ${output.attribution.method} (${table.nRows} rows)`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head><body><h1>${escapeHtml(title)}</h1>${parts.join('\n')}</body></html>\n`;
+function explainHtml(output: ExplainOutput, table: Table): Promise<string> {
+  return renderBlocksPage(`glassbox explain — ${output.attribution.method} (${table.nRows} rows)`, output.blocks);
+}
+
+/** Interaction values as number[rows][features][features]. */
+function interactionsJson(interactions: { shape: number[]; values: ArrayLike<number> }): number[][][] {
+  const [rows = 0, m = 0] = interactions.shape;
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => interactions.values[(r * m + i) * m + j]!)));
 }

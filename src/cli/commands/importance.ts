@@ -10,9 +10,7 @@ import type { MetricOption } from '../../global/metric.js';
 import { surrogateTree } from '../../global/surrogate-tree.js';
 import { pipeline } from '../../model/pipeline.js';
 import type { ReportBlock } from '../../report/blocks.js';
-import { vegaLiteToSvg } from '../../report/chart-svg.js';
-import { escapeHtml } from '../../report/markdown-inline.js';
-import { REPORT_CSS } from '../../report/report-css.js';
+import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
@@ -94,10 +92,5 @@ export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal
     result = { ...lw, weights: Array.from(lw.weights), oddsRatios: lw.oddsRatios ? Array.from(lw.oddsRatios) : undefined, featureOfColumn: Array.from(lw.featureOfColumn) };
   }
   if (format === 'json') return `${JSON.stringify(result)}\n`;
-  const parts: string[] = [];
-  for (const block of blocks) {
-    if (block.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(block.spec)}<figcaption>${escapeHtml(block.caption ?? '')}</figcaption></figure>`);
-    else if (block.kind === 'text') parts.push(`<pre>${escapeHtml(block.markdown)}</pre>`);
-  }
-  return `<!doctype html><html><head><meta charset="utf-8"><title>glassbox importance</title><style>${REPORT_CSS}</style></head><body><h1>glassbox importance — ${method}</h1>${parts.join('\n')}</body></html>\n`;
+  return renderBlocksPage(`glassbox importance — ${method}`, blocks);
 }

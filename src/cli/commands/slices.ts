@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { renderBlocksPage } from '../../report/html.js';
+import { renderBlocksText } from '../../report/text.js';
 import { GlassboxError } from '../../errors.js';
 import { applySchema } from '../../data/apply-schema.js';
 import { inferSchema } from '../../data/infer-schema.js';
@@ -12,7 +14,6 @@ import type { Table } from '../../data/table.js';
 import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import { pipeline } from '../../model/pipeline.js';
 import type { ReportBlock } from '../../report/blocks.js';
-import { vegaLiteToSvg } from '../../report/chart-svg.js';
 import { discoverSlices } from '../../slice/discover.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { outcomesFromDecisions, outcomesFromScores, rowErrors } from '../../slice/outcomes.js';
@@ -106,27 +107,8 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
 }
 
 /** A self-contained HTML page from report blocks (tables, Vega-Lite charts as inline SVG, text). */
-export async function blocksToHtml(title: string, blocks: readonly ReportBlock[]): Promise<string> {
-  const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const parts: string[] = [];
-  for (const b of blocks) {
-    if (b.kind === 'table') parts.push(`<table><caption>${esc(b.caption)}</caption><tr>${b.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${b.rows.map((r) => `<tr>${r.map((v) => `<td>${esc(typeof v === 'number' ? Number(v.toPrecision(4)) : v)}</td>`).join('')}</tr>`).join('')}</table>`);
-    else if (b.kind === 'chart') parts.push(`<figure>${await vegaLiteToSvg(b.spec)}<figcaption>${esc(b.caption)}</figcaption></figure>`);
-    else if (b.kind === 'text') parts.push(`<p>${esc(b.markdown)}</p>`);
-  }
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}caption{text-align:left;font-weight:bold}</style></head><body><h1>${esc(title)}</h1>${parts.join('\n')}</body></html>\n`;
-}
-
-/** Plain-text rendering of table blocks for --format table. */
-export function blocksToText(blocks: readonly ReportBlock[]): string {
-  return blocks.map((b) => {
-    if (b.kind === 'text') return b.markdown;
-    if (b.kind !== 'table') return '';
-    const rows = [b.columns, ...b.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v ?? ''))))];
-    const widths = b.columns.map((_, j) => Math.max(...rows.map((r) => String(r[j] ?? '').length)));
-    return [b.caption ?? '', ...rows.map((r) => r.map((v, j) => String(v ?? '').padEnd(widths[j]!)).join('  '))].join('\n');
-  }).filter(Boolean).join('\n\n');
-}
+export const blocksToHtml = renderBlocksPage;
+export const blocksToText = renderBlocksText;
 
 interface SlicesFlags extends AuditFlags {
   maxOrder?: string;
