@@ -1,0 +1,53 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resultsSchema, type ScanResults } from '../../src/store/results-schema.js';
+import { runGlassbox } from '../support/cli.js';
+
+async function scanDemo(name: string): Promise<{ results: ScanResults; html: string; markdown: string }> {
+  const out = await mkdtemp(join(tmpdir(), `glassbox-${name}-`));
+  try {
+    const run = await runGlassbox(['scan', '--demo', name, '--out', out, '--quiet']);
+    if (run.code === 2) throw new Error(run.stderr);
+    return {
+      results: resultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8'))),
+      html: await readFile(join(out, 'report.html'), 'utf8'),
+      markdown: await readFile(join(out, 'findings.md'), 'utf8'),
+    };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+function accuracyOf(results: ScanResults): number {
+  const finding = results.findings.find((f) => f.id === 'overall-performance/accuracy');
+  if (finding?.value === undefined || finding.value === null) throw new Error('no accuracy finding');
+  return finding.value;
+}
+
+describe('glassbox scan on the image and text demos', () => {
+  it('digits: a 10-class CNN audited on its test split, per class', async () => {
+    const { results, html, markdown } = await scanDemo('digits');
+    expect(results.input.task).toBe('multiclass');
+    expect(results.input.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(results.input.rows).toBe(2000);
+    expect(accuracyOf(results)).toBeGreaterThanOrEqual(0.9);
+    const perClass = results.detectors['per-class-performance'] as { classes: { class: string; support: number }[] };
+    expect(perClass.classes).toHaveLength(10);
+    expect(perClass.classes.reduce((n, c) => n + c.support, 0)).toBe(2000);
+    expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
+    expect(html).toContain('Per-class performance');
+    expect(markdown).toContain('Accuracy');
+  }, 300_000);
+
+  it('spam: a binary text model with its metrics and confusion matrix', async () => {
+    const { results } = await scanDemo('spam');
+    expect(results.input.task).toBe('binary');
+    expect(results.input.classes).toHaveLength(2);
+    expect(accuracyOf(results)).toBeGreaterThanOrEqual(0.9);
+    const overall = results.detectors['overall-performance'] as { n: number; confusionMatrix: number[] };
+    expect(overall.confusionMatrix.reduce((a, b) => a + b, 0)).toBe(overall.n);
+    expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
+  }, 300_000);
+});
