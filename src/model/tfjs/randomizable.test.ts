@@ -71,26 +71,30 @@ describe('randomizableTfjs', () => {
     expect(Array.from(await model.predict(x))).toEqual(Array.from(before));
   });
 
-  it('randomised weights are the seeded re-initialisation of that layer (nested across cascading steps)', async () => {
+  it('randomised layers are nested across cascading steps and get random biases', async () => {
     const model = cnn();
     const x = randomInput(2, [4, 8, 8, 1]);
     const r = randomizableTfjs(model);
     const one = r.withRandomizedLayers(['logits'], 3);
     const two = r.withRandomizedLayers(['logits', 'hidden'], 3);
-    // The same 'logits' weights in both copies: feeding identical hidden activations gives identical logits.
-    const reference = (await model.clone()).model;
-    reinitializeWeights(reference, 3);
-    const [w, bias] = reference.getLayer('logits').getWeights();
-    const hidden = await two.activations(x, ['hidden']);
-    const expected = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(hidden.hidden!.data, hidden.hidden!.shape as [number, number]) as tf.Tensor2D, w as tf.Tensor2D), bias!).dataSync());
-    const got = await two.forward(x, { output: 'logits' });
-    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 4);
-    const hiddenOne = await one.activations(x, ['hidden']);
-    const expectedOne = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(hiddenOne.hidden!.data, hiddenOne.hidden!.shape as [number, number]) as tf.Tensor2D, w as tf.Tensor2D), bias!).dataSync());
-    const gotOne = await one.forward(x, { output: 'logits' });
-    for (let i = 0; i < gotOne.length; i++) expect(gotOne[i]).toBeCloseTo(expectedOne[i]!, 4);
-    reference.dispose();
-    await Promise.all([one.dispose(), two.dispose()]);
+    // d logit_t / d hidden is column t of the logits kernel: the same random column in both copies.
+    const [gOrig, gOne, gTwo] = await Promise.all([r, one, two].map((m) => m.layerGradients(x, 'hidden', 2, { output: 'logits' })));
+    expect(Array.from(gTwo!.gradient.data)).toEqual(Array.from(gOne!.gradient.data));
+    let change = 0;
+    for (let i = 0; i < gOne!.gradient.data.length; i++) change = Math.max(change, Math.abs(gOne!.gradient.data[i]! - gOrig!.gradient.data[i]!));
+    expect(change).toBeGreaterThan(1e-3);
+    // With every layer re-drawn, a blank image still reaches the logits through the (non-zero) biases.
+    const all = r.withRandomizedLayers(['conv', 'hidden', 'logits'], 3);
+    const logits = await all.forward({ data: new Float32Array(64), shape: [1, 8, 8, 1] });
+    expect(Math.max(...logits.map(Math.abs))).toBeGreaterThan(1e-3);
+    // Re-drawn kernels are not the model's own seeded initialisation (reinitializeWeights(model, 3)).
+    const init = await model.clone();
+    reinitializeWeights(init.model, 3);
+    const gInit = await init.layerGradients(x, 'hidden', 2, { output: 'logits' });
+    let fromInit = 0;
+    for (let i = 0; i < gInit.gradient.data.length; i++) fromInit = Math.max(fromInit, Math.abs(gInit.gradient.data[i]! - gOne!.gradient.data[i]!));
+    expect(fromInit).toBeGreaterThan(1e-3);
+    await Promise.all([one.dispose(), two.dispose(), all.dispose(), init.dispose()]);
   });
 
   it('guided ReLU passes back only positive gradients (closed form on a one-hidden-layer net)', async () => {

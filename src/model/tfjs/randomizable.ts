@@ -1,4 +1,5 @@
 import { GlassboxError } from '../../errors.js';
+import { Rng } from '../../rng.js';
 import type { Differentiable, GradientTarget } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
@@ -61,21 +62,52 @@ function guideReLUs(model: tf.LayersModel): void {
   }
 }
 
+/** Separates randomisation draws from `reinitializeWeights` initialisations with the same seed. */
+const RANDOMIZATION_SALT = 0x53414e49;
+
 /**
- * A copy of `model` whose `layers` are re-drawn by `reinitializeWeights(copy, seed)` (Glorot-uniform
- * kernels, zero biases) while every other layer keeps its trained weights. The seed draws all weights
- * in model order, so a layer gets the same random weights whatever else is randomised with it (the
+ * A copy of `model` whose `layers` are re-drawn while every other layer keeps its trained weights:
+ * kernels by `reinitializeWeights` (Glorot uniform, Keras' default), biases from
+ * U(−1/√fan_in, 1/√fan_in) (PyTorch's default, as the onnx-grad adapter does) rather than Keras' zeros,
+ * because zero biases leave every unit whose receptive field is blank at exactly 0, which masks the
+ * gradients with the input's background whatever the weights. Both streams are drawn over all weights
+ * in model order, so a layer gets the same random values whatever else is randomised with it (the
  * cascading steps are nested). The original is never touched.
  */
 async function randomizedCopy(model: TfjsLayersModel, layers: readonly string[], seed: number): Promise<TfjsLayersModel> {
   const copy = await model.clone();
   const keep = new Map(model.model.layers.filter((l) => !layers.includes(l.name)).map((l) => [l.name, l.getWeights()] as const));
-  reinitializeWeights(copy.model, seed);
+  // A stream of its own: `reinitializeWeights(model, seed)` is also how models are initialised before
+  // training (the digits demo is), and re-drawing a model's own initial weights is no randomisation.
+  const stream = new Rng(seed ^ RANDOMIZATION_SALT);
+  reinitializeWeights(copy.model, stream.nextUint32());
+  const biasRng = stream.fork();
   for (const layer of copy.model.layers) {
+    const biases = randomBiases(layer, biasRng);
     const weights = keep.get(layer.name);
     if (weights && weights.length > 0) layer.setWeights(weights);
+    else if (biases) {
+      layer.setWeights(layer.getWeights().map((w, k) => biases[k] ?? w));
+      tf.dispose(Object.values(biases));
+    }
   }
   return copy;
+}
+
+/** U(−1/√fan_in, 1/√fan_in) values for a layer's bias weights, keyed by weight index (fan_in from its kernel). */
+function randomBiases(layer: tf.layers.Layer, rng: Rng): Record<number, tf.Tensor> | undefined {
+  const kernel = layer.weights.find((w) => w.originalName.slice(w.originalName.lastIndexOf('/') + 1).startsWith('kernel'));
+  if (!kernel) return undefined;
+  const fanIn = kernel.shape.slice(0, -1).reduce((a: number, b) => a * (b ?? 1), 1);
+  const bound = 1 / Math.sqrt(Math.max(1, fanIn));
+  const out: Record<number, tf.Tensor> = {};
+  layer.weights.forEach((w, k) => {
+    if (!w.originalName.slice(w.originalName.lastIndexOf('/') + 1).startsWith('bias')) return;
+    const values = new Float32Array(w.shape.reduce((a: number, b) => a * (b ?? 1), 1));
+    for (let i = 0; i < values.length; i++) values[i] = (2 * rng.next() - 1) * bound;
+    out[k] = tf.tensor(values, w.shape as number[]);
+  });
+  return out;
 }
 
 class TfjsSanityModel implements RandomizableTfjsModel {
