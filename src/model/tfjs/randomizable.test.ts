@@ -134,6 +134,21 @@ describe('randomizableTfjs', () => {
     await r.dispose();
   });
 
+  it('frees its copies: no tensors left behind after randomised copies and guided gradients are disposed', async () => {
+    const model = cnn();
+    const x = randomInput(4, [2, 8, 8, 1]);
+    const r = randomizableTfjs(model);
+    const before = tf.memory().numTensors;
+    for (const layers of [['logits'], ['logits', 'hidden'], ['conv']]) {
+      const copy = r.withRandomizedLayers(layers, 1);
+      await copy.inputGradients(x, 0, { relu: 'guided' });
+      await copy.dispose();
+    }
+    await r.inputGradients(x, 0, { relu: 'guided' });
+    await r.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects unknown layers before any work', () => {
     const r = randomizableTfjs(cnn());
     expect(() => r.withRandomizedLayers(['pool'], 0)).toThrow(/not a layer with parameters/);

@@ -86,10 +86,8 @@ async function randomizedCopy(model: TfjsLayersModel, layers: readonly string[],
     const biases = randomBiases(layer, biasRng);
     const weights = keep.get(layer.name);
     if (weights && weights.length > 0) layer.setWeights(weights);
-    else if (biases) {
-      layer.setWeights(layer.getWeights().map((w, k) => biases[k] ?? w));
-      tf.dispose(Object.values(biases));
-    }
+    else if (biases) layer.setWeights(layer.getWeights().map((w, k) => biases[k] ?? w));
+    if (biases) tf.dispose(Object.values(biases));
   }
   return copy;
 }
