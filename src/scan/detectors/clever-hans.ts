@@ -15,8 +15,8 @@ export const CLEVER_HANS_THRESHOLDS = Object.freeze({
   minImportance: 0.01,
   maxCandidates: 8,
   /** Id-like by uniqueness applies to integer or categorical columns (identifiers), not continuous measurements. */
-  /** Id-like: distinct values per row, or |Spearman| with the row order. */
-  uniqueFraction: 0.95,
+  /** Id-like: distinct values per row over train and audited rows together (a measurement such as an amount repeats across 1,000 rows; an identifier does not), or |Spearman| with the row order. */
+  uniqueFraction: 0.99,
   orderCorrelation: 0.95,
   /**
    * Leak: alone (a depth-3 tree fitted on the train split) it reaches at least `soloLift` of the model's
@@ -89,7 +89,7 @@ function assess(c: ScanContext, pipe: Pipeline, j: number, imp: PermutationImpor
   const total = imp.importances.reduce((s, v) => s + Math.max(v, 0), 0);
   const feature = pipe.encoder.features[j]!;
   const column = Float64Array.from({ length: raw.nRows }, (_, i) => raw.data[i * raw.nFeatures + j]!);
-  const uniqueFraction = new Set(column).size / column.length;
+  const uniqueFraction = distinctFraction(column, train, j);
   const orderCorrelation = spearmanWithOrder(column);
   const k = c.classes.length;
   let soloAccuracy = Number.NaN;
@@ -219,3 +219,11 @@ function spearmanWithOrder(values: Float64Array): number {
   return sxx === 0 ? 0 : sxy / Math.sqrt(sxx * syy);
 }
 
+
+/** Distinct values per row of feature j over the audited rows and the training rows together. */
+function distinctFraction(column: Float64Array, train: RawMatrix | undefined, j: number): number {
+  const seen = new Set(column);
+  const nTrain = train?.nRows ?? 0;
+  for (let i = 0; i < nTrain; i++) seen.add(train!.data[i * train!.nFeatures + j]!);
+  return seen.size / (column.length + nTrain);
+}

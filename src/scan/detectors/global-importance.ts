@@ -2,6 +2,12 @@ import type { RawMatrix } from '../../encode/encoder.js';
 import { meanAbs } from '../../explain/attribution.js';
 import { attributionBlocks } from '../../explain/charts.js';
 import { kernelShap } from '../../explain/kernel-shap.js';
+import { treeShap } from '../../explain/tree-shap.js';
+import { treeShapReportBlocks } from '../../explain/tree/charts.js';
+import type { Attribution } from '../../explain/attribution.js';
+import { rankFeatures, treeImportance } from '../../global/tree-importance.js';
+import { isTreeEnsemble, type TreeEnsembleCapable } from '../../model/capabilities.js';
+import type { TreeEnsemble } from '../../model/trees/ir.js';
 import { importanceBlock, pdpIceBlock } from '../../global/charts.js';
 import { partialDependence } from '../../global/partial-dependence.js';
 import { permutationImportance } from '../../global/permutation-importance.js';
@@ -41,12 +47,18 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
   const explained = take(raw, sample(rng, raw.nRows, s.shapRows));
   const bgSource = c.trainRaw ?? raw;
   const background = take(bgSource, sample(rng, bgSource.nRows, s.backgroundRows));
-  c.progress(`global-importance: KernelSHAP on ${explained.nRows} rows`);
-  const shap = await kernelShap({ samples: s.shapSamples, seed: c.seed }).explain(pipe, explained, { background, ...signal });
+  const useTrees = isTreeEnsemble(c.model);
+  c.progress(`global-importance: ${useTrees ? 'TreeSHAP' : 'KernelSHAP'} on ${explained.nRows} rows`);
+  const shap = useTrees
+    ? await treeShap({ algorithm: 'path-dependent', output: 'margin', threads: 1 }).explain(pipe, explained, signal)
+    : await kernelShap({ samples: s.shapSamples, seed: c.seed }).explain(pipe, explained, { background, ...signal });
   const shapMean = meanAbs(shap);
+  const shapMethod = useTrees
+    ? `exact path-dependent TreeSHAP in margin (log-odds) space, chosen because the model is a tree ensemble (no sampling, no background)`
+    : `KernelSHAP (${s.shapSamples} coalitions against ${background.nRows} training rows), chosen because the model exposes no trees an exact method could use`;
   const order = Array.from(imp.importances.keys()).sort((a, b) => imp.importances[b]! - imp.importances[a]!);
   const blocks: ReportBlock[] = [
-    { kind: 'text', markdown: `Permutation importance shuffles one feature at a time on the ${raw.nRows} audited rows (${s.repeats} repeats, seed ${c.seed}) and measures the drop in ${imp.metric}. Mean |SHAP| comes from KernelSHAP (${s.shapSamples} coalitions) on ${explained.nRows} sampled rows against ${background.nRows} training rows.` },
+    { kind: 'text', markdown: `Permutation importance shuffles one feature at a time on the ${raw.nRows} audited rows (${s.repeats} repeats, seed ${c.seed}) and measures the drop in ${imp.metric}. Mean |SHAP| comes from ${shapMethod}, on ${explained.nRows} sampled rows.` },
     importanceBlock(imp),
     {
       kind: 'table',
@@ -55,6 +67,7 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
       rows: order.map((j) => [imp.featureNames[j]!, imp.importances[j]!, imp.std[j]!, shapMean[j]!]),
     },
     ...attributionBlocks(shap, explained, { rows: 1 }),
+    ...(useTrees ? treeBlocks(c, shap, explained) : []),
   ];
   const pdpRaw = take(raw, sample(rng, raw.nRows, s.pdpRows));
   for (const j of order.slice(0, s.pdpFeatures)) blocks.push(pdpIceBlock(await partialDependence(pipe, pdpRaw, j, { gridSize: s.gridSize, ...signal })));
@@ -68,7 +81,7 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
     metric: `permutation_importance_${imp.metric}`,
     value: imp.importances[order[0]!]!,
     examples: [],
-    evidence: { n: raw.nRows, repeats: s.repeats, seed: c.seed, shapRows: explained.nRows, backgroundRows: background.nRows, shapSamples: s.shapSamples },
+    evidence: { n: raw.nRows, repeats: s.repeats, seed: c.seed, shapMethod: useTrees ? 'tree-shap' : 'kernel-shap', shapRows: explained.nRows, ...(useTrees ? {} : { backgroundRows: background.nRows, shapSamples: s.shapSamples }) },
     suggestion: 'Check that the top features are ones the model should use; see the Clever Hans section for id-like or leaked features.',
     reproduce: reproduceCommand(c),
   };
@@ -89,4 +102,21 @@ function take(raw: RawMatrix, rows: Int32Array): RawMatrix {
   const data = new Float64Array(rows.length * f);
   rows.forEach((r, i) => data.set(raw.data.subarray(r * f, (r + 1) * f), i * f));
   return { data, nRows: rows.length, nFeatures: f };
+}
+
+/** Tree models: gain, cover and split counts read from the trees, and dependence plots coloured by the strongest interaction. */
+function treeBlocks(c: ScanContext, shap: Attribution, explained: RawMatrix): ReportBlock[] {
+  const ensemble = (c.model as unknown as TreeEnsembleCapable).treeEnsemble() as TreeEnsemble;
+  if (ensemble.nFeatures !== shap.featureNames.length) return [];
+  const importance = treeImportance(ensemble, shap);
+  const order = rankFeatures(importance, 'gain');
+  return [
+    {
+      kind: 'table',
+      caption: 'Tree importance (XGBoost get_score semantics: gain and cover are averages per split)',
+      columns: ['feature', 'gain', 'total gain', 'cover', 'splits', 'mean |SHAP|'],
+      rows: order.map((j) => [shap.featureNames[j]!, importance.gain[j]!, importance.totalGain[j]!, importance.cover[j]!, importance.splitCount[j]!, importance.meanAbsShap?.[j] ?? null]),
+    },
+    ...treeShapReportBlocks(shap, explained, { top: 2 }),
+  ];
 }

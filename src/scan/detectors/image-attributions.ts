@@ -90,7 +90,7 @@ async function runImageAttributions(c: ScanContext): Promise<DetectorResult> {
     const errorBlocks = await explainErrors(c, model, images, errors, methods);
     c.progress('sanity checks (model-parameter randomisation)');
     const sanity = await runSanity(c, model, images, output, layer);
-    const findings = [summaryFinding(c, errors, methods, layer), ...(sanity.verdicts ?? []).filter((v) => !v.pass).map((v) => sanityFinding(c, v, sanity.rows))];
+    const findings = [summaryFinding(c, errors, methods, layer), ...sanityFindings(c, sanity.verdicts ?? [], sanity.rows)];
     const notes = sectionNotes(layout, layer, output);
     return {
       findings,
@@ -281,21 +281,26 @@ function summaryFinding(c: ScanContext, errors: readonly ErrorRow[], methods: re
   };
 }
 
-function sanityFinding(c: ScanContext, v: MethodVerdict, rows: readonly number[]): Finding {
-  return {
-    id: `image-attributions/sanity-${v.method}`,
-    detector: 'image-attributions',
-    severity: 'medium',
-    title: `Explanations from ${v.method} barely depend on the model's parameters`,
-    summary: `Re-initialising the layers from the output down leaves ${v.method} maps similar to the trained model's (mean similarity ${v.cascadeSimilarity.toFixed(2)} ≥ ${IMAGE_ATTRIBUTION_SETTINGS.sanityThreshold}): ${v.reason}.`,
-    metric: 'cascade_similarity',
-    value: v.cascadeSimilarity,
-    baseline: IMAGE_ATTRIBUTION_SETTINGS.sanityThreshold,
-    examples: rows.map((r) => c.table.rowIds[r]!),
-    evidence: { threshold: IMAGE_ATTRIBUTION_SETTINGS.sanityThreshold, images: rows.length, seed: c.seed, steps: v.rows },
-    suggestion: `Do not read ${v.method} maps as evidence of what the model learned (they behave like edge detectors on the input); use a method that passes the check.`,
-    reproduce: reproduceCommand(c),
-  };
+/** One medium finding per method that fails the sanity check, naming the methods that pass. */
+function sanityFindings(c: ScanContext, verdicts: readonly MethodVerdict[], rows: readonly number[]): Finding[] {
+  const passing = verdicts.filter((v) => v.pass).map((v) => v.method);
+  const alternative = passing.length > 0 ? `prefer ${passing.join(', ')}, which passed` : 'no method checked here passed, so read every map with caution';
+  return verdicts
+    .filter((v) => !v.pass)
+    .map((v) => ({
+      id: `image-attributions/sanity-${v.method}`,
+      detector: 'image-attributions',
+      severity: 'medium' as const,
+      title: `Explanations from ${v.method} barely depend on the model's parameters`,
+      summary: `Cascading model-parameter randomisation (Adebayo et al. 2018) on ${rows.length} images: ${v.reason}.`,
+      metric: 'cascade_similarity',
+      value: v.cascadeSimilarity,
+      baseline: IMAGE_ATTRIBUTION_SETTINGS.sanityThreshold,
+      examples: rows.map((r) => c.table.rowIds[r]!),
+      evidence: { threshold: IMAGE_ATTRIBUTION_SETTINGS.sanityThreshold, images: rows.length, seed: c.seed, steps: v.rows },
+      suggestion: `Do not read ${v.method} maps as evidence of what the model learned: they mostly reflect the input's structure. ${alternative[0]!.toUpperCase()}${alternative.slice(1)}.`,
+      reproduce: reproduceCommand(c),
+    }));
 }
 
 /** [n, H, W, C] ↔ [n, C, H, W] on typed arrays; `from` names the layout of `t`. */
