@@ -3,6 +3,7 @@ import { cleverHans } from './detectors/clever-hans.js';
 import { confidenceSlices } from './detectors/confidence-slices.js';
 import { disparity } from './detectors/disparity.js';
 import { globalImportance } from './detectors/global-importance.js';
+import { imageAttributions } from './detectors/image-attributions.js';
 import { overallPerformance } from './detectors/overall-performance.js';
 import { perClassPerformance } from './detectors/per-class-performance.js';
 import { protectedPerformance } from './detectors/protected-performance.js';
@@ -10,5 +11,5 @@ import { weakSlices } from './detectors/weak-slices.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans];
+  return [overallPerformance, perClassPerformance, imageAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans];
 }

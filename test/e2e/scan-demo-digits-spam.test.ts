@@ -38,6 +38,11 @@ describe('glassbox scan on the image and text demos', () => {
     expect(perClass.classes.reduce((n, c) => n + c.support, 0)).toBe(2000);
     expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
     expect(html).toContain('Per-class performance');
+    const image = results.findings.find((f) => f.detector === 'image-attributions' && f.severity === 'info');
+    expect(image?.examples.length).toBeGreaterThan(0);
+    const section = results.sections.find((s) => s.id.startsWith('image-attributions'));
+    expect(section?.blocks.filter((b) => b.kind === 'image').length).toBeGreaterThanOrEqual(6);
+    expect(results.findings.some((f) => f.detector === 'image-attributions' && /guided/i.test(f.title))).toBe(true);
     expect(markdown).toContain('Accuracy');
   }, 300_000);
 

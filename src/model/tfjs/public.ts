@@ -10,3 +10,5 @@ export type { LoadTfjsOptions } from './load.js';
 export { fileLoadHandler, fileSaveHandler, readModelArtifacts, writeFileAtomic } from './file-io.js';
 export { reinitializeWeights } from './init.js';
 export type { FitOptions } from './train.js';
+export { randomizableTfjs, isTfjsLayersLike } from './randomizable.js';
+export type { RandomizableTfjsModel } from './randomizable.js';
