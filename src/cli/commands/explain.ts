@@ -108,15 +108,16 @@ export async function runExplain(flags: ExplainFlags, signal?: AbortSignal): Pro
   const { target: _class, ...inputFlags } = flags;
   const inputs = await loadInputs(inputFlags, { seed: seedFlag(flags), requireLabels: false });
   if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'glassbox explain explains tabular models: pass --preprocess or a schema the encoder can be fitted from', { argument: '--preprocess' });
-  const method = flags.method ?? chooseExplainMethod(inputs.model).method;
+  const chosen = flags.method === undefined ? chooseExplainMethod(inputs.model) : undefined;
+  const method = flags.method ?? chosen!.method;
   const handler = explainHandlers[method];
   if (!handler) throw new GlassboxError('invalid_argument', `--method must be one of ${Object.keys(explainHandlers).join(', ')}; got "${method}"`, { argument: '--method' });
   const [start, end] = flags.rows === undefined ? [0, Math.min(10, inputs.table.nRows)] : parseRowRange(flags.rows, inputs.table.nRows);
   const table = takeRows(inputs.table, Int32Array.from({ length: end - start }, (_, i) => start + i));
   const output = await handler({ model: inputs.model, encoder: inputs.encoder, schema: inputs.schema, table, ...(inputs.train ? { train: inputs.train } : {}), flags, ...(signal ? { signal } : {}) });
-  const json = explainJson(output, table, inputs.model);
+  const json = { ...explainJson(output, table, inputs.model), ...(chosen ? { methodChoice: chosen.reason } : {}) };
   if (format === 'json') return `${JSON.stringify(json)}\n`;
-  if (format === 'table') return explainTable(output.attribution, table, inputs.model);
+  if (format === 'table') return `${chosen ? `method ${chosen.method}: ${chosen.reason}\n` : ''}${explainTable(output.attribution, table, inputs.model)}`;
   return explainHtml(output, table);
 }
 

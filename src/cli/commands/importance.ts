@@ -8,7 +8,13 @@ import { partialDependence } from '../../global/partial-dependence.js';
 import { permutationImportance } from '../../global/permutation-importance.js';
 import type { MetricOption } from '../../global/metric.js';
 import { surrogateTree } from '../../global/surrogate-tree.js';
-import { pipeline } from '../../model/pipeline.js';
+import { pipeline, type Pipeline } from '../../model/pipeline.js';
+import { isTreeEnsemble } from '../../model/capabilities.js';
+import type { TreeEnsemble } from '../../model/trees/ir.js';
+import { treeShap } from '../../explain/tree-shap.js';
+import { treeShapReportBlocks } from '../../explain/tree/charts.js';
+import { rankFeatures, treeImportance } from '../../global/tree-importance.js';
+import type { RawMatrix } from '../../encode/encoder.js';
 import type { ReportBlock } from '../../report/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
@@ -27,7 +33,7 @@ export interface ImportanceFlags extends InputFlags {
   format?: string;
 }
 
-const METHODS = ['permutation', 'pdp', 'surrogate', 'linear'] as const;
+const METHODS = ['permutation', 'pdp', 'surrogate', 'linear', 'tree'] as const;
 const METRICS = ['accuracy', 'roc_auc', 'neg_log_loss', 'r2', 'neg_mean_squared_error'] as const;
 
 /** `glassbox importance`: global explanations (permutation importance, PDP/ICE, surrogate tree, linear weights). */
@@ -83,6 +89,8 @@ export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal
       curves.push({ ...pd, grid: Array.from(pd.grid), average: Array.from(pd.average), ice: undefined });
     }
     result = { method: 'partial-dependence', curves };
+  } else if (method === 'tree') {
+    result = await treeImportanceResult(pipe, raw, blocks);
   } else if (method === 'surrogate') {
     const tree = await surrogateTree(pipe, raw, { maxDepth: parseIntegerFlag('--depth', flags.depth, 3), ...opts });
     blocks.push({ kind: 'text', markdown: `Surrogate tree fidelity ${tree.fidelity.toFixed(4)}:\n${tree.rules.join('\n')}` });
@@ -93,4 +101,33 @@ export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal
   }
   if (format === 'json') return `${JSON.stringify(result)}\n`;
   return renderBlocksPage(`glassbox importance — ${method}`, blocks);
+}
+
+/** Tree models: split count, gain and cover read from the trees (XGBoost get_score semantics) and mean |TreeSHAP|. */
+async function treeImportanceResult(pipe: Pipeline, raw: RawMatrix, blocks: ReportBlock[]): Promise<unknown> {
+  if (!isTreeEnsemble(pipe.model)) {
+    throw new GlassboxError('missing_capability', '--method tree needs a tree model (XGBoost, LightGBM or ONNX TreeEnsemble).', { argument: '--method', hint: 'Use --method permutation for other models.' });
+  }
+  const shap = await treeShap({ algorithm: 'path-dependent', output: 'margin' }).explain(pipe, raw);
+  const importance = treeImportance(pipe.model.treeEnsemble() as TreeEnsemble, shap);
+  const names = shap.featureNames;
+  const order = rankFeatures(importance, 'gain');
+  blocks.push({
+    kind: 'table',
+    caption: 'Tree importance (gain and cover are averages per split, as XGBoost get_score)',
+    columns: ['feature', 'gain', 'total gain', 'cover', 'total cover', 'splits', 'mean |SHAP|'],
+    rows: order.map((j) => [names[j]!, importance.gain[j]!, importance.totalGain[j]!, importance.cover[j]!, importance.totalCover[j]!, importance.splitCount[j]!, importance.meanAbsShap?.[j] ?? null]),
+  });
+  blocks.push(...treeShapReportBlocks(shap, raw, { top: 3 }));
+  const list = (v: Float64Array | undefined): number[] | undefined => (v ? Array.from(v) : undefined);
+  return {
+    method: 'tree',
+    featureNames: names,
+    splitCount: list(importance.splitCount),
+    gain: list(importance.gain),
+    totalGain: list(importance.totalGain),
+    cover: list(importance.cover),
+    totalCover: list(importance.totalCover),
+    meanAbsShap: list(importance.meanAbsShap),
+  };
 }

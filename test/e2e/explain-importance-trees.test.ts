@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { runGlassbox } from '../support/cli.js';
+import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+
+/** The CLI on a tree model: TreeSHAP is chosen by itself (and says why); tree importance matches xgboost. */
+describe.skipIf(!HAS_REFERENCE)('explain and importance on german-credit xgb.json', () => {
+  const inputs = ['--data', `${DATASETS_DIR}/german_credit.csv`, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/xgb.json')];
+
+  it('explain picks tree-shap, states why, and reproduces pred_contribs', async () => {
+    const matrix = (JSON.parse(await readFile(referencePath('german-credit/xgb_contribs.json'), 'utf8')) as { contribs: number[][] }).contribs;
+    const run = await runGlassbox(['explain', ...inputs, '--rows', '0:5', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { method: string; methodChoice: string; values: number[][]; baseValues: number[] };
+    expect(out.method).toBe('tree-shap');
+    expect(out.methodChoice).toMatch(/tree ensemble/);
+    for (let r = 0; r < 5; r++) {
+      const expected = matrix[r]!;
+      for (let j = 0; j < 20; j++) expect(Math.abs(out.values[r]![j]! - expected[j]!)).toBeLessThan(1e-5);
+      expect(Math.abs(out.baseValues[r]! - expected[20]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('importance --method tree ranks features by gain as xgboost does', async () => {
+    const reference = JSON.parse(await readFile(referencePath('german-credit/exact_shapley_mlp.json'), 'utf8')) as { xgb_gain_ranking: { feature: string; gain: number }[] };
+    const run = await runGlassbox(['importance', ...inputs, '--method', 'tree', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { featureNames: string[]; gain: number[]; meanAbsShap: number[] };
+    for (const row of reference.xgb_gain_ranking) {
+      const j = out.featureNames.indexOf(row.feature);
+      expect(Math.abs(out.gain[j]! - row.gain) / row.gain).toBeLessThan(1e-5);
+    }
+    expect(out.meanAbsShap.every((v) => v >= 0)).toBe(true);
+  });
+});
