@@ -5,7 +5,7 @@ import { renderFindingsMarkdown } from '../report/findings-markdown.js';
 import { renderHtmlReport } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
 import type { Severity } from '../scan/finding.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import type { ScanResults } from './results-schema.js';
 
 export interface RunFiles {

@@ -9,7 +9,7 @@ import { disaggregate } from '../../slice/disaggregate.js';
 import { groupByColumn, groupByProtected, intersectGroupings } from '../../slice/groupings.js';
 import type { Grouping } from '../../slice/groupings.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
-import { blocksToHtml, blocksToText, loadAuditInputs } from './slices.js';
+import { addAuditOptions, blocksToHtml, blocksToText, loadAuditInputs } from './slices.js';
 import type { AuditFlags, AuditInputs } from './slices.js';
 
 interface FairnessFlags extends AuditFlags {
@@ -33,17 +33,9 @@ function protectedGroupings(audit: AuditInputs, names: readonly string[]): Group
 
 /** `glassbox fairness`: group metrics per protected attribute and their intersections, with optional mitigation. */
 export function registerFairnessCommand(program: Command): void {
-  program
+  addAuditOptions(program
     .command('fairness')
-    .description('Fairness metrics (Fairlearn semantics) per protected attribute and their intersections, with confidence intervals and optional mitigation.')
-    .option('--demo <name>', 'a built-in demo')
-    .option('--data <file>', 'labelled data (the test split when the schema has one)')
-    .option('--model <file>', 'the model (or use --predictions)')
-    .option('--predictions <file|column>', "precomputed outputs: a column of the data, a JSON file from 'glassbox predict', or a one-column CSV")
-    .option('--schema <file>', 'schema JSON')
-    .option('--preprocess <file>', 'encoder spec JSON')
-    .option('--label <column>', 'label column when there is no schema')
-    .option('--threshold <t>', 'positive when score ≥ t', '0.5')
+    .description('Fairness metrics (Fairlearn semantics) per protected attribute and their intersections, with confidence intervals and optional mitigation.'))
     .option('--protected <a,b>', 'protected attributes (schema names or columns; default: the schema\'s)')
     .option('--max-order <k>', 'intersections of up to k attributes', '2')
     .option('--mitigate <method>', 'threshold or reweigh')

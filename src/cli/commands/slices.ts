@@ -125,11 +125,9 @@ function parseFraction(flag: string, value: string | undefined, fallback: number
   return v;
 }
 
-/** `glassbox slices`: where the model fails — FDR-controlled slice discovery plus an error heatmap. */
-export function registerSlicesCommand(program: Command): void {
-  program
-    .command('slices')
-    .description('Find data slices (conjunctions of up to 3 feature conditions) where the model errs significantly more, with FDR control.')
+/** The input options `slices` and `fairness` share: a model or precomputed predictions, and the data. */
+export function addAuditOptions(command: Command): Command {
+  return command
     .option('--demo <name>', 'a built-in demo')
     .option('--data <file>', 'labelled data (the test split when the schema has one)')
     .option('--model <file>', 'the model (or use --predictions)')
@@ -137,7 +135,14 @@ export function registerSlicesCommand(program: Command): void {
     .option('--schema <file>', 'schema JSON')
     .option('--preprocess <file>', 'encoder spec JSON')
     .option('--label <column>', 'label column when there is no schema')
-    .option('--threshold <t>', 'positive when score ≥ t', '0.5')
+    .option('--threshold <t>', 'positive when score ≥ t', '0.5');
+}
+
+/** `glassbox slices`: where the model fails — FDR-controlled slice discovery plus an error heatmap. */
+export function registerSlicesCommand(program: Command): void {
+  addAuditOptions(program
+    .command('slices')
+    .description('Find data slices (conjunctions of up to 3 feature conditions) where the model errs significantly more, with FDR control.'))
     .option('--features <a,b,…>', 'columns to slice on (default: every numeric/categorical feature)')
     .option('--max-order <k>', 'most conditions per slice', '3')
     .option('--min-support <n>', 'minimum rows per slice: a count, or a fraction when < 1', '0.01')

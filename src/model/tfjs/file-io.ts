@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { io } from '@tensorflow/tfjs';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { GlassboxError } from '../../errors.js';
 
 const MODEL_JSON = 'model.json';
@@ -25,17 +26,7 @@ export function modelDirectory(path: string): string {
   return path.endsWith('.json') ? dirname(resolve(path)) : resolve(path);
 }
 
-/** Writes `data` to `path` through a temporary file and a rename, so readers never see a half-written file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new GlassboxError('io_error', `Could not write ${path}: ${(error as Error).message}`, { file: path, hint: 'Check that the folder is writable.' }, { cause: error });
-  }
-}
+export { writeFileAtomic };
 
 /**
  * Reads a TF.js model folder (model.json plus its weight shards) into memory artifacts. Works for

@@ -7,7 +7,7 @@ export { loadTfjsLayersModel, loadTfjsModel } from './load.js';
 export { TfjsGraphModel, loadTfjsGraphModel } from './graph-model.js';
 export type { TfjsGraphModelOptions } from './graph-model.js';
 export type { LoadTfjsOptions } from './load.js';
-export { fileLoadHandler, fileSaveHandler, readModelArtifacts, writeFileAtomic } from './file-io.js';
+export { fileLoadHandler, fileSaveHandler, readModelArtifacts } from './file-io.js';
 export { reinitializeWeights } from './init.js';
 export type { FitOptions } from './train.js';
 export { randomizableTfjs, isTfjsLayersLike } from './randomizable.js';
