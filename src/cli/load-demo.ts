@@ -1,6 +1,8 @@
 import { GlassboxError } from '../errors.js';
 import { takeRows } from '../data/table.js';
 import { listDemos, loadDemo } from '../demos/index.js';
+import type { Demo } from '../demos/types.js';
+import type { ScanText } from '../scan/detector.js';
 import { splitRows } from '../demos/splits.js';
 import { rowSize, type Tensor } from '../model/tensor.js';
 import type { LoadedInputs, LoadInputsOptions } from './load-inputs.js';
@@ -14,9 +16,10 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
   const demo = await loadDemo(name, { seed: options.seed });
   const describe = { data: `demo:${name}`, model: `demo:${name}`, demo: name };
   const truth = demo.groundTruth === undefined ? {} : { groundTruth: demo.groundTruth };
+  const text = textOf(demo);
   const split = demo.schema.split;
   if (!split || options.rows === 'all') {
-    return { table: demo.table, all: demo.table, schema: demo.schema, model: demo.model, x: demo.inputs, ...(demo.encoder ? { encoder: demo.encoder } : {}), describe, ...truth };
+    return { table: demo.table, all: demo.table, schema: demo.schema, model: demo.model, x: demo.inputs, ...(demo.encoder ? { encoder: demo.encoder } : {}), describe, ...truth, ...text };
   }
   const { train, test } = splitRows(demo.table, split.column, split.testValue);
   return {
@@ -30,6 +33,7 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
     ...(demo.encoder ? { encoder: demo.encoder } : {}),
     describe,
     ...truth,
+    ...text,
   };
 }
 
@@ -38,4 +42,13 @@ function gatherRows(t: Tensor, rows: Int32Array): Tensor {
   const data = new Float32Array(rows.length * size);
   for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
   return { data, shape: [rows.length, ...t.shape.slice(1)] };
+}
+
+/** Demos that score raw strings (spam) expose a text classifier over their text column. */
+function textOf(demo: Demo): { text?: ScanText } {
+  const scorer = demo as Demo & { predictTexts?: (texts: readonly string[], options?: { signal?: AbortSignal }) => Promise<Float32Array> };
+  const column = demo.schema.features.find((f) => f.type === 'text')?.name;
+  if (typeof scorer.predictTexts !== 'function' || !column) return {};
+  const { task, classes, outputWidth } = demo.model;
+  return { text: { column, classifier: { task, classes, outputWidth, predictTexts: (texts, options) => scorer.predictTexts!(texts, options) } } };
 }

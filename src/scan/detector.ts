@@ -4,8 +4,15 @@ import type { Pipeline } from '../model/pipeline.js';
 import type { Model } from '../model/model.js';
 import type { RawMatrix } from '../encode/encoder.js';
 import type { Tensor } from '../model/tensor.js';
+import type { TextClassifier } from '../explain/text/classifier.js';
 import type { ReportSection } from '../report/blocks.js';
 import type { Finding } from './finding.js';
+
+/** A text model's documents and a classifier over raw strings (for token attributions). */
+export interface ScanText {
+  readonly column: string;
+  readonly classifier: TextClassifier;
+}
 
 /** Everything a detector may read. Built once per scan; detectors never reload data or models. */
 export interface ScanContext {
@@ -20,6 +27,8 @@ export interface ScanContext {
   /** Model input for `table`'s rows and `train`'s (non-tabular data: images, text). */
   readonly x?: Tensor;
   readonly trainX?: Tensor;
+  /** Text models: the column holding the documents and a classifier of raw strings. */
+  readonly text?: ScanText;
   /** Ordinal-coded features of `table` and `train` (tabular data only). */
   readonly raw?: RawMatrix;
   readonly trainRaw?: RawMatrix;

@@ -4,6 +4,7 @@ import { confidenceSlices } from './detectors/confidence-slices.js';
 import { disparity } from './detectors/disparity.js';
 import { globalImportance } from './detectors/global-importance.js';
 import { imageAttributions } from './detectors/image-attributions.js';
+import { textAttributions } from './detectors/text-attributions.js';
 import { overallPerformance } from './detectors/overall-performance.js';
 import { perClassPerformance } from './detectors/per-class-performance.js';
 import { protectedPerformance } from './detectors/protected-performance.js';
@@ -11,5 +12,5 @@ import { weakSlices } from './detectors/weak-slices.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans];
 }

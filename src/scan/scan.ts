@@ -10,7 +10,7 @@ import { pipeline as makePipeline } from '../model/pipeline.js';
 import type { Tensor } from '../model/tensor.js';
 import type { ScanResults } from '../store/results-schema.js';
 import { VERSION } from '../version.js';
-import type { Detector, ScanOptions } from './detector.js';
+import type { Detector, ScanOptions, ScanText } from './detector.js';
 import { defaultDetectors } from './registry.js';
 import { runScan, type DetectorProgress, type ScanInputDescription } from './run-scan.js';
 
@@ -25,6 +25,8 @@ export interface ScanInputs {
   /** Non-tabular models (images, text): the model input for `table`'s rows, and for `train`'s. */
   readonly x?: Tensor;
   readonly trainX?: Tensor;
+  /** Text models: the document column and a classifier of raw strings. */
+  readonly text?: ScanText;
   readonly describe?: ScanInputDescription;
 }
 
@@ -68,6 +70,7 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
       ...(trainRaw ? { trainRaw } : {}),
       ...(inputs.x ? { x: inputs.x } : {}),
       ...(inputs.trainX ? { trainX: inputs.trainX } : {}),
+      ...(inputs.text ? { text: inputs.text } : {}),
       outputs,
       labels,
       classes,

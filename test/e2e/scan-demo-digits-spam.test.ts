@@ -53,6 +53,16 @@ describe('glassbox scan on the image and text demos', () => {
     expect(accuracyOf(results)).toBeGreaterThanOrEqual(0.9);
     const overall = results.detectors['overall-performance'] as { n: number; confusionMatrix: number[] };
     expect(overall.confusionMatrix.reduce((a, b) => a + b, 0)).toBe(overall.n);
+    const words = results.sections.find((s) => s.id === 'text-attributions');
+    const highlighted = words?.blocks.filter((b) => b.kind === 'highlighted-text') ?? [];
+    expect(highlighted.length).toBeGreaterThan(0);
+    for (const block of highlighted) {
+      if (block.kind !== 'highlighted-text') continue;
+      expect(block.tokens.length).toBe(block.weights.length);
+      expect(block.weights.some((w) => w !== 0)).toBe(true);
+    }
+    const finding = results.findings.find((f) => f.detector === 'text-attributions');
+    expect(finding?.examples.length).toBe(highlighted.length);
     expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
   }, 300_000);
 });
