@@ -25,6 +25,8 @@ export function weightedMoments(x: Float64Array, d: number, y: Float64Array, w: 
   let sw = 0;
   let sy = 0;
   let syy = 0;
+  // Only a row's non-zero entries contribute; LIME's interpretable rows are sparse 0/1 vectors.
+  const nonZero = new Int32Array(d);
   for (let i = 0; i < n; i++) {
     const wi = w[i]!;
     if (wi === 0) continue;
@@ -33,14 +35,18 @@ export function weightedMoments(x: Float64Array, d: number, y: Float64Array, w: 
     sy += wi * yi;
     syy += wi * yi * yi;
     const base = i * d;
-    for (let a = 0; a < d; a++) {
-      const xa = x[base + a]!;
-      if (xa === 0) continue;
-      const wxa = wi * xa;
+    let count = 0;
+    for (let a = 0; a < d; a++) if (x[base + a] !== 0) nonZero[count++] = a;
+    for (let p = 0; p < count; p++) {
+      const a = nonZero[p]!;
+      const wxa = wi * x[base + a]!;
       sx[a]! += wxa;
       sxy[a]! += wxa * yi;
       const r = a * d;
-      for (let b = a; b < d; b++) sxx[r + b]! += wxa * x[base + b]!;
+      for (let q = p; q < count; q++) {
+        const b = nonZero[q]!;
+        sxx[r + b]! += wxa * x[base + b]!;
+      }
     }
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) sxx[a * d + b] = sxx[b * d + a]!;
