@@ -24,3 +24,14 @@ export function sliceRows(t: Tensor, start: number, end: number): Tensor {
   const size = rowSize(t.shape);
   return { data: t.data.subarray(start * size, end * size), shape: [end - start, ...t.shape.slice(1)] };
 }
+
+/** Concatenates float32 chunks (e.g. per-batch results) into one array. */
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

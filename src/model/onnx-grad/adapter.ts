@@ -4,7 +4,7 @@ import { checkInput, positiveInt } from '../batch-predict.js';
 import type { Differentiable, GradientTarget } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import { resolveTask } from '../output-transform.js';
-import type { Tensor } from '../tensor.js';
+import { concatFloat32, type Tensor } from '../tensor.js';
 import { initTf, type TfBackend } from '../tfjs/backend.js';
 import { decodeOnnx, type GraphIR } from './graph-ir.js';
 import { detectHead, headLogits, headProbabilities, type Head } from './heads.js';
@@ -172,7 +172,7 @@ export class OnnxGradModel implements Model, Differentiable {
       }
     });
     const nRows = x.shape[0] ?? 0;
-    return Object.fromEntries(names.map((name) => [name, { data: concat(parts[name]!), shape: [nRows, ...(shapes[name] ?? [0]).slice(1)] }]));
+    return Object.fromEntries(names.map((name) => [name, { data: concatFloat32(parts[name]!), shape: [nRows, ...(shapes[name] ?? [0]).slice(1)] }]));
   }
 
   /** d output[target] / d tensor `layer`, together with that tensor's value. */
@@ -197,7 +197,7 @@ export class OnnxGradModel implements Model, Differentiable {
       g.dispose();
     });
     const full = [x.shape[0] ?? 0, ...shape.slice(1)];
-    return { activation: { data: concat(acts), shape: full }, gradient: { data: concat(grads), shape: full } };
+    return { activation: { data: concatFloat32(acts), shape: full }, gradient: { data: concatFloat32(grads), shape: full } };
   }
 
   private checkLayer(name: string): void {
@@ -221,15 +221,6 @@ export class OnnxGradModel implements Model, Differentiable {
   }
 }
 
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 /**
  * Loads an ONNX file (or bytes) for gradient-based explanation with the tfjs interpreter. Every op

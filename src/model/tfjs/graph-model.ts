@@ -3,7 +3,8 @@ import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { Differentiable, GradientTarget } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
-import { rowSize, sliceRows } from '../tensor.js';
+import { concatFloat32, rowSize, sliceRows } from '../tensor.js';
+import { batchedLayerGradients } from './layer-gradients.js';
 import { initTf } from './backend.js';
 import type { TfBackend } from './backend.js';
 import { readModelArtifacts } from './file-io.js';
@@ -136,7 +137,7 @@ export class TfjsGraphModel implements Model, Differentiable {
         shape = t.shape.slice(1);
         t.dispose();
       }
-      result[name] = { data: concat(parts), shape: [n, ...shape] };
+      result[name] = { data: concatFloat32(parts), shape: [n, ...shape] };
     }
     return result;
   }
@@ -144,26 +145,11 @@ export class TfjsGraphModel implements Model, Differentiable {
   async layerGradients(x: Tensor, layer: string, target: GradientTarget, options: { output?: OutputMode } = {}): Promise<{ activation: Tensor; gradient: Tensor }> {
     checkInput(this, x);
     this.checkNode(layer);
-    const n = x.shape[0]!;
-    checkTargets(this, target, n);
-    const acts: Float32Array[] = [];
-    const grads: Float32Array[] = [];
-    let shape: number[] = [];
-    for (let start = 0; start < n; start += this.batchSize) {
-      const end = Math.min(n, start + this.batchSize);
-      const batch = sliceRows(x, start, end);
-      const [a, g] = tf.tidy(() => {
-        const input = tf.tensor(batch.data, [...batch.shape]);
-        const activation = this.graph.execute({ [this.inputName]: input }, layer) as tf.Tensor;
-        const f = (value: tf.Tensor): tf.Tensor => selectTargets(this.classOutputs(input, options.output ?? 'logits', { [layer]: value }), target, start, end);
-        return [activation, tf.grad(f)(activation)];
-      });
-      shape = a!.shape.slice(1);
-      acts.push(Float32Array.from(a!.dataSync()));
-      grads.push(Float32Array.from(g!.dataSync()));
-      tf.dispose([a!, g!]);
-    }
-    return { activation: { data: concat(acts), shape: [n, ...shape] }, gradient: { data: concat(grads), shape: [n, ...shape] } };
+    checkTargets(this, target, x.shape[0]!);
+    return batchedLayerGradients(x, this.batchSize, (input, start, end) => ({
+      activation: this.graph.execute({ [this.inputName]: input }, layer) as tf.Tensor,
+      outputsGiven: (value) => selectTargets(this.classOutputs(input, options.output ?? 'logits', { [layer]: value }), target, start, end),
+    }));
   }
 
   async dispose(): Promise<void> {
@@ -185,15 +171,6 @@ function outputWidthOf(graph: tf.GraphModel, input: tf.ModelTensorInfo, output: 
   return classes?.length ?? 1;
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 /** Loads a TF.js GraphModel folder (model.json + shards) from the file system. */
 export async function loadTfjsGraphModel(path: string, options: TfjsGraphModelOptions = {}): Promise<TfjsGraphModel> {

@@ -5,7 +5,8 @@ import { Rng } from '../../rng.js';
 import type { Differentiable, GradientTarget, Stochastic, Trainable } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
-import { rowSize, sliceRows } from '../tensor.js';
+import { concatFloat32, rowSize, sliceRows } from '../tensor.js';
+import { batchedLayerGradients } from './layer-gradients.js';
 import { fileSaveHandler } from './file-io.js';
 import { executeLayers, hasDropout, unknownLayer } from './graph-exec.js';
 import { classOutputs, detectHead, inferTask } from './head.js';
@@ -131,34 +132,19 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
       tf.dispose(captured);
     }
     const result: Record<string, Tensor> = {};
-    names.forEach((name, k) => (result[name] = { data: concat(parts[k]!), shape: [n, ...(shapes[k] ?? [])] }));
+    names.forEach((name, k) => (result[name] = { data: concatFloat32(parts[k]!), shape: [n, ...(shapes[k] ?? [])] }));
     return result;
   }
 
   async layerGradients(x: Tensor, layer: string, target: GradientTarget, options: { output?: OutputMode } = {}): Promise<{ activation: Tensor; gradient: Tensor }> {
     checkInput(this, x);
     if (!this.layerNames.includes(layer)) throw unknownLayer(this.model, layer);
-    const n = x.shape[0]!;
-    checkTargets(this, target, n);
+    checkTargets(this, target, x.shape[0]!);
     const mode = options.output ?? 'logits';
-    const acts: Float32Array[] = [];
-    const grads: Float32Array[] = [];
-    let shape: number[] = [];
-    for (let start = 0; start < n; start += this.batchSize) {
-      const end = Math.min(n, start + this.batchSize);
-      const batch = sliceRows(x, start, end);
-      const [a, g] = tf.tidy(() => {
-        const input = tf.tensor(batch.data, [...batch.shape]);
-        const activation = executeLayers(this.model, input, { capture: [layer] }).captured[0]!;
-        const f = (value: tf.Tensor): tf.Tensor => selectTargets(classOutputs(this.model, this.head, input, mode, { override: { layer, value } }), target, start, end);
-        return [activation, tf.grad(f)(activation)];
-      });
-      shape = a!.shape.slice(1);
-      acts.push(Float32Array.from(a!.dataSync()));
-      grads.push(Float32Array.from(g!.dataSync()));
-      tf.dispose([a!, g!]);
-    }
-    return { activation: { data: concat(acts), shape: [n, ...shape] }, gradient: { data: concat(grads), shape: [n, ...shape] } };
+    return batchedLayerGradients(x, this.batchSize, (input, start, end) => ({
+      activation: executeLayers(this.model, input, { capture: [layer] }).captured[0]!,
+      outputsGiven: (value) => selectTargets(classOutputs(this.model, this.head, input, mode, { override: { layer, value } }), target, start, end),
+    }));
   }
 
   private async mcDropout(x: Tensor, samples: number, seed: number): Promise<Float32Array> {
@@ -216,12 +202,3 @@ function readMetadata(model: tf.LayersModel): TfjsGlassboxMetadata | undefined {
   return meta?.glassbox;
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
