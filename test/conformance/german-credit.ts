@@ -7,6 +7,7 @@ import { loadOnnxModel } from '../../src/model/onnx.js';
 import type { OnnxModel } from '../../src/model/onnx.js';
 import { pipeline } from '../../src/model/pipeline.js';
 import type { Pipeline } from '../../src/model/pipeline.js';
+import { parseCsv } from '../support/csv.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -30,36 +31,10 @@ export async function germanMlp(): Promise<{ pipe: Pipeline; model: OnnxModel }>
   return { pipe: pipeline(model, encoder), model };
 }
 
-/** Minimal RFC-4180 CSV reader for the reference CSV (quoted fields, commas). */
+/** Header and rows of a reference CSV. */
 export function readCsv(name: string): { header: string[]; rows: string[][] } {
-  const text = readFileSync(resolve(germanDir, name), 'utf8');
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      field = '';
-      if (record.length > 1 || record[0] !== '') records.push(record);
-      record = [];
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return { header: records[0]!, rows: records.slice(1) };
+  const [header, ...rows] = parseCsv(readFileSync(resolve(germanDir, name), 'utf8'));
+  return { header: header!, rows };
 }
 
 /** Ordinal-coded train (and test) split of german_credit.csv using schema.json category order. */

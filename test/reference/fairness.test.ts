@@ -7,6 +7,7 @@ import type { GroupRow } from '../../src/slice/disaggregate.js';
 import { groupByProtected } from '../../src/slice/groupings.js';
 import { outcomesFromScores } from '../../src/slice/outcomes.js';
 import { fairnessSummary } from '../../src/fairness/group-metrics.js';
+import { parseCsv } from '../support/csv.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const refDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
@@ -25,39 +26,6 @@ interface RefGrouping {
 }
 interface RefFairness { threshold: number; overall: RefGroup; groupings: Record<string, RefGrouping>; row_ids: number[]; scores: number[]; labels: number[] }
 
-/** Minimal RFC 4180 CSV reader for the reference file (quoted fields with commas). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  const endField = (): void => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') endField();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(row);
-      row = [];
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
 
 function load(): { ref: RefFairness; table: Table; schema: { protected_attributes: { name: string; mapping?: Record<string, string> }[] } } {
   const ref = JSON.parse(readFileSync(resolve(dir, 'fairness.json'), 'utf8')) as RefFairness;
