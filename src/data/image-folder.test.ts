@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
+import type { GlassboxError } from '../errors.js';
 import { loadImageFolder } from './image-folder.js';
 import type { ImageFolderOptions } from './image-folder.js';
-import { tempDir } from '../../test/fixtures/data/support.js';
+import { caughtGlassboxError, tempDir } from '../../test/fixtures/data/support.js';
 
 const { dir, cleanup } = tempDir('glassbox-images-');
 afterAll(cleanup);
@@ -28,14 +28,8 @@ function folder(name: string, classes: Record<string, number>): string {
   return root;
 }
 
-async function failure(root: string, options?: ImageFolderOptions): Promise<GlassboxError> {
-  try {
-    await loadImageFolder(root, options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GlassboxError);
-    return error as GlassboxError;
-  }
-  throw new Error('expected an error');
+function failure(root: string, options?: ImageFolderOptions): Promise<GlassboxError> {
+  return caughtGlassboxError(() => loadImageFolder(root, options));
 }
 
 describe('loadImageFolder', () => {

@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
 import { encodeNpy, npyToFloat64, readNpy, writeNpy } from './npy.js';
 import type { NpyArray } from './npy.js';
-import { REPO_ROOT, tempDir } from '../../test/fixtures/data/support.js';
+import { caughtGlassboxErrorSync, REPO_ROOT, tempDir } from '../../test/fixtures/data/support.js';
 
 const fixture = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'data', name);
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-function npyError(fn: () => unknown): GlassboxError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GlassboxError);
-    return error as GlassboxError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('reading files written by numpy.save', () => {
   it('float32 [2, 3]: exact float32 values', () => {
@@ -44,14 +34,14 @@ describe('reading files written by numpy.save', () => {
   });
 
   it('Fortran order, unsupported dtypes, truncated files and non-npy files are rejected clearly', () => {
-    expect(npyError(() => readNpy(fixture('f4_fortran.npy'))).message).toMatch(/Fortran/);
-    expect(npyError(() => readNpy(fixture('f4_fortran.npy'))).details.hint).toMatch(/ascontiguousarray/);
-    expect(npyError(() => readNpy(fixture('f4_bigendian.npy'))).message).toMatch(/unsupported dtype ">f4"/);
-    expect(npyError(() => readNpy(fixture('i4_3.npy'))).message).toMatch(/unsupported dtype "<i4"/);
-    const truncated = npyError(() => readNpy(fixture('f4_truncated.npy')));
+    expect(caughtGlassboxErrorSync(() => readNpy(fixture('f4_fortran.npy'))).message).toMatch(/Fortran/);
+    expect(caughtGlassboxErrorSync(() => readNpy(fixture('f4_fortran.npy'))).details.hint).toMatch(/ascontiguousarray/);
+    expect(caughtGlassboxErrorSync(() => readNpy(fixture('f4_bigendian.npy'))).message).toMatch(/unsupported dtype ">f4"/);
+    expect(caughtGlassboxErrorSync(() => readNpy(fixture('i4_3.npy'))).message).toMatch(/unsupported dtype "<i4"/);
+    const truncated = caughtGlassboxErrorSync(() => readNpy(fixture('f4_truncated.npy')));
     expect(truncated.message).toMatch(/truncated data: shape \[2, 3\] float32 needs 24 bytes but only 19/);
-    expect(npyError(() => readNpy(fixture('README.md'))).message).toMatch(/not a \.npy file/);
-    expect(npyError(() => readNpy(join(dir, 'missing.npy'))).message).toMatch(/not found/);
+    expect(caughtGlassboxErrorSync(() => readNpy(fixture('README.md'))).message).toMatch(/not a \.npy file/);
+    expect(caughtGlassboxErrorSync(() => readNpy(join(dir, 'missing.npy'))).message).toMatch(/not found/);
   });
 });
 
@@ -83,6 +73,6 @@ describe('writing', () => {
   });
 
   it('rejects a shape that does not match the data', () => {
-    expect(npyError(() => encodeNpy(new Float32Array(5), [2, 3])).code).toBe('shape_mismatch');
+    expect(caughtGlassboxErrorSync(() => encodeNpy(new Float32Array(5), [2, 3])).code).toBe('shape_mismatch');
   });
 });

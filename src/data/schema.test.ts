@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
 import { loadTable } from './load-table.js';
 import { loadSchema, parseSchema } from './parse-schema.js';
 import { applySchema } from './apply-schema.js';
@@ -11,19 +10,10 @@ import { loadDataset } from './load-dataset.js';
 import { tableFromColumns } from './table-from-columns.js';
 import type { Schema } from './schema.js';
 import type { Table } from './table.js';
-import { DATASETS_DIR, HAVE_REFERENCE, REFERENCE_DIR } from '../../test/fixtures/data/support.js';
+import { caughtGlassboxErrorSync, DATASETS_DIR, HAVE_REFERENCE, REFERENCE_DIR } from '../../test/fixtures/data/support.js';
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-function thrown(fn: () => unknown): GlassboxError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GlassboxError);
-    return error as GlassboxError;
-  }
-  throw new Error('expected an error');
-}
 
 describe.skipIf(!HAVE_REFERENCE)('reference schemas on the reference CSVs', () => {
   let german: Table;
@@ -128,25 +118,25 @@ describe('our own schema JSON', () => {
   });
 
   it('rejects malformed schemas with the path of each problem', () => {
-    const e = thrown(() => parseSchema({ features: [{ name: 'x', type: 'number' }], target: { name: 'y', task: 'binary', classes: ['a', 'b', 'c'] } }, 's.json'));
+    const e = caughtGlassboxErrorSync(() => parseSchema({ features: [{ name: 'x', type: 'number' }], target: { name: 'y', task: 'binary', classes: ['a', 'b', 'c'] } }, 's.json'));
     expect(e.code).toBe('invalid_input');
     expect(e.message).toMatch(/features\.0\.type/);
     expect(e.message).toMatch(/binary target needs exactly 2 classes/);
-    expect(thrown(() => parseSchema({ features: [{ name: 'x', type: 'numeric' }, { name: 'x', type: 'numeric' }] })).message).toMatch(/listed twice/);
-    expect(thrown(() => parseSchema({ features: [{ name: 'c', type: 'categorical', categories: ['a', 'a'] }] })).message).toMatch(/unique/);
+    expect(caughtGlassboxErrorSync(() => parseSchema({ features: [{ name: 'x', type: 'numeric' }, { name: 'x', type: 'numeric' }] })).message).toMatch(/listed twice/);
+    expect(caughtGlassboxErrorSync(() => parseSchema({ features: [{ name: 'c', type: 'categorical', categories: ['a', 'a'] }] })).message).toMatch(/unique/);
   });
 
   it('rejects unsupported reference bucket rules and gaps', () => {
     const base = { features: [{ name: 'age', type: 'numeric' }], target: { column: 'y', positive_class: 'b', negative_class: 'a' } };
     const gap = { ...base, protected_attributes: [{ name: 'age', column: 'age', buckets: [{ name: 'young', rule: 'age < 25' }, { name: 'old', rule: 'age >= 30' }] }] };
-    expect(thrown(() => parseSchema(gap)).message).toMatch(/gap or an overlap/);
+    expect(caughtGlassboxErrorSync(() => parseSchema(gap)).message).toMatch(/gap or an overlap/);
     const odd = { ...base, protected_attributes: [{ name: 'age', column: 'age', buckets: [{ name: 'x', rule: 'age is small' }] }] };
-    expect(thrown(() => parseSchema(odd)).code).toBe('schema_mismatch');
+    expect(caughtGlassboxErrorSync(() => parseSchema(odd)).code).toBe('schema_mismatch');
   });
 
   it('protected mapping that misses a category, and numeric columns without buckets', () => {
     const t = tableFromColumns({ s: ['a', 'b', 'c'], n: [1, 2, 3] });
-    expect(thrown(() => protectedGroups(t, [{ name: 'g', column: 's', mapping: { a: 'A', b: 'B' } }])).message).toMatch(/does not cover "c"/);
-    expect(thrown(() => protectedGroups(t, [{ name: 'g', column: 'n' }])).details.hint).toMatch(/edges/);
+    expect(caughtGlassboxErrorSync(() => protectedGroups(t, [{ name: 'g', column: 's', mapping: { a: 'A', b: 'B' } }])).message).toMatch(/does not cover "c"/);
+    expect(caughtGlassboxErrorSync(() => protectedGroups(t, [{ name: 'g', column: 'n' }])).details.hint).toMatch(/edges/);
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
+import type { GlassboxError } from '../errors.js';
 import { loadTable } from './load-table.js';
 import type { LoadTableOptions } from './load-table.js';
 import { applySchema, applySchemaWithReport } from './apply-schema.js';
@@ -9,7 +9,7 @@ import { tableFromColumns } from './table-from-columns.js';
 import { findColumn } from './table.js';
 import type { CategoricalColumn, NumericColumn } from './table.js';
 import type { Schema } from './schema.js';
-import { tempDir } from '../../test/fixtures/data/support.js';
+import { caughtGlassboxError, caughtGlassboxErrorSync, tempDir } from '../../test/fixtures/data/support.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -20,25 +20,10 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function loadError(path: string, options?: LoadTableOptions): Promise<GlassboxError> {
-  try {
-    await loadTable(path, options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(GlassboxError);
-    return error as GlassboxError;
-  }
-  throw new Error(`expected ${path} to fail`);
+function loadError(path: string, options?: LoadTableOptions): Promise<GlassboxError> {
+  return caughtGlassboxError(() => loadTable(path, options));
 }
 
-function syncError(fn: () => unknown): GlassboxError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GlassboxError);
-    return error as GlassboxError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('file-level validation', () => {
   it('nonexistent file', async () => {
@@ -160,7 +145,7 @@ describe('schema validation (applySchema)', () => {
   };
 
   it('missing columns are named with a suggestion', () => {
-    const e = syncError(() => applySchema(table, { features: [{ name: 'Age', type: 'numeric' }, { name: 'salary', type: 'numeric' }] }));
+    const e = caughtGlassboxErrorSync(() => applySchema(table, { features: [{ name: 'Age', type: 'numeric' }, { name: 'salary', type: 'numeric' }] }));
     expect(e.code).toBe('schema_mismatch');
     expect(e.message).toMatch(/Missing columns in people\.csv: "Age", "salary"/);
     expect(e.details.count).toBe(2);
@@ -168,7 +153,7 @@ describe('schema validation (applySchema)', () => {
   });
 
   it('NaN/empty cells: error by default with the count per column', () => {
-    const e = syncError(() => applySchema(table, schema));
+    const e = caughtGlassboxErrorSync(() => applySchema(table, schema));
     expect(e.code).toBe('invalid_input');
     expect(e.details.count).toBe(3);
     expect(e.details.byColumn).toEqual({ age: 2, job: 1 });
@@ -204,7 +189,7 @@ describe('schema validation (applySchema)', () => {
 
   it('unknown categories: count, values and rows', () => {
     const t = tableFromColumns({ age: [1, 2, 3], job: ['a', 'z', 'z'], label: ['yes', 'no', 'no'] }, { source: 'x.csv' });
-    const e = syncError(() => applySchema(t, schema));
+    const e = caughtGlassboxErrorSync(() => applySchema(t, schema));
     expect(e.code).toBe('schema_mismatch');
     expect(e.message).toMatch(/Unknown categories in column "job" of x\.csv: 2 of 3 rows hold "z"/);
     expect(e.details.rows).toEqual([1, 2]);
@@ -212,7 +197,7 @@ describe('schema validation (applySchema)', () => {
 
   it('target values outside the classes', () => {
     const t = tableFromColumns({ age: [1, 2, 3], job: ['a', 'a', 'b'], label: ['yes', 'maybe', 'no'] });
-    const e = syncError(() => applySchema(t, schema));
+    const e = caughtGlassboxErrorSync(() => applySchema(t, schema));
     expect(e.message).toMatch(/Target values outside the classes in column "label": 1 of 3 rows hold "maybe"/);
     expect(e.details.count).toBe(1);
     expect(e.details.rows).toEqual([1]);
@@ -220,7 +205,7 @@ describe('schema validation (applySchema)', () => {
 
   it('a categorical column declared numeric: unparsable cells counted', () => {
     const t = tableFromColumns({ age: ['1', 'x', '3', 'y'], job: ['a', 'a', 'b', 'b'], label: ['no', 'no', 'yes', 'no'] }, { kinds: { age: 'categorical' } });
-    const e = syncError(() => applySchema(t, schema));
+    const e = caughtGlassboxErrorSync(() => applySchema(t, schema));
     expect(e.code).toBe('schema_mismatch');
     expect(e.details.count).toBe(2);
     expect(e.details.column).toBe('age');
@@ -230,12 +215,12 @@ describe('schema validation (applySchema)', () => {
     const t = tableFromColumns({ id: [10, 20, 30], age: [1, 2, 3], job: ['a', 'a', 'b'], label: ['no', 'no', 'yes'] });
     expect(Array.from(applySchema(t, { ...schema, rowId: 'id' }).rowIds)).toEqual([10, 20, 30]);
     const bad = tableFromColumns({ id: [1.5, 2, NaN], age: [1, 2, 3], job: ['a', 'a', 'b'], label: ['no', 'no', 'yes'] });
-    expect(syncError(() => applySchema(bad, { ...schema, rowId: 'id' })).details.count).toBe(2);
+    expect(caughtGlassboxErrorSync(() => applySchema(bad, { ...schema, rowId: 'id' })).details.count).toBe(2);
   });
 
   it('a target with missing labels cannot be imputed', () => {
     const t = tableFromColumns({ age: [1, 2], job: ['a', 'b'], label: ['yes', null] });
-    const e = syncError(() => applySchema(t, schema, { missing: 'impute' }));
+    const e = caughtGlassboxErrorSync(() => applySchema(t, schema, { missing: 'impute' }));
     expect(e.details.hint).toMatch(/cannot be imputed/);
   });
 });
