@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
 import { fnModel } from './fn.js';
+import { caughtGlassboxError } from '../../test/support/errors.js';
 
 const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
 
-async function rejection(promise: Promise<unknown>): Promise<GlassboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GlassboxError) return error;
-    throw error;
-  }
-  throw new Error('expected a GlassboxError');
-}
 
 describe('fnModel', () => {
   it('passes rows through in batches and keeps probabilities', async () => {
@@ -49,12 +40,12 @@ describe('fnModel', () => {
 
   it('reports a wrong output length, a NaN, a throwing function and a wrong input width', async () => {
     const short = fnModel({ inputWidth: 2, classes: ['a', 'b', 'c'], predict: () => new Float32Array(2) });
-    expect((await rejection(short.predict({ data: x, shape: [3, 2] }))).message).toContain('returned 2 values for 3 rows; expected 9');
+    expect((await caughtGlassboxError(() => short.predict({ data: x, shape: [3, 2] }))).message).toContain('returned 2 values for 3 rows; expected 9');
     const nan = fnModel({ inputWidth: 2, task: 'regression', predict: (_r, n) => Float32Array.from({ length: n }, (_, i) => (i === 2 ? NaN : 0)) });
-    expect((await rejection(nan.predict({ data: x, shape: [3, 2] }))).message).toContain('returned NaN for row 2');
+    expect((await caughtGlassboxError(() => nan.predict({ data: x, shape: [3, 2] }))).message).toContain('returned NaN for row 2');
     const throws = fnModel({ inputWidth: 2, predict: () => { throw new Error('boom'); } });
-    expect((await rejection(throws.predict({ data: x, shape: [3, 2] }))).message).toContain('threw on rows 0..2: boom');
-    expect((await rejection(short.predict({ data: x, shape: [2, 3] }))).message).toContain('expects 2 values per row');
+    expect((await caughtGlassboxError(() => throws.predict({ data: x, shape: [3, 2] }))).message).toContain('threw on rows 0..2: boom');
+    expect((await caughtGlassboxError(() => short.predict({ data: x, shape: [2, 3] }))).message).toContain('expects 2 values per row');
   });
 
   it('validates its options', () => {

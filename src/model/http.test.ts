@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GlassboxError } from '../errors.js';
 import { httpModel, httpModelFromUrl, type HttpModelOptions } from './http.js';
+import { caughtGlassboxError } from '../../test/support/errors.js';
 
 /** A real HTTP server on 127.0.0.1 with a random port; counts requests and the most in flight at once. */
 interface TestServer {
@@ -72,15 +72,6 @@ const kserveHandler: Handler = (body, req, res) => {
 
 const base = { inputWidth: 2, classes: ['good', 'bad'], timeoutMs: 2000, backoffMs: 5 } as const;
 
-async function rejection(promise: Promise<unknown>): Promise<GlassboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GlassboxError) return error;
-    throw error;
-  }
-  throw new Error('expected a GlassboxError');
-}
 
 function checkProbabilities(p: Float32Array): void {
   expectedPositive.forEach((q, i) => {
@@ -138,14 +129,14 @@ describe('httpModel', () => {
 
   it('gives up after the retries with the last 5xx in the message', async () => {
     const server = await serve((_b, _r, res) => send(res, 500, 'internal trouble'));
-    const error = await rejection(httpModel({ ...base, url: server.url, protocol: 'json', retries: 2 }).predict({ data: x, shape: [5, 2] }));
+    const error = await caughtGlassboxError(() => httpModel({ ...base, url: server.url, protocol: 'json', retries: 2 }).predict({ data: x, shape: [5, 2] }));
     expect(error.message).toMatch(/answered 500 .*internal trouble.*gave up after 3 attempts/);
     expect(server.stats.requests).toBe(3);
   });
 
   it('does not retry a 400 and quotes the server', async () => {
     const server = await serve((_b, _r, res) => send(res, 400, { error: 'input "features" expects shape [-1, 3]' }));
-    const error = await rejection(httpModel({ ...base, url: server.url, protocol: 'kserve-v2', modelName: 'credit', retries: 3 }).predict({ data: x, shape: [5, 2] }));
+    const error = await caughtGlassboxError(() => httpModel({ ...base, url: server.url, protocol: 'kserve-v2', modelName: 'credit', retries: 3 }).predict({ data: x, shape: [5, 2] }));
     expect(error.code).toBe('model_error');
     expect(error.message).toContain('answered 400 Bad Request (not retried)');
     expect(error.message).toContain('expects shape [-1, 3]');
@@ -156,7 +147,7 @@ describe('httpModel', () => {
   it('times out a stalled server on every attempt', async () => {
     const server = await serve(() => undefined); // never answers
     const started = Date.now();
-    const error = await rejection(httpModel({ ...base, url: server.url, protocol: 'json', timeoutMs: 80, retries: 1 }).predict({ data: x, shape: [5, 2] }));
+    const error = await caughtGlassboxError(() => httpModel({ ...base, url: server.url, protocol: 'json', timeoutMs: 80, retries: 1 }).predict({ data: x, shape: [5, 2] }));
     expect(error.code).toBe('timeout');
     expect(error.message).toMatch(/no answer from .* within 80 ms \(gave up after 2 attempts\)/);
     expect(server.stats.requests).toBe(2);
@@ -167,7 +158,7 @@ describe('httpModel', () => {
     const server = await serve(() => undefined);
     const url = server.url;
     await server.close();
-    const error = await rejection(httpModel({ ...base, url, protocol: 'json', retries: 1 }).predict({ data: x, shape: [5, 2] }));
+    const error = await caughtGlassboxError(() => httpModel({ ...base, url, protocol: 'json', retries: 1 }).predict({ data: x, shape: [5, 2] }));
     expect(error.message).toMatch(/cannot reach .*ECONNREFUSED.*gave up after 2 attempts/);
   });
 
@@ -186,7 +177,7 @@ describe('httpModel', () => {
     ];
     for (const [answer, pattern, extra] of cases) {
       const server = await serve((_b, _r, res) => send(res, 200, answer));
-      const error = await rejection(httpModel({ ...base, url: server.url, protocol: 'kserve-v2', modelName: 'm', retries: 2, ...extra }).predict({ data: x, shape: [5, 2] }));
+      const error = await caughtGlassboxError(() => httpModel({ ...base, url: server.url, protocol: 'kserve-v2', modelName: 'm', retries: 2, ...extra }).predict({ data: x, shape: [5, 2] }));
       expect(error.message).toMatch(pattern);
       expect(server.stats.requests).toBe(1);
     }
@@ -197,7 +188,7 @@ describe('httpModel', () => {
     const controller = new AbortController();
     const pending = httpModel({ ...base, url: server.url, protocol: 'json', timeoutMs: 5000 }).predict({ data: x, shape: [5, 2] }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
-    expect((await rejection(pending)).code).toBe('cancelled');
+    expect((await caughtGlassboxError(() => pending)).code).toBe('cancelled');
   });
 
   it('validates options before any request', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linearModelBytes, writeModel, type LinearModelOptions } from '../../test/fixtures/models/build-onnx.js';
-import { GlassboxError } from '../errors.js';
 import { loadOnnxModel } from './onnx.js';
+import { caughtGlassboxError } from '../../test/support/errors.js';
 
 // Two inputs, three outputs: z = x·W + b.
 const W = [
@@ -34,15 +34,6 @@ async function load(name: string, model: LinearModelOptions, options: Parameters
   return loadOnnxModel(writeModel(name, linearModelBytes(model)), options);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<GlassboxError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GlassboxError) return error;
-    throw error;
-  }
-  throw new Error('expected a GlassboxError');
-}
 
 describe('loadOnnxModel', () => {
   it('reads names and shapes and leaves a Softmax head as is', async () => {
@@ -117,42 +108,42 @@ describe('loadOnnxModel', () => {
     const model = await load('ambiguous.onnx', { weights: [[1], [0]], bias: [0] });
     await model.predict({ data: Float32Array.from([0.3, 0]), shape: [1, 2] });
     expect(model.outputKind).toBe('probabilities');
-    const error = await rejection(model.predict({ data: Float32Array.from([0.2, 0, 4, 0]), shape: [2, 2] }));
+    const error = await caughtGlassboxError(() => model.predict({ data: Float32Array.from([0.2, 0, 4, 0]), shape: [2, 2] }));
     expect(error.message).toContain('row 1 is not');
     expect(error.details.hint).toContain("outputKind 'logits'");
   });
 
   it('names the culprit for missing files, non-ONNX files and bad names', async () => {
-    expect((await rejection(loadOnnxModel('/nonexistent/model.onnx'))).message).toBe('ONNX model file /nonexistent/model.onnx does not exist');
+    expect((await caughtGlassboxError(() => loadOnnxModel('/nonexistent/model.onnx'))).message).toBe('ONNX model file /nonexistent/model.onnx does not exist');
     const text = writeModel('not-onnx.onnx', new TextEncoder().encode('this is not a model'));
-    const notOnnx = await rejection(loadOnnxModel(text));
+    const notOnnx = await caughtGlassboxError(() => loadOnnxModel(text));
     expect(notOnnx.code).toBe('unsupported_model');
     expect(notOnnx.message).toContain('not-onnx.onnx is not an ONNX model');
     const path = writeModel('names.onnx', linearModelBytes({ weights: W, bias: b }));
-    expect((await rejection(loadOnnxModel(path, { inputName: 'pixels' }))).message).toContain('has no input named "pixels"; its inputs are input');
-    expect((await rejection(loadOnnxModel(path, { outputName: 'probs' }))).message).toContain('has no output named "probs"; its outputs are output');
+    expect((await caughtGlassboxError(() => loadOnnxModel(path, { inputName: 'pixels' }))).message).toContain('has no input named "pixels"; its inputs are input');
+    expect((await caughtGlassboxError(() => loadOnnxModel(path, { outputName: 'probs' }))).message).toContain('has no output named "probs"; its outputs are output');
     const two = writeModel('two-inputs.onnx', linearModelBytes({ weights: W, bias: b, secondInput: true }));
-    expect((await rejection(loadOnnxModel(two))).message).toContain('has 2 inputs (input, extra)');
+    expect((await caughtGlassboxError(() => loadOnnxModel(two))).message).toContain('has 2 inputs (input, extra)');
     const ints = writeModel('int-input.onnx', linearModelBytes({ weights: W, bias: b, int64Input: true }));
-    expect((await rejection(loadOnnxModel(ints))).message).toContain('input "input" is int64');
-    expect((await rejection(loadOnnxModel(path, { batchSize: 0 }))).details.argument).toBe('batchSize');
-    expect((await rejection(loadOnnxModel(path, { classes: ['a', 'b'] }))).message).toContain('2 classes were given but the model outputs 3 columns');
+    expect((await caughtGlassboxError(() => loadOnnxModel(ints))).message).toContain('input "input" is int64');
+    expect((await caughtGlassboxError(() => loadOnnxModel(path, { batchSize: 0 }))).details.argument).toBe('batchSize');
+    expect((await caughtGlassboxError(() => loadOnnxModel(path, { classes: ['a', 'b'] }))).message).toContain('2 classes were given but the model outputs 3 columns');
   });
 
   it('rejects an input of the wrong width before running, naming expected and given', async () => {
     const model = await load('width.onnx', { weights: W, bias: b });
-    const error = await rejection(model.predict({ data: new Float32Array(6), shape: [2, 3] }));
+    const error = await caughtGlassboxError(() => model.predict({ data: new Float32Array(6), shape: [2, 3] }));
     expect(error.code).toBe('shape_mismatch');
     expect(error.message).toContain('input "input" expects 2 values per row ([batch, 2]) but was given 3 ([2, 3])');
   });
 
   it('reports a NaN output with its row, and stops when the signal fires', async () => {
     const model = await load('nan.onnx', { weights: W, bias: b, activation: 'Softmax' });
-    const error = await rejection(model.predict({ data: Float32Array.from([1, 1, NaN, 1]), shape: [2, 2] }));
+    const error = await caughtGlassboxError(() => model.predict({ data: Float32Array.from([1, 1, NaN, 1]), shape: [2, 2] }));
     expect(error.message).toContain('for row 1');
     const controller = new AbortController();
     controller.abort();
-    expect((await rejection(model.predict({ data: x, shape: [5, 2] }, { signal: controller.signal }))).code).toBe('cancelled');
+    expect((await caughtGlassboxError(() => model.predict({ data: x, shape: [5, 2] }, { signal: controller.signal }))).code).toBe('cancelled');
   });
 
   it('finds the output width by probing when the graph leaves it symbolic', async () => {
