@@ -1,6 +1,7 @@
 import { GlassboxError } from '../../errors.js';
 import type { Tensor } from '../../model/tensor.js';
 import { Rng } from '../../rng.js';
+import { valueRange } from './common.js';
 
 /** How an IG baseline is formed for each explained row. */
 export type BaselineSpec =
@@ -63,12 +64,7 @@ export function makeBaselines(spec: BaselineSpec, x: Tensor, options: { backgrou
     const o = typeof spec === 'object' ? (spec as { low?: number; high?: number }) : {};
     for (let r = 0; r < nRows; r++) {
       const row = x.data.subarray(r * rowSize, (r + 1) * rowSize);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of row) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+      const { lo, hi } = valueRange(row);
       const low = o.low ?? lo;
       const high = o.high ?? hi;
       const rng = new Rng(options.seed ?? 0); // fresh per row: a batch equals row-by-row calls

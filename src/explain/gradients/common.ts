@@ -139,3 +139,14 @@ export function buildAttribution(parts: {
     ...(parts.extras ? { extras: parts.extras } : {}),
   });
 }
+
+/** Smallest and largest value of one input row (the "input range" SmoothGrad's σ and noise baselines scale by). */
+export function valueRange(row: Float32Array): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of row) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi };
+}

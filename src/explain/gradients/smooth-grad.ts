@@ -4,7 +4,7 @@ import type { Tensor } from '../../model/tensor.js';
 import { Rng } from '../../rng.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { parseOptions, seedSchema } from '../options.js';
-import { buildAttribution, gradientProperties, gradientsOf, outputSchema, prepare, type GradientModel, finishWork } from './common.js';
+import { buildAttribution, gradientProperties, gradientsOf, outputSchema, prepare, type GradientModel, finishWork, valueRange } from './common.js';
 
 const schema = z
   .object({
@@ -74,12 +74,7 @@ export function smoothGrad(options: SmoothGradOptions = {}): Explainer<GradientM
       };
       for (let r = 0; r < nRows; r++) {
         const row = x.data.subarray(r * rowSize, (r + 1) * rowSize);
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const v of row) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
+        const { lo, hi } = valueRange(row);
         const sd = opts.sigma * (hi - lo);
         for (let s = 0; s < opts.samples; s++) {
           const off = filled * rowSize;
