@@ -1,5 +1,6 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
-import type { InputSpec } from './model.js';
+import type { InputSpec, Task } from './model.js';
+import type { OutputKind } from './output-transform.js';
 import type { Tensor } from './tensor.js';
 
 /** Values per row that an input spec fixes (product of its non-batch dims), or undefined if dynamic. */
@@ -81,4 +82,19 @@ export function positiveInt(value: number | undefined, fallback: number, name: s
     throw new GlassboxError('invalid_argument', `${source}: ${name} must be a positive integer, got ${value}`, { argument: name });
   }
   return value;
+}
+
+/** What an adapter without its own metadata (a JS function, an HTTP endpoint) needs told about the model. */
+export interface DeclaredModelOptions {
+  readonly task?: Task;
+  /** Class labels in output-column order (binary default ["0", "1"]). */
+  readonly classes?: readonly string[];
+  /** Values per input row (for a flat input); or give `inputShape`. */
+  readonly inputWidth?: number;
+  /** Non-batch input dims, e.g. [1, 28, 28]. */
+  readonly inputShape?: readonly number[];
+  /** What the model returns: probabilities, logits (softmax/sigmoid applied), or 'auto' where supported. */
+  readonly outputKind?: OutputKind;
+  /** Rows per call or request. */
+  readonly batchSize?: number;
 }

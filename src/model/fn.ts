@@ -1,27 +1,17 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
-import { checkInput, positiveInt } from './batch-predict.js';
-import type { InputSpec, Model, PredictOptions, Task } from './model.js';
-import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
+import { checkInput, positiveInt, type DeclaredModelOptions } from './batch-predict.js';
+import type { InputSpec, Model, PredictOptions } from './model.js';
+import { OutputTransform, resolveTask } from './output-transform.js';
 import type { Tensor } from './tensor.js';
 
 /** A user prediction function: `nRows` rows, row-major, in; rows of scores out (row-major). */
 export type PredictFunction = (x: Float32Array, nRows: number) => Float32Array | readonly number[] | Promise<Float32Array | readonly number[]>;
 
-export interface FnModelOptions {
+/** `outputKind` defaults to 'probabilities'; `batchSize` to all rows in one call. */
+export interface FnModelOptions extends DeclaredModelOptions {
   readonly predict: PredictFunction;
-  readonly task?: Task;
-  /** Class labels in output-column order (binary default ["0", "1"]). */
-  readonly classes?: readonly string[];
-  /** Values per input row (for a flat input); or give `inputShape`. */
-  readonly inputWidth?: number;
-  /** Non-batch input dims, e.g. [1, 28, 28]. */
-  readonly inputShape?: readonly number[];
-  /** What the function returns (default 'probabilities'); 'logits' applies softmax/sigmoid. */
-  readonly outputKind?: OutputKind;
   /** Columns the function returns per row; binary models may return 1 (P(positive)) or 2, found on the first call. */
   readonly outputColumns?: number;
-  /** Rows per call (default: all rows in one call). */
-  readonly batchSize?: number;
   /** Names the model in errors (default "function model"). */
   readonly name?: string;
 }

@@ -1,14 +1,15 @@
 import { GlassboxError } from '../errors.js';
-import { checkInput, forEachBatch, positiveInt } from './batch-predict.js';
+import { checkInput, forEachBatch, positiveInt, type DeclaredModelOptions } from './batch-predict.js';
 import { postJson, type RetryPolicy } from './http-fetch.js';
 import { jsonRequest, kserveRequest, parseJsonResponse, parseKServeResponse, type RawScores } from './http-protocols.js';
-import type { InputSpec, Model, PredictOptions, Task } from './model.js';
-import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
+import type { InputSpec, Model, PredictOptions } from './model.js';
+import { OutputTransform, resolveTask } from './output-transform.js';
 import type { Tensor } from './tensor.js';
 
 export type HttpProtocol = 'kserve-v2' | 'json';
 
-export interface HttpModelOptions {
+/** Omitted input width: any width is sent as given; `outputKind` defaults to 'auto'; `batchSize` to 256 rows per request. */
+export interface HttpModelOptions extends DeclaredModelOptions {
   /** kserve-v2: the server's base URL (`http://host:8080`); json: the endpoint URL. */
   readonly url: string;
   readonly protocol: HttpProtocol;
@@ -22,15 +23,6 @@ export interface HttpModelOptions {
   readonly instancesPath?: string;
   /** json: dotted path of the scores in the response (default "predictions"). */
   readonly predictionsPath?: string;
-  /** Values per input row; or `inputShape` (non-batch dims). Omitted: any width is sent as given. */
-  readonly inputWidth?: number;
-  readonly inputShape?: readonly number[];
-  readonly task?: Task;
-  readonly classes?: readonly string[];
-  /** What the server returns (default 'auto', see OutputTransform). */
-  readonly outputKind?: OutputKind;
-  /** Rows per request (default 256). */
-  readonly batchSize?: number;
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number;
   /** Per-attempt timeout in ms (default 30000). */

@@ -15,3 +15,4 @@ export type { FnModelOptions, PredictFunction } from './fn.js';
 export { httpModel, httpModelFromUrl } from './http.js';
 export type { HttpModelOptions, HttpProtocol } from './http.js';
 export type { RetryPolicy } from './http-fetch.js';
+export type { DeclaredModelOptions } from './batch-predict.js';
