@@ -43,16 +43,17 @@ function classification(context: ScanContext): DetectorResult {
   for (const y of labels) counts[y]!++;
   const majority = Math.max(...counts) / rows.length;
   const binary = context.model.task === 'binary';
+  const scores = binary ? positiveScores(outputs, width) : undefined;
   const metrics: Record<string, number> = {
     accuracy: acc,
     balanced_accuracy: balancedAccuracy(labels, predictions, { nClasses: k }),
     macro_f1: precisionRecallF1(labels, predictions, { average: 'macro', nClasses: k }).f1,
-    roc_auc: binary ? rocAuc(labels, positiveScores(outputs, width)) : rocAucOvr(labels, outputs),
+    roc_auc: scores ? rocAuc(labels, scores) : rocAucOvr(labels, outputs),
     log_loss: logLoss(labels, outputs),
-    brier: binary ? brierScore(labels, positiveScores(outputs, width)) : brierScoreMulticlass(labels, outputs),
+    brier: scores ? brierScore(labels, scores) : brierScoreMulticlass(labels, outputs),
     majority_class_accuracy: majority,
   };
-  if (binary) metrics.pr_auc = prAuc(labels, positiveScores(outputs, width));
+  if (scores) metrics.pr_auc = prAuc(labels, scores);
   const cm = confusionMatrix(labels, predictions, { nClasses: k });
   const noBetter = interval.high <= majority;
   const finding: Finding = {
