@@ -9,7 +9,9 @@ import { disaggregate } from '../../slice/disaggregate.js';
 import { groupByColumn, groupByProtected, intersectGroupings } from '../../slice/groupings.js';
 import type { Grouping } from '../../slice/groupings.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
-import { addAuditOptions, blocksToHtml, blocksToText, loadAuditInputs } from './slices.js';
+import { renderBlocksPage } from '../../report/html.js';
+import { renderBlocksText } from '../../report/text.js';
+import { addAuditOptions, loadAuditInputs } from './slices.js';
 import type { AuditFlags, AuditInputs } from './slices.js';
 
 interface FairnessFlags extends AuditFlags {
@@ -85,6 +87,6 @@ export function registerFairnessCommand(program: Command): void {
       blocks.push({ kind: 'table', caption: 'Fairness summary (difference = max − min, ratio = min / max)', columns: ['grouping', 'DP diff', 'DP ratio', 'EO diff', 'EO ratio', 'EOpp diff', 'PP diff'], rows: summaryJson.map((s) => [s.grouping, s.demographic_parity_difference, s.demographic_parity_ratio, s.equalized_odds_difference, s.equalized_odds_ratio, s.equal_opportunity_difference, s.predictive_parity_difference]) });
       if (mitigation) blocks.push({ kind: 'table', caption: `Threshold optimizer (${mitigation.policy.constraint}) on ${main.name}: held-out before → after`, columns: ['metric', 'before', 'after'], rows: [['accuracy', mitigation.before.accuracy, mitigation.after.accuracy], ['DP difference', mitigation.before.summary.demographicParityDifference, mitigation.after.summary.demographicParityDifference], ['EO difference', mitigation.before.summary.equalizedOddsDifference, mitigation.after.summary.equalizedOddsDifference]] });
       if (weights) blocks.push({ kind: 'table', caption: `Reweighing on ${main.name}: positive-label rate before → after weighting`, columns: ['group', 'before', 'after'], rows: weights.positiveRate.map((p) => [p.group, p.before, p.after]) });
-      process.stdout.write(format === 'html' ? await blocksToHtml('glassbox fairness', blocks) : `${blocksToText(blocks)}\n`);
+      process.stdout.write(format === 'html' ? await renderBlocksPage('glassbox fairness', blocks) : `${renderBlocksText(blocks)}\n`);
     });
 }

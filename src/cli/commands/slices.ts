@@ -107,9 +107,6 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
 }
 
 /** A self-contained HTML page from report blocks (tables, Vega-Lite charts as inline SVG, text). */
-export const blocksToHtml = renderBlocksPage;
-export const blocksToText = renderBlocksText;
-
 interface SlicesFlags extends AuditFlags {
   maxOrder?: string;
   minSupport?: string;
@@ -177,6 +174,6 @@ export function registerSlicesCommand(program: Command): void {
         const feats = [...new Set(top.predicates.map((p) => p.feature))].slice(0, 2);
         blocks.push({ kind: 'chart', caption: 'Error heatmap', spec: errorHeatmap(audit.table, errors, feats[0]!, feats[1]).spec });
       }
-      process.stdout.write(format === 'html' ? await blocksToHtml('glassbox slices', blocks) : `${blocksToText(blocks)}\n`);
+      process.stdout.write(format === 'html' ? await renderBlocksPage('glassbox slices', blocks) : `${renderBlocksText(blocks)}\n`);
     });
 }
