@@ -37,7 +37,7 @@ function worstRelative(ours: ArrayLike<number>, ref: number[][], width: number):
   return worst;
 }
 
-describe.skipIf(!present)('captum 0.7 reference on mnist/cnn.onnx (20 images, target = label)', () => {
+describe.skipIf(!present).each(['onnxruntime', 'tfjs'] as const)('captum 0.7 reference on mnist/cnn.onnx (20 images, target = label), gradients by %s', (engine) => {
   const samples = present ? (JSON.parse(readFileSync(resolve(dir, 'samples.json'), 'utf8')) as Samples) : undefined;
   const captum = present ? (JSON.parse(readFileSync(resolve(dir, 'captum.json'), 'utf8')) as Captum) : undefined;
   const ref = (name: string): number[][] => captum!.attributions[name] as number[][];
@@ -47,7 +47,8 @@ describe.skipIf(!present)('captum 0.7 reference on mnist/cnn.onnx (20 images, ta
   const conv2 = '/conv2/Conv_output_0';
 
   beforeAll(async () => {
-    model = await loadOnnxGradModel(resolve(dir, 'cnn.onnx'), { backend: 'wasm' });
+    model = await loadOnnxGradModel(resolve(dir, 'cnn.onnx'), { backend: 'wasm', engine });
+    expect(model.gradientEngine).toBe(engine);
     x = { data: Float32Array.from(samples!.pixels.flat()), shape: [20, 1, 28, 28] };
     target = Int32Array.from(samples!.labels);
   });

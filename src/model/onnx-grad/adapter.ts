@@ -11,7 +11,9 @@ import { detectHead, headLogits, headProbabilities, type Head } from './heads.js
 import type { HostTensor } from './host-tensor.js';
 import { OnnxInterpreter } from './interpreter.js';
 import type { T, TF } from './op-context.js';
+import { ortActivations, ortForward, ortGradients, type OrtModelInfo } from './ort-paths.js';
 import { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
+import { setUpOrtEngine } from './ort-setup.js';
 
 export type OutputSpace = 'logits' | 'probabilities';
 
@@ -24,6 +26,12 @@ export interface OnnxGradOptions {
   readonly backend?: TfBackend;
   /** Rows per gradient pass: bounds memory (default 128). */
   readonly batchSize?: number;
+  /**
+   * Who computes forward passes and gradients: 'onnxruntime' compiles the backward pass into ONNX
+   * and runs it in onnxruntime (fast, both cores); 'tfjs' interprets the graph with tfjs ops; 'auto'
+   * (default) uses onnxruntime when every op on the gradient path has a backward rule.
+   */
+  readonly engine?: 'auto' | 'onnxruntime' | 'tfjs';
 }
 
 export interface GradientCallOptions {
@@ -44,6 +52,11 @@ interface Shared {
   readonly classes: readonly string[];
   readonly outputWidth: number;
   readonly batchSize: number;
+  readonly engineMode: 'auto' | 'onnxruntime' | 'tfjs';
+  /** Present when onnxruntime computes gradients (see OnnxGradOptions.engine). */
+  readonly ort?: OrtModelInfo;
+  /** Why the tfjs interpreter is used, when onnxruntime was possible in principle. */
+  readonly engineNote?: string;
 }
 
 /**
@@ -60,6 +73,11 @@ export class OnnxGradModel implements Model, Differentiable {
   readonly layerNames: readonly string[];
   readonly supportsGuidedRelu = true;
   readonly interpreter: OnnxInterpreter;
+  /** Who computes gradients: 'onnxruntime' (compiled backward graph) or 'tfjs' (the interpreter). */
+  readonly gradientEngine: 'onnxruntime' | 'tfjs';
+  private readonly ort: OrtModelInfo | undefined;
+  /** Requests (layer, guided) whose backward graph onnxruntime cannot run: they use tfjs. */
+  private readonly tfjsOnly = new Set<string>();
 
   constructor(private readonly shared: Shared, weights?: ReadonlyMap<string, HostTensor>) {
     this.task = shared.task;
@@ -68,6 +86,30 @@ export class OnnxGradModel implements Model, Differentiable {
     this.outputWidth = shared.outputWidth;
     this.interpreter = new OnnxInterpreter(shared.tf, shared.graph, weights);
     this.layerNames = this.interpreter.tensorNames;
+    this.ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
+    this.gradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+  }
+
+  /** Why gradients are computed by tfjs rather than onnxruntime (undefined when onnxruntime is used). */
+  get engineNote(): string | undefined {
+    return this.shared.engineNote;
+  }
+
+  /**
+   * Runs `work` on onnxruntime unless this request cannot be compiled there (then undefined, and
+   * the caller uses tfjs); with engine 'onnxruntime' the compile error is thrown instead.
+   */
+  private async viaOrt<R>(key: string, outputs: readonly string[], gradient: { source: string; guided: boolean } | undefined, work: (info: OrtModelInfo) => Promise<R>): Promise<R | undefined> {
+    const info = this.ort;
+    if (!info || this.tfjsOnly.has(key)) return undefined;
+    try {
+      await info.engine.prepare(outputs, gradient ? { ...gradient, target: info.logitsTensor } : undefined);
+    } catch (error) {
+      if (this.shared.engineMode === 'onnxruntime' || !(error instanceof GlassboxError) || error.code !== 'unsupported_model') throw error;
+      this.tfjsOnly.add(key);
+      return undefined;
+    }
+    return work(info);
   }
 
   get batchSize(): number {
@@ -105,6 +147,10 @@ export class OnnxGradModel implements Model, Differentiable {
 
   /** Model outputs in the chosen space, [rows, outputWidth] row-major. */
   async forward(x: Tensor, options: { output?: OutputSpace; signal?: AbortSignal } = {}): Promise<Float32Array> {
+    checkInput(x, this.inputSpec, this.shared.source);
+    const output = options.output ?? 'probabilities';
+    const viaOrt = await this.viaOrt('forward', [this.shared.head.logitsTensor], undefined, (info) => ortForward(info, x, output, this.outputWidth, options.signal));
+    if (viaOrt) return viaOrt;
     const nRows = x.shape[0] ?? 0;
     const out = new Float32Array(nRows * this.outputWidth);
     await this.batches(x, options.signal, async (xt, start) => {
@@ -140,6 +186,11 @@ export class OnnxGradModel implements Model, Differentiable {
   /** ∂ output[target] / ∂ input for every row, in the input's shape. */
   async inputGradients(x: Tensor, target: GradientTarget, options: GradientCallOptions = {}): Promise<Float32Array> {
     this.checkTarget(x, target);
+    checkInput(x, this.inputSpec, this.shared.source);
+    const guided = options.relu === 'guided';
+    const call = { source: this.shared.inputName, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
+    const viaOrt = await this.viaOrt(`input|${guided}`, [], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
+    if (viaOrt) return viaOrt.gradient.data;
     const tf = this.shared.tf;
     const out = new Float32Array(x.data.length);
     const rowSize = x.data.length / Math.max(1, x.shape[0] ?? 1);
@@ -157,6 +208,9 @@ export class OnnxGradModel implements Model, Differentiable {
   /** Values of named intermediate tensors (graph/NCHW layout). */
   async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
     for (const name of names) this.checkLayer(name);
+    checkInput(x, this.inputSpec, this.shared.source);
+    const viaOrt = await this.viaOrt(`activations|${names.join('\u0000')}`, names, undefined, (info) => ortActivations(info, x, names));
+    if (viaOrt) return viaOrt;
     const parts: Record<string, Float32Array[]> = Object.fromEntries(names.map((n) => [n, []]));
     const shapes: Record<string, number[]> = {};
     await this.batches(x, undefined, async (xt) => {
@@ -179,6 +233,13 @@ export class OnnxGradModel implements Model, Differentiable {
   async layerGradients(x: Tensor, layer: string, target: GradientTarget, options: GradientCallOptions = {}): Promise<{ activation: Tensor; gradient: Tensor }> {
     this.checkLayer(layer);
     this.checkTarget(x, target);
+    checkInput(x, this.inputSpec, this.shared.source);
+    const guided = options.relu === 'guided';
+    const call = { source: layer, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
+    if (layer !== this.shared.inputName) {
+      const viaOrt = await this.viaOrt(`layer|${layer}|${guided}`, [layer], { source: layer, guided }, (info) => ortGradients(info, x, call));
+      if (viaOrt?.activation) return { activation: viaOrt.activation, gradient: viaOrt.gradient };
+    }
     const tf = this.shared.tf;
     const acts: Float32Array[] = [];
     const grads: Float32Array[] = [];
@@ -218,6 +279,7 @@ export class OnnxGradModel implements Model, Differentiable {
 
   async dispose(): Promise<void> {
     this.interpreter.dispose();
+    await this.ort?.engine.dispose();
   }
 }
 
@@ -252,5 +314,8 @@ export async function loadOnnxGradModel(source: string | Uint8Array, options: On
   const { task, classes } = resolveTask(options, head.kind === 'sigmoid' && rawWidth === 1 ? 2 : rawWidth, file);
   const outputWidth = task === 'regression' ? rawWidth ?? 1 : task === 'binary' ? 2 : classes.length;
   const inputSpec: InputSpec = { name: input.name, shape: input.shape.map((d, i) => (i === 0 ? null : d)), dtype: 'float32' };
-  return new OnnxGradModel({ tf, graph, source: file, inputName: input.name, inputSpec, head, task, classes, outputWidth, batchSize });
+  const engineMode = options.engine ?? 'auto';
+  const engine = engineMode === 'tfjs' ? {} : await setUpOrtEngine({ bytes, graph, tf, inputName: input.name, inputDims: input.shape, head, task, batchSize, mode: engineMode });
+  const { ort, note } = engine;
+  return new OnnxGradModel({ tf, graph, source: file, inputName: input.name, inputSpec, head, task, classes, outputWidth, batchSize, engineMode, ...(ort ? { ort } : {}), ...(note ? { engineNote: note } : {}) });
 }

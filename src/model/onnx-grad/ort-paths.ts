@@ -1,0 +1,104 @@
+import { GlassboxError, throwIfAborted } from '../../errors.js';
+import { concatFloat32, type Tensor } from '../tensor.js';
+import type { OutputSpace } from './adapter.js';
+import { gradientSeed, hostOutputs, type HostHead } from './host-head.js';
+import type { OrtGradientEngine } from './ort-engine.js';
+
+/** What the onnxruntime paths of the adapter need to know about the model. */
+export interface OrtModelInfo {
+  readonly engine: OrtGradientEngine;
+  readonly inputName: string;
+  readonly logitsTensor: string;
+  readonly head: HostHead;
+  readonly batchSize: number;
+}
+
+/** Calls `work` per batch of at most `batchSize` rows with a zero-copy view of those rows. */
+async function eachBatch(info: OrtModelInfo, x: Tensor, signal: AbortSignal | undefined, work: (rows: Float32Array, shape: number[], start: number, end: number) => Promise<void>): Promise<void> {
+  const nRows = x.shape[0] ?? 0;
+  const rowSize = x.data.length / Math.max(1, nRows);
+  for (let start = 0; start < nRows; start += info.batchSize) {
+    throwIfAborted(signal);
+    const end = Math.min(nRows, start + info.batchSize);
+    await work(x.data.subarray(start * rowSize, end * rowSize), [end - start, ...x.shape.slice(1)], start, end);
+  }
+}
+
+/** Outputs in the chosen space, [rows, width] row-major. */
+export async function ortForward(info: OrtModelInfo, x: Tensor, output: OutputSpace, width: number, signal?: AbortSignal): Promise<Float32Array> {
+  const out = new Float32Array((x.shape[0] ?? 0) * width);
+  await eachBatch(info, x, signal, async (rows, shape, start, end) => {
+    const raw = (await info.engine.run(rows, shape, [info.logitsTensor])).outputs.get(info.logitsTensor)!.data;
+    out.set(hostOutputs(info.head, raw, end - start, output), start * width);
+  });
+  return out;
+}
+
+/** Per-row class indices, checked against the output width. */
+export function targetIndices(target: number | readonly number[] | Int32Array, start: number, end: number, width: number, source: string): Int32Array {
+  const idx = new Int32Array(end - start);
+  for (let i = 0; i < idx.length; i++) {
+    const t = typeof target === 'number' ? target : target[start + i] ?? -1;
+    if (!(Number.isInteger(t) && t >= 0 && t < width)) {
+      throw new GlassboxError('invalid_argument', `${source}: gradient target ${t} is outside the ${width} output columns.`, { argument: 'target', hint: `Use a class index in [0, ${width - 1}].` });
+    }
+    idx[i] = t;
+  }
+  return idx;
+}
+
+export interface OrtGradientCall {
+  readonly source: string;
+  readonly target: number | readonly number[] | Int32Array;
+  readonly output: OutputSpace;
+  readonly guided: boolean;
+  readonly width: number;
+  readonly modelName: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * d output[target] / d `source` for every row (and the source's value when it is an intermediate
+ * tensor). Probabilities need the logits first: one extra forward pass per batch.
+ */
+export async function ortGradients(info: OrtModelInfo, x: Tensor, call: OrtGradientCall): Promise<{ gradient: Tensor; activation?: Tensor }> {
+  const isInput = call.source === info.inputName;
+  const outputs = isInput ? [] : [call.source];
+  const request = { source: call.source, target: info.logitsTensor, guided: call.guided };
+  const grads: Float32Array[] = [];
+  const acts: Float32Array[] = [];
+  let dims: readonly number[] = x.shape;
+  await eachBatch(info, x, call.signal, async (rows, shape, start, end) => {
+    const targets = targetIndices(call.target, start, end, call.width, call.modelName);
+    let probs: Float32Array | undefined;
+    if (call.output === 'probabilities' && !info.head.regression) {
+      const raw = (await info.engine.run(rows, shape, [info.logitsTensor])).outputs.get(info.logitsTensor)!.data;
+      probs = hostOutputs(info.head, raw, end - start, 'probabilities');
+    }
+    const result = await info.engine.run(rows, shape, outputs, { ...request, seed: gradientSeed(info.head, targets, call.output, probs) });
+    grads.push(result.gradient!);
+    if (!isInput) {
+      const act = result.outputs.get(call.source)!;
+      acts.push(act.data);
+      dims = act.dims;
+    }
+  });
+  const full = [x.shape[0] ?? 0, ...dims.slice(1)];
+  return { gradient: { data: concatFloat32(grads), shape: full }, ...(isInput ? {} : { activation: { data: concatFloat32(acts), shape: full } }) };
+}
+
+/** Values of named tensors, [rows, …] each. */
+export async function ortActivations(info: OrtModelInfo, x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
+  const parts = new Map<string, Float32Array[]>(names.map((n) => [n, []]));
+  const dims = new Map<string, readonly number[]>();
+  await eachBatch(info, x, undefined, async (rows, shape) => {
+    const result = await info.engine.run(rows, shape, names);
+    for (const name of names) {
+      const t = result.outputs.get(name)!;
+      parts.get(name)!.push(t.data);
+      dims.set(name, t.dims);
+    }
+  });
+  const nRows = x.shape[0] ?? 0;
+  return Object.fromEntries(names.map((name) => [name, { data: concatFloat32(parts.get(name)!), shape: [nRows, ...(dims.get(name) ?? [0]).slice(1)] }]));
+}
