@@ -2,8 +2,10 @@
  * Gradient explanations on mnist/cnn.onnx beside captum 0.7 (timings.json `captum`): Integrated
  * Gradients (64 steps, internal batch 64, riemann_trapezoid and gausslegendre) on the first 100 test
  * images of split.json, and Saliency on the first 1,000 in one batch; targets are the true labels.
- * Also the peak tensor + JS heap memory of IG at internal batch sizes 16/64/256, to show that memory
- * is bounded by the internal batch size and not by the number of images × steps.
+ * Gradients are computed by onnxruntime (the compiled backward graph, the default engine); IG is also
+ * timed with the tfjs interpreter engine for comparison. Also the resident-memory growth of IG at
+ * internal batch sizes 16/64/256, to show that memory is bounded by the internal batch size and not by
+ * the number of images × steps.
  *
  * Run alone: `npx tsx bench/gradients.bench.ts`.
  */
@@ -12,7 +14,6 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { integratedGradients, saliency } from '../src/explain/gradients/public.js';
 import { loadOnnxGradModel } from '../src/model/onnx-grad/public.js';
 import type { Tensor } from '../src/model/tensor.js';
@@ -49,31 +50,36 @@ export async function run(): Promise<BenchResult[]> {
   const model = await loadOnnxGradModel(resolve(referenceDir, 'mnist/cnn.onnx'), { batchSize: 1000 });
   const results: BenchResult[] = [];
   const ig100 = testImages(100);
-  // The wasm heap only grows, so its size after each run is that run's high-water mark; run ascending.
-  const wasmHeap = (): number => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
-  const start = wasmHeap();
+  // resident memory only grows (allocators keep freed pages), so each run's growth is its own high-water mark; run ascending
+  let rss = process.memoryUsage().rss;
   for (const batch of [16, 64, 256]) {
     await integratedGradients({ steps: 64, internalBatchSize: batch }).explain(model, ig100.x, { target: ig100.labels });
-    results.push({ name: `IG tensor memory high-water (wasm heap), internal batch ${batch}, 100 images × 64 steps`, ours: wasmHeap() / 1e6, unit: 'MB', note: `heap at start ${(start / 1e6).toFixed(1)} MB; grows with the batch, not with images × steps` });
+    const now = process.memoryUsage().rss;
+    results.push({ name: `IG resident-memory growth, internal batch ${batch}, 100 images × 64 steps`, ours: Math.max(0, now - rss) / 1e6, unit: 'MB', note: 'grows with the batch, not with images × steps (6,400 points)' });
+    rss = Math.max(rss, now);
   }
-  for (const method of ['riemann_trapezoid', 'gausslegendre'] as const) {
-    const ig = integratedGradients({ method, steps: 64, internalBatchSize: 64 });
-    const cpu0 = process.cpuUsage();
-    const s = await timeMedian(() => ig.explain(model, ig100.x, { target: ig100.labels }), 3, 1);
-    const cpu = process.cpuUsage(cpu0);
-    results.push({
-      name: `IG ${method}, 64 steps, internal batch 64, 100 images`,
-      ours: s,
-      reference: ref[`integrated_gradients_100_images_64_steps_internal_batch_64_${method}`]!.median_s,
-      unit: 's',
-      referenceSource: 'timings.json captum (torch 2 threads)',
-      note: `tfjs-wasm 1 thread; CPU ${((cpu.user + cpu.system) / 1e6 / 4).toFixed(2)} s/run; load ${loadavg()[0]!.toFixed(1)}`,
-    });
+  const tfjsModel = await loadOnnxGradModel(resolve(referenceDir, 'mnist/cnn.onnx'), { batchSize: 1000, engine: 'tfjs' });
+  for (const [label, m] of [[model.gradientEngine, model], ['tfjs', tfjsModel]] as const) {
+    for (const method of ['riemann_trapezoid', 'gausslegendre'] as const) {
+      const ig = integratedGradients({ method, steps: 64, internalBatchSize: 64 });
+      const cpu0 = process.cpuUsage();
+      const s = await timeMedian(() => ig.explain(m, ig100.x, { target: ig100.labels }), 3, 1);
+      const cpu = process.cpuUsage(cpu0);
+      results.push({
+        name: `IG ${method}, 64 steps, internal batch 64, 100 images (${label} engine)`,
+        ours: s,
+        reference: ref[`integrated_gradients_100_images_64_steps_internal_batch_64_${method}`]!.median_s,
+        unit: 's',
+        referenceSource: 'timings.json captum (torch 2 threads)',
+        note: `CPU ${((cpu.user + cpu.system) / 1e6 / 4).toFixed(2)} s/run; load ${loadavg()[0]!.toFixed(1)}`,
+      });
+    }
   }
+  await tfjsModel.dispose();
   const sal1000 = testImages(1000);
   const sal = saliency();
   const s = await timeMedian(() => sal.explain(model, sal1000.x, { target: sal1000.labels }), 5, 1);
-  results.push({ name: 'Saliency abs, 1,000 images, one batch', ours: s, reference: ref.saliency_1000_images_one_batch_abs_true!.median_s, unit: 's', referenceSource: 'timings.json captum', note: `load ${loadavg()[0]!.toFixed(1)}` });
+  results.push({ name: `Saliency abs, 1,000 images, one batch (${model.gradientEngine} engine)`, ours: s, reference: ref.saliency_1000_images_one_batch_abs_true!.median_s, unit: 's', referenceSource: 'timings.json captum', note: `load ${loadavg()[0]!.toFixed(1)}` });
   await model.dispose();
   return results;
 }
