@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { takeRows } from '../../data/table.js';
+import { readNpy } from '../../data/npy.js';
 import { GlassboxError } from '../../errors.js';
 import type { GradientModel } from '../../explain/gradients/public.js';
 import { isDifferentiable } from '../../model/capabilities.js';
@@ -25,7 +26,9 @@ export async function runGradientExplainCommand(flags: ExplainFlags & GradientFl
   const model = await loadDifferentiable(flags.model);
   try {
     const { x, labels, rowIds } = await gradientInputs(flags, model);
-    const result = await runGradientExplain(model, x, { ...flags, target: flags.target ?? 'predicted' }, labels ? { labels } : {});
+    // --labels is read (and cut to --rows) by gradientInputs
+    const { labels: _labelsFile, ...rest } = flags;
+    const result = await runGradientExplain(model, x, { ...rest, target: flags.target ?? 'predicted' }, labels ? { labels } : {});
     const a = result.attribution;
     if (format === 'html') return renderBlocksPage(`glassbox explain — ${a.method}`, result.blocks);
     const rowShape = x.shape.slice(1);
@@ -60,29 +63,56 @@ async function loadDifferentiable(location: string): Promise<GradientModel> {
   return model as GradientModel;
 }
 
+/** True when --data names image input (a folder of images or a .npy tensor) rather than tabular rows. */
+export function isImageData(path: string | undefined): boolean {
+  return path !== undefined && (path.endsWith('.npy') || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
+}
+
+/** The explained rows of image input: the tensor cut to --rows (default: every row, or the first `defaultRows`), its labels (folder names or --labels) and row ids. */
+export interface ImageRows {
+  readonly x: Tensor;
+  readonly labels?: Int32Array;
+  readonly rowIds: number[];
+}
+
+/**
+ * Loads a folder of images or a .npy tensor (loadGradientData) and cuts it, and its labels (from the
+ * folder's subfolders or `--labels file.npy`, checked to have one entry per row), to `--rows a:b`.
+ */
+export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 'labels'>, model: Pick<Model, 'inputSpec'>, defaultRows?: number): Promise<ImageRows> {
+  const data = await loadGradientData(flags.data!, model);
+  const n = data.x.shape[0] ?? 0;
+  const labels = flags.labels ? labelsFile(flags.labels, n) : data.labels;
+  const [start, end] = flags.rows === undefined && defaultRows !== undefined ? [0, Math.min(n, defaultRows)] : parseRowRange(flags.rows, n);
+  const size = data.x.data.length / Math.max(1, n);
+  return {
+    x: { data: data.x.data.subarray(start * size, end * size), shape: [end - start, ...data.x.shape.slice(1)] },
+    ...(labels ? { labels: labels.subarray(start, end) } : {}),
+    rowIds: Array.from({ length: end - start }, (_, i) => start + i),
+  };
+}
+
+function labelsFile(path: string, nRows: number): Int32Array {
+  const arr = readNpy(path);
+  const labels = Int32Array.from(arr.data instanceof BigInt64Array ? Array.from(arr.data, Number) : Array.from(arr.data));
+  if (labels.length !== nRows) throw new GlassboxError('shape_mismatch', `--labels ${path} has ${labels.length} entries for ${nRows} rows of --data.`, { file: path, argument: '--labels', hint: 'Give one integer label per row of --data.' });
+  return labels;
+}
+
 async function gradientInputs(flags: ExplainFlags & GradientFlags, model: GradientModel): Promise<{ x: Tensor; labels?: Int32Array; rowIds: number[] }> {
-  const path = flags.data!;
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() || path.endsWith('.npy')) {
-    const data = await loadGradientData(path, model);
-    const n = data.x.shape[0] ?? 0;
-    const [start, end] = parseRowRange(flags.rows, n);
-    const size = data.x.data.length / Math.max(1, n);
-    return {
-      x: { data: data.x.data.subarray(start * size, end * size), shape: [end - start, ...data.x.shape.slice(1)] },
-      ...(data.labels ? { labels: data.labels.subarray(start, end) } : {}),
-      rowIds: Array.from({ length: end - start }, (_, i) => start + i),
-    };
-  }
+  if (isImageData(flags.data)) return loadImageRows(flags, model);
   const { target: _class, method: _method, ...inputFlags } = flags;
   const inputs = await loadInputs(inputFlags, { seed: 0, requireLabels: false });
   if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'Tabular data needs an encoder: pass --preprocess.', { argument: '--preprocess' });
   const [start, end] = parseRowRange(flags.rows, inputs.table.nRows);
   const table = takeRows(inputs.table, Int32Array.from({ length: end - start }, (_, i) => start + i));
   const encoded = inputs.encoder.encode(rawMatrixFromTable(table, inputs.encoder.features));
-  return { x: { data: encoded, shape: [table.nRows, inputs.encoder.outputWidth] }, rowIds: Array.from(table.rowIds) };
+  const labels = flags.labels ? labelsFile(flags.labels, inputs.table.nRows).subarray(start, end) : undefined;
+  return { x: { data: encoded, shape: [table.nRows, inputs.encoder.outputWidth] }, ...(labels ? { labels } : {}), rowIds: Array.from(table.rowIds) };
 }
 
-function nest(values: Float64Array, shape: readonly number[]): unknown {
+/** A flat row-major array as nested arrays of `shape`. */
+export function nest(values: Float64Array | Float32Array | Int32Array, shape: readonly number[]): unknown {
   if (shape.length <= 1) return Array.from(values);
   const stride = values.length / shape[0]!;
   return Array.from({ length: shape[0]! }, (_, i) => nest(values.subarray(i * stride, (i + 1) * stride), shape.slice(1)));

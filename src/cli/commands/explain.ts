@@ -25,8 +25,11 @@ import type { InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseRowRange } from '../options.js';
 import { addTreeShapOptions, chooseExplainMethod, runTreeShapCommand } from './explain-tree.js';
 import type { TreeShapFlags } from './explain-tree.js';
-import { addGradientOptions, GRADIENT_METHODS, isGradientMethod, type GradientFlags } from './explain-gradients.js';
+import { addGradientOptions, GRADIENT_METHODS, type GradientFlags } from './explain-gradients.js';
 import { runGradientExplainCommand } from './explain-gradient-run.js';
+import { runImageAgnosticExplain } from './explain-image-agnostic.js';
+import { resolveExplainRoute } from './explain-mode.js';
+import { runTextExplain } from './explain-text.js';
 
 export interface ExplainFlags extends InputFlags, TreeShapFlags, Omit<GradientFlags, 'target' | 'method' | 'samples' | 'seed'> {
   method?: string;
@@ -36,6 +39,12 @@ export interface ExplainFlags extends InputFlags, TreeShapFlags, Omit<GradientFl
   samples?: string;
   seed?: string;
   format?: string;
+  /** LIME on images: quickshift (default) or slic, and SLIC's superpixel count. */
+  segmentation?: string;
+  segments?: string;
+  /** Occlusion on images (square window, pixels) or text (words). */
+  window?: string;
+  stride?: string;
 }
 
 /** What every explain handler receives: the loaded inputs, the rows to explain and the flags. */
@@ -81,29 +90,38 @@ export const explainHandlers: Readonly<Record<string, ExplainHandler>> = {
 export function registerExplainCommand(program: Command): void {
   const command = program
     .command('explain')
-    .description('Explain the model’s outputs for rows of a data file (Shapley values, LIME, occlusion, TreeSHAP).')
+    .description('Explain the model’s outputs for rows of a data file, images or texts (Shapley values, LIME, occlusion, TreeSHAP, gradients).')
     .option('--model <file>', 'the model file or endpoint')
-    .option('--data <file>', 'rows to explain: CSV, Parquet, JSONL or Arrow')
-    .option('--demo <name>', 'use a built-in demo instead of --data/--model')
+    .option('--data <file>', 'rows to explain: CSV, Parquet, JSONL or Arrow; or images: a folder of PNG/JPEG or a .npy tensor')
+    .option('--demo <name>', 'use a built-in demo instead of --data/--model (credit: tabular, digits: images, spam: text)')
     .option('--schema <file>', 'schema JSON')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
-    .option('--method <name>', `one of ${[...Object.keys(explainHandlers), ...GRADIENT_METHODS].join(', ')} (default: tree-shap for tree models, else kernel-shap)`)
+    .option('--method <name>', `one of ${[...Object.keys(explainHandlers), ...GRADIENT_METHODS].join(', ')}; lime and occlusion also explain images and text (default: tree-shap for tree models, kernel-shap for other tabular models, lime for images and text)`)
     .option('--rows <a:b>', 'explain rows a (inclusive) to b (exclusive) of the audited rows (default: the first 10)')
     .option('--background <file|n>', 'background rows: a data file, or the first n training rows (default 100; LIME uses every training row)')
     .option('--features <list>', 'comma-separated feature names or indices to explain; the others stay at the row’s values')
-    .option('--samples <n>', 'coalitions (kernel-shap), evaluations (permutation-shapley) or perturbations (lime)')
+    .option('--samples <n>', 'coalitions (kernel-shap), evaluations (permutation-shapley) or perturbations (lime; default 5000, images 1000)')
+    .option('--segmentation <kind>', 'lime on images: superpixels by quickshift (default) or slic')
+    .option('--segments <n>', 'lime on images with --segmentation slic: number of superpixels (default 100)')
+    .option('--window <n>', 'occlusion on images: square window in pixels (default 4); on text: words hidden together (default 1)')
+    .option('--stride <n>', 'occlusion on images: step between windows in pixels (default 2); on text: in words (default 1)')
     .option('--seed <n>', 'seed of every random choice', '0')
-    .option('--target <class>', 'class to explain, by name or index; gradient methods also take predicted or label (default: the positive class, or the predicted class)')
+    .option('--target <class>', 'class to explain, by name or index; image, text and gradient methods also take predicted or label (default: the positive class, or the predicted class)')
     .option('--format <format>', 'json, table or html', 'json');
-  addGradientOptions(addTreeShapOptions(command)).action(async (flags: ExplainFlags) => {
-    process.stdout.write(await runExplain(flags));
+  addGradientOptions(addTreeShapOptions(command)).action(async (flags: ExplainFlags, cmd: Command) => {
+    // only typed flags count: every parser has its own default, and a flag given to a method it does not apply to is an error
+    const given = Object.fromEntries(Object.entries(flags).filter(([key]) => cmd.getOptionValueSource(key) !== 'default')) as ExplainFlags;
+    process.stdout.write(await runExplain(given));
   });
 }
 
 /** Runs the explain command end to end and returns what it prints. */
 export async function runExplain(flags: ExplainFlags, signal?: AbortSignal): Promise<string> {
   const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'json');
-  if (isGradientMethod(flags.method)) return runGradientExplainCommand(flags, format);
+  const route = resolveExplainRoute(flags);
+  if (route.route === 'gradient') return runGradientExplainCommand(flags, format);
+  if (route.route === 'image') return runImageAgnosticExplain(flags, route.method, format, route.reason, signal);
+  if (route.route === 'text') return runTextExplain(flags, route.method, format, route.reason, signal);
   // --target names the class to explain here, not the label column.
   const { target: _class, ...inputFlags } = flags;
   const inputs = await loadInputs(inputFlags, { seed: seedFlag(flags), requireLabels: false });
@@ -159,7 +177,7 @@ export function parseFeatures(list: string, encoder: Encoder): number[] {
   });
 }
 
-export function parseTarget(value: string, model: Model): number {
+export function parseTarget(value: string, model: Pick<Model, 'classes' | 'outputWidth'>): number {
   const byName = model.classes.indexOf(value);
   if (byName >= 0) return byName;
   if (/^\d+$/.test(value) && Number(value) < model.outputWidth) return Number(value);
