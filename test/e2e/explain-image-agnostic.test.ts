@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadModel } from '../../src/model/load-model.js';
@@ -131,10 +132,22 @@ describe.skipIf(!HAS_REFERENCE)('glassbox explain --method lime|occlusion on ima
     }
   });
 
-  it('--target label reads --labels for the chosen rows; --format html holds one PNG overlay per image', async () => {
+  it('--target label reads --labels for the chosen rows, or an image folder’s class subfolders; --format html holds one PNG overlay per image', async () => {
     const { json } = await explainJson(['--model', cnn, '--data', xPath, '--labels', yPath, '--target', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14', '--rows', '1:3']);
     expect(json.rowIds).toEqual([1, 2]);
     expect(json.target).toEqual(labels.slice(1, 3));
+    // a folder with one subfolder per class: folder names are mapped to the model's classes
+    const folder = join(dir, 'images');
+    for (let i = 0; i < 3; i++) {
+      await mkdir(join(folder, String(labels[i])), { recursive: true });
+      const grey = Uint8Array.from(pixels.subarray(i * SIZE, (i + 1) * SIZE), (v) => Math.round(v * 255));
+      await sharp(grey, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, String(labels[i]), `${i}.png`));
+    }
+    const fromFolder = await explainJson(['--model', cnn, '--data', folder, '--target', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14']);
+    expect(fromFolder.json.shape).toEqual([3, 1, 28, 28]);
+    expect([...fromFolder.json.target].sort()).toEqual(labels.slice(0, 3).sort());
+    // the PNGs hold the same digits (8-bit), so the model's confidence in each true class stays high
+    for (const p of fromFolder.json.outputs) expect(p).toBeGreaterThan(0.5);
     const html = await runGlassbox(['explain', ...lime(0, '0:2', 100), '--format', 'html']);
     expect(html.code).toBe(0);
     expect(html.stdout.match(/data:image\/png;base64,/g)).toHaveLength(2);

@@ -79,10 +79,10 @@ export interface ImageRows {
  * Loads a folder of images or a .npy tensor (loadGradientData) and cuts it, and its labels (from the
  * folder's subfolders or `--labels file.npy`, checked to have one entry per row), to `--rows a:b`.
  */
-export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 'labels'>, model: Pick<Model, 'inputSpec'>, defaultRows?: number): Promise<ImageRows> {
+export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 'labels'>, model: Pick<Model, 'inputSpec' | 'classes' | 'outputWidth'>, defaultRows?: number): Promise<ImageRows> {
   const data = await loadGradientData(flags.data!, model);
   const n = data.x.shape[0] ?? 0;
-  const labels = flags.labels ? labelsFile(flags.labels, n) : data.labels;
+  const labels = flags.labels ? labelsFile(flags.labels, n) : data.labels && data.classes ? folderLabels(data.labels, data.classes, model) : undefined;
   const [start, end] = flags.rows === undefined && defaultRows !== undefined ? [0, Math.min(n, defaultRows)] : parseRowRange(flags.rows, n);
   const size = data.x.data.length / Math.max(1, n);
   return {
@@ -90,6 +90,19 @@ export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 
     ...(labels ? { labels: labels.subarray(start, end) } : {}),
     rowIds: Array.from({ length: end - start }, (_, i) => start + i),
   };
+}
+
+/**
+ * Folder labels as model output columns: a subfolder named like one of the model's classes (or an
+ * output index) labels its images with that column; other names give -1, which `--target label` rejects.
+ */
+function folderLabels(labels: Int32Array, folders: readonly string[], model: Pick<Model, 'classes' | 'outputWidth'>): Int32Array {
+  const column = folders.map((name) => {
+    const byName = model.classes.indexOf(name);
+    if (byName >= 0) return byName;
+    return /^\d+$/.test(name) && Number(name) < model.outputWidth ? Number(name) : -1;
+  });
+  return labels.map((l) => column[l] ?? -1);
 }
 
 function labelsFile(path: string, nRows: number): Int32Array {

@@ -92,6 +92,8 @@ function occlusionBaseline(value: string | undefined): number {
 
 /** --target N | class name | predicted | label (default: predicted), as the gradient methods read it. */
 function imageTarget(value: string | undefined, labels: Int32Array | undefined, nRows: number, model: Model): TargetSelector {
+  const unknown = value === 'label' && labels ? labels.indexOf(-1) : -1;
+  if (unknown >= 0) throw new GlassboxError('invalid_argument', `--target label: image ${unknown}'s folder is named after none of the model's classes (${model.classes.join(', ')}).`, { argument: '--target', hint: 'Name the subfolders after the model’s classes, pass --labels y.npy, or use --target predicted.' });
   const byName = value === undefined || value === 'predicted' || value === 'label' ? -1 : model.classes.indexOf(value);
   return byName >= 0 ? byName : targetFlag(value, labels, nRows);
 }
