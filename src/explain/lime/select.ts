@@ -11,24 +11,36 @@ export type FeatureSelection = 'auto' | 'forward' | 'highest_weights' | 'lasso_p
  * LARS-lasso path with ≤ k nonzero coefficients) and 'auto' (forward when k ≤ 6, else highest_weights).
  */
 export function selectFeatures(data: Float64Array, d: number, labels: Float64Array, weights: Float64Array, k: number, method: FeatureSelection, moments?: WeightedMoments): number[] {
+  return selectFromMoments(moments ?? weightedMoments(data, d, labels, weights), data.subarray(0, d), k, method, () => ({ data, labels, weights }));
+}
+
+/**
+ * selectFeatures from the weighted moments of the interpretable rows (every mode but 'lasso_path' needs
+ * nothing else): `x0` is the explained row's interpretable vector; `rows` gives the dense rows, labels
+ * and weights, and is only called for 'lasso_path'.
+ */
+export function selectFromMoments(m: WeightedMoments, x0: Float64Array, k: number, method: FeatureSelection, rows: () => { data: Float64Array; labels: Float64Array; weights: Float64Array }): number[] {
+  const d = m.d;
   const all = Array.from({ length: d }, (_, i) => i);
   switch (method) {
     case 'none':
       return all;
     case 'auto':
-      return selectFeatures(data, d, labels, weights, k, k <= 6 ? 'forward' : 'highest_weights', moments);
+      return selectFromMoments(m, x0, k, k <= 6 ? 'forward' : 'highest_weights', rows);
     case 'forward':
-      return forward(moments ?? weightedMoments(data, d, labels, weights), d, k);
+      return forward(m, d, k);
     case 'highest_weights': {
-      const fit = ridgeFromMoments(moments ?? weightedMoments(data, d, labels, weights), all, 0.01);
+      const fit = ridgeFromMoments(m, all, 0.01);
       return all
-        .map((j) => ({ j, w: fit.coef[j]! * data[j]! }))
+        .map((j) => ({ j, w: fit.coef[j]! * x0[j]! }))
         .sort((a, b) => Math.abs(b.w) - Math.abs(a.w) || a.j - b.j)
         .slice(0, k)
         .map((e) => e.j);
     }
-    case 'lasso_path':
+    case 'lasso_path': {
+      const { data, labels, weights } = rows();
       return lassoPath(data, d, labels, weights, k);
+    }
   }
 }
 

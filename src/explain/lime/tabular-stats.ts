@@ -1,7 +1,5 @@
 import type { EncodedFeature, RawMatrix } from '../../encode/encoder.js';
-import { normalCdf, normalQuantile, normalSf } from '../../math/stats/normal.js';
 import { quantileSorted } from '../../math/stats/quantile.js';
-import type { Rng } from '../../rng.js';
 
 export type DiscretizerKind = 'quartile' | 'decile' | false;
 
@@ -21,9 +19,6 @@ export interface TabularStats {
   readonly binStd: readonly (Float64Array | undefined)[];
   readonly binMin: readonly (Float64Array | undefined)[];
   readonly binMax: readonly (Float64Array | undefined)[];
-  /** Per bin: the standard-normal bounds of the truncation and their CDF (or upper-tail) values. */
-  readonly binLowP: readonly (Float64Array | undefined)[];
-  readonly binHighP: readonly (Float64Array | undefined)[];
   /** Distinct values of the sampling representation and their cumulative frequencies. */
   readonly values: readonly Float64Array[];
   readonly cumFreq: readonly Float64Array[];
@@ -44,8 +39,6 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
     binStd: [] as (Float64Array | undefined)[],
     binMin: [] as (Float64Array | undefined)[],
     binMax: [] as (Float64Array | undefined)[],
-    binLowP: [] as (Float64Array | undefined)[],
-    binHighP: [] as (Float64Array | undefined)[],
     values: [] as Float64Array[],
     cumFreq: [] as Float64Array[],
     mean: new Float64Array(f),
@@ -62,7 +55,7 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
       binStats(out, j, column, bins, borders, sorted, features[j]!.name);
       pushFrequencies(out, bins);
     } else {
-      out.borders[j] = out.binNames[j] = out.binMean[j] = out.binStd[j] = out.binMin[j] = out.binMax[j] = out.binLowP[j] = out.binHighP[j] = undefined;
+      out.borders[j] = out.binNames[j] = out.binMean[j] = out.binStd[j] = out.binMin[j] = out.binMax[j] = undefined;
       pushFrequencies(out, column);
       if (!categorical[j]) {
         let mean = 0;
@@ -78,7 +71,7 @@ export function tabularStats(train: RawMatrix, features: readonly EncodedFeature
   return { discretizer, nFeatures: f, categorical, ...out };
 }
 
-type Mutable = { [K in 'borders' | 'binMean' | 'binStd' | 'binMin' | 'binMax' | 'binLowP' | 'binHighP']: (Float64Array | undefined)[] } & { binNames: (string[] | undefined)[] };
+type Mutable = { [K in 'borders' | 'binMean' | 'binStd' | 'binMin' | 'binMax']: (Float64Array | undefined)[] } & { binNames: (string[] | undefined)[] };
 
 function binStats(out: Mutable, j: number, column: Float64Array, bins: Float64Array, borders: Float64Array, sorted: Float64Array, name: string): void {
   const k = borders.length;
@@ -101,17 +94,6 @@ function binStats(out: Mutable, j: number, column: Float64Array, bins: Float64Ar
   out.binStd[j] = std;
   out.binMin[j] = Float64Array.from([sorted[0]!, ...borders]);
   out.binMax[j] = Float64Array.from([...borders, sorted[sorted.length - 1]!]);
-  // Truncation bounds in CDF space, precomputed once (upper tails when the interval is above the mean).
-  const lowP = new Float64Array(k + 1);
-  const highP = new Float64Array(k + 1);
-  for (let b = 0; b <= k; b++) {
-    const a = (out.binMin[j]![b]! - mean[b]!) / std[b]!;
-    const z = (out.binMax[j]![b]! - mean[b]!) / std[b]!;
-    lowP[b] = a > 0 ? normalSf(a) : normalCdf(a);
-    highP[b] = a > 0 ? normalSf(z) : normalCdf(z);
-  }
-  out.binLowP[j] = lowP;
-  out.binHighP[j] = highP;
 }
 
 function pushFrequencies(out: { values: Float64Array[]; cumFreq: Float64Array[] }, column: Float64Array): void {
@@ -153,28 +135,4 @@ export function drawValue(stats: TabularStats, j: number, u: number): number {
     else lo = mid + 1;
   }
   return stats.values[j]![lo]!;
-}
-
-/**
- * A value inside bin `b` of feature j: a normal(bin mean, bin std) truncated to [bin min, bin max]
- * (scipy.stats.truncnorm, by inverse CDF). A degenerate bin (min = max) gives that value, or with
- * `limeDegenerate` what lime 0.2 gives: (min − mean)/std, i.e. 0 for a bin holding one value.
- */
-export function undiscretize(stats: TabularStats, j: number, b: number, rng: Rng, limeDegenerate = false): number {
-  const lo = stats.binMin[j]![b]!;
-  const hi = stats.binMax[j]![b]!;
-  const mean = stats.binMean[j]![b]!;
-  const std = stats.binStd[j]![b]!;
-  // lime 0.2 returns the z-score (min − mean)/std instead of a value for a bin with min = max.
-  if (lo === hi) return limeDegenerate ? (lo - mean) / std : lo;
-  const a = (lo - mean) / std;
-  const z = (hi - mean) / std;
-  const pa = stats.binLowP[j]![b]!;
-  const pb = stats.binHighP[j]![b]!;
-  const p = pa + rng.next() * (pb - pa);
-  // a > 0: p is an upper-tail probability (sf), z = −Φ⁻¹(p) (keeps precision far in the tail, as scipy).
-  let t: number;
-  if (a > 0) t = p > 0 ? -normalQuantile(p) : a;
-  else t = p > 0 && p < 1 ? normalQuantile(p) : p <= 0 ? a : z;
-  return mean + std * Math.min(z, Math.max(a, t));
 }

@@ -49,6 +49,19 @@ describe('limeTabular', () => {
     expect(a.values[0]!).toBeGreaterThan(0.05);
   });
 
+  it('gives identical output for the same seed and different samples for another seed', async () => {
+    const { pipe, train } = fixture();
+    const x = rawMatrix([
+      [1.5, 0.3, 2],
+      [-0.4, 1.1, 0],
+    ]);
+    const run = (seed: number) => limeTabular({ samples: 1500, seed }).explain(pipe, x, { background: train, target: 1 });
+    const [a, b, c] = [await run(3), await run(3), await run(4)];
+    expect(Array.from(b.values)).toEqual(Array.from(a.values));
+    expect(b.extras).toEqual(a.extras);
+    expect(Array.from(c.values)).not.toEqual(Array.from(a.values));
+  });
+
   it('needs training rows', async () => {
     const { pipe } = fixture();
     await expect(limeTabular().explain(pipe, rawMatrix([[0, 0, 0]]))).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -2,17 +2,23 @@ import { z } from 'zod';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { RawMatrix } from '../../encode/encoder.js';
 import type { Pipeline } from '../../model/pipeline.js';
+import { UniformBlock } from '../../math/uniform-block.js';
 import { Rng } from '../../rng.js';
 import type { Attribution } from '../attribution.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
+import type { WeightedMoments } from '../linear/moments.js';
 import { TabularMasker } from '../maskers/tabular.js';
 import { parseOptions, seedSchema } from '../options.js';
 import { assertCapabilities } from '../requirements.js';
 import { checkRawMatrix } from '../tabular-input.js';
 import { resolveTarget } from '../target.js';
-import { selectFeatures } from './select.js';
-import { searchLeft, tabularStats, undiscretize } from './tabular-stats.js';
+import { binaryMoments, denseFromMasks, momentBuffers } from './binary-moments.js';
+import type { MomentBuffers } from './binary-moments.js';
+import { sampleDiscretized, samplingPlan } from './sampler.js';
+import type { SamplingPlan } from './sampler.js';
+import { selectFromMoments } from './select.js';
+import { drawValue, searchLeft, tabularStats } from './tabular-stats.js';
 import type { TabularStats } from './tabular-stats.js';
 
 const schema = z
@@ -75,13 +81,14 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
   const width = masker.outputWidth;
   const target = resolveTarget(context.target, fx, x.nRows, pipe.model);
   const values = new Float64Array(x.nRows * f);
+  const work = workFor(opts, stats, f);
   const extras = { intercept: [] as number[], score: [] as number[], localPrediction: [] as number[], descriptions: [] as string[][], selected: [] as number[][] };
   const baseValues = new Float64Array(x.nRows);
   const outputs = new Float64Array(x.nRows);
   for (let r = 0; r < x.nRows; r++) {
     throwIfAborted(context.signal);
     const row = x.data.subarray(r * f, (r + 1) * f);
-    const res = await limeRow(opts, stats, masker, row, target[r]!, context.signal);
+    const res = await limeRow(opts, stats, masker, row, target[r]!, work, context.signal);
     for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
     baseValues[r] = res.intercept;
     outputs[r] = fx[r * width + target[r]!]!;
@@ -130,69 +137,123 @@ interface LimeRow {
   order: number[];
 }
 
-async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x: Float64Array, target: number, signal?: AbortSignal): Promise<LimeRow> {
-  const f = x.length;
+/** Buffers of one explanation call, reused for every row: no per-sample or per-row allocation of the n × F data. */
+interface Work {
+  readonly n: number;
+  readonly f: number;
+  readonly words: number;
+  readonly raw: Float64Array;
+  /** Discretized: binary interpretable rows as bit masks; otherwise the dense interpretable rows. */
+  readonly masks: Int32Array;
+  readonly interpretable: Float64Array | undefined;
+  readonly labels: Float64Array;
+  readonly weights: Float64Array;
+  /** Kernel weight of a row differing from x in c bits, √exp(−c/w²). */
+  readonly weightOf: Float64Array;
+  readonly moments: MomentBuffers;
+  readonly plan: SamplingPlan | undefined;
+  readonly uniforms: UniformBlock;
+  readonly extra: UniformBlock;
+}
+
+function workFor(opts: Opts, stats: TabularStats, f: number): Work {
   const n = opts.samples;
-  const { interpretable, inverse } = sample(opts, stats, x, new Rng(opts.seed));
-  const y = await masker.predict({ data: inverse, nRows: n, nFeatures: f }, signal);
-  const labels = new Float64Array(n);
-  for (let i = 0; i < n; i++) labels[i] = y[i * masker.outputWidth + target]!;
+  const words = Math.max(1, Math.ceil(f / 32));
+  const discretized = stats.discretizer !== false;
   const kw = opts.kernelWidth ?? 0.75 * Math.sqrt(f);
-  const weights = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let d2 = 0;
-    for (let j = 0; j < f; j++) d2 += (interpretable[i * f + j]! - interpretable[j]!) ** 2;
-    weights[i] = Math.sqrt(Math.exp(-d2 / (kw * kw)));
+  return {
+    n,
+    f,
+    words,
+    raw: new Float64Array(n * f),
+    masks: new Int32Array(discretized ? n * words : 0),
+    interpretable: discretized ? undefined : new Float64Array(n * f),
+    labels: new Float64Array(n),
+    weights: new Float64Array(n),
+    weightOf: Float64Array.from({ length: f + 1 }, (_, c) => Math.sqrt(Math.exp(-c / (kw * kw)))),
+    moments: momentBuffers(f),
+    plan: discretized ? cachedPlan(stats, opts.degenerateBins === 'lime') : undefined,
+    uniforms: new UniformBlock(n),
+    extra: new UniformBlock(1024),
+  };
+}
+
+const planCache = new WeakMap<TabularStats, Map<boolean, SamplingPlan>>();
+
+function cachedPlan(stats: TabularStats, limeDegenerate: boolean): SamplingPlan {
+  let byMode = planCache.get(stats);
+  if (!byMode) planCache.set(stats, (byMode = new Map()));
+  let plan = byMode.get(limeDegenerate);
+  if (!plan) byMode.set(limeDegenerate, (plan = samplingPlan(stats, limeDegenerate)));
+  return plan;
+}
+
+async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x: Float64Array, target: number, work: Work, signal?: AbortSignal): Promise<LimeRow> {
+  const { n, f, raw, labels, weights } = work;
+  const rng = new Rng(opts.seed);
+  if (work.plan) sampleDiscretized(work.plan, stats, x, work.uniforms.reseed(rng), work.extra.reseed(rng), n, raw, work.masks, work.words);
+  else sampleContinuous(opts, stats, x, rng, n, raw, work.interpretable!);
+  const y = await masker.predict({ data: raw, nRows: n, nFeatures: f }, signal);
+  const width = masker.outputWidth;
+  let moments: WeightedMoments;
+  let x0: Float64Array;
+  if (work.plan) {
+    moments = binaryMoments(work.masks, work.words, f, n, y, width, target, work.weightOf, weights, work.moments);
+    x0 = new Float64Array(f).fill(1);
+  } else {
+    const interpretable = work.interpretable!;
+    const kw = opts.kernelWidth ?? 0.75 * Math.sqrt(f);
+    for (let i = 0; i < n; i++) {
+      labels[i] = y[i * width + target]!;
+      let d2 = 0;
+      for (let j = 0; j < f; j++) d2 += (interpretable[i * f + j]! - interpretable[j]!) ** 2;
+      weights[i] = Math.sqrt(Math.exp(-d2 / (kw * kw)));
+    }
+    moments = weightedMoments(interpretable, f, labels, weights);
+    x0 = interpretable.subarray(0, f);
   }
-  const moments = weightedMoments(interpretable, f, labels, weights);
-  const selected = selectFeatures(interpretable, f, labels, weights, opts.numFeatures, opts.featureSelection, moments);
+  const rows = (): { data: Float64Array; labels: Float64Array; weights: Float64Array } => {
+    for (let i = 0; i < n; i++) labels[i] = y[i * width + target]!;
+    return { data: work.interpretable ?? denseFromMasks(work.masks, work.words, f, n), labels, weights };
+  };
+  const selected = selectFromMoments(moments, x0, opts.numFeatures, opts.featureSelection, rows);
   const fit = ridgeFromMoments(moments, selected, opts.alpha);
   const score = r2FromMoments(moments, selected, fit);
   let localPrediction = fit.intercept;
-  selected.forEach((j, k) => (localPrediction += fit.coef[k]! * interpretable[j]!));
+  selected.forEach((j, k) => (localPrediction += fit.coef[k]! * x0[j]!));
   const order = selected.map((j, k) => ({ j, w: fit.coef[k]! })).sort((a, b) => Math.abs(b.w) - Math.abs(a.w)).map((e) => e.j);
   return { selected, coef: fit.coef, intercept: fit.intercept, score, localPrediction, order };
 }
 
 /**
- * lime's `__data_inverse`: the interpretable rows (binary with a discretizer; scaled values otherwise)
- * and the raw rows the model sees. Row 0 is x itself.
+ * lime's `__data_inverse` without a discretizer: numeric features drawn from normal(mean, std) of the
+ * training data (around x with sampleAroundInstance), interpretable = the scaled value; categorical
+ * features from their training frequencies, interpretable = 1 when equal to x's category. Row 0 is x.
  */
-function sample(opts: Opts, stats: TabularStats, x: Float64Array, rng: Rng): { interpretable: Float64Array; inverse: Float64Array } {
+function sampleContinuous(opts: Opts, stats: TabularStats, x: Float64Array, rng: Rng, n: number, inverse: Float64Array, interpretable: Float64Array): void {
   const f = x.length;
-  const n = opts.samples;
-  const interpretable = new Float64Array(n * f);
-  const inverse = new Float64Array(n * f);
-  const discretized = stats.discretizer !== false;
   for (let j = 0; j < f; j++) {
-    const borders = stats.borders[j];
-    const categoricalHere = discretized || stats.categorical[j];
-    const x0 = borders ? searchLeft(borders, x[j]!) : x[j]!;
-    if (categoricalHere) {
-      const cum = stats.cumFreq[j]!;
-      const vals = stats.values[j]!;
-      const last = cum.length - 1;
-      const limeDegenerate = opts.degenerateBins === 'lime';
+    if (stats.categorical[j]) {
+      const x0 = x[j]!;
       for (let i = 1; i < n; i++) {
-        // inverse-CDF draw over the (few) training values
-        const u = rng.nextUint32() * 2.3283064365386963e-10;
-        let k = 0;
-        while (k < last && u >= cum[k]!) k++;
-        const v = vals[k]!;
+        const v = drawValue(stats, j, rng.nextUint32() * 2.3283064365386963e-10);
         interpretable[i * f + j] = v === x0 ? 1 : 0;
-        inverse[i * f + j] = borders ? undiscretize(stats, j, v, rng, limeDegenerate) : v;
+        inverse[i * f + j] = v;
       }
+      interpretable[j] = 1;
     } else {
+      const scale = stats.scale[j]!;
+      const mean = stats.mean[j]!;
+      const centre = opts.sampleAroundInstance ? x[j]! : mean;
       for (let i = 1; i < n; i++) {
-        const value = rng.normal() * stats.scale[j]! + (opts.sampleAroundInstance ? x[j]! : stats.mean[j]!);
+        const value = rng.normal() * scale + centre;
         inverse[i * f + j] = value;
-        interpretable[i * f + j] = (value - stats.mean[j]!) / stats.scale[j]!;
+        interpretable[i * f + j] = (value - mean) / scale;
       }
+      interpretable[j] = (x[j]! - mean) / scale;
     }
-    interpretable[j] = categoricalHere ? 1 : (x[j]! - stats.mean[j]!) / stats.scale[j]!;
     inverse[j] = x[j]!;
   }
-  return { interpretable, inverse };
 }
 
 /** lime's feature descriptions: the bin name for a discretized feature, 'name=category' otherwise. */
