@@ -5,11 +5,14 @@ const out = (ctx: RuleContext): string => ctx.node.outputs[0] ?? '';
 
 const passThrough: BackwardRule = (_ctx, g) => [g];
 
-/** PyTorch's rule: the gradient passes where x > 0 (not at 0). Guided: only positive gradients. */
+/**
+ * PyTorch's rule: the gradient passes where x > 0 (not at 0), read from the output (y > 0 ⇔ x > 0) so
+ * that a fused Conv+Relu need not also materialise its pre-activation. Guided: only positive gradients.
+ */
 const relu: BackwardRule = (ctx, g) => {
   const { e } = ctx;
   const upstream = ctx.guided ? e.op('Relu', [g]) : g;
-  return [e.op('Mul', [upstream, e.mask(e.op('Greater', [ins(ctx, 0), e.scalar(0)]))])];
+  return [e.op('Where', [e.op('Greater', [out(ctx), e.scalar(0)]), upstream, e.scalar(0)])];
 };
 
 const leakyRelu: BackwardRule = (ctx, g) => {
