@@ -46,6 +46,11 @@ describe('reading files written by numpy.save', () => {
 });
 
 describe('writing', () => {
+  it('rejects element types .npy cannot hold as given (an Int32Array would get an int64 header)', () => {
+    const error = caughtGlassboxErrorSync(() => encodeNpy(new Int32Array([1, 2]) as unknown as NpyArray['data'], [2]));
+    expect(error.code).toBe('invalid_argument');
+    expect(error.message).toContain('Int32Array');
+  });
   const cases: [string, NpyArray['data'], number[]][] = [
     ['float32', new Float32Array([1.5, -2, Math.fround(0.1), NaN]), [2, 2]],
     ['float64', new Float64Array([0.1, 1e-310, -Infinity]), [3]],

@@ -78,7 +78,11 @@ function dtypeOf(data: NpyArray['data']): NpyDtype {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Uint8Array) return 'uint8';
-  return 'int64';
+  if (data instanceof BigInt64Array) return 'int64';
+  throw new GlassboxError('invalid_argument', `encodeNpy: ${(data as object).constructor.name} is not a supported .npy element type.`, {
+    argument: 'data',
+    hint: 'Pass a Float32Array, Float64Array, Uint8Array or BigInt64Array (convert Int32Array with BigInt64Array.from(..., BigInt)).',
+  });
 }
 
 /** Encodes an array as `.npy` (format 1.0, C order, little-endian). */

@@ -51,7 +51,7 @@ export function addGradientOptions(command: Command): Command {
     .option('--layer <name>', 'grad-cam: the convolutional tensor to explain (an ONNX node output name)')
     .option('--steps <n>', 'integrated-gradients: path steps', '50')
     .option('--ig-rule <rule>', `integrated-gradients: ${IG_RULES.join(' | ')}`, 'gausslegendre')
-    .option('--baseline <kind>', 'integrated-gradients: zeros | blur | uniform | mean | <number>', 'zeros')
+    .option('--baseline <kind>', 'integrated-gradients: zeros | blur | uniform | mean | <number>; occlusion: zeros | <number>; text occlusion: a replacement word', 'zeros')
     .option('--labels <file.npy>', 'true labels for --target label when --data is a .npy tensor')
     .option('--sigma <s>', 'smoothgrad: noise σ as a fraction of the input range', '0.15')
     .option('--grad-output <space>', 'gradient methods: logits | probabilities', 'logits')
