@@ -13,7 +13,7 @@ import type { Tensor } from '../../model/tensor.js';
 import { loadInputs } from '../load-inputs.js';
 import { parseRowRange } from '../options.js';
 import type { ExplainFlags } from './explain.js';
-import { loadGradientData, runGradientExplain, type GradientFlags } from './explain-gradients.js';
+import { engineFlag, loadGradientData, runGradientExplain, type GradientFlags } from './explain-gradients.js';
 
 /**
  * `glassbox explain --method <gradient method>`: ONNX models run through the gradient interpreter,
@@ -23,7 +23,7 @@ import { loadGradientData, runGradientExplain, type GradientFlags } from './expl
 export async function runGradientExplainCommand(flags: ExplainFlags & GradientFlags, format: 'json' | 'table' | 'html'): Promise<string> {
   if (!flags.model) throw new GlassboxError('invalid_argument', 'Missing --model: gradient methods need a differentiable model (.onnx or TF.js model.json).', { argument: '--model' });
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: a folder of images, a .npy tensor, or tabular rows.', { argument: '--data' });
-  const model = await loadDifferentiable(flags.model);
+  const model = await loadDifferentiable(flags.model, engineFlag(flags));
   try {
     const { x, labels, rowIds } = await gradientInputs(flags, model);
     // --labels is read (and cut to --rows) by gradientInputs
@@ -41,6 +41,7 @@ export async function runGradientExplainCommand(flags: ExplainFlags & GradientFl
       method: a.method,
       options: a.options,
       ...(a.seed === undefined ? {} : { seed: a.seed }),
+      ...gradientEngineOf(model),
       shape: [rows, ...rowShape],
       rowIds,
       target: Array.from(a.target),
@@ -54,8 +55,14 @@ export async function runGradientExplainCommand(flags: ExplainFlags & GradientFl
   }
 }
 
-async function loadDifferentiable(location: string): Promise<GradientModel> {
-  if (location.toLowerCase().endsWith('.onnx')) return loadOnnxGradModel(location);
+/** Which engine computed the gradients, and why the interpreter when onnxruntime could not. */
+function gradientEngineOf(model: object): { engine?: string; engineNote?: string } {
+  const m = model as { gradientEngine?: string; engineNote?: string };
+  return { ...(m.gradientEngine ? { engine: m.gradientEngine } : {}), ...(m.engineNote ? { engineNote: m.engineNote } : {}) };
+}
+
+async function loadDifferentiable(location: string, engine: ReturnType<typeof engineFlag>): Promise<GradientModel> {
+  if (location.toLowerCase().endsWith('.onnx')) return loadOnnxGradModel(location, { engine });
   const model = await loadModel(location);
   if (!isDifferentiable(model)) {
     throw new GlassboxError('missing_capability', `${location}: gradient methods need a differentiable model (ONNX or TF.js); this one only predicts.`, { file: location, hint: 'Use a model-agnostic method: --method kernel-shap, lime or occlusion.' });

@@ -43,6 +43,14 @@ export interface GradientFlags {
   seed?: string;
   gradOutput?: string;
   heatmaps?: string;
+  engine?: string;
+}
+
+const ENGINES = ['auto', 'onnxruntime', 'tfjs'] as const;
+
+/** --engine: who computes ONNX gradients (onnxruntime with a compiled backward graph, or the tfjs interpreter). */
+export function engineFlag(flags: Pick<GradientFlags, 'engine'>): (typeof ENGINES)[number] {
+  return parseChoice('--engine', flags.engine, ENGINES, 'auto');
 }
 
 /** Adds the gradient methods' flags to the lead's `explain` command. */
@@ -55,7 +63,8 @@ export function addGradientOptions(command: Command): Command {
     .option('--labels <file.npy>', 'true labels for --target label when --data is a .npy tensor')
     .option('--sigma <s>', 'smoothgrad: noise σ as a fraction of the input range', '0.15')
     .option('--grad-output <space>', 'gradient methods: logits | probabilities', 'logits')
-    .option('--heatmaps <n>', 'image data: PNG overlays for the first n rows in HTML output', '8');
+    .option('--heatmaps <n>', 'image data: PNG overlays for the first n rows in HTML output', '8')
+    .option('--engine <name>', `ONNX gradients: ${ENGINES.join(' | ')} (auto: onnxruntime when every op has a backward rule)`, 'auto');
 }
 
 export function isGradientMethod(method: string | undefined): method is GradientMethod {
@@ -158,14 +167,14 @@ export function registerExplainGradientsCommand(program: Command): void {
   const command = program
     .command('explain-gradients')
     .description('Gradient attributions (saliency, IG, SmoothGrad, guided backprop, Grad-CAM, …) for an ONNX model; JSON to stdout')
-    .requiredOption('--model <file.onnx>', 'ONNX model (run by the tfjs gradient interpreter)')
+    .requiredOption('--model <file.onnx>', 'ONNX model')
     .requiredOption('--data <path>', 'a folder of PNG/JPEG images (one subfolder per class) or a .npy tensor')
     .option('--method <name>', GRADIENT_METHODS.join(' | '), 'saliency')
     .option('--samples <n>', 'smoothgrad / expected-gradients: samples per row')
     .option('--seed <n>', 'seed for stochastic methods', '0')
     .option('--target <t>', 'class to explain: an index, predicted, or label (with --labels for .npy data)', 'predicted');
   addGradientOptions(command).action(async (flags: GradientFlags & { model: string; data: string }) => {
-    const model = await loadOnnxGradModel(flags.model);
+    const model = await loadOnnxGradModel(flags.model, { engine: engineFlag(flags) });
     try {
       const data = await loadGradientData(flags.data, model);
       const result = await runGradientExplain(model, data.x, flags, data.labels ? { labels: data.labels } : {});

@@ -101,6 +101,7 @@ const RULES: readonly FlagRule[] = [
   gradientOnly('--ig-rule', 'igRule'),
   gradientOnly('--sigma', 'sigma'),
   gradientOnly('--grad-output', 'gradOutput'),
+  gradientOnly('--engine', 'engine'),
 ];
 
 function checkFlags(route: ExplainRoute, kind: InputKind, flags: ExplainFlags): void {
