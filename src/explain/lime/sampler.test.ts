@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalCdf } from '../../math/stats/normal.js';
-import { UniformBlock } from '../../math/uniform-block.js';
 import { Rng } from '../../rng.js';
 import { rawMatrix, tinyEncoder } from '../../../test/conformance/fixtures.js';
-import { sampleDiscretized, samplingPlan } from './sampler.js';
+import { chunkStreams, explainedValues, sampleRow, samplingPlan } from './sampler.js';
 import { searchLeft, tabularStats } from './tabular-stats.js';
 
 function fixture() {
@@ -24,8 +23,8 @@ function draw(x: number[], n: number, seed: number) {
   const plan = samplingPlan(stats, false);
   const raw = new Float64Array(n * 3);
   const masks = new Int32Array(n);
-  const rng = new Rng(seed);
-  sampleDiscretized(plan, stats, Float64Array.from(x), new UniformBlock(n).reseed(rng), new UniformBlock(256).reseed(rng), n, raw, masks, 1);
+  const xs = Float64Array.from(x);
+  sampleRow(plan, explainedValues(plan, stats, xs), xs, seed, n, raw, masks, 1, chunkStreams(n));
   return { stats, raw, masks };
 }
 

@@ -1,6 +1,7 @@
 import { drawTruncatedNormal, truncatedNormalTables } from '../../math/truncated-normal.js';
 import type { TruncatedNormalTables } from '../../math/truncated-normal.js';
-import type { UniformBlock } from '../../math/uniform-block.js';
+import { UniformBlock } from '../../math/uniform-block.js';
+import { Rng } from '../../rng.js';
 import { searchLeft } from './tabular-stats.js';
 import type { TabularStats } from './tabular-stats.js';
 
@@ -105,36 +106,77 @@ function planBin(plan: Draft, stats: TabularStats, j: number, b: number, e: numb
   }
 }
 
+/** Fixed number of chunks a row's samples are cut into; each chunk has its own random stream. */
+export const SAMPLE_CHUNKS = 8;
+
+/** Samples [from, to) of chunk c of n: rows 1 .. n−1 cut into SAMPLE_CHUNKS near-equal runs (row 0 is x). */
+export function chunkRange(n: number, c: number): [number, number] {
+  return [1 + Math.floor((c * (n - 1)) / SAMPLE_CHUNKS), 1 + Math.floor(((c + 1) * (n - 1)) / SAMPLE_CHUNKS)];
+}
+
+/** Per feature, the plan index of x's value (its category or quartile bin), −1 when training never had it. */
+export function explainedValues(plan: SamplingPlan, stats: TabularStats, x: Float64Array, out: Int32Array = new Int32Array(plan.nFeatures)): Int32Array {
+  for (let j = 0; j < plan.nFeatures; j++) {
+    const borders = stats.borders[j];
+    const x0 = borders ? searchLeft(borders, x[j]!) : x[j]!;
+    out[j] = -1;
+    for (let e = plan.start[j]!; e < plan.start[j + 1]!; e++) if (plan.value[e] === x0) out[j] = e;
+  }
+  return out;
+}
+
+/** Row 0 of the sample: x itself, with an all-ones interpretable row. */
+export function writeExplainedRow(x: Float64Array, raw: Float64Array, masks: Int32Array, words: number): void {
+  const f = x.length;
+  raw.set(x, 0);
+  for (let w = 0; w < words; w++) masks[w] = w === words - 1 && f % 32 !== 0 ? (1 << f % 32) - 1 : -1;
+}
+
+/** Uniform streams of one sampling thread, reseeded for every chunk. */
+export interface ChunkStreams {
+  readonly uniforms: UniformBlock;
+  readonly extra: UniformBlock;
+}
+
 /**
- * lime's `__data_inverse` with a discretizer, for `n` samples around x: writes the raw rows the model
- * sees into `raw` (n × F, row 0 = x) and the binary interpretable rows as bit masks into `masks`
- * (n × words, bit j of a row set when its value of feature j is x's category or bin; row 0 all ones).
+ * lime's `__data_inverse` with a discretizer, for chunk c of the n samples around x: writes the raw rows
+ * the model sees into `raw` (n × F) and the binary interpretable rows as bit masks into `masks` (n ×
+ * words, bit j of a row set when its value of feature j is x's category or bin). The chunk's streams are
+ * seeded from (seed, c) only, so a chunk's rows are the same whichever thread draws it and whichever
+ * row of a batch x is.
  *
  * Each draw takes one 53-bit uniform u. The value (category or bin) is the k with cumLow[k] ≤ u <
  * cumHigh[k] — P(k) is its training frequency, as np.random.choice. Given k, u is uniform on that
  * interval, so v = (u − cumLow[k]) / P(k) is a fresh uniform on [0, 1) independent of k. The value in
  * bin k is a draw of the normal(bin mean, bin std) truncated to [bin min, bin max] (lime's
- * scipy.stats.truncnorm), made by exact rejection from a 128-strip envelope of the density
- * (math/truncated-normal.ts) that starts from v and takes any further uniforms from `extra`. Accepted
- * points have exactly the truncated normal density, so the distribution is lime's (up to the 2⁻⁵³ grid
- * of the uniforms); only the order in which random numbers are used differs.
+ * scipy.stats.truncnorm), made from v by math/truncated-normal.ts (equal-probability strips, exact
+ * rejection inside a strip, inverse CDF in the two outer strips), taking any further uniforms from the
+ * chunk's second stream. The distribution is exactly lime's (up to the 2⁻⁵³ grid of the uniforms); only
+ * the order in which random numbers are used differs.
  */
-export function sampleDiscretized(plan: SamplingPlan, stats: TabularStats, x: Float64Array, uniforms: UniformBlock, extra: UniformBlock, n: number, raw: Float64Array, masks: Int32Array, words: number): void {
-  const f = plan.nFeatures;
-  masks.fill(0, 0, n * words);
-  for (let w = 0; w < words; w++) masks[w] = w === words - 1 && f % 32 !== 0 ? (1 << f % 32) - 1 : -1;
-  for (let j = 0; j < f; j++) {
-    const borders = stats.borders[j];
-    const x0 = borders ? searchLeft(borders, x[j]!) : x[j]!;
-    let x0k = -1;
-    for (let e = plan.start[j]!; e < plan.start[j + 1]!; e++) if (plan.value[e] === x0) x0k = e;
-    sampleColumn(plan, j, x0k, uniforms.fill(n), extra, n, raw, masks, words);
-    raw[j] = x[j]!;
-  }
+export function sampleChunk(plan: SamplingPlan, x0k: Int32Array, seed: number, c: number, n: number, raw: Float64Array, masks: Int32Array, words: number, streams: ChunkStreams): void {
+  const [from, to] = chunkRange(n, c);
+  if (to <= from) return;
+  const rng = new Rng(seed);
+  for (let k = 0; k < 8 * c; k++) rng.nextUint32();
+  streams.uniforms.reseed(rng);
+  streams.extra.reseed(rng);
+  masks.fill(0, from * words, to * words);
+  for (let j = 0; j < plan.nFeatures; j++) sampleColumn(plan, j, x0k[j]!, streams.uniforms.fill(to - from), streams.extra, from, to, raw, masks, words);
 }
 
-/** One feature's column of draws (see sampleDiscretized). Hot loops: locals and typed arrays, few unpredictable branches. */
-function sampleColumn(plan: SamplingPlan, j: number, x0k: number, us: Float64Array, extra: UniformBlock, n: number, raw: Float64Array, masks: Int32Array, words: number): void {
+/** All chunks of one row on this thread, and row 0 (see sampleChunk). */
+export function sampleRow(plan: SamplingPlan, x0k: Int32Array, x: Float64Array, seed: number, n: number, raw: Float64Array, masks: Int32Array, words: number, streams: ChunkStreams): void {
+  writeExplainedRow(x, raw, masks, words);
+  for (let c = 0; c < SAMPLE_CHUNKS; c++) sampleChunk(plan, x0k, seed, c, n, raw, masks, words, streams);
+}
+
+export function chunkStreams(n: number): ChunkStreams {
+  return { uniforms: new UniformBlock(Math.ceil(n / SAMPLE_CHUNKS) + 1), extra: new UniformBlock(1024) };
+}
+
+/** One feature's column of draws for samples [from, to) (see sampleChunk). Hot loops: locals and typed arrays, few unpredictable branches. */
+function sampleColumn(plan: SamplingPlan, j: number, x0k: number, us: Float64Array, extra: UniformBlock, from: number, to: number, raw: Float64Array, masks: Int32Array, words: number): void {
   const f = plan.nFeatures;
   const { cumLow, cumHigh, invProb, guide, base, std, table, tables, sameBit } = plan;
   const g0 = j * GUIDE;
@@ -146,8 +188,8 @@ function sampleColumn(plan: SamplingPlan, j: number, x0k: number, us: Float64Arr
     if (table[e]! >= 0) normal = true;
   }
   if (!normal) {
-    for (let i = 1; i < n; i++) {
-      const u = us[i]!;
+    for (let i = from; i < to; i++) {
+      const u = us[i - from]!;
       let k = guide[g0 + ((u * GUIDE) | 0)]!;
       while (u >= cumHigh[k]!) k++;
       masks[i * words + word]! |= sameBit[k]!;
@@ -155,8 +197,8 @@ function sampleColumn(plan: SamplingPlan, j: number, x0k: number, us: Float64Arr
     }
     return;
   }
-  for (let i = 1; i < n; i++) {
-    const u = us[i]!;
+  for (let i = from; i < to; i++) {
+    const u = us[i - from]!;
     let k = guide[g0 + ((u * GUIDE) | 0)]!;
     while (u >= cumHigh[k]!) k++;
     masks[i * words + word]! |= sameBit[k]!;

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { RawMatrix } from '../../encode/encoder.js';
 import type { Pipeline } from '../../model/pipeline.js';
-import { UniformBlock } from '../../math/uniform-block.js';
 import { Rng } from '../../rng.js';
 import type { Attribution } from '../attribution.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
@@ -15,7 +14,9 @@ import { checkRawMatrix } from '../tabular-input.js';
 import { resolveTarget } from '../target.js';
 import { binaryMoments, denseFromMasks, momentBuffers } from './binary-moments.js';
 import type { MomentBuffers } from './binary-moments.js';
-import { sampleDiscretized, samplingPlan } from './sampler.js';
+import { resolveLimeThreads, rowSampler } from './parallel.js';
+import type { SampledRow } from './parallel.js';
+import { explainedValues, samplingPlan } from './sampler.js';
 import type { SamplingPlan } from './sampler.js';
 import { selectFromMoments } from './select.js';
 import { drawValue, searchLeft, tabularStats } from './tabular-stats.js';
@@ -38,6 +39,12 @@ const schema = z
      * the bin's z-score (min − mean)/std = 0 there, i.e. an out-of-range raw value 0.
      */
     degenerateBins: z.enum(['value', 'lime']).default('value'),
+    /**
+     * Threads drawing the samples (with a discretizer): 1 = this thread only; n > 1 adds n − 1 pooled
+     * worker threads that draw ahead while the model runs; 'auto' = 2 when there are 2+ cores and at
+     * least 20 000 samples in the call. The result is the same for any value.
+     */
+    threads: z.union([z.number().int().min(1).max(64), z.literal('auto')]).default('auto'),
     seed: seedSchema,
   })
   .strict();
@@ -85,19 +92,26 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
   const extras = { intercept: [] as number[], score: [] as number[], localPrediction: [] as number[], descriptions: [] as string[][], selected: [] as number[][] };
   const baseValues = new Float64Array(x.nRows);
   const outputs = new Float64Array(x.nRows);
-  for (let r = 0; r < x.nRows; r++) {
-    throwIfAborted(context.signal);
-    const row = x.data.subarray(r * f, (r + 1) * f);
-    const res = await limeRow(opts, stats, masker, row, target[r]!, work, context.signal);
-    for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
-    baseValues[r] = res.intercept;
-    outputs[r] = fx[r * width + target[r]!]!;
-    extras.intercept.push(res.intercept);
-    extras.score.push(res.score);
-    extras.localPrediction.push(res.localPrediction);
-    extras.descriptions.push(describe(stats, pipe, row));
-    extras.selected.push(res.order);
-    context.onProgress?.(r + 1, x.nRows);
+  const sampler = work.plan ? rowSampler(work.plan, allExplainedValues(work.plan, stats, x), x.data, x.nRows, opts.seed, opts.samples, resolveLimeThreads(opts.threads, x.nRows * opts.samples)) : undefined;
+  try {
+    for (let r = 0; r < x.nRows; r++) {
+      throwIfAborted(context.signal);
+      const row = x.data.subarray(r * f, (r + 1) * f);
+      const sampled = sampler ? await sampler.row(r) : undefined;
+      const res = await limeRow(opts, stats, masker, row, target[r]!, work, sampled, context.signal);
+      sampler?.release(r);
+      for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
+      baseValues[r] = res.intercept;
+      outputs[r] = fx[r * width + target[r]!]!;
+      extras.intercept.push(res.intercept);
+      extras.score.push(res.score);
+      extras.localPrediction.push(res.localPrediction);
+      extras.descriptions.push(describe(stats, pipe, row));
+      extras.selected.push(res.order);
+      context.onProgress?.(r + 1, x.nRows);
+    }
+  } finally {
+    await sampler?.close();
   }
   return Object.freeze({
     method: 'lime',
@@ -137,14 +151,16 @@ interface LimeRow {
   order: number[];
 }
 
-/** Buffers of one explanation call, reused for every row: no per-sample or per-row allocation of the n × F data. */
+/**
+ * Buffers of one explanation call, reused for every row: no per-sample or per-row allocation of the n × F
+ * data. With a discretizer the samples (raw rows + interpretable bit masks) come from a RowSampler;
+ * without one, `raw` and `interpretable` (dense) are drawn here.
+ */
 interface Work {
   readonly n: number;
   readonly f: number;
   readonly words: number;
   readonly raw: Float64Array;
-  /** Discretized: binary interpretable rows as bit masks; otherwise the dense interpretable rows. */
-  readonly masks: Int32Array;
   readonly interpretable: Float64Array | undefined;
   readonly labels: Float64Array;
   readonly weights: Float64Array;
@@ -152,8 +168,14 @@ interface Work {
   readonly weightOf: Float64Array;
   readonly moments: MomentBuffers;
   readonly plan: SamplingPlan | undefined;
-  readonly uniforms: UniformBlock;
-  readonly extra: UniformBlock;
+}
+
+/** explainedValues of every row of x (nRows × F). */
+function allExplainedValues(plan: SamplingPlan, stats: TabularStats, x: RawMatrix): Int32Array {
+  const f = x.nFeatures;
+  const out = new Int32Array(x.nRows * f);
+  for (let r = 0; r < x.nRows; r++) explainedValues(plan, stats, x.data.subarray(r * f, (r + 1) * f), out.subarray(r * f, (r + 1) * f));
+  return out;
 }
 
 function workFor(opts: Opts, stats: TabularStats, f: number): Work {
@@ -165,16 +187,13 @@ function workFor(opts: Opts, stats: TabularStats, f: number): Work {
     n,
     f,
     words,
-    raw: new Float64Array(n * f),
-    masks: new Int32Array(discretized ? n * words : 0),
+    raw: new Float64Array(discretized ? 0 : n * f),
     interpretable: discretized ? undefined : new Float64Array(n * f),
     labels: new Float64Array(n),
     weights: new Float64Array(n),
     weightOf: Float64Array.from({ length: f + 1 }, (_, c) => Math.sqrt(Math.exp(-c / (kw * kw)))),
     moments: momentBuffers(f),
     plan: discretized ? cachedPlan(stats, opts.degenerateBins === 'lime') : undefined,
-    uniforms: new UniformBlock(n),
-    extra: new UniformBlock(1024),
   };
 }
 
@@ -188,17 +207,16 @@ function cachedPlan(stats: TabularStats, limeDegenerate: boolean): SamplingPlan 
   return plan;
 }
 
-async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x: Float64Array, target: number, work: Work, signal?: AbortSignal): Promise<LimeRow> {
-  const { n, f, raw, labels, weights } = work;
-  const rng = new Rng(opts.seed);
-  if (work.plan) sampleDiscretized(work.plan, stats, x, work.uniforms.reseed(rng), work.extra.reseed(rng), n, raw, work.masks, work.words);
-  else sampleContinuous(opts, stats, x, rng, n, raw, work.interpretable!);
+async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x: Float64Array, target: number, work: Work, sampled: SampledRow | undefined, signal?: AbortSignal): Promise<LimeRow> {
+  const { n, f, labels, weights } = work;
+  if (!sampled) sampleContinuous(opts, stats, x, new Rng(opts.seed), n, work.raw, work.interpretable!);
+  const raw = sampled?.raw ?? work.raw;
   const y = await masker.predict({ data: raw, nRows: n, nFeatures: f }, signal);
   const width = masker.outputWidth;
   let moments: WeightedMoments;
   let x0: Float64Array;
-  if (work.plan) {
-    moments = binaryMoments(work.masks, work.words, f, n, y, width, target, work.weightOf, weights, work.moments);
+  if (sampled) {
+    moments = binaryMoments(sampled.masks, work.words, f, n, y, width, target, work.weightOf, weights, work.moments);
     x0 = new Float64Array(f).fill(1);
   } else {
     const interpretable = work.interpretable!;
@@ -214,7 +232,7 @@ async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x
   }
   const rows = (): { data: Float64Array; labels: Float64Array; weights: Float64Array } => {
     for (let i = 0; i < n; i++) labels[i] = y[i * width + target]!;
-    return { data: work.interpretable ?? denseFromMasks(work.masks, work.words, f, n), labels, weights };
+    return { data: work.interpretable ?? denseFromMasks(sampled!.masks, work.words, f, n), labels, weights };
   };
   const selected = selectFromMoments(moments, x0, opts.numFeatures, opts.featureSelection, rows);
   const fit = ridgeFromMoments(moments, selected, opts.alpha);

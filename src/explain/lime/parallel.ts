@@ -1,0 +1,264 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GlassboxError } from '../../errors.js';
+import { SAMPLE_CHUNKS, chunkStreams, sampleChunk, sampleRow, writeExplainedRow } from './sampler.js';
+import type { ChunkStreams, SamplingPlan } from './sampler.js';
+import { CTRL, DEPTH } from './shared-rows.js';
+import type { SampleJob, SharedSampleBuffers } from './shared-rows.js';
+
+/** The samples of one explained row: raw rows for the model and interpretable bit masks. */
+export interface SampledRow {
+  readonly raw: Float64Array;
+  readonly masks: Int32Array;
+}
+
+/** Produces each row's samples in order; `release(r)` hands row r's buffers back once they are used. */
+export interface RowSampler {
+  row(r: number): Promise<SampledRow>;
+  release(r: number): void;
+  close(): Promise<void>;
+}
+
+/** Threads for 'auto': a second thread pays for itself from about 20 000 samples per call. */
+export function resolveLimeThreads(threads: number | 'auto', totalSamples: number): number {
+  if (threads !== 'auto') return threads;
+  return totalSamples >= 20_000 ? Math.max(1, Math.min(2, availableParallelism())) : 1;
+}
+
+/** A sampler for `rows` (nRows × f) given x0k per row: on this thread for 1 thread, else with pooled workers. */
+export function rowSampler(plan: SamplingPlan, x0k: Int32Array, rows: Float64Array, nRows: number, seed: number, n: number, threads: number): RowSampler {
+  return threads <= 1 || nRows === 0 ? sequentialSampler(plan, x0k, rows, seed, n) : new ParallelSampler(plan, x0k, rows, nRows, seed, n, threads - 1);
+}
+
+function sequentialSampler(plan: SamplingPlan, x0k: Int32Array, rows: Float64Array, seed: number, n: number): RowSampler {
+  const f = plan.nFeatures;
+  const words = Math.max(1, Math.ceil(f / 32));
+  const raw = new Float64Array(n * f);
+  const masks = new Int32Array(n * words);
+  const streams = chunkStreams(n);
+  return {
+    row: (r) => {
+      sampleRow(plan, x0k.subarray(r * f, (r + 1) * f), rows.subarray(r * f, (r + 1) * f), seed, n, raw, masks, words, streams);
+      return Promise.resolve({ raw, masks });
+    },
+    release: () => undefined,
+    close: () => Promise.resolve(),
+  };
+}
+
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/**
+ * Chunk tasks shared by the main thread and pooled workers through a SharedArrayBuffer counter (see
+ * SampleJob): workers draw ahead while the main thread runs the model; when the main thread needs a row
+ * it draws that row's unclaimed chunks itself and waits for the claimed ones. Every chunk's stream
+ * depends only on (seed, chunk), so the bytes are the same for any number of threads.
+ */
+class ParallelSampler implements RowSampler {
+  private readonly ctrl: Int32Array;
+  private readonly raw: Float64Array;
+  private readonly masks: Int32Array;
+  private readonly words: number;
+  private readonly streams: ChunkStreams;
+  private readonly finished: Promise<void>;
+  private failure: GlassboxError | undefined;
+  private workersDone = false;
+  private readonly shared: SharedBuffers;
+
+  constructor(
+    private readonly plan: SamplingPlan,
+    private readonly x0k: Int32Array,
+    private readonly rows: Float64Array,
+    nRows: number,
+    private readonly seed: number,
+    private readonly n: number,
+    workers: number,
+  ) {
+    const f = plan.nFeatures;
+    this.words = Math.max(1, Math.ceil(f / 32));
+    this.shared = takeBuffers(CTRL.done + nRows * SAMPLE_CHUNKS, DEPTH * n * f, DEPTH * n * this.words);
+    const job: SampleJob = { n, f, words: this.words, nRows, seed, x0k, bufferId: this.shared.id };
+    this.ctrl = new Int32Array(this.shared.ctrl);
+    this.ctrl.fill(0);
+    this.raw = new Float64Array(this.shared.raw);
+    this.masks = new Int32Array(this.shared.masks);
+    this.streams = chunkStreams(n);
+    while (pool.length < workers) pool.push(spawn());
+    this.finished = Promise.all(pool.slice(0, workers).map((w) => runJob(w, plan, job, this.shared))).then(
+      () => {
+        this.workersDone = true;
+      },
+      (error: unknown) => {
+        this.failure = error instanceof GlassboxError ? error : new GlassboxError('internal', `LIME sampling worker failed: ${String(error)}`);
+        this.stop();
+      },
+    );
+  }
+
+  async row(r: number): Promise<SampledRow> {
+    const f = this.plan.nFeatures;
+    const slot = r % DEPTH;
+    const raw = this.raw.subarray(slot * this.n * f, (slot + 1) * this.n * f);
+    const masks = this.masks.subarray(slot * this.n * this.words, (slot + 1) * this.n * this.words);
+    const end = (r + 1) * SAMPLE_CHUNKS;
+    for (;;) {
+      const t = Atomics.load(this.ctrl, CTRL.next);
+      if (t >= end) break;
+      if (Atomics.compareExchange(this.ctrl, CTRL.next, t, t + 1) === t) this.drawTask(t);
+    }
+    for (let t = r * SAMPLE_CHUNKS; t < end; t++) {
+      while (Atomics.load(this.ctrl, CTRL.done + t) === 0) {
+        if (this.failure) throw this.failure;
+        // A worker that left without drawing a task it claimed (it was stopped): draw it here.
+        if (this.workersDone) this.drawTask(t);
+        const wait = waitAsync(this.ctrl, CTRL.done + t, 0, 2000);
+        if (wait.async) await Promise.race([wait.value, this.finished]);
+      }
+    }
+    writeExplainedRow(this.rows.subarray(r * f, (r + 1) * f), raw, masks, this.words);
+    return { raw, masks };
+  }
+
+  /** Draws chunk task t (its row is the one being read or earlier, so its slot is free) and marks it done. */
+  private drawTask(t: number): void {
+    const f = this.plan.nFeatures;
+    const row = Math.floor(t / SAMPLE_CHUNKS);
+    const slot = row % DEPTH;
+    const raw = this.raw.subarray(slot * this.n * f, (slot + 1) * this.n * f);
+    const masks = this.masks.subarray(slot * this.n * this.words, (slot + 1) * this.n * this.words);
+    sampleChunk(this.plan, this.x0k.subarray(row * f, (row + 1) * f), this.seed, t % SAMPLE_CHUNKS, this.n, raw, masks, this.words, this.streams);
+    Atomics.store(this.ctrl, CTRL.done + t, 1);
+  }
+
+  release(r: number): void {
+    Atomics.store(this.ctrl, CTRL.consumed, r + 1);
+    Atomics.notify(this.ctrl, CTRL.consumed);
+  }
+
+  private stop(): void {
+    Atomics.store(this.ctrl, CTRL.stop, 1);
+    Atomics.store(this.ctrl, CTRL.consumed, 0x3fffffff);
+    Atomics.notify(this.ctrl, CTRL.consumed);
+  }
+
+  /** Stops the workers' claims and waits until they have left the shared buffers. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.finished;
+    freeBuffers.push(this.shared);
+  }
+}
+
+/**
+ * How to start the sampling worker: from the built dist the entry is sample-worker.js next to this
+ * module; from source (vitest, tsx) it is sample-worker.ts, started through a small bootstrap that
+ * registers tsx's ESM loader inside the worker first (Node 20 ignores --import in a worker's execArgv).
+ */
+function workerEntry(): { source: URL | string; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { source: new URL('./sample-worker.js', here), eval: false };
+  const entry = new URL('./sample-worker.ts', here).href;
+  const api = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(here).resolve('tsx/package.json'))).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return { source: code, eval: true };
+}
+
+interface PooledWorker {
+  readonly worker: Worker;
+  /** Plan ids this worker already holds. */
+  readonly sent: Set<number>;
+  /** Resolves when the worker's current job is over (jobs on one worker run one after another). */
+  idle: Promise<void>;
+}
+
+/**
+ * Shared sample buffers, reused by later calls (allocating and posting fresh SharedArrayBuffers costs
+ * milliseconds per call): each worker receives a buffer set once and keeps it by id. A set is taken
+ * by one call at a time.
+ */
+interface SharedBuffers extends SharedSampleBuffers {
+  readonly id: number;
+}
+
+const freeBuffers: SharedBuffers[] = [];
+const sentBuffers = new WeakMap<PooledWorker, Set<number>>();
+let nextBufferId = 1;
+
+function takeBuffers(ctrlCells: number, rawValues: number, maskValues: number): SharedBuffers {
+  const at = freeBuffers.findIndex((b) => b.ctrl.byteLength >= 4 * ctrlCells && b.raw.byteLength >= 8 * rawValues && b.masks.byteLength >= 4 * maskValues);
+  if (at >= 0) return freeBuffers.splice(at, 1)[0]!;
+  if (freeBuffers.length > 0) freeBuffers.shift();
+  return { id: nextBufferId++, ctrl: new SharedArrayBuffer(4 * Math.max(ctrlCells, 1024)), raw: new SharedArrayBuffer(8 * rawValues), masks: new SharedArrayBuffer(4 * maskValues) };
+}
+
+/** Persistent workers shared by all calls; unref'd while idle so they never keep the process alive. */
+const pool: PooledWorker[] = [];
+const planIds = new WeakMap<SamplingPlan, number>();
+let nextPlanId = 1;
+
+function spawn(): PooledWorker {
+  const entry = workerEntry();
+  const worker = new Worker(entry.source, { eval: entry.eval });
+  worker.unref();
+  const pooled: PooledWorker = { worker, sent: new Set(), idle: Promise.resolve() };
+  worker.on('exit', () => {
+    const at = pool.indexOf(pooled);
+    if (at >= 0) pool.splice(at, 1);
+  });
+  return pooled;
+}
+
+/** Stops the pooled sampling workers (they also stop with the process); the next parallel call starts new ones. */
+export async function closeLimeWorkers(): Promise<void> {
+  const workers = pool.splice(0, pool.length);
+  await Promise.all(workers.map((w) => w.worker.terminate()));
+}
+
+function runJob(pooled: PooledWorker, plan: SamplingPlan, job: SampleJob, shared: SharedBuffers): Promise<void> {
+  let id = planIds.get(plan);
+  if (id === undefined) planIds.set(plan, (id = nextPlanId++));
+  const planId = id;
+  const run = pooled.idle.then(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const { worker } = pooled;
+        const cleanup = (): void => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+          worker.unref();
+        };
+        const onMessage = (msg: { type: string; message?: string }): void => {
+          cleanup();
+          if (msg.type === 'done') resolve();
+          else reject(new GlassboxError('internal', `LIME sampling worker failed: ${msg.message ?? 'unknown error'}`));
+        };
+        const onError = (error: Error): void => {
+          cleanup();
+          reject(new GlassboxError('internal', `LIME sampling worker crashed: ${error.message}`, {}, { cause: error }));
+        };
+        const onExit = (): void => {
+          cleanup();
+          reject(new GlassboxError('internal', 'LIME sampling worker exited before finishing its job.'));
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        worker.ref();
+        const first = !pooled.sent.has(planId);
+        pooled.sent.add(planId);
+        const buffers = sentBuffers.get(pooled);
+        const share = !buffers?.has(job.bufferId);
+        if (share) sentBuffers.set(pooled, (buffers ?? new Set()).add(job.bufferId));
+        worker.postMessage({ planId, ...(first ? { plan } : {}), job: share ? { ...job, shared } : job });
+      }),
+  );
+  pooled.idle = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
