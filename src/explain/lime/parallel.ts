@@ -172,6 +172,8 @@ interface PooledWorker {
   readonly sent: Set<number>;
   /** Resolves when the worker's current job is over (jobs on one worker run one after another). */
   idle: Promise<void>;
+  /** Resolves once the worker has loaded its modules (its first message). */
+  readonly ready: Promise<void>;
 }
 
 /**
@@ -203,12 +205,27 @@ function spawn(): PooledWorker {
   const entry = workerEntry();
   const worker = new Worker(entry.source, { eval: entry.eval });
   worker.unref();
-  const pooled: PooledWorker = { worker, sent: new Set(), idle: Promise.resolve() };
+  const ready = new Promise<void>((resolve) => {
+    worker.once('message', () => resolve());
+    worker.once('exit', () => resolve());
+  });
+  const pooled: PooledWorker = { worker, sent: new Set(), idle: ready, ready };
   worker.on('exit', () => {
     const at = pool.indexOf(pooled);
     if (at >= 0) pool.splice(at, 1);
   });
   return pooled;
+}
+
+/**
+ * Starts the pooled sampling workers for `threads` (see the `threads` option) and resolves once they
+ * are loaded, so that a first call does not draw everything on the calling thread while they start
+ * (like building lime's explainer beforehand). Calls do not need it.
+ */
+export async function startLimeWorkers(threads: number | 'auto' = 'auto'): Promise<void> {
+  const workers = resolveLimeThreads(threads, Infinity) - 1;
+  while (pool.length < workers) pool.push(spawn());
+  await Promise.all(pool.slice(0, workers).map((w) => w.ready));
 }
 
 /** Stops the pooled sampling workers (they also stop with the process); the next parallel call starts new ones. */

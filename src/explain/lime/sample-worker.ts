@@ -54,6 +54,7 @@ function run(plan: SamplingPlan, job: SampleJob): void {
 }
 
 if (port) {
+  port.postMessage({ type: 'ready' });
   port.on('message', (request: SampleRequest) => {
     try {
       if (request.plan) plans.set(request.planId, request.plan);

@@ -1,5 +1,5 @@
 /** Row slots of the shared sample buffers: workers may draw up to DEPTH − 1 rows ahead of the main thread. */
-export const DEPTH = 2;
+export const DEPTH = 3;
 
 /** Int32 cells of the shared control block; cell done + t is 1 once chunk task t is drawn. */
 export const CTRL = { next: 0, consumed: 1, stop: 2, done: 3 } as const;
