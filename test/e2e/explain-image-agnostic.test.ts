@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadModel } from '../../src/model/load-model.js';
+import type { Differentiable } from '../../src/model/capabilities.js';
 import type { Model } from '../../src/model/model.js';
+import { loadInputs } from '../../src/cli/load-inputs.js';
 import { runGlassbox } from '../support/cli.js';
 import { HAS_REFERENCE, referencePath } from '../support/reference.js';
 
@@ -165,6 +167,29 @@ describe('glassbox explain --demo digits (channels-last tf.js CNN)', () => {
     const quadrant = (r: number, qy: number, qx: number): number => json.values[r]![qy * 14]![qx * 14]![0]!;
     expect(json.values[0]![13]![13]![0]).toBe(quadrant(0, 0, 0));
     expect(Math.max(...[0, 1].flatMap((qy) => [0, 1].map((qx) => Math.abs(quadrant(0, qy, qx)))))).toBeGreaterThan(0.01);
+  });
+
+  it('gradient methods run through a channels-first view: saliency is |∂ logit / ∂ pixel| of the model, in [n, H, W, C]', async () => {
+    const { json } = await explainJson(['--demo', 'digits', '--method', 'saliency', '--rows', '0:2']);
+    expect(json.shape).toEqual([2, 28, 28, 1]);
+    const inputs = await loadInputs({ demo: 'digits' }, { seed: 0, requireLabels: false });
+    try {
+      const x = inputs.x!;
+      const model = inputs.model as Model & Differentiable;
+      const rows = { data: x.data.subarray(0, 2 * SIZE), shape: [2, 28, 28, 1] };
+      const grads = await model.inputGradients(rows, Int32Array.from(json.target), { output: 'logits' });
+      const ours = json.values.flat(3);
+      let scale = 0;
+      let err = 0;
+      grads.forEach((g, i) => {
+        scale = Math.max(scale, Math.abs(g));
+        err = Math.max(err, Math.abs(Math.abs(g) - ours[i]!));
+      });
+      expect(scale).toBeGreaterThan(0);
+      expect(err / scale).toBeLessThan(1e-5);
+    } finally {
+      await inputs.model.dispose?.();
+    }
   });
 });
 

@@ -127,7 +127,7 @@ describe('glassbox explain: wrong combinations fail before loading data', () => 
     { name: '--window with LIME', args: ['--demo', 'digits', '--method', 'lime', '--window', '4'], flag: /--window applies to occlusion/ },
     { name: '--background on images', args: ['--demo', 'digits', '--method', 'occlusion', '--background', '10'], flag: /--background applies to tabular rows/ },
     { name: '--baseline on tabular occlusion', args: ['--demo', 'credit', '--method', 'occlusion', '--baseline', '0'], flag: /--baseline/ },
-    { name: 'a gradient method on the digits demo', args: ['--demo', 'digits', '--method', 'saliency'], flag: /--model\/--data/ },
+    { name: '--engine with a model-agnostic method', args: ['--demo', 'digits', '--method', 'lime', '--engine', 'tfjs'], flag: /--engine applies to gradient methods/ },
     { name: '--segments with quickshift', args: ['--demo', 'digits', '--method', 'lime', '--segments', '20'], flag: /--segmentation slic/ },
   ];
   for (const c of cases) {

@@ -6,6 +6,7 @@ import type { Explainer, TargetSelector } from '../../explain/explainer.js';
 import { heatmapOverlayPng, imageOcclusion } from '../../explain/gradients/public.js';
 import { limeImage } from '../../explain/image/lime-image.js';
 import { loadModel } from '../../model/load-model.js';
+import { channelsFirstView, imageLayout, permuteImages } from '../../model/image-layout.js';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ReportBlock } from '../../report/blocks.js';
@@ -132,30 +133,9 @@ function channelsFirst(model: Model, x: Tensor, labels: Int32Array | undefined, 
   if (x.shape.length !== 4) {
     throw new GlassboxError('shape_mismatch', `Image methods need images [n, C, H, W] or [n, H, W, C]; the data has shape [${x.shape.join(', ')}].`, { argument: '--data', hint: 'For tabular rows pass a CSV/Parquet file with --schema; for images a folder or an NCHW .npy tensor.' });
   }
-  const channels = new Set([1, 3, 4]);
-  const nhwc = channels.has(x.shape[3]!) && !channels.has(x.shape[1]!);
   const base = { rowIds, dispose, ...(labels ? { labels } : {}) };
-  if (!nhwc) return { ...base, model, x, layout: 'nchw' };
-  const view: Model = {
-    task: model.task,
-    classes: model.classes,
-    inputSpec: model.inputSpec,
-    outputWidth: model.outputWidth,
-    predict: (t, options) => model.predict(permute(t, 'nchw'), options),
-  };
-  return { ...base, model: view, x: permute(x, 'nhwc'), layout: 'nhwc' };
-}
-
-/** [n, H, W, C] ↔ [n, C, H, W]; `from` names the layout of `t`. */
-function permute(t: Tensor, from: 'nchw' | 'nhwc'): Tensor {
-  const [n, a, b, d] = t.shape as [number, number, number, number];
-  const out = new Float32Array(t.data.length);
-  if (from === 'nhwc') {
-    for (let r = 0; r < n; r++) for (let y = 0; y < a; y++) for (let x = 0; x < b; x++) for (let c = 0; c < d; c++) out[((r * d + c) * a + y) * b + x] = t.data[((r * a + y) * b + x) * d + c]!;
-    return { data: out, shape: [n, d, a, b] };
-  }
-  for (let r = 0; r < n; r++) for (let c = 0; c < a; c++) for (let y = 0; y < b; y++) for (let x = 0; x < d; x++) out[((r * b + y) * d + x) * a + c] = t.data[((r * a + c) * b + y) * d + x]!;
-  return { data: out, shape: [n, b, d, a] };
+  if (imageLayout(x.shape) === 'nchw') return { ...base, model, x, layout: 'nchw' };
+  return { ...base, model: channelsFirstView(model), x: permuteImages(x, 'nhwc'), layout: 'nhwc' };
 }
 
 /** Values per input element: LIME's per-pixel superpixel weight repeated over channels; both in the input's layout. */

@@ -65,10 +65,7 @@ function routeFor(kind: InputKind, flags: ExplainFlags): ExplainRoute {
   if (method === undefined) {
     return { route: kind, method: 'lime', reason: kind === 'text' ? 'text models: LIME over the words (lime’s LimeTextExplainer)' : 'images: LIME over superpixels works with any model; gradient methods need --method' };
   }
-  if (kind === 'image' && isGradientMethod(method)) {
-    if (flags.demo) throw new GlassboxError('invalid_argument', `--method ${method} reads --model/--data files; with --demo ${flags.demo} use --method lime or occlusion.`, { argument: '--method', hint: 'e.g. glassbox explain --model cnn.onnx --data x.npy --method saliency' });
-    return { route: 'gradient', method };
-  }
+  if (kind === 'image' && isGradientMethod(method)) return { route: 'gradient', method };
   const known = kind === 'image' ? ['lime', 'occlusion', ...AGNOSTIC_ALIASES.filter((a) => ALIASES[a]![0] === 'image'), ...GRADIENT_METHODS] : ['lime', 'occlusion', 'lime-text', 'text-occlusion'];
   const why = TABULAR_ONLY.includes(method) ? `${method} explains tabular rows` : isGradientMethod(method) ? `${method} needs a differentiable image or tabular model` : `"${method}" is not a method`;
   throw new GlassboxError('invalid_argument', `--method: ${why}, but ${describe(kind, flags)}.`, { argument: '--method', hint: `For this input use one of: ${known.join(', ')}.` });

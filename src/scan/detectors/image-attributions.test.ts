@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResults } from '../../store/results-schema.js';
-import { confidentErrors, imageAttributions, imageLayout } from './image-attributions.js';
+import { imageLayout } from '../../model/image-layout.js';
+import { confidentErrors, imageAttributions } from './image-attributions.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

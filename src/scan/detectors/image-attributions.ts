@@ -4,6 +4,7 @@ import type { Explainer } from '../../explain/explainer.js';
 import { gradCam, guidedBackprop, heatmapOverlayPng, integratedGradients, isRandomizable, sanityChecks, saliency } from '../../explain/gradients/public.js';
 import type { GradientModel, MethodVerdict, RandomizableModel } from '../../explain/gradients/public.js';
 import { isDifferentiable } from '../../model/capabilities.js';
+import { channelsFirstView, imageLayout, permuteImages, type ImageLayout } from '../../model/image-layout.js';
 import type { Tensor } from '../../model/tensor.js';
 import { isTfjsLayersLike, randomizableTfjs } from '../../model/tfjs/randomizable.js';
 import type { ReportBlock } from '../../report/blocks.js';
@@ -27,9 +28,7 @@ export const IMAGE_ATTRIBUTION_SETTINGS = Object.freeze({
   sanityThreshold: 0.4,
 });
 
-const CHANNELS = new Set([1, 3, 4]);
-
-type Layout = 'nchw' | 'nhwc';
+type Layout = ImageLayout;
 
 /** Extras a gradient model may offer (the TF.js wrapper and the onnx-grad adapter do). */
 type RichModel = GradientModel & {
@@ -79,8 +78,8 @@ async function runImageAttributions(c: ScanContext): Promise<DetectorResult> {
   const x = c.x!;
   const layout = imageLayout(x.shape);
   const inner = isTfjsLayersLike(c.model) ? randomizableTfjs(c.model) : (c.model as RichModel);
-  const model = layout === 'nhwc' ? channelsFirst(inner) : inner;
-  const images = layout === 'nhwc' ? permute(x, 'nhwc') : x;
+  const model = layout === 'nhwc' ? channelsFirstView(inner) : inner;
+  const images = layout === 'nhwc' ? permuteImages(x, 'nhwc') : x;
   try {
     const output = typeof model.forward === 'function' ? 'logits' : 'probabilities';
     const layer = await lastConvLayer(model, images);
@@ -106,10 +105,6 @@ async function runImageAttributions(c: ScanContext): Promise<DetectorResult> {
   }
 }
 
-/** [n, H, W, C] when the last axis looks like channels (1, 3 or 4) and the first does not; else [n, C, H, W]. */
-export function imageLayout(shape: readonly number[]): Layout {
-  return CHANNELS.has(shape[3]!) && !CHANNELS.has(shape[1]!) ? 'nhwc' : 'nchw';
-}
 
 /**
  * The last convolutional layer, found structurally: the last layer name containing "conv" whose
@@ -301,53 +296,4 @@ function sanityFindings(c: ScanContext, verdicts: readonly MethodVerdict[], rows
       suggestion: `Do not read ${v.method} maps as evidence of what the model learned: they mostly reflect the input's structure. ${alternative[0]!.toUpperCase()}${alternative.slice(1)}.`,
       reproduce: reproduceCommand(c),
     }));
-}
-
-/** [n, H, W, C] ↔ [n, C, H, W] on typed arrays; `from` names the layout of `t`. */
-function permute(t: Tensor, from: Layout): Tensor {
-  if (t.shape.length !== 4) return t;
-  const [n, a, b, d] = t.shape as [number, number, number, number];
-  const out = new Float32Array(t.data.length);
-  if (from === 'nhwc') {
-    // a = H, b = W, d = C
-    for (let r = 0; r < n; r++) for (let y = 0; y < a; y++) for (let x = 0; x < b; x++) for (let ch = 0; ch < d; ch++) out[((r * d + ch) * a + y) * b + x] = t.data[((r * a + y) * b + x) * d + ch]!;
-    return { data: out, shape: [n, d, a, b] };
-  }
-  // a = C, b = H, d = W
-  for (let r = 0; r < n; r++) for (let ch = 0; ch < a; ch++) for (let y = 0; y < b; y++) for (let x = 0; x < d; x++) out[((r * b + y) * d + x) * a + ch] = t.data[((r * a + ch) * b + y) * d + x]!;
-  return { data: out, shape: [n, b, d, a] };
-}
-
-/**
- * A channels-last model seen as channels-first: inputs, input gradients and 4-D layer tensors are
- * transposed, so the gradient methods (which read images as [N, C, H, W]) apply unchanged.
- */
-function channelsFirst(inner: RichModel): RichModel {
-  const [, h, w, ch] = inner.inputSpec.shape;
-  const toLast = (x: Tensor): Tensor => permute(x, 'nchw');
-  const toFirst = (t: Tensor): Tensor => permute(t, 'nhwc');
-  const view: RichModel = {
-    task: inner.task,
-    classes: inner.classes,
-    outputWidth: inner.outputWidth,
-    layerNames: inner.layerNames,
-    inputSpec: { ...inner.inputSpec, shape: [null, ch ?? null, h ?? null, w ?? null] },
-    predict: (x, o) => inner.predict(toLast(x), o),
-    inputGradients: async (x, target, o) => {
-      const last = toLast(x);
-      return toFirst({ data: await inner.inputGradients(last, target, o), shape: last.shape }).data;
-    },
-    activations: async (x, names) => Object.fromEntries(Object.entries(await inner.activations(toLast(x), names)).map(([k, v]) => [k, toFirst(v)])),
-    layerGradients: async (x, layer, target, o) => {
-      const r = await inner.layerGradients(toLast(x), layer, target, o);
-      return { activation: toFirst(r.activation), gradient: toFirst(r.gradient) };
-    },
-    dispose: async () => inner.dispose?.(),
-  };
-  const extras: Partial<RichModel> = {
-    ...(inner.forward ? { forward: (x: Tensor, o?: { output?: 'logits' | 'probabilities'; signal?: AbortSignal }) => inner.forward!(toLast(x), o) } : {}),
-    ...(inner.supportsGuidedRelu ? { supportsGuidedRelu: true as const } : {}),
-    ...(isRandomizable(inner) ? { parameterLayers: inner.parameterLayers, withRandomizedLayers: (layers: readonly string[], seed: number) => channelsFirst(inner.withRandomizedLayers!(layers, seed)) } : {}),
-  };
-  return Object.assign(view, extras);
 }
