@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { GlassboxError } from '../../errors.js';
 import { SAMPLE_CHUNKS, chunkStreams, sampleChunk, sampleRow, writeExplainedRow } from './sampler.js';
 import type { ChunkStreams, SamplingPlan } from './sampler.js';
-import { CTRL, DEPTH } from './shared-rows.js';
-import type { SampleJob, SharedSampleBuffers } from './shared-rows.js';
+import { CMD, CTRL, DEPTH } from './shared-rows.js';
+import type { SharedSampleBuffers } from './shared-rows.js';
 
 /** The samples of one explained row: raw rows for the model and interpretable bit masks. */
 export interface SampledRow {
@@ -53,14 +54,15 @@ const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /**
  * Chunk tasks shared by the main thread and pooled workers through a SharedArrayBuffer counter (see
- * SampleJob): workers draw ahead while the main thread runs the model; when the main thread needs a row
- * it draws that row's unclaimed chunks itself and waits for the claimed ones. Every chunk's stream
- * depends only on (seed, chunk), so the bytes are the same for any number of threads.
+ * CTRL): workers draw ahead while the main thread runs the model; when the main thread needs a row it
+ * draws that row's unclaimed chunks itself and waits for the claimed ones. Every chunk's stream depends
+ * only on (seed, chunk), so the bytes are the same for any number of threads.
  */
 class ParallelSampler implements RowSampler {
   private readonly ctrl: Int32Array;
   private readonly raw: Float64Array;
   private readonly masks: Int32Array;
+  private readonly x0k: Int32Array;
   private readonly words: number;
   private readonly streams: ChunkStreams;
   private readonly finished: Promise<void>;
@@ -70,7 +72,7 @@ class ParallelSampler implements RowSampler {
 
   constructor(
     private readonly plan: SamplingPlan,
-    private readonly x0k: Int32Array,
+    x0k: Int32Array,
     private readonly rows: Float64Array,
     nRows: number,
     private readonly seed: number,
@@ -79,15 +81,17 @@ class ParallelSampler implements RowSampler {
   ) {
     const f = plan.nFeatures;
     this.words = Math.max(1, Math.ceil(f / 32));
-    this.shared = takeBuffers(CTRL.done + nRows * SAMPLE_CHUNKS, DEPTH * n * f, DEPTH * n * this.words);
-    const job: SampleJob = { n, f, words: this.words, nRows, seed, x0k, bufferId: this.shared.id };
+    this.shared = takeBuffers(CTRL.done + nRows * SAMPLE_CHUNKS, DEPTH * n * f, DEPTH * n * this.words, nRows * f);
     this.ctrl = new Int32Array(this.shared.ctrl);
     this.ctrl.fill(0);
     this.raw = new Float64Array(this.shared.raw);
     this.masks = new Int32Array(this.shared.masks);
+    this.x0k = new Int32Array(this.shared.x0k);
+    this.x0k.set(x0k);
     this.streams = chunkStreams(n);
     while (pool.length < workers) pool.push(spawn());
-    this.finished = Promise.all(pool.slice(0, workers).map((w) => runJob(w, plan, job, this.shared))).then(
+    const header = { n, f, words: this.words, nRows, seed };
+    this.finished = Promise.all(pool.slice(0, workers).map((w) => startJob(w, plan, this.shared, header))).then(
       () => {
         this.workersDone = true;
       },
@@ -166,14 +170,22 @@ function workerEntry(): { source: URL | string; eval: boolean } {
   return { source: code, eval: true };
 }
 
+/**
+ * A pooled worker: after loading it serves jobs forever from its command block (see sample-worker.ts),
+ * receiving plans and buffer sets once each on its side channel.
+ */
 interface PooledWorker {
   readonly worker: Worker;
-  /** Plan ids this worker already holds. */
-  readonly sent: Set<number>;
+  readonly cmd: Int32Array;
+  readonly side: MessagePort;
+  /** Plan and buffer-set ids this worker already holds. */
+  readonly plans: Set<number>;
+  readonly buffers: Set<number>;
   /** Resolves when the worker's current job is over (jobs on one worker run one after another). */
   idle: Promise<void>;
-  /** Resolves once the worker has loaded its modules (its first message). */
+  /** Resolves once the worker has loaded its modules and holds its command block. */
   readonly ready: Promise<void>;
+  exited: boolean;
 }
 
 /**
@@ -186,34 +198,52 @@ interface SharedBuffers extends SharedSampleBuffers {
 }
 
 const freeBuffers: SharedBuffers[] = [];
-const sentBuffers = new WeakMap<PooledWorker, Set<number>>();
 let nextBufferId = 1;
 
-function takeBuffers(ctrlCells: number, rawValues: number, maskValues: number): SharedBuffers {
-  const at = freeBuffers.findIndex((b) => b.ctrl.byteLength >= 4 * ctrlCells && b.raw.byteLength >= 8 * rawValues && b.masks.byteLength >= 4 * maskValues);
+function takeBuffers(ctrlCells: number, rawValues: number, maskValues: number, x0kValues: number): SharedBuffers {
+  const at = freeBuffers.findIndex((b) => b.ctrl.byteLength >= 4 * ctrlCells && b.raw.byteLength >= 8 * rawValues && b.masks.byteLength >= 4 * maskValues && b.x0k.byteLength >= 4 * x0kValues);
   if (at >= 0) return freeBuffers.splice(at, 1)[0]!;
   if (freeBuffers.length > 0) freeBuffers.shift();
-  return { id: nextBufferId++, ctrl: new SharedArrayBuffer(4 * Math.max(ctrlCells, 1024)), raw: new SharedArrayBuffer(8 * rawValues), masks: new SharedArrayBuffer(4 * maskValues) };
+  return {
+    id: nextBufferId++,
+    ctrl: new SharedArrayBuffer(4 * Math.max(ctrlCells, 1024)),
+    raw: new SharedArrayBuffer(8 * rawValues),
+    masks: new SharedArrayBuffer(4 * maskValues),
+    x0k: new SharedArrayBuffer(4 * Math.max(x0kValues, 1024)),
+  };
 }
 
-/** Persistent workers shared by all calls; unref'd while idle so they never keep the process alive. */
+/** Persistent workers shared by all calls; unref'd so they never keep the process alive. */
 const pool: PooledWorker[] = [];
 const planIds = new WeakMap<SamplingPlan, number>();
 let nextPlanId = 1;
 
 function spawn(): PooledWorker {
   const entry = workerEntry();
+  // Referenced while it loads and while it runs a job (nothing else keeps the event loop alive while
+  // the main thread waits on shared memory), unreferenced when idle so it never keeps the process alive.
   const worker = new Worker(entry.source, { eval: entry.eval });
-  worker.unref();
+  const cmd = new Int32Array(new SharedArrayBuffer(4 * CMD.size));
+  const channel = new MessageChannel();
+  channel.port1.unref();
   const ready = new Promise<void>((resolve) => {
-    worker.once('message', () => resolve());
+    worker.once('message', () => {
+      worker.postMessage({ cmd: cmd.buffer, side: channel.port2 }, [channel.port2]);
+      worker.unref();
+      resolve();
+    });
     worker.once('exit', () => resolve());
   });
-  const pooled: PooledWorker = { worker, sent: new Set(), idle: ready, ready };
+  const pooled: PooledWorker = { worker, cmd, side: channel.port1, plans: new Set(), buffers: new Set(), idle: ready, ready, exited: false };
   worker.on('exit', () => {
+    pooled.exited = true;
+    Atomics.store(cmd, CMD.error, 1);
+    Atomics.store(cmd, CMD.doneGen, Atomics.load(cmd, CMD.gen));
+    Atomics.notify(cmd, CMD.doneGen);
     const at = pool.indexOf(pooled);
     if (at >= 0) pool.splice(at, 1);
   });
+  worker.on('error', () => undefined);
   return pooled;
 }
 
@@ -231,51 +261,61 @@ export async function startLimeWorkers(threads: number | 'auto' = 'auto'): Promi
 /** Stops the pooled sampling workers (they also stop with the process); the next parallel call starts new ones. */
 export async function closeLimeWorkers(): Promise<void> {
   const workers = pool.splice(0, pool.length);
-  await Promise.all(workers.map((w) => w.worker.terminate()));
+  await Promise.all(
+    workers.map(async (w) => {
+      w.side.close();
+      await w.worker.terminate();
+    }),
+  );
 }
 
-function runJob(pooled: PooledWorker, plan: SamplingPlan, job: SampleJob, shared: SharedBuffers): Promise<void> {
+interface JobHeader {
+  readonly n: number;
+  readonly f: number;
+  readonly words: number;
+  readonly nRows: number;
+  readonly seed: number;
+}
+
+/** Hands a job to a pooled worker through its command block, after its previous job; resolves when it is over. */
+function startJob(pooled: PooledWorker, plan: SamplingPlan, shared: SharedBuffers, h: JobHeader): Promise<void> {
   let id = planIds.get(plan);
   if (id === undefined) planIds.set(plan, (id = nextPlanId++));
   const planId = id;
-  const run = pooled.idle.then(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const { worker } = pooled;
-        const cleanup = (): void => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-          worker.unref();
-        };
-        const onMessage = (msg: { type: string; message?: string }): void => {
-          cleanup();
-          if (msg.type === 'done') resolve();
-          else reject(new GlassboxError('internal', `LIME sampling worker failed: ${msg.message ?? 'unknown error'}`));
-        };
-        const onError = (error: Error): void => {
-          cleanup();
-          reject(new GlassboxError('internal', `LIME sampling worker crashed: ${error.message}`, {}, { cause: error }));
-        };
-        const onExit = (): void => {
-          cleanup();
-          reject(new GlassboxError('internal', 'LIME sampling worker exited before finishing its job.'));
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        worker.ref();
-        const first = !pooled.sent.has(planId);
-        pooled.sent.add(planId);
-        const buffers = sentBuffers.get(pooled);
-        const share = !buffers?.has(job.bufferId);
-        if (share) sentBuffers.set(pooled, (buffers ?? new Set()).add(job.bufferId));
-        worker.postMessage({ planId, ...(first ? { plan } : {}), job: share ? { ...job, shared } : job });
-      }),
-  );
+  const run = pooled.idle.then(async () => {
+    if (pooled.exited) throw new GlassboxError('internal', 'LIME sampling worker exited.');
+    pooled.worker.ref();
+    try {
+      await serveJob(pooled, plan, planId, shared, h);
+    } finally {
+      pooled.worker.unref();
+    }
+  });
   pooled.idle = run.then(
     () => undefined,
     () => undefined,
   );
   return run;
+}
+
+async function serveJob(pooled: PooledWorker, plan: SamplingPlan, planId: number, shared: SharedBuffers, h: JobHeader): Promise<void> {
+  if (!pooled.plans.has(planId)) {
+    pooled.side.postMessage({ planId, plan });
+    pooled.plans.add(planId);
+  }
+  if (!pooled.buffers.has(shared.id)) {
+    const { id: bufferId, ...buffers } = shared;
+    pooled.side.postMessage({ bufferId, shared: buffers });
+    pooled.buffers.add(shared.id);
+  }
+  const cmd = pooled.cmd;
+  const fields: [number, number][] = [[CMD.planId, planId], [CMD.bufferId, shared.id], [CMD.n, h.n], [CMD.f, h.f], [CMD.words, h.words], [CMD.nRows, h.nRows], [CMD.seed, h.seed | 0]];
+  for (const [cell, value] of fields) Atomics.store(cmd, cell, value);
+  const gen = Atomics.add(cmd, CMD.gen, 1) + 1;
+  Atomics.notify(cmd, CMD.gen);
+  while (Atomics.load(cmd, CMD.doneGen) !== gen) {
+    const wait = waitAsync(cmd, CMD.doneGen, Atomics.load(cmd, CMD.doneGen), 1000);
+    if (wait.async) await wait.value;
+  }
+  if (Atomics.load(cmd, CMD.error) !== 0) throw new GlassboxError('internal', pooled.exited ? 'LIME sampling worker exited before finishing its job.' : 'LIME sampling worker failed on a job.');
 }
