@@ -7,7 +7,6 @@ import type { Attribution } from '../attribution.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { r2FromMoments, ridgeFromMoments, weightedMoments } from '../linear/moments.js';
 import type { WeightedMoments } from '../linear/moments.js';
-import { TabularMasker } from '../maskers/tabular.js';
 import { parseOptions, seedSchema } from '../options.js';
 import { assertCapabilities } from '../requirements.js';
 import { checkRawMatrix } from '../tabular-input.js';
@@ -18,6 +17,7 @@ import { resolveLimeThreads, rowSampler } from './parallel.js';
 import type { SampledRow } from './parallel.js';
 import { explainedValues, samplingPlan } from './sampler.js';
 import type { SamplingPlan } from './sampler.js';
+import { TargetPredictor } from './predict.js';
 import { selectFromMoments } from './select.js';
 import { drawValue, searchLeft, tabularStats } from './tabular-stats.js';
 import type { TabularStats } from './tabular-stats.js';
@@ -82,10 +82,10 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
   checkRawMatrix(pipe, train, 'background');
   throwIfAborted(context.signal);
   const stats = cachedStats(train, pipe, opts.discretizer);
-  const masker = new TabularMasker(pipe, train);
+  const predictor = new TargetPredictor(pipe);
   const f = x.nFeatures;
-  const fx = await masker.predict(x, context.signal);
-  const width = masker.outputWidth;
+  const fx = await predictor.predictAll(x, context.signal);
+  const width = pipe.model.outputWidth;
   const target = resolveTarget(context.target, fx, x.nRows, pipe.model);
   const values = new Float64Array(x.nRows * f);
   const work = workFor(opts, stats, f);
@@ -98,7 +98,7 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
       throwIfAborted(context.signal);
       const row = x.data.subarray(r * f, (r + 1) * f);
       const sampled = sampler ? await sampler.row(r) : undefined;
-      const res = await limeRow(opts, stats, masker, row, target[r]!, work, sampled, context.signal);
+      const res = await limeRow(opts, stats, predictor, row, target[r]!, work, sampled, context.signal);
       sampler?.release(r);
       for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
       baseValues[r] = res.intercept;
@@ -207,22 +207,20 @@ function cachedPlan(stats: TabularStats, limeDegenerate: boolean): SamplingPlan 
   return plan;
 }
 
-async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x: Float64Array, target: number, work: Work, sampled: SampledRow | undefined, signal?: AbortSignal): Promise<LimeRow> {
+async function limeRow(opts: Opts, stats: TabularStats, predictor: TargetPredictor, x: Float64Array, target: number, work: Work, sampled: SampledRow | undefined, signal?: AbortSignal): Promise<LimeRow> {
   const { n, f, labels, weights } = work;
   if (!sampled) sampleContinuous(opts, stats, x, new Rng(opts.seed), n, work.raw, work.interpretable!);
   const raw = sampled?.raw ?? work.raw;
-  const y = await masker.predict({ data: raw, nRows: n, nFeatures: f }, signal);
-  const width = masker.outputWidth;
+  await predictor.predict({ data: raw, nRows: n, nFeatures: f }, target, labels, signal);
   let moments: WeightedMoments;
   let x0: Float64Array;
   if (sampled) {
-    moments = binaryMoments(sampled.masks, work.words, f, n, y, width, target, work.weightOf, weights, work.moments);
+    moments = binaryMoments(sampled.masks, work.words, f, n, labels, 1, 0, work.weightOf, weights, work.moments);
     x0 = new Float64Array(f).fill(1);
   } else {
     const interpretable = work.interpretable!;
     const kw = opts.kernelWidth ?? 0.75 * Math.sqrt(f);
     for (let i = 0; i < n; i++) {
-      labels[i] = y[i * width + target]!;
       let d2 = 0;
       for (let j = 0; j < f; j++) d2 += (interpretable[i * f + j]! - interpretable[j]!) ** 2;
       weights[i] = Math.sqrt(Math.exp(-d2 / (kw * kw)));
@@ -230,10 +228,7 @@ async function limeRow(opts: Opts, stats: TabularStats, masker: TabularMasker, x
     moments = weightedMoments(interpretable, f, labels, weights);
     x0 = interpretable.subarray(0, f);
   }
-  const rows = (): { data: Float64Array; labels: Float64Array; weights: Float64Array } => {
-    for (let i = 0; i < n; i++) labels[i] = y[i * width + target]!;
-    return { data: work.interpretable ?? denseFromMasks(sampled!.masks, work.words, f, n), labels, weights };
-  };
+  const rows = (): { data: Float64Array; labels: Float64Array; weights: Float64Array } => ({ data: work.interpretable ?? denseFromMasks(sampled!.masks, work.words, f, n), labels, weights });
   const selected = selectFromMoments(moments, x0, opts.numFeatures, opts.featureSelection, rows);
   const fit = ridgeFromMoments(moments, selected, opts.alpha);
   const score = r2FromMoments(moments, selected, fit);
