@@ -185,6 +185,8 @@ interface PooledWorker {
   idle: Promise<void>;
   /** Resolves once the worker has loaded its modules and holds its command block. */
   readonly ready: Promise<void>;
+  loaded: boolean;
+  busy: boolean;
   exited: boolean;
 }
 
@@ -230,11 +232,12 @@ function spawn(): PooledWorker {
     worker.once('message', () => {
       worker.postMessage({ cmd: cmd.buffer, side: channel.port2 }, [channel.port2]);
       worker.unref();
+      pooled.loaded = true;
       resolve();
     });
     worker.once('exit', () => resolve());
   });
-  const pooled: PooledWorker = { worker, cmd, side: channel.port1, plans: new Set(), buffers: new Set(), idle: ready, ready, exited: false };
+  const pooled: PooledWorker = { worker, cmd, side: channel.port1, plans: new Set(), buffers: new Set(), idle: ready, ready, loaded: false, busy: false, exited: false };
   worker.on('exit', () => {
     pooled.exited = true;
     Atomics.store(cmd, CMD.error, 1);
@@ -277,20 +280,26 @@ interface JobHeader {
   readonly seed: number;
 }
 
-/** Hands a job to a pooled worker through its command block, after its previous job; resolves when it is over. */
+/**
+ * Hands a job to a pooled worker through its command block, after its previous job; resolves when it is
+ * over. When the worker is loaded and free the job starts synchronously, so the worker is drawing before
+ * the caller's first row() claims chunks.
+ */
 function startJob(pooled: PooledWorker, plan: SamplingPlan, shared: SharedBuffers, h: JobHeader): Promise<void> {
   let id = planIds.get(plan);
   if (id === undefined) planIds.set(plan, (id = nextPlanId++));
   const planId = id;
-  const run = pooled.idle.then(async () => {
-    if (pooled.exited) throw new GlassboxError('internal', 'LIME sampling worker exited.');
+  const go = (): Promise<void> => {
+    if (pooled.exited) return Promise.reject(new GlassboxError('internal', 'LIME sampling worker exited.'));
+    pooled.busy = true;
     pooled.worker.ref();
-    try {
-      await serveJob(pooled, plan, planId, shared, h);
-    } finally {
+    const gen = kick(pooled, planId, plan, shared, h);
+    return awaitDone(pooled, gen).finally(() => {
+      pooled.busy = false;
       pooled.worker.unref();
-    }
-  });
+    });
+  };
+  const run = pooled.loaded && !pooled.busy ? go() : pooled.idle.then(go);
   pooled.idle = run.then(
     () => undefined,
     () => undefined,
@@ -298,7 +307,8 @@ function startJob(pooled: PooledWorker, plan: SamplingPlan, shared: SharedBuffer
   return run;
 }
 
-async function serveJob(pooled: PooledWorker, plan: SamplingPlan, planId: number, shared: SharedBuffers, h: JobHeader): Promise<void> {
+/** Sends the plan and buffers the worker lacks on its side channel, writes the job and wakes it; returns the job's generation. */
+function kick(pooled: PooledWorker, planId: number, plan: SamplingPlan, shared: SharedBuffers, h: JobHeader): number {
   if (!pooled.plans.has(planId)) {
     pooled.side.postMessage({ planId, plan });
     pooled.plans.add(planId);
@@ -313,6 +323,11 @@ async function serveJob(pooled: PooledWorker, plan: SamplingPlan, planId: number
   for (const [cell, value] of fields) Atomics.store(cmd, cell, value);
   const gen = Atomics.add(cmd, CMD.gen, 1) + 1;
   Atomics.notify(cmd, CMD.gen);
+  return gen;
+}
+
+async function awaitDone(pooled: PooledWorker, gen: number): Promise<void> {
+  const cmd = pooled.cmd;
   while (Atomics.load(cmd, CMD.doneGen) !== gen) {
     const wait = waitAsync(cmd, CMD.doneGen, Atomics.load(cmd, CMD.doneGen), 1000);
     if (wait.async) await wait.value;

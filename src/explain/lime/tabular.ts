@@ -14,7 +14,7 @@ import { resolveTarget } from '../target.js';
 import { binaryMoments, denseFromMasks, momentBuffers } from './binary-moments.js';
 import type { MomentBuffers } from './binary-moments.js';
 import { resolveLimeThreads, rowSampler } from './parallel.js';
-import type { SampledRow } from './parallel.js';
+import type { RowSampler, SampledRow } from './parallel.js';
 import { explainedValues, samplingPlan } from './sampler.js';
 import type { SamplingPlan } from './sampler.js';
 import { TargetPredictor } from './predict.js';
@@ -82,49 +82,43 @@ async function explainLime(opts: Opts, pipe: Pipeline, x: RawMatrix, context: Ex
   checkRawMatrix(pipe, train, 'background');
   throwIfAborted(context.signal);
   const stats = cachedStats(train, pipe, opts.discretizer);
-  const predictor = new TargetPredictor(pipe);
+  const work = workFor(opts, stats, x.nFeatures);
+  // Started first, so that sampling workers draw the first rows while the explained rows are predicted.
+  const sampler = work.plan ? rowSampler(work.plan, allExplainedValues(work.plan, stats, x), x.data, x.nRows, opts.seed, opts.samples, resolveLimeThreads(opts.threads, x.nRows * opts.samples)) : undefined;
+  try {
+    return await explainRows(opts, pipe, x, context, stats, work, sampler);
+  } finally {
+    await sampler?.close();
+  }
+}
+
+async function explainRows(opts: Opts, pipe: Pipeline, x: RawMatrix, context: ExplainContext<RawMatrix>, stats: TabularStats, work: Work, sampler: RowSampler | undefined): Promise<Attribution> {
   const f = x.nFeatures;
+  const predictor = new TargetPredictor(pipe);
   const fx = await predictor.predictAll(x, context.signal);
   const width = pipe.model.outputWidth;
   const target = resolveTarget(context.target, fx, x.nRows, pipe.model);
   const values = new Float64Array(x.nRows * f);
-  const work = workFor(opts, stats, f);
   const extras = { intercept: [] as number[], score: [] as number[], localPrediction: [] as number[], descriptions: [] as string[][], selected: [] as number[][] };
   const baseValues = new Float64Array(x.nRows);
   const outputs = new Float64Array(x.nRows);
-  const sampler = work.plan ? rowSampler(work.plan, allExplainedValues(work.plan, stats, x), x.data, x.nRows, opts.seed, opts.samples, resolveLimeThreads(opts.threads, x.nRows * opts.samples)) : undefined;
-  try {
-    for (let r = 0; r < x.nRows; r++) {
-      throwIfAborted(context.signal);
-      const row = x.data.subarray(r * f, (r + 1) * f);
-      const sampled = sampler ? await sampler.row(r) : undefined;
-      const res = await limeRow(opts, stats, predictor, row, target[r]!, work, sampled, context.signal);
-      sampler?.release(r);
-      for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
-      baseValues[r] = res.intercept;
-      outputs[r] = fx[r * width + target[r]!]!;
-      extras.intercept.push(res.intercept);
-      extras.score.push(res.score);
-      extras.localPrediction.push(res.localPrediction);
-      extras.descriptions.push(describe(stats, pipe, row));
-      extras.selected.push(res.order);
-      context.onProgress?.(r + 1, x.nRows);
-    }
-  } finally {
-    await sampler?.close();
+  for (let r = 0; r < x.nRows; r++) {
+    throwIfAborted(context.signal);
+    const row = x.data.subarray(r * f, (r + 1) * f);
+    const sampled = sampler ? await sampler.row(r) : undefined;
+    const res = await limeRow(opts, stats, predictor, row, target[r]!, work, sampled, context.signal);
+    sampler?.release(r);
+    for (let k = 0; k < res.selected.length; k++) values[r * f + res.selected[k]!] = res.coef[k]!;
+    baseValues[r] = res.intercept;
+    outputs[r] = fx[r * width + target[r]!]!;
+    extras.intercept.push(res.intercept);
+    extras.score.push(res.score);
+    extras.localPrediction.push(res.localPrediction);
+    extras.descriptions.push(describe(stats, pipe, row));
+    extras.selected.push(res.order);
+    context.onProgress?.(r + 1, x.nRows);
   }
-  return Object.freeze({
-    method: 'lime',
-    values,
-    shape: [x.nRows, f],
-    baseValues,
-    outputs,
-    featureNames: pipe.encoder.features.map((feat) => feat.name),
-    target,
-    options: opts,
-    seed: opts.seed,
-    extras,
-  });
+  return Object.freeze({ method: 'lime', values, shape: [x.nRows, f], baseValues, outputs, featureNames: pipe.encoder.features.map((feat) => feat.name), target, options: opts, seed: opts.seed, extras });
 }
 
 const statsCache = new WeakMap<Float64Array, WeakMap<object, Map<string, TabularStats>>>();
