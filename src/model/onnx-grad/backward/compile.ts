@@ -73,6 +73,11 @@ export function emitBackward(facts: GraphFacts, spec: GradientGraphSpec, e: Grap
     return parts.length === 1 ? parts[0] : e.op('Sum', parts);
   };
   const shapeOf = shapeLookup(facts);
+  const readers = new Map<string, number>();
+  for (const node of facts.graph.nodes) for (const input of node.inputs) if (input) readers.set(input, (readers.get(input) ?? 0) + 1);
+  const graphOutputs = new Set(facts.graph.outputs.map((o) => o.name));
+  const producers = new Map(facts.graph.nodes.map((node) => [node.outputs[0] ?? '', node]));
+  const claimedRelus = new Set<NodeIR>();
   for (let k = facts.graph.nodes.length - 1; k >= 0; k--) {
     const node: NodeIR = facts.graph.nodes[k]!;
     if (node.outputs.slice(1).some((o) => o && grads.has(o))) throw noRuleFor(node, 'a gradient reaches a secondary output');
@@ -92,7 +97,24 @@ export function emitBackward(facts: GraphFacts, spec: GradientGraphSpec, e: Grap
       extraForwardOutputs.set(first, outputs);
       return outputs[index];
     };
-    const ctx: RuleContext = { node, e, shapeOf, constant: (n) => facts.constants.get(n), needs: (i) => reached.has(node.inputs[i] ?? '\u0000'), guided: spec.guided, forwardOutput };
+    const claimReluInput = (index: number): boolean => {
+      const input = node.inputs[index] ?? '';
+      const relu = producers.get(input);
+      if (relu?.opType !== 'Relu' || input === spec.source || readers.get(input) !== 1 || graphOutputs.has(input) || !reached.has(relu.inputs[0] ?? '')) return false;
+      claimedRelus.add(relu);
+      return true;
+    };
+    const ctx: RuleContext = {
+      node,
+      e,
+      shapeOf,
+      constant: (n) => facts.constants.get(n),
+      needs: (i) => reached.has(node.inputs[i] ?? '\u0000'),
+      guided: spec.guided,
+      forwardOutput,
+      claimReluInput,
+      claimed: claimedRelus.has(node),
+    };
     rule(ctx, g).forEach((dx, i) => {
       const input = node.inputs[i];
       if (!dx || !input || !reached.has(input)) return;

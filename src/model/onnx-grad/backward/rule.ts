@@ -17,6 +17,14 @@ export interface RuleContext {
   readonly guided: boolean;
   /** Makes the forward node also produce its optional output `index` (e.g. MaxPool's Indices); returns its name. */
   readonly forwardOutput: (index: number) => string;
+  /**
+   * When input `index` comes from a Relu whose output only this node reads (and which is not the
+   * differentiated tensor), claims that Relu: this rule then applies its mask, and the Relu passes
+   * gradients through unchanged. Returns whether the Relu was claimed.
+   */
+  readonly claimReluInput: (index: number) => boolean;
+  /** Whether another rule has claimed this (Relu) node's mask. */
+  readonly claimed: boolean;
 }
 
 /** Emits the nodes giving d target / d input for each input (undefined where none is wanted). */

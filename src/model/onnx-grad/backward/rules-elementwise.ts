@@ -11,6 +11,7 @@ const passThrough: BackwardRule = (_ctx, g) => [g];
  */
 const relu: BackwardRule = (ctx, g) => {
   const { e } = ctx;
+  if (ctx.claimed) return [g];
   const upstream = ctx.guided ? e.op('Relu', [g]) : g;
   return [e.op('Where', [e.op('Greater', [out(ctx), e.scalar(0)]), upstream, e.scalar(0)])];
 };

@@ -139,6 +139,22 @@ function flippedWeights(w: HostTensor, group: number): { data: Float32Array; dim
 }
 
 /**
+ * For few input channels C (grayscale or RGB images): each of the M gradient channels is convolved
+ * with its own C flipped filters (a depthwise convolution with M groups, M·C outputs), then summed
+ * over M — onnxruntime's blocked kernels would otherwise pad a C-channel output to a full block.
+ */
+function depthwiseInputGradient(ctx: RuleContext, g: string, weights: HostTensor, window: { kernel: readonly number[]; dilations: readonly number[]; pads: readonly number[] }): string {
+  const { e } = ctx;
+  const [m, c, ...kernel] = weights.shape as number[];
+  const size = kernel.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(weights.data.length);
+  for (let mo = 0; mo < m!; mo++) for (let ci = 0; ci < c!; ci++) for (let k = 0; k < size; k++) data[(mo * c! + ci) * size + size - 1 - k] = Number(weights.data[(mo * c! + ci) * size + k]);
+  const spread = e.op('Conv', [g, e.floats(data, [m! * c!, 1, ...kernel])], { kernel_shape: { ints: window.kernel }, dilations: { ints: window.dilations }, pads: { ints: window.pads }, group: { int: m! } });
+  const perChannel = e.op('Reshape', [spread, e.int64s([0, m!, c!, -1])]);
+  return e.reshapeLike(e.reduceSum(perChannel, [1], false), ins(ctx, 0));
+}
+
+/**
  * Input gradient of a convolution: for stride 1 and constant weights, a convolution with flipped
  * weights (onnxruntime's fastest kernel); otherwise the transposed convolution with the same weights.
  */
@@ -152,6 +168,7 @@ const conv: BackwardRule = (ctx, g) => {
   const flippedPads = w.pads.map((p, i) => w.dilations[i % rank]! * (kernel[i % rank]! - 1) - p);
   const weights = ctx.constant(ins(ctx, 1));
   if (weights && w.strides.every((s) => s === 1) && flippedPads.every((p) => p >= 0)) {
+    if (group === 1 && (weights.shape[1] ?? 0) <= 4) return [depthwiseInputGradient(ctx, g, weights, { kernel, dilations: w.dilations, pads: flippedPads })];
     const flipped = flippedWeights(weights, group);
     const attrs = { kernel_shape: { ints: kernel }, dilations: { ints: w.dilations }, pads: { ints: flippedPads }, group: { int: group } };
     return [ctx.e.op('Conv', [g, ctx.e.floats(flipped.data, flipped.dims)], attrs)];

@@ -20,6 +20,12 @@ const maxPool: BackwardRule = (ctx, g) => {
   const x = ins(ctx, 0);
   const indices = ctx.forwardOutput(1);
   if (!overlapping) {
+    // Relu → MaxPool: each gradient lands on its window's maximum, where relu' = (maximum > 0), so the
+    // Relu mask is applied on the pooled tensor (kernel-size times smaller) before unpooling.
+    if (ctx.claimReluInput(0)) {
+      const upstream = ctx.guided ? e.op('Relu', [g]) : g;
+      g = e.op('Where', [e.op('Greater', [out(ctx), e.scalar(0)]), upstream, e.scalar(0)]);
+    }
     // each input element wins at most one window: MaxUnpool writes the gradients at the indices
     if ((intsAttr(node, 'dilations') ?? []).some((d) => d !== 1) || stringAttr(node, 'auto_pad', 'NOTSET') !== 'NOTSET') noRule(ctx, 'dilated or auto-padded max pooling');
     return [e.op('MaxUnpool', [g, indices, e.op('Shape', [x])], { kernel_shape: { ints: kernel }, strides: { ints: strides }, pads: { ints: unpoolPads(ctx, kernel, strides) } })];
