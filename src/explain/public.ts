@@ -11,6 +11,7 @@ export { occlusion } from './occlusion.js';
 export type { OcclusionOptions } from './occlusion.js';
 export { limeTabular } from './lime/tabular.js';
 export type { LimeTabularOptions } from './lime/tabular.js';
+export { closeLimeWorkers, startLimeWorkers } from './lime/parallel.js';
 export { TabularMasker } from './maskers/tabular.js';
 export { resolveTarget } from './target.js';
 export { assertCapabilities } from './requirements.js';
