@@ -84,10 +84,45 @@ export async function prepare(method: string, requires: readonly ('differentiabl
   throwIfAborted(context.signal);
   const outputs = await modelOutputs(model, x, output, context.signal);
   const target = resolveTarget(context.target, outputs, nRows, model);
+  return preparedFrom(model, nRows, rowSize, outputs, target);
+}
+
+function preparedFrom(model: Model, nRows: number, rowSize: number, outputs: Float32Array, target: Int32Array): Prepared {
   const width = model.outputWidth;
   const explained = new Float64Array(nRows);
   for (let r = 0; r < nRows; r++) explained[r] = outputs[r * width + target[r]!]!;
   return { nRows, rowSize, outputs, target, explained };
+}
+
+/** Adapters that return the logits with their input gradients from one pass (onnx-grad on onnxruntime). */
+interface FusedCapable {
+  inputGradientsWithOutputs(x: Tensor, target: GradientTarget, options?: { signal?: AbortSignal; relu?: 'default' | 'guided' }): Promise<{ gradients: Float32Array; outputs: Float32Array } | undefined>;
+}
+
+/** Whether the target columns are known before seeing the outputs (not "the predicted class"). */
+function targetNeedsNoOutputs(selector: ExplainContext<Tensor>['target'], task: Model['task']): boolean {
+  if (selector === undefined) return task !== 'multiclass';
+  return selector !== 'predicted';
+}
+
+/**
+ * prepare + input gradients. With explicit targets, logits and an adapter that can (onnx-grad on
+ * onnxruntime) the outputs come from the gradient pass itself, as in captum, instead of an extra
+ * forward pass.
+ */
+export async function prepareWithGradients(method: string, requires: readonly ('differentiable')[], model: GradientModel, x: Tensor, context: ExplainContext<Tensor>, output: OutputSpace, guided: boolean): Promise<{ prepared: Prepared; grads: Float32Array }> {
+  const fused = (model as Partial<FusedCapable>).inputGradientsWithOutputs;
+  const signal = context.signal ? { signal: context.signal } : {};
+  if (typeof fused === 'function' && output === 'logits' && targetNeedsNoOutputs(context.target, model.task)) {
+    assertCapabilities(method, requires, model);
+    const { nRows, rowSize } = checkTensor(method, x);
+    throwIfAborted(context.signal);
+    const target = resolveTarget(context.target, new Float32Array(0), nRows, model);
+    const result = await fused.call(model, x, target, { ...signal, ...(guided ? { relu: 'guided' as const } : {}) });
+    if (result) return { prepared: preparedFrom(model, nRows, rowSize, result.outputs, target), grads: result.gradients };
+  }
+  const prepared = await prepare(method, requires, model, x, context, output);
+  return { prepared, grads: await gradientsOf(model, x, prepared.target, output, { ...signal, guided }) };
 }
 
 /** Names for each value of a row: `x<i>` for flat rows, `c<c>h<h>w<w>` for images (omitted past 4,096 values). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tensor } from '../../model/tensor.js';
 import type { ExplainContext, Explainer } from '../explainer.js';
 import { parseOptions } from '../options.js';
-import { buildAttribution, gradientProperties, gradientsOf, outputSchema, prepare, type GradientModel, finishWork } from './common.js';
+import { buildAttribution, gradientProperties, outputSchema, prepareWithGradients, type GradientModel, finishWork } from './common.js';
 
 const saliencySchema = z.object({ abs: z.boolean().default(true), output: outputSchema }).strict();
 const plainSchema = z.object({ output: outputSchema }).strict();
@@ -20,8 +20,7 @@ function gradientExplainer(method: string, options: Readonly<Record<string, unkn
     properties: gradientProperties(false, false),
     options: Object.freeze({ ...options }),
     async explain(model: GradientModel, x: Tensor, context: ExplainContext<Tensor> = {}) {
-      const prepared = await prepare(method, requires, model, x, context, output);
-      const grads = await gradientsOf(model, x, prepared.target, output, { ...(context.signal ? { signal: context.signal } : {}), guided });
+      const { prepared, grads } = await prepareWithGradients(method, requires, model, x, context, output, guided);
       const values = new Float64Array(grads.length);
       for (let i = 0; i < grads.length; i++) values[i] = combine(x.data, grads, i);
       finishWork(context, prepared.nRows);

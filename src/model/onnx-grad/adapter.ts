@@ -205,6 +205,20 @@ export class OnnxGradModel implements Model, Differentiable {
     return out;
   }
 
+  /**
+   * Input gradients of the logits together with the logits, from one onnxruntime pass (the backward
+   * graph also returns its forward output). Undefined when the tfjs interpreter computes gradients:
+   * callers then run `forward` and `inputGradients`.
+   */
+  async inputGradientsWithOutputs(x: Tensor, target: GradientTarget, options: Omit<GradientCallOptions, 'output'> = {}): Promise<{ gradients: Float32Array; outputs: Float32Array } | undefined> {
+    this.checkTarget(x, target);
+    checkInput(x, this.inputSpec, this.shared.source);
+    const guided = options.relu === 'guided';
+    const call = { source: this.shared.inputName, target, output: 'logits', guided, width: this.outputWidth, modelName: this.shared.source, withOutputs: true, ...(options.signal ? { signal: options.signal } : {}) } as const;
+    const result = await this.viaOrt(`input+outputs|${guided}`, [this.shared.head.logitsTensor], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
+    return result?.outputs ? { gradients: result.gradient.data, outputs: result.outputs } : undefined;
+  }
+
   /** Values of named intermediate tensors (graph/NCHW layout). */
   async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
     for (const name of names) this.checkLayer(name);

@@ -55,15 +55,18 @@ export interface OrtGradientCall {
   readonly width: number;
   readonly modelName: string;
   readonly signal?: AbortSignal;
+  /** Also return the model's outputs (logits space) from the same pass. */
+  readonly withOutputs?: boolean;
 }
 
 /**
  * d output[target] / d `source` for every row (and the source's value when it is an intermediate
  * tensor). Probabilities need the logits first: one extra forward pass per batch.
  */
-export async function ortGradients(info: OrtModelInfo, x: Tensor, call: OrtGradientCall): Promise<{ gradient: Tensor; activation?: Tensor }> {
+export async function ortGradients(info: OrtModelInfo, x: Tensor, call: OrtGradientCall): Promise<{ gradient: Tensor; activation?: Tensor; outputs?: Float32Array }> {
   const isInput = call.source === info.inputName;
-  const outputs = isInput ? [] : [call.source];
+  const outputs = [...(isInput ? [] : [call.source]), ...(call.withOutputs ? [info.logitsTensor] : [])];
+  const modelOutputs = call.withOutputs ? new Float32Array((x.shape[0] ?? 0) * call.width) : undefined;
   const request = { source: call.source, target: info.logitsTensor, guided: call.guided };
   const grads: Float32Array[] = [];
   const acts: Float32Array[] = [];
@@ -77,6 +80,7 @@ export async function ortGradients(info: OrtModelInfo, x: Tensor, call: OrtGradi
     }
     const result = await info.engine.run(rows, shape, outputs, { ...request, seed: gradientSeed(info.head, targets, call.output, probs) });
     grads.push(result.gradient!);
+    if (modelOutputs) modelOutputs.set(hostOutputs(info.head, result.outputs.get(info.logitsTensor)!.data, end - start, 'logits'), start * call.width);
     if (!isInput) {
       const act = result.outputs.get(call.source)!;
       acts.push(act.data);
@@ -84,7 +88,11 @@ export async function ortGradients(info: OrtModelInfo, x: Tensor, call: OrtGradi
     }
   });
   const full = [x.shape[0] ?? 0, ...dims.slice(1)];
-  return { gradient: { data: concatFloat32(grads), shape: full }, ...(isInput ? {} : { activation: { data: concatFloat32(acts), shape: full } }) };
+  return {
+    gradient: { data: concatFloat32(grads), shape: full },
+    ...(isInput ? {} : { activation: { data: concatFloat32(acts), shape: full } }),
+    ...(modelOutputs ? { outputs: modelOutputs } : {}),
+  };
 }
 
 /** Values of named tensors, [rows, …] each. */
