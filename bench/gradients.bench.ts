@@ -3,12 +3,13 @@
  * Gradients (64 steps, internal batch 64, riemann_trapezoid and gausslegendre) on the first 100 test
  * images of split.json, and Saliency on the first 1,000 in one batch; targets are the true labels.
  * Gradients are computed by onnxruntime (the compiled backward graph, the default engine); IG is also
- * timed with the tfjs interpreter engine for comparison. Also the resident-memory growth of IG at
- * internal batch sizes 16/64/256, to show that memory is bounded by the internal batch size and not by
- * the number of images × steps.
+ * timed with the tfjs interpreter engine for comparison. Also the peak memory of IG at internal batch
+ * sizes 16/64/256 (each in a fresh process), to show that memory is bounded by the internal batch size
+ * and not by the number of images × steps.
  *
  * Run alone: `npx tsx bench/gradients.bench.ts`.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -44,19 +45,22 @@ function testImages(n: number): { x: Tensor; labels: Int32Array } {
   return { x: { data, shape: [n, 1, 28, 28] }, labels };
 }
 
+/** Peak resident memory of one IG run in a fresh process (bench/ig-memory-child.ts). */
+function igMemory(batch: number): { loadedMB: number; peakMB: number } {
+  const child = resolve(root, 'bench/ig-memory-child.ts');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', child, resolve(referenceDir, 'mnist/cnn.onnx'), String(batch)], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { loadedMB: number; peakMB: number };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const timings = JSON.parse(readFileSync(resolve(referenceDir, 'timings.json'), 'utf8')) as Timings;
   const ref = timings.sections.captum.results;
   const model = await loadOnnxGradModel(resolve(referenceDir, 'mnist/cnn.onnx'), { batchSize: 1000 });
   const results: BenchResult[] = [];
   const ig100 = testImages(100);
-  // resident memory only grows (allocators keep freed pages), so each run's growth is its own high-water mark; run ascending
-  let rss = process.memoryUsage().rss;
   for (const batch of [16, 64, 256]) {
-    await integratedGradients({ steps: 64, internalBatchSize: batch }).explain(model, ig100.x, { target: ig100.labels });
-    const now = process.memoryUsage().rss;
-    results.push({ name: `IG resident-memory growth, internal batch ${batch}, 100 images × 64 steps`, ours: Math.max(0, now - rss) / 1e6, unit: 'MB', note: 'grows with the batch, not with images × steps (6,400 points)' });
-    rss = Math.max(rss, now);
+    const { loadedMB, peakMB } = igMemory(batch);
+    results.push({ name: `IG peak memory above the loaded model, internal batch ${batch}, 100 images × 64 steps`, ours: peakMB - loadedMB, unit: 'MB', note: `fresh process; ${loadedMB.toFixed(0)} MB resident after loading; grows with the batch, not with images × steps (6,400 points)` });
   }
   const tfjsModel = await loadOnnxGradModel(resolve(referenceDir, 'mnist/cnn.onnx'), { batchSize: 1000, engine: 'tfjs' });
   for (const [label, m] of [[model.gradientEngine, model], ['tfjs', tfjsModel]] as const) {
