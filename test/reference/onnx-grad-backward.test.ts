@@ -15,9 +15,6 @@ type Tf = Awaited<ReturnType<typeof initTf>>;
  * refuses): the adapter sends those graphs to the tfjs interpreter. Anything else must compile.
  */
 const FALLBACK = new Set([
-  'Gelu (opset 20)',
-  'Gelu tanh (opset 20)',
-  'LayerNormalization (opset 17)',
   'MaxPool 3×3 stride 1 pads',
   'Slice steps and negatives',
   'Gather axis 1 negative indices',
@@ -27,9 +24,6 @@ const FALLBACK = new Set([
   'Resize linear half_pixel ×2',
   'Resize linear align_corners sizes',
   'Resize nearest asymmetric floor',
-  'Expand',
-  'ReduceMax keepdims 0',
-  'Constant, ConstantOfShape, Range, Cast, Equal, Where',
 ]);
 
 describe('backward graphs run by onnxruntime equal the tfjs interpreter’s gradients, per op', () => {

@@ -5,6 +5,7 @@ import type { HostTensor } from '../host-tensor.js';
 import { GraphEmitter, ONNX_FLOAT } from './emitter.js';
 import { noRule, numberAttr, type BackwardRule, type RuleContext } from './rule.js';
 import { elementwiseRules } from './rules-elementwise.js';
+import { extraRules } from './rules-extra.js';
 import { linearRules } from './rules-linear.js';
 import { poolShapeRules } from './rules-pool-shape.js';
 
@@ -12,7 +13,7 @@ const { onnx } = onnxProto;
 
 const castRule: BackwardRule = (ctx, g) => (numberAttr(ctx.node, 'to', 0) === ONNX_FLOAT ? [g] : noRule(ctx, 'cast to a non-float type'));
 
-const RULES: Record<string, BackwardRule> = { ...elementwiseRules, ...linearRules, ...poolShapeRules, Cast: castRule };
+const RULES: Record<string, BackwardRule> = { ...elementwiseRules, ...linearRules, ...poolShapeRules, ...extraRules, Cast: castRule };
 
 /** Ops whose outputs carry no gradient (shapes, comparisons, indices): paths through them are cut. */
 const NON_DIFFERENTIABLE = new Set(['Shape', 'Size', 'ConstantOfShape', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'Not', 'And', 'Or', 'ArgMax', 'ArgMin', 'NonZero', 'Floor', 'Ceil', 'Round', 'Sign', 'Range']);
