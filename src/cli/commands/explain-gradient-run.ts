@@ -1,7 +1,5 @@
-import { statSync } from 'node:fs';
 import { labelsOf } from '../../data/schema-helpers.js';
 import { takeRows } from '../../data/table.js';
-import { readNpy } from '../../data/npy.js';
 import { GlassboxError } from '../../errors.js';
 import type { GradientModel } from '../../explain/gradients/public.js';
 import { isDifferentiable } from '../../model/capabilities.js';
@@ -16,7 +14,10 @@ import type { Tensor } from '../../model/tensor.js';
 import { loadInputs } from '../load-inputs.js';
 import { parseRowRange } from '../options.js';
 import type { ExplainFlags } from './explain.js';
-import { engineFlag, loadGradientData, runGradientExplain, type GradientFlags } from './explain-gradients.js';
+import { engineFlag, runGradientExplain, type GradientFlags } from './explain-gradients.js';
+import { folderLabels, isImageData, labelsFile, loadGradientData } from '../image-inputs.js';
+
+export { isImageData };
 
 /**
  * `glassbox explain --method <gradient method>`: ONNX models run through the gradient interpreter,
@@ -140,10 +141,6 @@ async function loadDifferentiable(location: string, engine: ReturnType<typeof en
   return withLogits(model as GradientModel);
 }
 
-/** True when --data names image input (a folder of images or a .npy tensor) rather than tabular rows. */
-export function isImageData(path: string | undefined): boolean {
-  return path !== undefined && (path.endsWith('.npy') || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
-}
 
 /** The explained rows of image input: the tensor cut to --rows (default: every row, or the first `defaultRows`), its labels (folder names or --labels) and row ids. */
 export interface ImageRows {
@@ -169,25 +166,7 @@ export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 
   };
 }
 
-/**
- * Folder labels as model output columns: a subfolder named like one of the model's classes (or an
- * output index) labels its images with that column; other names give -1, which `--target label` rejects.
- */
-function folderLabels(labels: Int32Array, folders: readonly string[], model: Pick<Model, 'classes' | 'outputWidth'>): Int32Array {
-  const column = folders.map((name) => {
-    const byName = model.classes.indexOf(name);
-    if (byName >= 0) return byName;
-    return /^\d+$/.test(name) && Number(name) < model.outputWidth ? Number(name) : -1;
-  });
-  return labels.map((l) => column[l] ?? -1);
-}
 
-function labelsFile(path: string, nRows: number): Int32Array {
-  const arr = readNpy(path);
-  const labels = Int32Array.from(arr.data instanceof BigInt64Array ? Array.from(arr.data, Number) : Array.from(arr.data));
-  if (labels.length !== nRows) throw new GlassboxError('shape_mismatch', `--labels ${path} has ${labels.length} entries for ${nRows} rows of --data.`, { file: path, argument: '--labels', hint: 'Give one integer label per row of --data.' });
-  return labels;
-}
 
 async function gradientInputs(flags: ExplainFlags & GradientFlags, model: GradientModel): Promise<{ x: Tensor; labels?: Int32Array; rowIds: number[] }> {
   if (isImageData(flags.data)) return loadImageRows(flags, model);

@@ -1,6 +1,4 @@
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadImageFolder } from '../../data/image-folder.js';
 import { readNpy } from '../../data/npy.js';
 import { GlassboxError } from '../../errors.js';
 import type { Attribution, AttributionJson } from '../../explain/attribution.js';
@@ -20,10 +18,12 @@ import {
   type IntegrationRule,
 } from '../../explain/gradients/public.js';
 import { loadOnnxGradModel } from '../../model/onnx-grad/public.js';
-import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ReportBlock } from '../../report/blocks.js';
+import { loadGradientData } from '../image-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
+
+export { loadGradientData };
 
 export const GRADIENT_METHODS = ['saliency', 'input-x-gradient', 'smoothgrad', 'integrated-gradients', 'expected-gradients', 'guided-backprop', 'grad-cam'] as const;
 export type GradientMethod = (typeof GRADIENT_METHODS)[number];
@@ -98,20 +98,6 @@ export function gradientExplainer(flags: GradientFlags): Explainer<GradientModel
   }
 }
 
-/** Input data for gradient methods: a folder of PNG/JPEG images (with folder labels) or a .npy tensor. */
-export async function loadGradientData(path: string, model: Pick<Model, 'inputSpec'>, signal?: AbortSignal): Promise<{ x: Tensor; labels?: Int32Array; classes?: readonly string[] }> {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    const [, c, h, w] = model.inputSpec.shape;
-    const images = await loadImageFolder(path, { ...(typeof h === 'number' && typeof w === 'number' ? { resize: { width: w, height: h } } : {}), ...(c === 1 || c === 3 ? { channels: c } : {}), ...(signal ? { signal } : {}) });
-    return { x: { data: images.pixels, shape: [...images.shape] }, labels: images.labels, classes: images.classes };
-  }
-  if (path.endsWith('.npy')) {
-    const arr = readNpy(path);
-    if (arr.data instanceof BigInt64Array) throw new GlassboxError('invalid_input', `${path} holds int64 values; gradient methods need float input.`, { file: path, hint: 'Save the tensor as float32.' });
-    return { x: { data: Float32Array.from(arr.data), shape: [...arr.shape] } };
-  }
-  throw new GlassboxError('invalid_input', `${path}: gradient methods read a folder of PNG/JPEG images or a .npy tensor.`, { file: path, hint: 'For tabular data, encode the rows and pass the tensor to runGradientExplain.' });
-}
 
 /** Resolves --target N | predicted | label. */
 export function targetFlag(value: string | undefined, labels: Int32Array | undefined, nRows: number): TargetSelector {

@@ -1,0 +1,49 @@
+import { statSync } from 'node:fs';
+import { loadImageFolder } from '../data/image-folder.js';
+import { readNpy } from '../data/npy.js';
+import { GlassboxError } from '../errors.js';
+import type { Model } from '../model/model.js';
+import type { Tensor } from '../model/tensor.js';
+
+/** Image input for the CLI: a folder of PNG/JPEG images (one subfolder per class) or a `.npy` tensor. */
+
+/** True when --data names image input (a folder of images or a .npy tensor) rather than tabular rows. */
+export function isImageData(path: string | undefined): boolean {
+  return path !== undefined && (path.endsWith('.npy') || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
+}
+
+/** Images of a folder (with folder labels and names) or a .npy tensor, sized for the model's input. */
+export async function loadGradientData(path: string, model: Pick<Model, 'inputSpec'>, signal?: AbortSignal): Promise<{ x: Tensor; labels?: Int32Array; classes?: readonly string[] }> {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    const [, c, h, w] = model.inputSpec.shape;
+    const images = await loadImageFolder(path, { ...(typeof h === 'number' && typeof w === 'number' ? { resize: { width: w, height: h } } : {}), ...(c === 1 || c === 3 ? { channels: c } : {}), ...(signal ? { signal } : {}) });
+    return { x: { data: images.pixels, shape: [...images.shape] }, labels: images.labels, classes: images.classes };
+  }
+  if (path.endsWith('.npy')) {
+    const arr = readNpy(path);
+    if (arr.data instanceof BigInt64Array) throw new GlassboxError('invalid_input', `${path} holds int64 values; gradient methods need float input.`, { file: path, hint: 'Save the tensor as float32.' });
+    return { x: { data: Float32Array.from(arr.data), shape: [...arr.shape] } };
+  }
+  throw new GlassboxError('invalid_input', `${path}: gradient methods read a folder of PNG/JPEG images or a .npy tensor.`, { file: path, hint: 'For tabular data, encode the rows and pass the tensor to runGradientExplain.' });
+}
+
+/**
+ * Folder labels as model output columns: a subfolder named like one of the model's classes (or an
+ * output index) labels its images with that column; other names give -1, which `--target label` rejects.
+ */
+export function folderLabels(labels: Int32Array, folders: readonly string[], model: Pick<Model, 'classes' | 'outputWidth'>): Int32Array {
+  const column = folders.map((name) => {
+    const byName = model.classes.indexOf(name);
+    if (byName >= 0) return byName;
+    return /^\d+$/.test(name) && Number(name) < model.outputWidth ? Number(name) : -1;
+  });
+  return labels.map((l) => column[l] ?? -1);
+}
+
+/** `--labels file.npy`: one integer class index per row of --data. */
+export function labelsFile(path: string, nRows: number): Int32Array {
+  const arr = readNpy(path);
+  const labels = Int32Array.from(arr.data instanceof BigInt64Array ? Array.from(arr.data, Number) : Array.from(arr.data));
+  if (labels.length !== nRows) throw new GlassboxError('shape_mismatch', `--labels ${path} has ${labels.length} entries for ${nRows} rows of --data.`, { file: path, argument: '--labels', hint: 'Give one integer label per row of --data.' });
+  return labels;
+}
