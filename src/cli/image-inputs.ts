@@ -2,7 +2,12 @@ import { statSync } from 'node:fs';
 import { loadImageFolder } from '../data/image-folder.js';
 import { readNpy } from '../data/npy.js';
 import { GlassboxError } from '../errors.js';
+import { imageTable } from '../data/image-table.js';
+import type { Schema } from '../data/schema.js';
+import type { Table } from '../data/table.js';
+import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
+import { loadOnnxGradModel } from '../model/onnx-grad/public.js';
 import type { Tensor } from '../model/tensor.js';
 
 /** Image input for the CLI: a folder of PNG/JPEG images (one subfolder per class) or a `.npy` tensor. */
@@ -46,4 +51,40 @@ export function labelsFile(path: string, nRows: number): Int32Array {
   const labels = Int32Array.from(arr.data instanceof BigInt64Array ? Array.from(arr.data, Number) : Array.from(arr.data));
   if (labels.length !== nRows) throw new GlassboxError('shape_mismatch', `--labels ${path} has ${labels.length} entries for ${nRows} rows of --data.`, { file: path, argument: '--labels', hint: 'Give one integer label per row of --data.' });
   return labels;
+}
+
+/** The model for an image scan: ONNX through the gradient adapter (so the scan can explain it), else the usual loader. */
+async function loadImageModel(location: string): Promise<Model> {
+  if (location.toLowerCase().endsWith('.onnx')) {
+    try {
+      return await loadOnnxGradModel(location);
+    } catch (error) {
+      // graphs the gradient adapter cannot read are still scanned, without gradient sections
+      if (!(error instanceof GlassboxError) || error.code !== 'unsupported_model') throw error;
+    }
+  }
+  return loadModel(location);
+}
+
+/**
+ * Scan inputs from image files: `--data images/` (one subfolder per class, named like the model's
+ * classes or output indices) or `--data x.npy [--labels y.npy]`, with `--model`. The rows audited are
+ * the images; the table beside them holds the label, brightness and contrast (see data/image-table.ts).
+ */
+export async function loadImageInputs(flags: { data: string; model: string; labels?: string }, options: { requireLabels?: boolean }): Promise<{ table: Table; all: Table; schema: Schema; model: Model; x: Tensor; describe: { data: string; model: string } }> {
+  const model = await loadImageModel(flags.model);
+  try {
+    if (model.task === 'regression') throw new GlassboxError('invalid_argument', `${flags.model}: image scans audit classifiers; this model is a regression model.`, { file: flags.model, hint: 'Scan a classification model.' });
+    const data = await loadGradientData(flags.data, model);
+    const n = data.x.shape[0] ?? 0;
+    const labels = flags.labels ? labelsFile(flags.labels, n) : data.labels && data.classes ? folderLabels(data.labels, data.classes, model) : undefined;
+    if (!labels && options.requireLabels !== false) {
+      throw new GlassboxError('invalid_argument', `${flags.data}: the images carry no labels, so the model cannot be audited.`, { file: flags.data, argument: '--labels', hint: 'Put the images in one subfolder per class, or pass --labels y.npy with one class index per image.' });
+    }
+    const { table, schema } = imageTable(data.x, labels, model.classes, model.task === 'binary' ? 'binary' : 'multiclass', flags.data);
+    return { table, all: table, schema, model, x: data.x, describe: { data: flags.data, model: flags.model } };
+  } catch (error) {
+    await model.dispose?.();
+    throw error;
+  }
 }

@@ -170,7 +170,7 @@ export async function loadImageRows(flags: Pick<ExplainFlags, 'data' | 'rows' | 
 
 async function gradientInputs(flags: ExplainFlags & GradientFlags, model: GradientModel): Promise<{ x: Tensor; labels?: Int32Array; rowIds: number[] }> {
   if (isImageData(flags.data)) return loadImageRows(flags, model);
-  const { target: _class, method: _method, ...inputFlags } = flags;
+  const { target: _class, method: _method, labels: _labels, ...inputFlags } = flags;
   const inputs = await loadInputs(inputFlags, { seed: 0, requireLabels: false });
   if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'Tabular data needs an encoder: pass --preprocess.', { argument: '--preprocess' });
   const [start, end] = parseRowRange(flags.rows, inputs.table.nRows);
