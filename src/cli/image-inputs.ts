@@ -79,7 +79,7 @@ export async function loadImageInputs(flags: { data: string; model: string; labe
     const n = data.x.shape[0] ?? 0;
     const labels = flags.labels ? labelsFile(flags.labels, n) : data.labels && data.classes ? folderLabels(data.labels, data.classes, model) : undefined;
     if (!labels && options.requireLabels !== false) {
-      throw new GlassboxError('invalid_argument', `${flags.data}: the images carry no labels, so the model cannot be audited.`, { file: flags.data, argument: '--labels', hint: 'Put the images in one subfolder per class, or pass --labels y.npy with one class index per image.' });
+      throw new GlassboxError('invalid_argument', `${flags.data}: the images carry no labels, so the model cannot be audited.`, { file: flags.data, argument: '--labels', hint: 'Put the images in one subfolder per class, or (glassbox scan) pass --labels y.npy with one class index per image.' });
     }
     const { table, schema } = imageTable(data.x, labels, model.classes, model.task === 'binary' ? 'binary' : 'multiclass', flags.data);
     return { table, all: table, schema, model, x: data.x, describe: { data: flags.data, model: flags.model } };

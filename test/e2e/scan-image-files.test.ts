@@ -42,7 +42,7 @@ async function scan(args: readonly string[]): Promise<{ results: ScanResults; ht
 
 describe.skipIf(!HAS_REFERENCE)('glassbox scan on image files with the mnist cnn.onnx', () => {
   let dir = '';
-  let data = { pixels: new Float32Array(0), labels: new Int32Array(0) };
+  let data: Awaited<ReturnType<typeof testImages>> = { pixels: new Float32Array(0), labels: new Int32Array(0) };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'glassbox-scan-image-data-'));
     data = await testImages(IMAGES);
@@ -87,6 +87,9 @@ describe.skipIf(!HAS_REFERENCE)('glassbox scan on image files with the mnist cnn
     const { results } = await scan(['--model', referencePath('mnist/cnn.onnx'), '--data', folder]);
     expect(results.input.rows).toBe(30);
     expect(results.findings.find((f) => f.id === 'overall-performance/accuracy')?.value).toBeGreaterThan(0.8);
+    const slices = await runGlassbox(['slices', '--model', referencePath('mnist/cnn.onnx'), '--data', folder]);
+    expect(slices.code).toBe(2);
+    expect(slices.stderr).toMatch(/slices and fairness audit tabular rows/);
     await mkdir(join(folder, 'cat'), { recursive: true });
     await sharp(Buffer.alloc(SIZE), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, 'cat', 'x.png'));
     const bad = await runGlassbox(['scan', '--model', referencePath('mnist/cnn.onnx'), '--data', folder, '--out', join(dir, 'never'), '--quiet']);

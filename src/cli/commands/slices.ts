@@ -99,7 +99,11 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
     outcomes = p.scores ? outcomesFromScores(labels, p.scores, { threshold, positiveClass: classes.length - 1 }) : outcomesFromDecisions(labels, p.hard!, { positiveClass: classes.length - 1 });
   } else {
     const inputs = base as Awaited<ReturnType<typeof loadInputs>>;
-    const outputs = await pipeline(inputs.model, inputs.encoder!).predictRaw(rawMatrixFromTable(table, inputs.encoder!.features));
+    if (!inputs.encoder) {
+      await inputs.model.dispose?.();
+      throw new GlassboxError('invalid_argument', `${flags.data ?? `--demo ${flags.demo ?? ''}`}: slices and fairness audit tabular rows; this is image or text data.`, { argument: '--data', hint: 'Run glassbox scan on image or text models: it audits them per class and slices them by per-image statistics.' });
+    }
+    const outputs = await pipeline(inputs.model, inputs.encoder).predictRaw(rawMatrixFromTable(table, inputs.encoder.features));
     const w = inputs.model.outputWidth;
     outcomes = outcomesFromScores(labels, Float64Array.from({ length: table.nRows }, (_, i) => outputs[i * w + w - 1]!), { threshold, positiveClass: classes.length - 1 });
   }
