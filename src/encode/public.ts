@@ -11,3 +11,5 @@ export { functionEncoder } from './fn-encoder.js';
 export type { FunctionEncoderFeature, FunctionEncoderOptions } from './fn-encoder.js';
 export { rawMatrixFromRecords, rawMatrixFromTable } from './raw-matrix.js';
 export type { RawFeature } from './raw-matrix.js';
+export { BagOfWordsEncoder, tokenize, tokenSpans, TEXT_ENCODER_FORMAT } from './bag-of-words.js';
+export type { TextEncoderSpec, TokenSpan } from './bag-of-words.js';

@@ -16,3 +16,5 @@ export { httpModel, httpModelFromUrl } from './http.js';
 export type { HttpModelOptions, HttpProtocol } from './http.js';
 export type { RetryPolicy } from './http-fetch.js';
 export type { DeclaredModelOptions } from './batch-predict.js';
+export { textPipeline } from './text-pipeline.js';
+export type { TextPipeline } from './text-pipeline.js';

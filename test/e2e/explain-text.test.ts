@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findColumn } from '../../src/data/table.js';
 import { loadSpamDemo, type SpamDemo } from '../../src/demos/spam/index.js';
-import { tokenize } from '../../src/demos/spam/text-encoder.js';
+import { tokenize } from '../../src/encode/bag-of-words.js';
 import { indexText, maskText } from '../../src/explain/text/tokens.js';
 import { Rng } from '../../src/rng.js';
 import { runGlassbox } from '../support/cli.js';

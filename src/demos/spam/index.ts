@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Model, PredictOptions } from '../../model/model.js';
 import { writeFileAtomic } from '../../model/tfjs/file-io.js';
 import type { TfjsLayersModel } from '../../model/tfjs/layers-model.js';
 import { defaultDemoProgress, loadMatchingModel } from '../artifacts.js';
@@ -9,17 +8,10 @@ import type { Demo, DemoOptions } from '../types.js';
 import { loadSpamData } from './data.js';
 import type { SpamData } from './data.js';
 import { SPAM_TRAINING, trainSpamModel } from './model.js';
-import { BagOfWordsEncoder } from './text-encoder.js';
+import { BagOfWordsEncoder } from '../../encode/bag-of-words.js';
+import { textPipeline, type TextPipeline } from '../../model/text-pipeline.js';
 
 /** A text classifier: a Model over encoded vectors plus the text encoder that feeds it. */
-export interface TextPipeline {
-  readonly model: Model;
-  readonly textEncoder: BagOfWordsEncoder;
-  /** Class probabilities for raw strings. */
-  predictTexts(texts: readonly string[], options?: PredictOptions): Promise<Float32Array>;
-  /** Class probabilities for already tokenized texts (e.g. with tokens removed, for LIME or occlusion). */
-  predictTokens(tokenLists: readonly (readonly string[])[], options?: PredictOptions): Promise<Float32Array>;
-}
 
 export interface SpamDemo extends Demo, TextPipeline {
   readonly name: 'spam';
@@ -35,17 +27,6 @@ export function spamFingerprint(seed: number): string {
   return JSON.stringify({ data: 'stdlib-spam-assassin@0.2/3000/0.25', seed, network: 'bow-mlp-16@1', training: SPAM_TRAINING });
 }
 
-/** Wraps a model and a text encoder so that raw strings or token lists can be scored. */
-export function textPipeline(model: Model, textEncoder: BagOfWordsEncoder): TextPipeline {
-  const predictTokens = (tokenLists: readonly (readonly string[])[], options?: PredictOptions): Promise<Float32Array> =>
-    model.predict({ data: textEncoder.encodeTokens(tokenLists), shape: [tokenLists.length, textEncoder.outputWidth] }, options);
-  return {
-    model,
-    textEncoder,
-    predictTokens,
-    predictTexts: (texts, options) => predictTokens(texts.map((t) => textEncoder.tokenize(t)), options),
-  };
-}
 
 async function loadArtifact(dir: string, fingerprint: string): Promise<{ model: TfjsLayersModel; encoder: BagOfWordsEncoder } | undefined> {
   const model = await loadMatchingModel(dir, fingerprint);

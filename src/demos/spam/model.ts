@@ -4,7 +4,7 @@ import { TfjsLayersModel } from '../../model/tfjs/layers-model.js';
 import type { DemoProgress } from '../types.js';
 import { SPAM_CLASSES } from './data.js';
 import type { SpamData } from './data.js';
-import { BagOfWordsEncoder } from './text-encoder.js';
+import { BagOfWordsEncoder } from '../../encode/bag-of-words.js';
 
 export const SPAM_TRAINING = Object.freeze({ epochs: 8, batchSize: 32, learningRate: 3e-3, l2: 1e-5, maxVocabulary: 2000, minDocumentFrequency: 5 });
 

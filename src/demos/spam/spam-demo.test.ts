@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDemo } from '../index.js';
 import { messageText } from './data.js';
 import type { SpamDemo } from './index.js';
-import { BagOfWordsEncoder, tokenSpans } from './text-encoder.js';
+import { BagOfWordsEncoder, tokenSpans } from '../../encode/bag-of-words.js';
 
 describe('text encoder', () => {
   it('tokenizes with offsets, lower-cases and collapses numbers', () => {

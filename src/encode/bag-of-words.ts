@@ -1,4 +1,4 @@
-import { GlassboxError } from '../../errors.js';
+import { GlassboxError } from '../errors.js';
 
 export const TEXT_ENCODER_FORMAT = 'glassbox-text-encoder/1';
 
