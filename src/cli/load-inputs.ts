@@ -15,6 +15,7 @@ import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
 import { isImageData, loadImageInputs } from './image-inputs.js';
 import { loadDemoInputs } from './load-demo.js';
+import { textInputs } from './text-inputs.js';
 import { parseChoice } from './options.js';
 
 /** The flags every command that reads a model and data shares. */
@@ -29,6 +30,8 @@ export interface InputFlags {
   missing?: string;
   /** Image data as a .npy tensor: its labels, one class index per image. */
   labels?: string;
+  /** A text model: the bag-of-words encoder JSON saved with it (the data then holds a text column). */
+  textEncoder?: string;
 }
 
 export interface LoadInputsOptions {
@@ -73,18 +76,21 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const table = applySchema(loaded, schema, { missing: parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error') });
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
   const model = await loadModel(flags.model, modelHints(schema));
+  const audited = options.rows === 'all' || !split ? table : split.test;
+  const describe = { data: flags.data, model: flags.model };
+  const train = split && options.rows !== 'all' ? split.train : undefined;
+  if (flags.textEncoder) {
+    try {
+      const text = await textInputs({ encoderFile: flags.textEncoder, data: flags.data, schema, model, audited, ...(train ? { train } : {}) });
+      return { table: audited, ...(train ? { train } : {}), all: table, schema, model, describe, ...text };
+    } catch (error) {
+      await model.dispose?.();
+      throw error;
+    }
+  }
   const encoder = flags.preprocess ? await loadEncoderFile(flags.preprocess) : defaultEncoder(model, split?.train ?? table, schema);
   checkEncoderFitsModel(encoder, model, flags);
-  const audited = options.rows === 'all' || !split ? table : split.test;
-  return {
-    table: audited,
-    ...(split && options.rows !== 'all' ? { train: split.train } : {}),
-    all: table,
-    schema,
-    model,
-    encoder,
-    describe: { data: flags.data, model: flags.model },
-  };
+  return { table: audited, ...(train ? { train } : {}), all: table, schema, model, encoder, describe };
 }
 
 /** Scoring needs no labels: a target column the data does not have is left out of the schema. */

@@ -28,8 +28,9 @@ export const AGNOSTIC_ALIASES = Object.keys(ALIASES);
 const TABULAR_ONLY = ['exact-shapley', 'kernel-shap', 'permutation-shapley', 'tree-shap'];
 
 /** The kind of input, judged from the flags alone (a stat of --data at most), so wrong combinations fail before loading anything. */
-export function inputKind(flags: Pick<ExplainFlags, 'demo' | 'data'>): InputKind {
+export function inputKind(flags: Pick<ExplainFlags, 'demo' | 'data' | 'textEncoder'>): InputKind {
   if (flags.demo) return DEMO_KINDS[flags.demo] ?? 'tabular';
+  if (flags.textEncoder) return 'text';
   return isImageData(flags.data) ? 'image' : 'tabular';
 }
 

@@ -28,7 +28,7 @@ interface TextRun {
 }
 
 /**
- * `glassbox explain --demo spam --method lime|occlusion`: word attributions for the documents of a
+ * `glassbox explain --demo spam | --model M --text-encoder E --data D --method lime|occlusion`: word attributions for the documents of a
  * text model. LIME (`limeText`, lime's LimeTextExplainer: bag of words, cosine kernel of width 25)
  * or word-window occlusion (`textOcclusion`). Text models come from the built-in demos today (the
  * same TextClassifier the scan uses); JSON gives each row's tokens and one weight per token.
@@ -66,9 +66,10 @@ export function textExplainer(method: 'lime' | 'occlusion', flags: ExplainFlags)
 
 async function loadTextRun(flags: ExplainFlags): Promise<TextRun> {
   // the demo is the standard (seed 0) one: --seed seeds the explanation, not the demo's data
-  const inputs = await loadInputs({ ...(flags.demo ? { demo: flags.demo } : {}), ...(flags.data ? { data: flags.data } : {}), ...(flags.model ? { model: flags.model } : {}) }, { seed: 0, requireLabels: false });
+  const pick = <K extends 'demo' | 'data' | 'model' | 'schema' | 'target' | 'textEncoder' | 'delimiter'>(key: K) => (flags[key] === undefined ? {} : { [key]: flags[key] });
+  const inputs = await loadInputs({ ...pick('demo'), ...pick('data'), ...pick('model'), ...pick('schema'), ...pick('target'), ...pick('textEncoder'), ...pick('delimiter') }, { seed: 0, requireLabels: false });
   if (!inputs.text) {
-    throw new GlassboxError('invalid_argument', 'This input has no text model: text explanations run on a model that scores raw strings.', { argument: '--demo', hint: 'Text models come from the built-in demos today: glassbox explain --demo spam --method lime.' });
+    throw new GlassboxError('invalid_argument', 'This input has no text model: text explanations run on a model that scores raw strings.', { argument: '--demo', hint: 'Use --demo spam, or --model MODEL --text-encoder text-encoder.json --data texts.csv.' });
   }
   const [start, end] = flags.rows === undefined ? [0, Math.min(DEFAULT_TEXT_ROWS, inputs.table.nRows)] : parseRowRange(flags.rows, inputs.table.nRows);
   const table = takeRows(inputs.table, Int32Array.from({ length: end - start }, (_, i) => start + i));

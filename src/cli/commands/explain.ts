@@ -96,6 +96,7 @@ export function registerExplainCommand(program: Command): void {
     .option('--demo <name>', 'use a built-in demo instead of --data/--model (credit: tabular, digits: images, spam: text)')
     .option('--schema <file>', 'schema JSON')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
+    .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--method <name>', `one of ${[...Object.keys(explainHandlers), ...GRADIENT_METHODS].join(', ')}; lime and occlusion also explain images and text (default: tree-shap for tree models, kernel-shap for other tabular models, lime for images and text)`)
     .option('--rows <a:b>', 'explain rows a (inclusive) to b (exclusive) of the audited rows (default: the first 10)')
     .option('--background <file|n>', 'background rows: a data file, or the first n training rows (default 100; LIME uses every training row)')

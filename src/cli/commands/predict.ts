@@ -22,6 +22,7 @@ export function registerPredictCommand(program: Command): void {
     .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
+    .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--rows <a:b>', 'rows a (inclusive) to b (exclusive), 0-based')
     .option('--format <format>', 'json or csv', 'json')
     .action(async (flags: PredictFlags) => {

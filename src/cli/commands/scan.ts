@@ -29,6 +29,7 @@ export function registerScanCommand(program: Command): void {
     .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input; fitted on the training rows when omitted')
+    .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--target <column>', 'label column when there is no schema')
     .option('--out <dir>', 'output folder', 'glassbox-out')
     .option('--seed <n>', 'seed for every stochastic step', '0')
