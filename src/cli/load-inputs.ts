@@ -62,10 +62,12 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: name the data file to audit (CSV, Parquet, JSONL or Arrow), or use --demo.', { argument: '--data', hint: 'e.g. glassbox scan --data test.csv --model model.onnx' });
   if (!flags.model) throw new GlassboxError('invalid_argument', 'Missing --model: name the model file or endpoint, or use --demo.', { argument: '--model', hint: 'e.g. glassbox scan --data test.csv --model model.onnx' });
   if (isImageData(flags.data)) {
-    if (flags.schema || flags.preprocess) throw new GlassboxError('invalid_argument', `${flags.data} is image data: --schema and --preprocess apply to tabular files.`, { argument: flags.schema ? '--schema' : '--preprocess', hint: 'Drop the flag; labels come from the subfolders or --labels y.npy.' });
+    const misplaced = flags.schema ? '--schema' : flags.preprocess ? '--preprocess' : flags.textEncoder ? '--text-encoder' : undefined;
+    if (misplaced) throw new GlassboxError('invalid_argument', `${flags.data} is image data: ${misplaced} applies to tabular or text files.`, { argument: misplaced, hint: 'Drop the flag; labels come from the subfolders or --labels y.npy.' });
     return loadImageInputs({ data: flags.data, model: flags.model, ...(flags.labels ? { labels: flags.labels } : {}) }, options);
   }
   if (flags.labels) throw new GlassboxError('invalid_argument', '--labels applies to image data (.npy); tabular files carry their label column.', { argument: '--labels', hint: 'Name the label column with --target or in the schema.' });
+  if (flags.textEncoder && flags.preprocess) throw new GlassboxError('invalid_argument', '--text-encoder and --preprocess both say how to encode the data; a text model takes only --text-encoder.', { argument: '--preprocess', hint: 'Drop --preprocess.' });
   const givenSchema = flags.schema ? loadSchema(flags.schema) : undefined;
   const loaded = await loadTable(flags.data, { ...(givenSchema ? { schema: givenSchema } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
   const inferred = givenSchema ?? inferSchema(loaded, flags.target ? { target: flags.target } : {});
