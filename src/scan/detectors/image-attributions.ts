@@ -251,7 +251,7 @@ function round(v: number): number | null {
 function sectionNotes(layout: Layout, layer: string | undefined, output: string): string {
   const gradCamNote = layer ? `Grad-CAM on \`${layer}\` (the last convolutional layer), upsampled bilinearly.` : 'Grad-CAM was skipped: no convolutional layer with a spatial map was found among the model’s layers.';
   return [
-    `The ${IMAGE_ATTRIBUTION_SETTINGS.examples} most confident errors (highest predicted probability among misclassified rows), each explaining the **predicted** class in ${output} space:`,
+    `The most confident errors (up to ${IMAGE_ATTRIBUTION_SETTINGS.examples}; highest predicted probability among misclassified rows), each explaining the **predicted** class in ${output} space:`,
     `saliency (|gradient|), Integrated Gradients (${IMAGE_ATTRIBUTION_SETTINGS.igSteps} Gauss–Legendre steps, zero baseline; red positive, blue negative), and ${gradCamNote}`,
     layout === 'nhwc' ? 'Images are channels-last; they are explained through a channels-first view of the model.' : '',
     'Heatmaps are normalised per image: they compare where evidence lies, not how much.',
