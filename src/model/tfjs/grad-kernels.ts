@@ -23,10 +23,13 @@ export interface ConvGeometry {
   readonly padLeft: number;
 }
 
-/** dL/dW of conv2d: dW[fr, fc, ci, co] = Σ x[b, r·s + fr·d − pad, c·s + fc·d − pad, ci] · dy[b, r, c, co]. */
-export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+/**
+ * Visits every (output position, filter tap) pair whose input position lies inside the image, in
+ * batch/row/column/tap order: `dyBase` and `xBase` are the NHWC offsets of the output and input pixels
+ * (times their channel counts), `tap` the filter tap index fr·filterWidth + fc.
+ */
+function forEachTap(g: ConvGeometry, visit: (dyBase: number, xBase: number, tap: number) => void): void {
   const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } = g;
-  const dw = new Float64Array(g.filterHeight * g.filterWidth * CI * CO);
   for (let b = 0; b < g.batch; b++) {
     for (let r = 0; r < OH; r++) {
       for (let c = 0; c < OW; c++) {
@@ -37,78 +40,58 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvG
           for (let fc = 0; fc < g.filterWidth; fc++) {
             const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
             if (xc < 0 || xc >= W) continue;
-            const xBase = ((b * H + xr) * W + xc) * CI;
-            const wBase = (fr * g.filterWidth + fc) * CI * CO;
-            for (let ci = 0; ci < CI; ci++) {
-              const xv = x[xBase + ci]!;
-              if (xv === 0) continue;
-              const row = wBase + ci * CO;
-              for (let co = 0; co < CO; co++) dw[row + co]! += xv * dy[dyBase + co]!;
-            }
+            visit(dyBase, ((b * H + xr) * W + xc) * CI, fr * g.filterWidth + fc);
           }
         }
       }
     }
   }
+}
+
+/** dL/dW of conv2d: dW[fr, fc, ci, co] = Σ x[b, r·s + fr·d − pad, c·s + fc·d − pad, ci] · dy[b, r, c, co]. */
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+  const { inChannels: CI, outChannels: CO } = g;
+  const dw = new Float64Array(g.filterHeight * g.filterWidth * CI * CO);
+  forEachTap(g, (dyBase, xBase, tap) => {
+    const wBase = tap * CI * CO;
+    for (let ci = 0; ci < CI; ci++) {
+      const xv = x[xBase + ci]!;
+      if (xv === 0) continue;
+      const row = wBase + ci * CO;
+      for (let co = 0; co < CO; co++) dw[row + co]! += xv * dy[dyBase + co]!;
+    }
+  });
   return Float32Array.from(dw);
 }
 
 /** dL/dW of a depthwise conv2d with channel multiplier m = outChannels / inChannels. */
 export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
+  const { inChannels: C, outChannels: CO } = g;
   const m = CO / C;
   const dw = new Float64Array(g.filterHeight * g.filterWidth * CO);
-  for (let b = 0; b < g.batch; b++) {
-    for (let r = 0; r < OH; r++) {
-      for (let c = 0; c < OW; c++) {
-        const dyBase = ((b * OH + r) * OW + c) * CO;
-        for (let fr = 0; fr < g.filterHeight; fr++) {
-          const xr = r * g.strideHeight + fr * g.dilationHeight - g.padTop;
-          if (xr < 0 || xr >= H) continue;
-          for (let fc = 0; fc < g.filterWidth; fc++) {
-            const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
-            if (xc < 0 || xc >= W) continue;
-            const xBase = ((b * H + xr) * W + xc) * C;
-            const wBase = (fr * g.filterWidth + fc) * CO;
-            for (let ci = 0; ci < C; ci++) {
-              const xv = x[xBase + ci]!;
-              for (let q = 0; q < m; q++) dw[wBase + ci * m + q]! += xv * dy[dyBase + ci * m + q]!;
-            }
-          }
-        }
-      }
+  forEachTap(g, (dyBase, xBase, tap) => {
+    const wBase = tap * CO;
+    for (let ci = 0; ci < C; ci++) {
+      const xv = x[xBase + ci]!;
+      for (let q = 0; q < m; q++) dw[wBase + ci * m + q]! += xv * dy[dyBase + ci * m + q]!;
     }
-  }
+  });
   return Float32Array.from(dw);
 }
 
 /** dL/dx of a depthwise conv2d: scatter dy back through the filter. */
 export function depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, g: ConvGeometry): Float32Array {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: CO } = g;
+  const { inHeight: H, inWidth: W, inChannels: C, outChannels: CO } = g;
   const m = CO / C;
   const dx = new Float64Array(g.batch * H * W * C);
-  for (let b = 0; b < g.batch; b++) {
-    for (let r = 0; r < OH; r++) {
-      for (let c = 0; c < OW; c++) {
-        const dyBase = ((b * OH + r) * OW + c) * CO;
-        for (let fr = 0; fr < g.filterHeight; fr++) {
-          const xr = r * g.strideHeight + fr * g.dilationHeight - g.padTop;
-          if (xr < 0 || xr >= H) continue;
-          for (let fc = 0; fc < g.filterWidth; fc++) {
-            const xc = c * g.strideWidth + fc * g.dilationWidth - g.padLeft;
-            if (xc < 0 || xc >= W) continue;
-            const xBase = ((b * H + xr) * W + xc) * C;
-            const wBase = (fr * g.filterWidth + fc) * CO;
-            for (let ci = 0; ci < C; ci++) {
-              let sum = 0;
-              for (let q = 0; q < m; q++) sum += dy[dyBase + ci * m + q]! * filter[wBase + ci * m + q]!;
-              dx[xBase + ci]! += sum;
-            }
-          }
-        }
-      }
+  forEachTap(g, (dyBase, xBase, tap) => {
+    const wBase = tap * CO;
+    for (let ci = 0; ci < C; ci++) {
+      let sum = 0;
+      for (let q = 0; q < m; q++) sum += dy[dyBase + ci * m + q]! * filter[wBase + ci * m + q]!;
+      dx[xBase + ci]! += sum;
     }
-  }
+  });
   return Float32Array.from(dx);
 }
 
