@@ -9,7 +9,7 @@ import { initTf, type TfBackend } from '../tfjs/backend.js';
 import { decodeOnnx, type GraphIR } from './graph-ir.js';
 import { detectHead, headLogits, headProbabilities, type Head } from './heads.js';
 import type { HostTensor } from './host-tensor.js';
-import { OnnxInterpreter } from './interpreter.js';
+import { checkSupportedOps, graphConstants, graphTensorNames, OnnxInterpreter } from './interpreter.js';
 import type { T, TF } from './op-context.js';
 import { ortActivations, ortForward, ortGradients, type OrtModelInfo } from './ort-paths.js';
 import { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
@@ -72,22 +72,32 @@ export class OnnxGradModel implements Model, Differentiable {
   readonly outputWidth: number;
   readonly layerNames: readonly string[];
   readonly supportsGuidedRelu = true;
-  readonly interpreter: OnnxInterpreter;
+  /** Built on first use: with the onnxruntime engine only fallbacks need the tfjs weights. */
+  private tfjsInterpreter: OnnxInterpreter | undefined;
   /** Who computes gradients: 'onnxruntime' (compiled backward graph) or 'tfjs' (the interpreter). */
   readonly gradientEngine: 'onnxruntime' | 'tfjs';
   private readonly ort: OrtModelInfo | undefined;
   /** Requests (layer, guided) whose backward graph onnxruntime cannot run: they use tfjs. */
   private readonly tfjsOnly = new Set<string>();
 
-  constructor(private readonly shared: Shared, weights?: ReadonlyMap<string, HostTensor>) {
+  constructor(
+    private readonly shared: Shared,
+    private readonly weights?: ReadonlyMap<string, HostTensor>,
+  ) {
+    checkSupportedOps(shared.graph);
     this.task = shared.task;
     this.classes = shared.classes;
     this.inputSpec = shared.inputSpec;
     this.outputWidth = shared.outputWidth;
-    this.interpreter = new OnnxInterpreter(shared.tf, shared.graph, weights);
-    this.layerNames = this.interpreter.tensorNames;
+    this.layerNames = graphTensorNames(shared.graph);
     this.ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
     this.gradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+  }
+
+  /** The tfjs interpreter of this model's graph and weights. */
+  get interpreter(): OnnxInterpreter {
+    this.tfjsInterpreter ??= new OnnxInterpreter(this.shared.tf, this.shared.graph, this.weights);
+    return this.tfjsInterpreter;
   }
 
   /** Why gradients are computed by tfjs rather than onnxruntime (undefined when onnxruntime is used). */
@@ -288,11 +298,12 @@ export class OnnxGradModel implements Model, Differentiable {
 
   /** A copy whose parameters in `layers` are re-initialised (seeded; PyTorch default uniform ±1/√fan_in). */
   withRandomizedLayers(layers: readonly string[], seed: number): OnnxGradModel {
-    return new OnnxGradModel(this.shared, randomizedWeights(this.shared.graph, layers, seed, this.interpreter.constants));
+    return new OnnxGradModel(this.shared, randomizedWeights(this.shared.graph, layers, seed, graphConstants(this.shared.graph, this.weights)));
   }
 
   async dispose(): Promise<void> {
-    this.interpreter.dispose();
+    this.tfjsInterpreter?.dispose();
+    this.tfjsInterpreter = undefined;
     await this.ort?.engine.dispose();
   }
 }

@@ -29,8 +29,12 @@ export function hostOutputs(head: HostHead, raw: Float32Array, n: number, output
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, logits[i * k + j]!);
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp(logits[i * k + j]! - max);
-    for (let j = 0; j < k; j++) probs[i * k + j] = Math.exp(logits[i * k + j]! - max) / sum;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(logits[i * k + j]! - max);
+      probs[i * k + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < k; j++) probs[i * k + j]! /= sum;
   }
   return probs;
 }

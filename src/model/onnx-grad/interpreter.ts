@@ -35,6 +35,35 @@ function constantValue(node: NodeIR): HostTensor {
   throw new GlassboxError('unsupported_model', `ONNX node '${node.name}' (Constant) has no supported value attribute.`, { node: node.name, hint: 'Use a tensor, float(s) or int(s) constant.' });
 }
 
+/** Throws `unsupported_model` naming the first node whose op the interpreter cannot run. */
+export function checkSupportedOps(graph: GraphIR): void {
+  for (const node of graph.nodes) {
+    if (node.domain && node.domain !== 'ai.onnx') {
+      throw new GlassboxError('unsupported_model', `ONNX node '${node.name}' uses op ${node.domain}.${node.opType}, a custom domain the gradient interpreter does not support.`, { node: node.name, opType: node.opType, hint: 'Export with standard ONNX ops only.' });
+    }
+    if (node.opType !== 'Constant' && !OPS[node.opType]) {
+      throw new GlassboxError('unsupported_model', `ONNX op ${node.opType} (node '${node.name}') is not supported by the gradient interpreter.`, {
+        node: node.name,
+        opType: node.opType,
+        hint: `Supported ops: ${SUPPORTED_OPS.join(', ')}. Use onnxruntime for plain predictions, or re-export without this op.`,
+      });
+    }
+  }
+}
+
+/** Initializers (with `overrides` replacing some) and the values of Constant nodes, on the host. */
+export function graphConstants(graph: GraphIR, overrides: ReadonlyMap<string, HostTensor> = new Map()): Map<string, HostTensor> {
+  const constants = new Map<string, HostTensor>();
+  for (const [name, host] of graph.initializers) constants.set(name, overrides.get(name) ?? host);
+  for (const node of graph.nodes) if (node.opType === 'Constant') constants.set(node.outputs[0] ?? '', constantValue(node));
+  return constants;
+}
+
+/** Every tensor produced by a node other than Constant, in graph order. */
+export function graphTensorNames(graph: GraphIR): string[] {
+  return graph.nodes.filter((n) => n.opType !== 'Constant').flatMap((n) => n.outputs.filter((o) => o !== ''));
+}
+
 /**
  * Runs an ONNX graph with tfjs ops so that tfjs autodiff can differentiate it. Construction checks
  * every node's op type up front; weights live in tfjs tensors owned by the interpreter (dispose()).
@@ -51,19 +80,9 @@ export class OnnxInterpreter {
     readonly graph: GraphIR,
     weightOverrides: ReadonlyMap<string, HostTensor> = new Map(),
   ) {
-    for (const [name, host] of graph.initializers) this.constants.set(name, weightOverrides.get(name) ?? host);
+    checkSupportedOps(graph);
+    for (const [name, host] of graphConstants(graph, weightOverrides)) this.constants.set(name, host);
     graph.nodes.forEach((node, index) => {
-      if (node.domain && node.domain !== 'ai.onnx') {
-        throw new GlassboxError('unsupported_model', `ONNX node '${node.name}' uses op ${node.domain}.${node.opType}, a custom domain the gradient interpreter does not support.`, { node: node.name, opType: node.opType, hint: 'Export with standard ONNX ops only.' });
-      }
-      if (node.opType === 'Constant') this.constants.set(node.outputs[0] ?? '', constantValue(node));
-      else if (!OPS[node.opType]) {
-        throw new GlassboxError('unsupported_model', `ONNX op ${node.opType} (node '${node.name}') is not supported by the gradient interpreter.`, {
-          node: node.name,
-          opType: node.opType,
-          hint: `Supported ops: ${SUPPORTED_OPS.join(', ')}. Use onnxruntime for plain predictions, or re-export without this op.`,
-        });
-      }
       for (const out of node.outputs) if (out) this.producer.set(out, index);
     });
     for (const [name, host] of this.constants) this.weights.set(name, tf.keep(tf.tensor(host.data, [...host.shape], host.dtype)));
@@ -71,7 +90,7 @@ export class OnnxInterpreter {
 
   /** All tensor names produced by nodes, in graph order (candidates for activations and layer gradients). */
   get tensorNames(): string[] {
-    return this.graph.nodes.filter((n) => n.opType !== 'Constant').flatMap((n) => n.outputs.filter((o) => o !== ''));
+    return graphTensorNames(this.graph);
   }
 
   /** The nodes needed to compute `outputs` given the provided names, in topological order. */
