@@ -3,20 +3,29 @@ import { severityRank, type Severity } from '../scan/finding.js';
 import { escapeHtml } from './markdown-inline.js';
 
 /**
- * JUnit XML for CI dashboards: one test case per detector; each finding at or above `failOn`
- * becomes a failure of its detector's case.
+ * JUnit XML for CI dashboards: one test case per detector. A finding at or above `failOn` is a
+ * failure of its detector's case, exactly the findings that make `glassbox scan --fail-on` exit 1;
+ * with `failOn` 'none' (the CLI default) nothing fails. Findings below the threshold are listed in
+ * the case's `<system-out>`, so they stay visible without failing the build.
  */
-export function renderJunit(results: ScanResults, failOn: Severity): string {
+export function renderJunit(results: ScanResults, failOn: Severity | 'none'): string {
+  const fails = (severity: Severity): boolean => failOn !== 'none' && severityRank(severity) >= severityRank(failOn);
+  let failed = 0;
   const cases = results.summary.detectors.map((detector) => {
-    const failures = results.findings.filter((f) => f.detector === detector.id && severityRank(f.severity) >= severityRank(failOn));
+    const own = results.findings.filter((f) => f.detector === detector.id);
+    const failures = own.filter((f) => fails(f.severity));
+    const below = own.filter((f) => !fails(f.severity));
+    if (detector.status === 'ran' && failures.length > 0) failed++;
     const body =
       detector.status === 'skipped'
         ? `<skipped message="${escapeHtml(detector.reason ?? '')}"/>`
         : detector.status === 'failed'
           ? `<error message="${escapeHtml(detector.reason ?? 'failed')}"/>`
-          : failures.map((f) => `<failure type="${f.severity}" message="${escapeHtml(f.title)}">${escapeHtml(f.summary)}</failure>`).join('');
+          : failures.map((f) => `<failure type="${f.severity}" message="${escapeHtml(f.title)}">${escapeHtml(f.summary)}</failure>`).join('') +
+            (below.length > 0 ? `<system-out>${escapeHtml(below.map((f) => `[${f.severity}] ${f.title}`).join('\n'))}</system-out>` : '');
     return `  <testcase classname="glassbox.scan" name="${escapeHtml(detector.id)}">${body}</testcase>`;
   });
-  const failed = results.summary.detectors.filter((d) => results.findings.some((f) => f.detector === d.id && severityRank(f.severity) >= severityRank(failOn))).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="glassbox scan" tests="${cases.length}" failures="${failed}">\n${cases.join('\n')}\n</testsuite>\n`;
+  const errors = results.summary.detectors.filter((d) => d.status === 'failed').length;
+  const skipped = results.summary.detectors.filter((d) => d.status === 'skipped').length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="glassbox scan" tests="${cases.length}" failures="${failed}" errors="${errors}" skipped="${skipped}">\n${cases.join('\n')}\n</testsuite>\n`;
 }

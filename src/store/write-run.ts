@@ -23,11 +23,17 @@ export async function checkOutputDir(dir: string): Promise<void> {
   }
 }
 
+export interface WriteRunOptions {
+  /** Findings at or above this severity are junit.xml failures (as `glassbox scan --fail-on`); default 'none'. */
+  readonly failOn?: Severity | 'none';
+  readonly groundTruth?: unknown;
+}
+
 /**
  * Writes a scan's outputs into `dir`: results.json, report.html, findings.md and junit.xml (and, for
  * built-in demos, ground-truth.json), each atomically. Other files in the folder are left alone.
  */
-export async function writeRun(dir: string, results: ScanResults, options: { failOn?: Severity; groundTruth?: unknown } = {}): Promise<RunFiles> {
+export async function writeRun(dir: string, results: ScanResults, options: WriteRunOptions = {}): Promise<RunFiles> {
   await checkOutputDir(dir);
   const html = await renderHtmlReport(results);
   await mkdir(dir, { recursive: true });
@@ -40,7 +46,7 @@ export async function writeRun(dir: string, results: ScanResults, options: { fai
   await writeFileAtomic(files.results, `${JSON.stringify(results, null, 2)}\n`);
   await writeFileAtomic(files.report, html);
   await writeFileAtomic(files.findings, renderFindingsMarkdown(results));
-  await writeFileAtomic(files.junit, renderJunit(results, options.failOn ?? 'high'));
+  await writeFileAtomic(files.junit, renderJunit(results, options.failOn ?? 'none'));
   if (options.groundTruth !== undefined) await writeFileAtomic(join(dir, 'ground-truth.json'), `${JSON.stringify(options.groundTruth, null, 2)}\n`);
   return files;
 }

@@ -53,7 +53,7 @@ export function registerScanCommand(program: Command): void {
           onProgress: (p) => progress.update(p.index, p.total, p.detector),
         });
         progress.stop();
-        const files = await writeRun(flags.out, results, { ...(failOn === 'none' ? {} : { failOn }), ...(inputs.groundTruth === undefined ? {} : { groundTruth: inputs.groundTruth }) });
+        const files = await writeRun(flags.out, results, { failOn, ...(inputs.groundTruth === undefined ? {} : { groundTruth: inputs.groundTruth }) });
         if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         else if (!flags.quiet) printSummary(results, files.report);
         const failing = failOn !== 'none' && results.findings.some((f) => severityRank(f.severity) >= severityRank(failOn));

@@ -1,0 +1,38 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsSchema } from '../../src/store/results-schema.js';
+import { runGlassbox } from '../support/cli.js';
+import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+
+/** Issue 10 §6: flags, row numbering and exit codes mean the same thing in every command. */
+describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => {
+  let dir: string;
+  const data = join(DATASETS_DIR, 'german_credit.csv');
+  const inputs = ['--data', data, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/xgb.json')];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'glassbox-consistency-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('junit.xml fails only what --fail-on fails: none by default (exit 0), the ≥ high findings with --fail-on high (exit 1)', async () => {
+    const plain = join(dir, 'default');
+    const run = await runGlassbox(['scan', ...inputs, '--out', plain, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const xml = await readFile(join(plain, 'junit.xml'), 'utf8');
+    expect(xml).toMatch(/failures="0"/);
+    expect(xml).not.toContain('<failure');
+
+    const gated = join(dir, 'high');
+    const strict = await runGlassbox(['scan', ...inputs, '--out', gated, '--quiet', '--fail-on', 'high']);
+    const results = resultsSchema.parse(JSON.parse(await readFile(join(gated, 'results.json'), 'utf8')));
+    const failing = new Set(results.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => f.detector));
+    expect(failing.size).toBeGreaterThan(0);
+    expect(strict.code).toBe(1);
+    expect(await readFile(join(gated, 'junit.xml'), 'utf8')).toMatch(new RegExp(`failures="${failing.size}"`));
+  }, 120_000);
+});
