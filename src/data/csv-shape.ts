@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { GlassboxError } from '../errors.js';
+import { firstMalformedRecord } from './csv-errors.js';
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;
 const HEAD_BYTES = 64 * 1024;
@@ -74,6 +75,11 @@ export function delimiterProblem(
   if (!suspicious) return undefined;
   const better = consistentDelimiter(lines);
   if (!better && singleColumn) return raggedProblem(path, lines, delimiter);
+  if (better && singleColumn) {
+    // DuckDB's sniffer reads a file as one column when a line it sampled is malformed: name that line
+    const malformed = firstMalformedRecord(path, readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), better.delimiter, better.fields);
+    if (malformed) return malformed;
+  }
   if (!better || (better.delimiter === used && !singleColumn)) return undefined;
   const how = singleColumn
     ? `was read as a single column (${JSON.stringify(lines[0]?.slice(0, 60) ?? '')}…)`
@@ -98,16 +104,17 @@ function raggedProblem(path: string, lines: readonly string[], delimiter: string
   if (d === undefined) return undefined;
   const expected = fieldCount(header, d);
   if (expected < 2) return undefined;
-  const bad = lines.map((line, i) => ({ row: i - 1, fields: fieldCount(line, d) })).filter((l) => l.row >= 0 && l.fields !== expected);
+  // lines[0] is the header (file line 1); blank lines were dropped from the sample, so this counts non-blank lines
+  const bad = lines.map((line, i) => ({ line: i + 1, fields: fieldCount(line, d) })).filter((l) => l.line > 1 && l.fields !== expected);
   if (bad.length === 0) return undefined;
-  const examples = bad.slice(0, 3).map((b) => `row ${b.row} has ${b.fields}`).join(', ');
+  const examples = bad.slice(0, 3).map((b) => `line ${b.line} has ${b.fields}`).join(', ');
   return new GlassboxError(
     'invalid_input',
-    `Rows of ${path} have different numbers of fields: the header has ${expected} on ${delimiterName(d)} but ${bad.length} of the first ${lines.length - 1} rows do not (${examples}).`,
+    `Rows of ${path} have different numbers of fields: the header has ${expected} on ${delimiterName(d)} but ${bad.length} of the first ${lines.length - 1} rows do not (file ${examples}; the header is line 1).`,
     {
       file: path,
       count: bad.length,
-      rows: bad.slice(0, 3).map((b) => b.row),
+      lines: bad.slice(0, 3).map((b) => b.line),
       hint: 'Quote values that contain the delimiter ("a, b"), and give every row the same number of fields.',
     },
   );

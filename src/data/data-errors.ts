@@ -41,7 +41,7 @@ export function where(file: string | undefined, column?: string): string {
  */
 export function dataError(code: ErrorCode, message: string, context: DataErrorContext): GlassboxError {
   const { examples, ...rest } = context;
-  const exampleText = examples && examples.length > 0 ? ` First offending rows: ${describeOffenders(examples)}.` : '';
+  const exampleText = examples && examples.length > 0 ? ` First offending data rows (0-based, header excluded): ${describeOffenders(examples)}.` : '';
   const details: Record<string, unknown> = { ...rest };
   if (examples && examples.length > 0) {
     details.rows = examples.slice(0, MAX_EXAMPLES).map((o) => o.row);

@@ -18,6 +18,7 @@ import { columnCategoriesFromSchema, columnKindsFromSchema } from './schema-kind
 import type { KnownCategories } from './schema-kinds.js';
 import { unknownCategoriesError } from './column-convert.js';
 import { loadArrowTable } from './arrow-ipc.js';
+import { malformedCsvRow } from './csv-errors.js';
 
 export interface LoadTableOptions extends CsvOptions {
   /** Overrides the format the extension implies. */
@@ -50,6 +51,8 @@ export async function loadTable(path: string, options: LoadTableOptions = {}): P
       if (format === 'csv' && isConversionError(error)) return loadWith(connection, path, format, lines, options, true);
       throw error;
     }
+  }).catch((error: unknown) => {
+    throw (format === 'csv' ? malformedCsvRow(path, error) : undefined) ?? error;
   });
 }
 
@@ -122,6 +125,8 @@ async function describe(
 function readFailure(path: string, format: TableFormat, lines: readonly string[], options: LoadTableOptions, error: unknown): unknown {
   if (isGlassboxError(error)) return error;
   if (format === 'csv') {
+    const malformed = malformedCsvRow(path, error);
+    if (malformed) return malformed;
     const problem = delimiterProblem(path, lines, undefined, options.delimiter);
     if (problem) return problem;
   }

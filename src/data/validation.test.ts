@@ -128,7 +128,21 @@ describe('file-level validation', () => {
     expect(e.code).toBe('invalid_input');
     expect(e.message).toMatch(/ragged\.csv have different numbers of fields/);
     expect(e.details.count).toBe(2);
-    expect(e.details.rows).toEqual([1, 2]);
+    expect(e.details.lines).toEqual([3, 4]);
+    expect(e.message).toMatch(/file line 3 has 2, line 4 has 4; the header is line 1/);
+  });
+
+  it('a malformed row far beyond the sniffed lines: its file line and what is wrong, not DuckDB advice', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i % 7},x${i % 3}`);
+    rows[2499] = '2499,5';
+    const short = await loadError(file('short-row.csv', `a,b,c\n${rows.join('\n')}\n`));
+    expect(short.code).toBe('invalid_input');
+    expect(short.message).toMatch(/short-row\.csv, file line 2501 \(the header is line 1\): the row has 2 fields but the header has 3/);
+    expect(short.message).not.toMatch(/strict_mode/);
+    rows[2499] = '2499,"5,x1';
+    const quote = await loadError(file('open-quote.csv', `a,b,c\n${rows.join('\n')}\n`));
+    expect(quote.message).toMatch(/open-quote\.csv, file line 2501 .*never closed/);
+    expect(quote.details.line).toBe(2501);
   });
 });
 

@@ -41,6 +41,8 @@ describe.skipIf(!HAS_REFERENCE)('malformed inputs give a clear error, exit 2 and
     await writeFile(file('unknown-category.csv'), [header, ...lines.slice(1, 20), replaceCell(lines[20]!, 3, 'spaceship'), ...lines.slice(21)].join('\n'));
     await writeFile(file('bad-target.csv'), [header, ...lines.slice(1, 30), replaceCell(lines[30]!, 20, 'maybe'), ...lines.slice(31)].join('\n'));
     await writeFile(file('missing-column.csv'), lines.map((l) => l.replace(/^[^,]*,/, '')).join('\n'));
+    await writeFile(file('extra-field.csv'), [header, ...lines.slice(1, 899), `${lines[899]!},surplus`, ...lines.slice(900)].join('\n'));
+    await writeFile(file('open-quote.csv'), [header, ...lines.slice(1, 899), lines[899]!.replace(/^([^,]*),/, '$1,"'), ...lines.slice(900)].join('\n'));
     await writeFile(file('data.xlsx'), 'not a spreadsheet');
     await writeFile(file('broken-schema.json'), '{"features": [');
     await writeFile(file('garbage.onnx'), 'this is not a protobuf');
@@ -65,6 +67,8 @@ describe.skipIf(!HAS_REFERENCE)('malformed inputs give a clear error, exit 2 and
     { name: 'empty cell with the default policy', args: () => ['scan', ...ok().map((a) => (a === csv ? file('empty-cell.csv') : a))], mentions: [/credit_amount/, /missing|empty|NaN/i] },
     { name: 'unknown category', args: () => ['scan', ...ok().map((a) => (a === csv ? file('unknown-category.csv') : a))], mentions: [/purpose/, /spaceship/] },
     { name: 'target value outside the classes', args: () => ['scan', ...ok().map((a) => (a === csv ? file('bad-target.csv') : a))], mentions: [/target/, /maybe/] },
+    { name: 'a row with an extra field far into the file', args: () => ['scan', ...ok().map((a) => (a === csv ? file('extra-field.csv') : a))], mentions: [/extra-field\.csv, file line 900 \(the header is line 1\)/, /23 fields but the header has 22/] },
+    { name: 'an unterminated quote far into the file', args: () => ['predict', ...ok().map((a) => (a === csv ? file('open-quote.csv') : a))], mentions: [/open-quote\.csv, file line 900/, /quote/] },
     { name: 'missing column', args: () => ['scan', ...ok().map((a) => (a === csv ? file('missing-column.csv') : a))], mentions: [/status_account/] },
     { name: 'malformed schema JSON', args: () => ['scan', '--data', csv, '--schema', file('broken-schema.json'), '--model', model], mentions: [/broken-schema\.json/] },
     { name: 'model file does not exist', args: () => ['scan', ...ok().map((a) => (a === model ? file('nope.onnx') : a))], mentions: [/nope\.onnx/] },
