@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const analyses = ['explain', 'global', 'slice', 'fairness', 'robust', 'uncertainty', 'represent', 'compress', 'defuse', 'assert', 'trees'];
 
@@ -29,6 +31,17 @@ export default tseslint.config(
     },
   },
   ...analysisBoundaries,
+  {
+    // No runtime import cycle in src/: `import type` is erased and exempt, every other import counts.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     files: ['src/report/**/*.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts', 'src/ui/**/*.ts'],
     rules: {},

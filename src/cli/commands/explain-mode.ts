@@ -3,6 +3,7 @@ import { parseIntegerFlag } from '../options.js';
 import { GRADIENT_METHODS, isGradientMethod } from './explain-gradients.js';
 import { isImageData } from './explain-gradient-run.js';
 import type { ExplainFlags } from './explain.js';
+import type { Model } from '../../model/model.js';
 
 /** What `glassbox explain` is given: tabular rows, images (a folder, a .npy tensor, the digits demo) or raw text (the spam demo). */
 export type InputKind = 'tabular' | 'image' | 'text';
@@ -115,4 +116,12 @@ export function positiveFlag(flag: string, value: string | undefined, fallback: 
   const n = parseIntegerFlag(flag, value, fallback);
   if (n < min) throw new GlassboxError('invalid_argument', `${flag} must be at least ${min}; got ${n}.`, { argument: flag, hint: `e.g. ${flag} ${fallback}` });
   return n;
+}
+
+/** `--target` as a class name or an output index, checked against the model's classes and output width. */
+export function parseTarget(value: string, model: Pick<Model, 'classes' | 'outputWidth'>): number {
+  const byName = model.classes.indexOf(value);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(value) && Number(value) < model.outputWidth) return Number(value);
+  throw new GlassboxError('invalid_argument', `--target "${value}" is neither a class name (${model.classes.join(', ')}) nor an output index below ${model.outputWidth}`, { argument: '--target' });
 }

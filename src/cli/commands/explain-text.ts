@@ -13,8 +13,7 @@ import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import { parseIntegerFlag, parseRowRange } from '../options.js';
 import type { ExplainFlags } from './explain.js';
-import { parseTarget } from './explain.js';
-import { positiveFlag } from './explain-mode.js';
+import { parseTarget, positiveFlag } from './explain-mode.js';
 
 /** Documents explained when --rows is not given, and words shown per document in HTML. */
 const DEFAULT_TEXT_ROWS = 10;

@@ -28,7 +28,7 @@ import type { TreeShapFlags } from './explain-tree.js';
 import { addGradientOptions, GRADIENT_METHODS, type GradientFlags } from './explain-gradients.js';
 import { runGradientExplainCommand } from './explain-gradient-run.js';
 import { runImageAgnosticExplain } from './explain-image-agnostic.js';
-import { resolveExplainRoute } from './explain-mode.js';
+import { parseTarget, resolveExplainRoute } from './explain-mode.js';
 import { runTextExplain } from './explain-text.js';
 
 export interface ExplainFlags extends InputFlags, TreeShapFlags, Omit<GradientFlags, 'target' | 'method' | 'samples' | 'seed'> {
@@ -176,13 +176,6 @@ export function parseFeatures(list: string, encoder: Encoder): number[] {
     if (index < 0 || index >= names.length) throw new GlassboxError('invalid_argument', `--features: "${name}" is not a feature (known: ${names.join(', ')})`, { argument: '--features', hint: 'Use feature names from the schema or 0-based indices.' });
     return index;
   });
-}
-
-export function parseTarget(value: string, model: Pick<Model, 'classes' | 'outputWidth'>): number {
-  const byName = model.classes.indexOf(value);
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(value) && Number(value) < model.outputWidth) return Number(value);
-  throw new GlassboxError('invalid_argument', `--target "${value}" is neither a class name (${model.classes.join(', ')}) nor an output index below ${model.outputWidth}`, { argument: '--target' });
 }
 
 function numberFlag(value: string | undefined, flag: string, fallback: number): number {
