@@ -1,6 +1,8 @@
 import type { Table } from '../data/table.js';
 import type { Predicate } from '../scan/finding.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
+import { excludeOutcomeColumns } from './outcome-columns.js';
+import type { OutcomeColumns } from './outcome-columns.js';
 import { conditionPredicates, prepareFeatures } from './search-features.js';
 import type { Condition, SearchFeature } from './search-features.js';
 
@@ -11,6 +13,8 @@ export interface ErrorTreeOptions {
   readonly minRowsPerLeaf?: number;
   /** Quantile bins per numeric feature for candidate thresholds (default 32). */
   readonly bins?: number;
+  /** Label, prediction and split columns and per-row outcomes: never split on (as in discoverSlices). */
+  readonly outcomes?: OutcomeColumns;
 }
 
 export interface ErrorTreeNode {
@@ -81,14 +85,15 @@ function makeNode(nodes: ErrorTreeNode[], depth: number, predicates: Predicate[]
 /**
  * Error tree: a surrogate regression tree fitted on the per-row error (or loss), grown best-first by
  * squared-error reduction like LightGBM, with Microsoft Error Analysis's defaults (max depth 3, 31 leaves,
- * 20 rows per leaf). Nodes are returned in creation order (root = 0); leaves have no children.
+ * 20 rows per leaf). Outcome columns (see `outcomes`; an error flag always) are never split on. Nodes are returned in creation order (root = 0); leaves have no children.
  */
 export function errorTree(table: Table, columns: readonly string[], metric: Float64Array, options: ErrorTreeOptions = {}): ErrorTreeNode[] {
-  const features = prepareFeatures(table, columns, { bins: options.bins ?? 32 });
+  const binary = metric.every((v) => v === 0 || v === 1);
+  const { kept } = excludeOutcomeColumns(table, columns, { ...options.outcomes, ...(binary ? { errors: metric } : {}) });
+  const features = prepareFeatures(table, kept, { bins: options.bins ?? 32 });
   const maxDepth = options.maxDepth ?? 3;
   const maxLeaves = options.maxLeaves ?? 31;
   const minLeaf = options.minRowsPerLeaf ?? 20;
-  const binary = metric.every((v) => v === 0 || v === 1);
   const nodes: ErrorTreeNode[] = [];
   const all = Int32Array.from({ length: metric.length }, (_, i) => i);
   const leaves: Leaf[] = [{ node: makeNode(nodes, 0, [], all, metric, binary), rows: all, conditions: [] }];

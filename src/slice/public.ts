@@ -9,6 +9,8 @@ export { disaggregate } from './disaggregate.js';
 export type { Disaggregation, DisaggregateOptions, GroupRow, GroupTable } from './disaggregate.js';
 export type { GroupInterval } from './group-intervals.js';
 export { discoverSlices } from './discover.js';
+export { excludeOutcomeColumns } from './outcome-columns.js';
+export type { OutcomeColumns, ExcludedColumn } from './outcome-columns.js';
 export type { Discovery, DiscoverOptions } from './discover.js';
 export { prepareFeatures, conditionPredicates, describeCondition } from './search-features.js';
 export type { SearchFeature, Condition, FeatureOptions } from './search-features.js';

@@ -11,7 +11,7 @@ import type { Grouping } from '../../slice/groupings.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { renderBlocksText } from '../../report/text.js';
-import { addAuditOptions, loadAuditInputs } from './slices.js';
+import { addAuditOptions, loadAuditInputs, refuseNamedOutcomeColumns } from './slices.js';
 import type { AuditFlags, AuditInputs } from './slices.js';
 
 interface FairnessFlags extends AuditFlags {
@@ -53,6 +53,7 @@ export function registerFairnessCommand(program: Command): void {
       const audit = await loadAuditInputs(flags);
       const names = flags.protected ? flags.protected.split(',').map((s) => s.trim()).filter(Boolean) : (audit.schema.protected ?? []).map((p) => p.name);
       if (names.length === 0) throw new GlassboxError('invalid_argument', 'No protected attributes: pass --protected a,b or declare "protected" in the schema.', { argument: '--protected', hint: 'e.g. --protected sex,age' });
+      refuseNamedOutcomeColumns(audit, names.map((name) => audit.schema.protected?.find((p) => p.name === name)?.column ?? name), '--protected');
       const groupings = protectedGroupings(audit, names);
       const maxOrder = parseIntegerFlag('--max-order', flags.maxOrder, 2);
       const result = await disaggregate(groupings, audit.outcomes, { maxOrder: Math.max(1, maxOrder), seed });

@@ -18,6 +18,8 @@ import { discoverSlices } from '../../slice/discover.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { outcomesFromDecisions, outcomesFromScores, rowErrors } from '../../slice/outcomes.js';
 import type { Outcomes } from '../../slice/outcomes.js';
+import { excludeOutcomeColumns, refuseOutcomeColumns } from '../../slice/outcome-columns.js';
+import type { OutcomeColumns } from '../../slice/outcome-columns.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
 
@@ -36,6 +38,8 @@ export interface AuditInputs {
   readonly schema: Schema;
   readonly outcomes: Outcomes;
   readonly classes: readonly string[];
+  /** The column of the data that --predictions named, if it named one (never a slice feature or group). */
+  readonly predictionsColumn?: string;
 }
 
 function parseThreshold(value: string | undefined): number {
@@ -92,6 +96,7 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
   const classes = schema.target?.classes ?? ['0', '1'];
   const labels = labelsOf(table, schema);
   let outcomes: Outcomes;
+  const predictionsColumn = flags.predictions && findColumn(table, flags.predictions) ? flags.predictions : undefined;
   if (flags.predictions) {
     const p = readPredictions(flags.predictions, table, classes);
     const n = (p.scores ?? p.hard)!.length;
@@ -107,7 +112,30 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
     const w = inputs.model.outputWidth;
     outcomes = outcomesFromScores(labels, Float64Array.from({ length: table.nRows }, (_, i) => outputs[i * w + w - 1]!), { threshold, positiveClass: classes.length - 1 });
   }
-  return { table, schema, outcomes, classes };
+  return { table, schema, outcomes, classes, ...(predictionsColumn ? { predictionsColumn } : {}) };
+}
+
+/**
+ * The outcome columns of an audit (label, --predictions column, split) and its per-row outcomes, so that
+ * slice search and groupings leave them and anything derived from them out. Scores count only when they
+ * came from --predictions: a model's scores are a function of its inputs by construction.
+ */
+export function auditOutcomeColumns(audit: AuditInputs, fromPredictions: boolean): OutcomeColumns {
+  return {
+    label: audit.schema.target?.name,
+    predictions: audit.predictionsColumn,
+    split: audit.schema.split?.column,
+    labels: audit.outcomes.labels,
+    decisions: audit.outcomes.decisions,
+    ...(fromPredictions && audit.outcomes.scores ? { scores: audit.outcomes.scores } : {}),
+  };
+}
+
+/** Refuses columns a user named explicitly (--features, --protected) that are the label, predictions or split. */
+export function refuseNamedOutcomeColumns(audit: AuditInputs, names: readonly string[], argument: string): void {
+  const roles = auditOutcomeColumns(audit, false);
+  const { excluded } = excludeOutcomeColumns(audit.table, names, { label: roles.label, predictions: roles.predictions, split: roles.split });
+  refuseOutcomeColumns(excluded, argument);
 }
 
 /** A self-contained HTML page from report blocks (tables, Vega-Lite charts as inline SVG, text). */
@@ -156,8 +184,10 @@ export function registerSlicesCommand(program: Command): void {
       const maxOrder = parseIntegerFlag('--max-order', flags.maxOrder, 3);
       const audit = await loadAuditInputs(flags);
       const featureNames = flags.features ? flags.features.split(',').map((s) => s.trim()) : audit.schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name);
+      if (flags.features) refuseNamedOutcomeColumns(audit, featureNames, '--features');
       const errors = rowErrors(audit.outcomes);
       const discovery = discoverSlices(audit.table, featureNames, errors, {
+        outcomes: auditOutcomeColumns(audit, Boolean(flags.predictions)),
         maxOrder: Math.max(1, maxOrder),
         minSupport: parseFraction('--min-support', flags.minSupport, 0.01),
         minEffect: parseFraction('--min-effect', flags.minEffect, 0.05),
@@ -166,11 +196,11 @@ export function registerSlicesCommand(program: Command): void {
       });
       const slices = discovery.slices.map(({ conditions: _c, examples, ...s }) => ({ ...s, examples: examples.map((k) => audit.table.rowIds[k]!) }));
       if (format === 'json') {
-        process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, minSupport: discovery.minSupport, test: discovery.test, slices }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, minSupport: discovery.minSupport, test: discovery.test, excluded: discovery.excluded, slices }, null, 2)}\n`);
         return;
       }
       const blocks: ReportBlock[] = [
-        { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows; overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.` },
+        { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows; overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.${discovery.excluded.length ? ` Not sliced on: ${discovery.excluded.map((e) => `${e.column} (${e.reason})`).join('; ')}.` : ''}` },
         { kind: 'table', caption: 'Slices', columns: ['slice', 'n', 'error rate', 'CI low', 'CI high', 'rest', 'q'], rows: slices.map((s) => [s.description, s.n, s.metric, s.interval.low, s.interval.high, s.restMetric, s.qValue]) },
       ];
       const top = discovery.slices[0];

@@ -1,4 +1,6 @@
 import { discoverSlices } from '../../slice/discover.js';
+import { excludeOutcomeColumns } from '../../slice/outcome-columns.js';
+import type { ExcludedColumn } from '../../slice/outcome-columns.js';
 import type { DiscoveredSlice } from '../../slice/slice-merge.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { errorTree } from '../../slice/error-tree.js';
@@ -22,6 +24,8 @@ export interface SliceInputs {
   readonly confidence: Float64Array;
   /** P(positive class) (binary tasks). */
   readonly scores?: Float64Array;
+  /** Feature columns left out of slicing: the label, the split, or derived from the label and predictions. */
+  readonly excluded: readonly ExcludedColumn[];
 }
 
 /** Restricts the scan context to labelled rows and derives the per-row quantities the detectors search over. */
@@ -49,8 +53,16 @@ export function sliceInputs(context: ScanContext): SliceInputs {
     if (scores) scores[k] = context.outputs[i * width + width - 1]!;
   }
   const featureNames = new Set(context.schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name));
-  const columns = context.table.columns.filter((c) => featureNames.has(c.name) && c.kind !== 'text').map((c) => c.name);
-  return { table: takeRows(context.table, rows), columns, labels, predictions, errors, confidence, ...(scores ? { scores } : {}) };
+  const candidates = context.table.columns.filter((c) => featureNames.has(c.name) && c.kind !== 'text').map((c) => c.name);
+  const table = takeRows(context.table, rows);
+  const classification = context.model.task !== 'regression';
+  // The model's scores are a function of its inputs by construction, so only label/prediction copies count as derived.
+  const { kept: columns, excluded } = excludeOutcomeColumns(table, candidates, {
+    label: context.schema.target?.name,
+    split: context.schema.split?.column,
+    ...(classification ? { labels, decisions: predictions } : {}),
+  });
+  return { table, columns, labels, predictions, errors, confidence, excluded, ...(scores ? { scores } : {}) };
 }
 
 function severity(effect: number, binary: boolean): Severity {
@@ -88,6 +100,11 @@ export function sliceTable(slices: readonly DiscoveredSlice[], metric: string): 
 
 const round = (x: number): number => Number(x.toFixed(4));
 
+/** " Not sliced on: a (why); b (why)." or "" — outcome columns are named so their absence is not a surprise. */
+export function notSlicedOn(excluded: readonly ExcludedColumn[]): string {
+  return excluded.length ? ` Not sliced on: ${excluded.map((e) => `${e.column} (${e.reason})`).join('; ')}.` : '';
+}
+
 /**
  * Weak slices: conjunctions of up to 3 feature conditions where the model errs significantly more than
  * elsewhere (beam search, FDR-controlled, merged), plus the error tree and an error heatmap.
@@ -108,7 +125,7 @@ export const weakSlices: Detector = {
     const discovery = discoverSlices(inputs.table, inputs.columns, inputs.errors, { maxOrder: 3, fdr: 1 - context.options.confidence, minEffect: binary ? 0.05 : 0, seed: context.seed, ...(context.signal ? { signal: context.signal } : {}) });
     context.progress(`weak slices: ${discovery.tested} slices tested`);
     const findings = discovery.slices.map((s) => sliceFinding('weak-slices', s, inputs, context, { metric, title: 'Weak slice', binary, suggestion: 'Collect or label more data like this slice, check its labels, or add features that separate it; compare with `glassbox slices` for the full list.' }));
-    const blocks: ReportBlock[] = [{ kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} labelled rows (min support ${discovery.minSupport}); overall ${metric} ${discovery.overall.toFixed(3)}.` }, sliceTable(discovery.slices, metric)];
+    const blocks: ReportBlock[] = [{ kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} labelled rows (min support ${discovery.minSupport}); overall ${metric} ${discovery.overall.toFixed(3)}.${notSlicedOn([...inputs.excluded, ...discovery.excluded])}` }, sliceTable(discovery.slices, metric)];
     const top = discovery.slices[0];
     if (top) {
       const feats = [...new Set(top.predicates.map((p) => p.feature))].slice(0, 2);
@@ -118,6 +135,6 @@ export const weakSlices: Detector = {
     const tree = errorTree(inputs.table, inputs.columns, inputs.errors);
     const leaves = tree.filter((t) => !t.children).sort((a, b) => b.rate - a.rate);
     blocks.push({ kind: 'table', caption: 'Error tree leaves (depth 3, ≤ 31 leaves, ≥ 20 rows per leaf)', columns: ['path', 'n', metric], rows: leaves.map((l) => [l.predicates.map((p) => `${p.feature} ${p.op} ${String(p.value)}`).join(' and ') || 'all', l.n, round(l.rate)]) });
-    return { findings, sections: [{ id: 'weak-slices', title: 'Weak slices', blocks }], data: { tested: discovery.tested, overall: discovery.overall, slices: discovery.slices.map(({ conditions: _c, ...s }) => s), errorTree: tree } };
+    return { findings, sections: [{ id: 'weak-slices', title: 'Weak slices', blocks }], data: { tested: discovery.tested, overall: discovery.overall, excluded: [...inputs.excluded, ...discovery.excluded], slices: discovery.slices.map(({ conditions: _c, ...s }) => s), errorTree: tree } };
   },
 };
