@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../model/tfjs/tfjs-api.js';
 import { GlassboxError } from '../../errors.js';
 import { loadOnnxGradModel, type OnnxGradModel } from '../../model/onnx-grad/public.js';
 import { smallCnnOnnx } from '../../model/onnx-grad/small-cnn.js';
@@ -32,7 +32,7 @@ async function trainOne(x: tf.Tensor4D, labels: Int32Array, opts: Required<Label
     ],
   });
   model.compile({ optimizer: tf.train.adam(1e-2), loss: tf.losses.softmaxCrossEntropy });
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), opts.classes).toFloat();
+  const y = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), opts.classes), 'float32');
   await model.fit(x, y, { epochs: opts.epochs, batchSize: opts.batchSize, shuffle: false, verbose: 0 });
   y.dispose();
   const [kw, kb, dw, db] = model.getWeights().map((t) => t.dataSync() as Float32Array);

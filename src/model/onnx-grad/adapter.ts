@@ -184,7 +184,7 @@ export class OnnxGradModel implements Model, Differentiable {
         throw new GlassboxError('invalid_argument', `${this.shared.source}: gradient target ${t} is outside the ${this.outputWidth} output columns.`, { argument: 'target', hint: `Use a class index in [0, ${this.outputWidth - 1}].` });
       }
     }
-    return tf.oneHot(tf.tensor1d(idx, 'int32'), this.outputWidth).toFloat();
+    return tf.cast(tf.oneHot(tf.tensor1d(idx, 'int32'), this.outputWidth), 'float32');
   }
 
   private checkTarget(x: Tensor, target: GradientTarget): void {

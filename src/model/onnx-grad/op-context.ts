@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs/tfjs-api.js';
 import { GlassboxError } from '../../errors.js';
 import type { AttrValue, NodeIR } from './graph-ir.js';
 import type { HostTensor } from './host-tensor.js';

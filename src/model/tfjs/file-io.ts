@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import type { io } from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
+import type { io } from './tfjs-api.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { GlassboxError } from '../../errors.js';
 

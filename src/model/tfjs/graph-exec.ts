@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import { GlassboxError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { Differentiable, GradientTarget } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import { Rng } from '../../rng.js';
 
 /** Fan-in and fan-out of a kernel, as Keras computes them (receptive field × channels for convolutions). */

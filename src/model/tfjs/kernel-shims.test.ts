@@ -57,7 +57,7 @@ describe('wasm gradient kernel shims', () => {
       const run = (): tf.Tensor[] => {
         const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
         const f = tf.tensor4d(fv, c.f as [number, number, number, number]);
-        const loss = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilation).square().sum();
+        const loss = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilation)));
         return tf.grads(loss)([x, f]);
       };
       const [wx, wf] = await on('wasm', run);
@@ -73,7 +73,7 @@ describe('wasm gradient kernel shims', () => {
       const run = (): tf.Tensor[] => {
         const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
         const f = tf.tensor4d(fv, fShape);
-        const loss = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilation).square().sum();
+        const loss = (a: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilation)));
         return tf.grads(loss)([x, f]);
       };
       const [wx, wf] = await on('wasm', run);
@@ -91,7 +91,7 @@ describe('wasm gradient kernel shims', () => {
       const run = (): tf.Tensor[] => {
         const f = (x: tf.Tensor): tf.Tensor => {
           const y = tf.maxPool(x as tf.Tensor4D, size, stride, pad);
-          return y.mul(tf.range(0, y.size).reshape(y.shape).mod(13).add(1)).sum();
+          return tf.sum(tf.mul(y, tf.add(tf.mod(tf.reshape(tf.range(0, y.size), y.shape), 13), 1)));
         };
         return [tf.grad(f)(tf.tensor4d(xv, shape))];
       };
@@ -108,7 +108,7 @@ describe('wasm gradient kernel shims', () => {
     const run = (): tf.Tensor[] => {
       const table = tf.tensor2d(tableValues, [6, 4]);
       const weights = tf.tensor2d(randomTensor(new Rng(4), [7, 4]), [7, 4]);
-      const g = tf.grad((t: tf.Tensor) => tf.gather(t, tf.tensor1d(indices, 'int32')).mul(weights).sum())(table);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(indices, 'int32')), weights)))(table);
       return [g, tf.unsortedSegmentSum(weights, tf.tensor1d(indices, 'int32'), 6)];
     };
     const [wg, ws] = await on('wasm', run);
@@ -131,8 +131,8 @@ describe('wasm gradient kernel shims', () => {
       const [dyv, cf] = await on('cpu', () => {
         const x = tf.tensor4d(xv, xShape);
         const out = tf.conv2d(x, tf.tensor4d(fv, fShape), strides, pad);
-        const dy = tf.onesLike(out).mul(tf.range(0, out.size).reshape(out.shape).mod(7));
-        return [dy, tf.grad((f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, strides, pad).mul(dy).sum())(tf.tensor4d(fv, fShape))];
+        const dy = tf.mul(tf.onesLike(out), tf.mod(tf.reshape(tf.range(0, out.size), out.shape), 7));
+        return [dy, tf.grad((f: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, strides, pad), dy)))(tf.tensor4d(fv, fShape))];
       });
       const info = tf.backend_util.computeConv2DInfo(xShape, fShape, strides, 1, pad);
       const g = {
@@ -150,8 +150,8 @@ describe('wasm gradient kernel shims', () => {
     const fv = randomTensor(rng, [3, 3, 2, 2]);
     await initTf('wasm');
     const lossAt = (fvals: Float32Array): number =>
-      tf.tidy(() => tf.conv2d(tf.tensor4d(xv, [1, 5, 5, 2]), tf.tensor4d(fvals, [3, 3, 2, 2]), 2, 'same').square().sum().dataSync()[0]!);
-    const [grad] = await on('wasm', () => [tf.grad((f: tf.Tensor) => tf.conv2d(tf.tensor4d(xv, [1, 5, 5, 2]), f as tf.Tensor4D, 2, 'same').square().sum())(tf.tensor4d(fv, [3, 3, 2, 2]))]);
+      tf.tidy(() => tf.sum(tf.square(tf.conv2d(tf.tensor4d(xv, [1, 5, 5, 2]), tf.tensor4d(fvals, [3, 3, 2, 2]), 2, 'same'))).dataSync()[0]!);
+    const [grad] = await on('wasm', () => [tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(tf.tensor4d(xv, [1, 5, 5, 2]), f as tf.Tensor4D, 2, 'same'))))(tf.tensor4d(fv, [3, 3, 2, 2]))]);
     const h = 1e-2;
     for (const k of [0, 7, 19, 35]) {
       const up = fv.slice();

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
+import type { KernelBackend, KernelConfig, NamedTensorInfoMap, TensorInfo } from './tfjs-api.js';
 import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolBackprop, unsortedSegmentSum } from './grad-kernels.js';
 import type { ConvGeometry, PoolGeometry } from './grad-kernels.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import type { Tensor } from '../tensor.js';
 import { concatFloat32, sliceRows } from '../tensor.js';
 

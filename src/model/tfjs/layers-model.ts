@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { io } from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
+import type { io } from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { Differentiable, GradientTarget, Stochastic, Trainable } from '../capabilities.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import { GlassboxError } from '../../errors.js';
 import type { GradientTarget } from '../capabilities.js';
 import type { Model } from '../model.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { Task } from '../model.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs/tfjs-api.js';
 import { describe, expect, it } from 'vitest';
 import { initTf } from '../../tfjs/backend.js';
 import { maxPoolBackward } from './max-pool-backward.js';

@@ -77,7 +77,7 @@ function cast(ctx: OpContext): readonly T[] {
   const to = ctx.int('to', OnnxType.FLOAT);
   const x = ctx.input(0);
   const dtype = to === OnnxType.FLOAT || to === OnnxType.DOUBLE || to === OnnxType.FLOAT16 ? 'float32' : to === OnnxType.BOOL ? 'bool' : 'int32';
-  if (dtype === 'int32' && x.dtype === 'float32') return [ctx.tf.cast(ctx.tf.sign(x).mul(ctx.tf.floor(ctx.tf.abs(x))), 'int32')];
+  if (dtype === 'int32' && x.dtype === 'float32') return [ctx.tf.cast(ctx.tf.mul(ctx.tf.sign(x), ctx.tf.floor(ctx.tf.abs(x))), 'int32')];
   return [x.dtype === dtype ? x : ctx.tf.cast(x, dtype)];
 }
 
@@ -119,7 +119,7 @@ export const elementwiseOps: Record<string, OpFn> = {
   Equal: binary((c, a, b) => c.tf.equal(a, b)),
   Where: (ctx) => [ctx.tf.where(ctx.input(0), ctx.input(1), ctx.input(2))],
   Identity: (ctx) => [ctx.input(0)],
-  Dropout: (ctx) => [ctx.input(0), ctx.tf.onesLike(ctx.input(0)).cast('bool')],
+  Dropout: (ctx) => [ctx.input(0), ctx.tf.cast(ctx.tf.onesLike(ctx.input(0)), 'bool')],
 };
 
 type Guided = (x: T) => T;
