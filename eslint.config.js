@@ -3,22 +3,42 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+/**
+ * The layers, bottom to top (docs/architecture.md draws them). An import may only point down:
+ *   foundation  errors, rng, version, io, math, data, encode, model, train, results
+ *   analyses    explain, global, slice, fairness, … (never each other)
+ *   demos       built-in datasets and models
+ *   scan        detectors and orchestration; joins report and store in writeRun
+ *   report      renders results (HTML, Markdown, JUnit)  ·  store: writes a run folder
+ *   cli, server the commands and the dashboard
+ * report and store sit beside each other: neither imports the other, and neither imports scan.
+ */
+const foundation = ['errors.ts', 'rng.ts', 'version.ts', 'io', 'math', 'data', 'encode', 'model', 'train', 'results'];
 const analyses = ['explain', 'global', 'slice', 'fairness', 'robust', 'uncertainty', 'represent', 'compress', 'defuse', 'assert', 'trees'];
+const apps = ['cli', 'server', 'ui', 'index.ts'];
+const src = (names) => names.map((name) => `./src/${name}`);
 
-/** Analyses meet only in data/, model/, math/ and scan/; they never import each other. */
-const analysisBoundaries = analyses.map((name) => ({
-  files: [`src/${name}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: analyses
-          .filter((other) => other !== name)
-          .map((other) => ({ group: [`../${other}/*`, `../../${other}/*`, `../${other}`, `../../${other}`], message: `Analyses must not import each other (${name} → ${other}); share code through math/, data/ or model/.` })),
-      },
-    ],
+const layerZones = [
+  {
+    target: src(foundation),
+    from: src([...analyses, 'demos', 'scan', 'report', 'store', ...apps]),
+    message: 'The foundation (data, encode, model, math, results, …) sits below every other layer; move shared code down instead of importing up.',
   },
-}));
+  ...analyses.map((name) => ({
+    target: `./src/${name}`,
+    from: src(analyses.filter((other) => other !== name)),
+    message: `Analyses must not import each other (${name} → another analysis); share code through math/, data/, model/ or results/.`,
+  })),
+  {
+    target: src(analyses),
+    from: src(['demos', 'scan', 'report', 'store', ...apps]),
+    message: 'Analyses are pure (inputs → typed result): they may not import demos, scan, report, store or the apps. Chart and report block types live in results/.',
+  },
+  { target: './src/demos', from: src([...analyses, 'scan', 'report', 'store', ...apps]), message: 'Demos build data and models from the foundation only.' },
+  { target: './src/scan', from: src(['demos', ...apps]), message: 'scan may not import demos or the apps (cli, server); the CLI hands demo inputs to scan.' },
+  { target: './src/report', from: src([...analyses, 'demos', 'scan', 'store', ...apps]), message: 'report renders results/ data; it computes nothing and imports neither scan nor store.' },
+  { target: './src/store', from: src([...analyses, 'demos', 'scan', 'report', ...apps]), message: 'store writes results/ data; rendering belongs to report, and joining the two to scan/write-run.ts.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'models/', 'bench/.data/', 'scratch/'] },
@@ -30,9 +50,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  ...analysisBoundaries,
   {
-    // No runtime import cycle in src/: `import type` is erased and exempt, every other import counts.
+    // No runtime import cycle in src/ (`import type` is erased and exempt), and imports only point down the layers.
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
@@ -43,7 +62,9 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
-    files: ['src/report/**/*.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts', 'src/ui/**/*.ts'],
-    rules: {},
+    // Shipped code follows the layers; tests beside the code may reach across them to build fixtures.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
   },
 );

@@ -24,10 +24,10 @@ export * from './global/public.js';
 export * from './slice/public.js';
 export * from './fairness/public.js';
 export * from './demos/public.js';
+export * from './results/public.js';
 export * from './scan/public.js';
 export * from './store/public.js';
 export * from './report/public.js';
 
 // Names two areas both define for the same idea; these are the canonical ones.
-export type { Predicate } from './scan/public.js';
 export type { OutputSpace } from './model/onnx-grad/public.js';

@@ -1,5 +1,5 @@
 import { GlassboxError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../scan/finding.js';
+import { SEVERITIES, type Severity } from '../results/finding.js';
 
 /** Parses a non-negative integer flag, naming the flag when it is not one. */
 export function parseIntegerFlag(flag: string, value: string | undefined, fallback: number): number {

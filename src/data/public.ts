@@ -21,6 +21,8 @@ export type { Imputation } from './impute.js';
 export { labelsOf, protectedGroups, splitTrainTest, toRawMatrix } from './schema-helpers.js';
 export type { ProtectedGroups } from './schema-helpers.js';
 export { compareCodePoints, sortedUnique } from './code-point.js';
+export { describePredicates, matchPredicates } from './predicate.js';
+export type { Predicate } from './predicate.js';
 
 export { loadImageFolder } from './image-folder.js';
 export type { ImageDataset, ImageFolderOptions } from './image-folder.js';

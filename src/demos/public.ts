@@ -13,5 +13,3 @@ export { loadSpamDemo } from './spam/index.js';
 export type { SpamDemo } from './spam/index.js';
 export { loadSpamData } from './spam/data.js';
 export type { SpamData } from './spam/data.js';
-export { describePredicates, matchPredicates } from './predicates.js';
-export type { Predicate } from './predicates.js';

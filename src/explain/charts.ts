@@ -1,5 +1,5 @@
 import type { RawMatrix } from '../encode/encoder.js';
-import type { ReportBlock } from '../report/blocks.js';
+import type { ReportBlock } from '../results/blocks.js';
 import type { Attribution } from './attribution.js';
 import { meanAbs } from './attribution.js';
 

@@ -1,4 +1,4 @@
-import type { ReportBlock } from '../report/blocks.js';
+import type { ReportBlock } from '../results/blocks.js';
 import type { PartialDependence } from './partial-dependence.js';
 import type { PermutationImportance } from './permutation-importance.js';
 

@@ -1,4 +1,4 @@
-import type { ScanResults } from '../store/results-schema.js';
+import type { ScanResults } from '../results/schema.js';
 import { formatNumber } from './format.js';
 
 /** findings.md: the scan's findings as Markdown, most severe first, for pull requests and chat. */

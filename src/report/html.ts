@@ -1,5 +1,5 @@
-import type { ScanResults } from '../store/results-schema.js';
-import type { ReportBlock, ReportSection } from './blocks.js';
+import type { ScanResults } from '../results/schema.js';
+import type { ReportBlock, ReportSection } from '../results/blocks.js';
 import { vegaLiteToSvg } from './chart-svg.js';
 import { escapeHtml, markdownToHtml } from './markdown-inline.js';
 import { formatNumber } from './format.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanResults } from '../store/results-schema.js';
+import type { ScanResults } from '../results/schema.js';
 import { renderJunit } from './junit.js';
 
 type Finding = ScanResults['findings'][number];

@@ -1,5 +1,5 @@
-import type { ScanResults } from '../store/results-schema.js';
-import { severityRank, type Severity } from '../scan/finding.js';
+import type { ScanResults } from '../results/schema.js';
+import { severityRank, type Severity } from '../results/finding.js';
 import { escapeHtml } from './markdown-inline.js';
 
 /**

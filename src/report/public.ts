@@ -3,4 +3,3 @@ export { renderBlocksText } from './text.js';
 export { renderFindingsMarkdown } from './findings-markdown.js';
 export { renderJunit } from './junit.js';
 export { vegaLiteToSvg } from './chart-svg.js';
-export type { ReportBlock, ReportSection } from './blocks.js';

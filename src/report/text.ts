@@ -1,4 +1,4 @@
-import type { ReportBlock } from './blocks.js';
+import type { ReportBlock } from '../results/blocks.js';
 import { formatNumber } from './format.js';
 
 /** Plain-text rendering of text and table blocks, for commands' `--format table` output. */

@@ -5,8 +5,8 @@ import type { Model } from '../model/model.js';
 import type { RawMatrix } from '../encode/encoder.js';
 import type { Tensor } from '../model/tensor.js';
 import type { TextClassifier } from '../explain/text/classifier.js';
-import type { ReportSection } from '../report/blocks.js';
-import type { Finding } from './finding.js';
+import type { ReportSection } from '../results/blocks.js';
+import type { Finding } from '../results/finding.js';
 
 /** A text model's documents and a classifier over raw strings (for token attributions). */
 export interface ScanText {

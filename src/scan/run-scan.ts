@@ -1,8 +1,8 @@
 import { GlassboxError, isGlassboxError, throwIfAborted } from '../errors.js';
-import type { ReportSection } from '../report/blocks.js';
-import { RESULTS_SCHEMA_VERSION, resultsSchema, type ScanResults } from '../store/results-schema.js';
+import type { ReportSection } from '../results/blocks.js';
+import { RESULTS_SCHEMA_VERSION, resultsSchema, type ScanResults } from '../results/schema.js';
 import type { Detector, ScanContext } from './detector.js';
-import { SEVERITIES, severityRank, type Finding } from './finding.js';
+import { SEVERITIES, severityRank, type Finding } from '../results/finding.js';
 import { toJsonSafe } from './json-safe.js';
 
 export interface ScanInputDescription {

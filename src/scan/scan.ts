@@ -8,7 +8,7 @@ import { GlassboxError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { pipeline as makePipeline } from '../model/pipeline.js';
 import type { Tensor } from '../model/tensor.js';
-import type { ScanResults } from '../store/results-schema.js';
+import type { ScanResults } from '../results/schema.js';
 import { VERSION } from '../version.js';
 import type { Detector, ScanOptions, ScanText } from './detector.js';
 import { defaultDetectors } from './registry.js';

@@ -1,5 +1,5 @@
 import type { Table } from '../data/table.js';
-import type { Predicate } from '../scan/finding.js';
+import type { Predicate } from '../data/predicate.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
 import { excludeOutcomeColumns } from './outcome-columns.js';
 import type { OutcomeColumns } from './outcome-columns.js';

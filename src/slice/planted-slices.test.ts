@@ -102,7 +102,7 @@ describe('slice discovery on planted weak slices', () => {
 describe('slice discovery on the credit demo generator', () => {
   it('recovers slices planted through the generator parameters (2-way, 3-way, numeric range)', async () => {
     const { generateCredit, CREDIT_FEATURES } = await import('../demos/credit/generate.js');
-    const { matchPredicates } = await import('../demos/predicates.js');
+    const { matchPredicates } = await import('../data/predicate.js');
     const trials = [3, 4, 5].map((seed) => {
       const plants = {
         weakSlices: [

@@ -1,7 +1,7 @@
 import { GlassboxError } from '../errors.js';
 import { findColumn } from '../data/table.js';
 import type { Table } from '../data/table.js';
-import type { Predicate } from '../scan/finding.js';
+import type { Predicate } from '../data/predicate.js';
 import { formatEdge } from './binning.js';
 import { groupByColumn } from './groupings.js';
 

@@ -1,4 +1,4 @@
-import type { Predicate } from '../scan/finding.js';
+import type { Predicate } from '../data/predicate.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
 import { zCritical } from '../math/stats/normal.js';
 import { buildRowIndex, conditionPredicates, conjunctionRows, describeCondition, impliesConditions } from './search-features.js';

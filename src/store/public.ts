@@ -1,5 +1,3 @@
-export { writeRun, checkOutputDir } from './write-run.js';
-export type { RunFiles, WriteRunOptions } from './write-run.js';
-export { resultsSchema, findingSchema, sectionSchema, RESULTS_SCHEMA_VERSION } from './results-schema.js';
-export type { ScanResults } from './results-schema.js';
+export { checkOutputDir, writeRunDir } from './run-dir.js';
+export type { RenderedRun, RunFiles } from './run-dir.js';
 export { writeFileAtomic } from '../io/atomic-write.js';

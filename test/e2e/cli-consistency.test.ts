@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultsSchema } from '../../src/store/results-schema.js';
+import { resultsSchema } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
 import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resultsSchema, type ScanResults } from '../../src/store/results-schema.js';
+import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
 
 async function scanDemo(name: string): Promise<{ results: ScanResults; html: string; markdown: string }> {

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadOnnxModel } from '../../src/model/onnx.js';
-import { resultsSchema, type ScanResults } from '../../src/store/results-schema.js';
+import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
 import { HAS_REFERENCE, referencePath } from '../support/reference.js';
 

@@ -6,7 +6,7 @@ import { loadSpamData } from '../../src/demos/spam/data.js';
 import { BagOfWordsEncoder } from '../../src/encode/bag-of-words.js';
 import { loadModel } from '../../src/model/load-model.js';
 import { textPipeline } from '../../src/model/text-pipeline.js';
-import { resultsSchema } from '../../src/store/results-schema.js';
+import { resultsSchema } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
 
 const ROWS = 240;

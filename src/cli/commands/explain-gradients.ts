@@ -19,7 +19,7 @@ import {
 } from '../../explain/gradients/public.js';
 import { loadOnnxGradModel } from '../../model/onnx-grad/public.js';
 import type { Tensor } from '../../model/tensor.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { loadGradientData } from '../image-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
 

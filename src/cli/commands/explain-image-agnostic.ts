@@ -9,7 +9,7 @@ import { loadModel } from '../../model/load-model.js';
 import { channelsFirstView, imageLayout, permuteImages } from '../../model/image-layout.js';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseRowRange } from '../options.js';

@@ -8,7 +8,7 @@ import type { TextClassifier } from '../../explain/text/classifier.js';
 import { limeText } from '../../explain/text/lime-text.js';
 import { textOcclusion } from '../../explain/text/occlusion-text.js';
 import { indexText } from '../../explain/text/tokens.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import { parseIntegerFlag, parseRowRange } from '../options.js';

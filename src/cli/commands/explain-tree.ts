@@ -11,7 +11,7 @@ import type { TreeShapOptions } from '../../explain/tree-shap.js';
 import { isTreeEnsemble } from '../../model/capabilities.js';
 import type { Model } from '../../model/model.js';
 import { pipeline } from '../../model/pipeline.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
 
 /** Flags of `glassbox explain` that tree-shap reads (commander camel-cases them). */

@@ -18,7 +18,7 @@ import { permutationShapley } from '../../explain/permutation-shapley.js';
 import type { Model } from '../../model/model.js';
 import { pipeline } from '../../model/pipeline.js';
 import type { Pipeline } from '../../model/pipeline.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';

@@ -4,7 +4,7 @@ import { GlassboxError } from '../../errors.js';
 import { fairnessSummary } from '../../fairness/group-metrics.js';
 import { thresholdMitigation } from '../../fairness/mitigation-report.js';
 import { reweighing } from '../../fairness/reweighing.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { disaggregate } from '../../slice/disaggregate.js';
 import { groupByColumn, groupByProtected, intersectGroupings } from '../../slice/groupings.js';
 import type { Grouping } from '../../slice/groupings.js';

@@ -15,7 +15,7 @@ import { treeShap } from '../../explain/tree-shap.js';
 import { treeShapReportBlocks } from '../../explain/tree/charts.js';
 import { rankFeatures, treeImportance } from '../../global/tree-importance.js';
 import type { RawMatrix } from '../../encode/encoder.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';

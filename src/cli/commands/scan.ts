@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { GlassboxError } from '../../errors.js';
 import { scan } from '../../scan/scan.js';
-import { severityRank } from '../../scan/finding.js';
-import { checkOutputDir, writeRun } from '../../store/write-run.js';
+import { severityRank } from '../../results/finding.js';
+import { writeRun } from '../../scan/write-run.js';
+import { checkOutputDir } from '../../store/run-dir.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from '../exit-codes.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
 import { parseFailOn, parseIntegerFlag } from '../options.js';

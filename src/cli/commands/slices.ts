@@ -13,7 +13,7 @@ import { findColumn } from '../../data/table.js';
 import type { Table } from '../../data/table.js';
 import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import { pipeline } from '../../model/pipeline.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { discoverSlices } from '../../slice/discover.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { outcomesFromDecisions, outcomesFromScores, rowErrors } from '../../slice/outcomes.js';

@@ -6,7 +6,7 @@ import { findColumn } from '../../data/table.js';
 import type { CategoricalColumn, NumericColumn } from '../../data/table.js';
 import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import { isDifferentiable, isStochastic, isTrainable } from '../../model/capabilities.js';
-import { matchPredicates } from '../predicates.js';
+import { matchPredicates } from '../../data/predicate.js';
 import { labelCodes } from '../splits.js';
 import { loadDemo } from '../index.js';
 import { loadCreditDemo } from './index.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GlassboxError } from '../../errors.js';
 import { findColumn } from '../../data/table.js';
 import type { NumericColumn, CategoricalColumn } from '../../data/table.js';
-import { matchPredicates } from '../predicates.js';
+import { matchPredicates } from '../../data/predicate.js';
 import { DEFAULT_CREDIT_PLANTS, generateCredit } from './generate.js';
 
 function num(data: ReturnType<typeof generateCredit>, name: string): Float64Array {

@@ -2,8 +2,8 @@ import { GlassboxError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { Column, Table } from '../../data/table.js';
 import type { Schema } from '../../data/schema.js';
-import { describePredicates, matchPredicates } from '../predicates.js';
-import type { Predicate } from '../predicates.js';
+import { describePredicates, matchPredicates } from '../../data/predicate.js';
+import type { Predicate } from '../../data/predicate.js';
 import { CREDIT_CATEGORIES, creditScore, sampleCreditFeatures } from './features.js';
 import type { CreditFeatures } from './features.js';
 

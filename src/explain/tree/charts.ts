@@ -1,5 +1,5 @@
 import { GlassboxError } from '../../errors.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import type { Attribution } from '../attribution.js';
 import { meanAbs } from '../attribution.js';
 

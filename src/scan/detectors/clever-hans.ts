@@ -3,9 +3,9 @@ import { permutationImportance } from '../../global/permutation-importance.js';
 import type { PermutationImportance } from '../../global/permutation-importance.js';
 import { fitCart, predict as predictCart } from '../../global/surrogate-tree.js';
 import type { Pipeline } from '../../model/pipeline.js';
-import type { ReportSection } from '../../report/blocks.js';
+import type { ReportSection } from '../../results/blocks.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

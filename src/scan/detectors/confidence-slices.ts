@@ -1,5 +1,5 @@
 import { discoverSlices } from '../../slice/discover.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import type { Detector } from '../detector.js';
 import { sliceFinding, sliceInputs, sliceTable } from './weak-slices.js';
 

@@ -11,10 +11,10 @@ import type { TreeEnsemble } from '../../model/trees/ir.js';
 import { importanceBlock, pdpIceBlock } from '../../global/charts.js';
 import { partialDependence } from '../../global/partial-dependence.js';
 import { permutationImportance } from '../../global/permutation-importance.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { Rng } from '../../rng.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
-import type { Finding } from '../finding.js';
+import type { Finding } from '../../results/finding.js';
 import { labelledRows } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanResults } from '../../store/results-schema.js';
+import type { ScanResults } from '../../results/schema.js';
 import { imageLayout } from '../../model/image-layout.js';
 import { confidentErrors, imageAttributions } from './image-attributions.js';
 

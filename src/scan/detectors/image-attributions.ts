@@ -7,10 +7,10 @@ import { isDifferentiable } from '../../model/capabilities.js';
 import { channelsFirstView, imageLayout, permuteImages, type ImageLayout } from '../../model/image-layout.js';
 import type { Tensor } from '../../model/tensor.js';
 import { isTfjsLayersLike, randomizableTfjs } from '../../model/tfjs/randomizable.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import { Rng } from '../../rng.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
-import type { Finding } from '../finding.js';
+import type { Finding } from '../../results/finding.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

@@ -14,9 +14,9 @@ import {
   rocAucOvr,
 } from '../../math/metrics/index.js';
 import { wilsonInterval } from '../../math/stats/index.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
-import type { Finding } from '../finding.js';
+import type { Finding } from '../../results/finding.js';
 import { labelledRows, pick, positiveScores, predictedClasses } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

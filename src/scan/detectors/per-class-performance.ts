@@ -1,7 +1,7 @@
 import { confusionMatrix } from '../../math/metrics/index.js';
 import { twoProportionZTest, wilsonInterval } from '../../math/stats/index.js';
 import type { Detector } from '../detector.js';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows, pick, predictedClasses } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

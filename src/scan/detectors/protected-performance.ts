@@ -1,6 +1,6 @@
 import { twoProportionZTest, wilsonInterval } from '../../math/stats/index.js';
 import type { Detector, ScanContext } from '../detector.js';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 import { scanGroups, type GroupAssignment } from '../groups.js';

@@ -1,9 +1,9 @@
 import { findColumn } from '../../data/table.js';
 import { limeText } from '../../explain/text/lime-text.js';
 import { indexText } from '../../explain/text/tokens.js';
-import type { ReportBlock } from '../../report/blocks.js';
+import type { ReportBlock } from '../../results/blocks.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
-import type { Finding } from '../finding.js';
+import type { Finding } from '../../results/finding.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../scan/finding.js';
+import { SEVERITIES } from './finding.js';
 
 /** Version of the results.json format; bumped on any incompatible change (see docs/results.md). */
 export const RESULTS_SCHEMA_VERSION = 1;

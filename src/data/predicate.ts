@@ -1,18 +1,22 @@
 import { GlassboxError } from '../errors.js';
-import { columnNames, findColumn } from '../data/table.js';
-import type { Table } from '../data/table.js';
+import { columnNames, findColumn } from './table.js';
+import type { Table } from './table.js';
 
-/** One condition on one column: numeric comparisons, or (in)equality / membership for categoricals. */
+/**
+ * One condition on one column, e.g. `{ feature: 'age', op: '<', value: 25 }`: numeric comparisons, or
+ * (in)equality / membership for categoricals. Slices, findings and planted demo slices are conjunctions
+ * of these.
+ */
 export interface Predicate {
   readonly feature: string;
   readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=' | 'in';
-  readonly value: number | string | readonly string[];
+  readonly value: number | string | readonly (string | number)[];
 }
 
 /** Human-readable form, e.g. `age < 25 and employment == self_employed`. */
 export function describePredicates(predicates: readonly Predicate[]): string {
   return predicates
-    .map((p) => `${p.feature} ${p.op} ${Array.isArray(p.value) ? `[${(p.value as readonly string[]).join(', ')}]` : String(p.value)}`)
+    .map((p) => `${p.feature} ${p.op} ${Array.isArray(p.value) ? `[${(p.value as readonly (string | number)[]).join(', ')}]` : String(p.value)}`)
     .join(' and ');
 }
 

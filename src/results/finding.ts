@@ -1,3 +1,5 @@
+import type { Predicate } from '../data/predicate.js';
+
 /** How serious a finding is; `--fail-on` compares against this order. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -6,12 +8,6 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-/** A predicate on one column: `{ feature: 'age', op: '<', value: 25 }`. */
-export interface Predicate {
-  readonly feature: string;
-  readonly op: '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
-  readonly value: string | number | readonly (string | number)[];
-}
 
 export interface Interval {
   readonly low: number;
