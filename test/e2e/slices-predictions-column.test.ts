@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGlassbox } from '../support/cli.js';
 import { evaluateSlices, plantedCsv, plantedData } from '../support/planted-slices.js';
-import { matchPredicates } from '../../src/demos/predicates.js';
-import type { Predicate } from '../../src/demos/predicates.js';
+import { matchPredicates } from '../../src/data/predicate.js';
+import type { Predicate } from '../../src/data/predicate.js';
 
 /**
  * The reproduction of issue 10 §4: a CSV with planted weak slices (2- and 3-way conjunctions, a numeric
