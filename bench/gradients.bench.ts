@@ -19,9 +19,9 @@ import { integratedGradients, saliency } from '../src/explain/gradients/public.j
 import { loadOnnxGradModel } from '../src/model/onnx-grad/public.js';
 import type { Tensor } from '../src/model/tensor.js';
 import { printResults, timeMedian, type BenchResult } from './types.js';
+import { REFERENCE_DIR as referenceDir } from '../test/support/reference.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
 
 interface Timing {
   median_s: number;

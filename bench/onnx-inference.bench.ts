@@ -8,14 +8,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { loadOnnxModel } from '../src/model/onnx.js';
 import { Rng } from '../src/rng.js';
 import { printResults, type BenchResult } from './types.js';
+import { REFERENCE_DIR as referenceDir } from '../test/support/reference.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
 const modelPath = resolve(referenceDir, 'german-credit/mlp.onnx');
 const ROWS = 1 << 16;
 const WIDTH = 61;

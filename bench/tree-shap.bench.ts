@@ -10,15 +10,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { closeTreeShapWorkers } from '../src/explain/tree/parallel.js';
 import { treeShap } from '../src/explain/tree-shap.js';
 import { loadTreeModel } from '../src/model/trees/load.js';
 import type { TreeModel } from '../src/model/trees/tree-model.js';
 import { printResults, type BenchResult } from './types.js';
+import { REFERENCE_DIR as referenceDir } from '../test/support/reference.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
 
 interface Timing {
   median_s: number;

@@ -6,10 +6,12 @@ import { tableFromIPC, tableToIPC, vectorFromArray, Table as ArrowTable, Utf8, D
 import { loadTable } from './load-table.js';
 import { findColumn, categoryAt } from './table.js';
 import type { CategoricalColumn, NumericColumn, Table, TextColumn } from './table.js';
-import { DATASETS_DIR, HAVE_REFERENCE, REFERENCE_DIR, tempDir } from '../../test/fixtures/data/support.js';
+import { DATASETS_DIR, REFERENCE_DIR, tempDir, useReference } from '../../test/fixtures/data/support.js';
 
 const num = (t: Table, name: string): NumericColumn => findColumn(t, name) as NumericColumn;
 const cat = (t: Table, name: string): CategoricalColumn => findColumn(t, name) as CategoricalColumn;
+
+const HAVE_REFERENCE = useReference('loading the reference CSVs', ['german-credit/schema.json', '../datasets/german_credit.csv', '../datasets/adult.csv']);
 
 describe.skipIf(!HAVE_REFERENCE)('loading the reference CSVs', () => {
   let german: Table;

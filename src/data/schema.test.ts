@@ -10,10 +10,12 @@ import { loadDataset } from './load-dataset.js';
 import { tableFromColumns } from './table-from-columns.js';
 import type { Schema } from './schema.js';
 import type { Table } from './table.js';
-import { caughtGlassboxErrorSync, DATASETS_DIR, HAVE_REFERENCE, REFERENCE_DIR } from '../../test/fixtures/data/support.js';
+import { caughtGlassboxErrorSync, DATASETS_DIR, REFERENCE_DIR, useReference } from '../../test/fixtures/data/support.js';
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
+
+const HAVE_REFERENCE = useReference('reference schemas on the reference CSVs', ['german-credit/schema.json', 'german-credit/xgb_encoded_test.json', 'german-credit/fairness.json', 'adult-xgb/schema.json', 'adult-xgb/xgb_encoded_test.json', '../datasets/german_credit.csv', '../datasets/adult.csv']);
 
 describe.skipIf(!HAVE_REFERENCE)('reference schemas on the reference CSVs', () => {
   let german: Table;

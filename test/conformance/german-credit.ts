@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { RawMatrix } from '../../src/encode/encoder.js';
 import { encoderFromPreprocessJson } from '../../src/encode/json.js';
 import { loadOnnxModel } from '../../src/model/onnx.js';
@@ -8,13 +7,13 @@ import type { OnnxModel } from '../../src/model/onnx.js';
 import { pipeline } from '../../src/model/pipeline.js';
 import type { Pipeline } from '../../src/model/pipeline.js';
 import { parseCsv } from '../support/csv.js';
+import { REFERENCE_DIR, referencePath, useReference } from '../support/reference.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The reference folder (GLASSBOX_REFERENCE_DIR, default ../shared/reference from the repo root). */
-export const referenceDir = resolve(repoRoot, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-export const germanDir = resolve(referenceDir, 'german-credit');
-export const hasGermanCredit = existsSync(resolve(germanDir, 'mlp.onnx')) && existsSync(resolve(germanDir, 'exact_shapley_mlp.json'));
+/** The reference folder (located by test/support/reference.ts). */
+export const referenceDir = REFERENCE_DIR;
+export const germanDir = referencePath('german-credit');
+/** The german-credit files the MLP suites read; skip only when references are not configured (see useReference). */
+export const hasGermanCredit = useReference('german-credit MLP suites', ['mlp.onnx', 'preprocess.json', 'schema.json', 'german_credit.csv', 'exact_shapley_mlp.json', 'lime_tabular.json', 'mlp_inputs_outputs.json'].map((f) => `german-credit/${f}`));
 
 export function readGermanJson<T>(name: string): T {
   return JSON.parse(readFileSync(resolve(germanDir, name), 'utf8')) as T;

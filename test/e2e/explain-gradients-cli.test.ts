@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { runGlassbox } from '../support/cli.js';
-import { HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { referencePath, useReference } from '../support/reference.js';
 
 interface GradientJson {
   method: string;
@@ -27,6 +27,8 @@ function relativeError(ours: number[][][], captum: readonly number[]): number {
   const scale = captum.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   return flat.reduce((m, v, i) => Math.max(m, Math.abs(v - captum[i]!)), 0) / scale;
 }
+
+const HAS_REFERENCE = useReference('glassbox explain with gradient methods on mnist cnn.onnx (.npy input) reproduces captum', ['mnist/captum.json', 'mnist/cnn.onnx', 'mnist/samples.json']);
 
 describe.skipIf(!HAS_REFERENCE)('glassbox explain with gradient methods on mnist cnn.onnx (.npy input) reproduces captum', () => {
   let dir = '';

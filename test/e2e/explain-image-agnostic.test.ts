@@ -9,7 +9,7 @@ import type { Differentiable } from '../../src/model/capabilities.js';
 import type { Model } from '../../src/model/model.js';
 import { loadInputs } from '../../src/cli/load-inputs.js';
 import { runGlassbox } from '../support/cli.js';
-import { HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { referencePath, useReference } from '../support/reference.js';
 
 interface ImageJson {
   method: string;
@@ -38,6 +38,8 @@ async function scores(model: Model, batch: Float32Array, target: number): Promis
   const out = await model.predict({ data: batch, shape: [batch.length / SIZE, 1, 28, 28] });
   return Array.from({ length: batch.length / SIZE }, (_, i) => out[i * model.outputWidth + target]!);
 }
+
+const HAS_REFERENCE = useReference('glassbox explain --method lime|occlusion on images (mnist cnn.onnx, .npy input)', ['mnist/cnn.onnx', 'mnist/samples.json']);
 
 describe.skipIf(!HAS_REFERENCE)('glassbox explain --method lime|occlusion on images (mnist cnn.onnx, .npy input)', () => {
   const cnn = referencePath('mnist/cnn.onnx');

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
+
+const HAS_REFERENCE = useReference('explain and importance on german-credit xgb.json', ['german-credit/exact_shapley_mlp.json', 'german-credit/schema.json', 'german-credit/xgb.json', 'german-credit/xgb_contribs.json', '../datasets/german_credit.csv']);
 
 /** The CLI on a tree model: TreeSHAP is chosen by itself (and says why); tree importance matches xgboost. */
 describe.skipIf(!HAS_REFERENCE)('explain and importance on german-credit xgb.json', () => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applySchema, encoderFromPreprocessJson, loadOnnxModel, loadSchema, loadTable, scan, splitTrainTest, writeRun } from '../../src/index.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
+
+const HAS_REFERENCE = useReference('library API (README example)', ['german-credit/mlp.onnx', 'german-credit/preprocess.json', 'german-credit/schema.json', '../datasets/german_credit.csv']);
 
 /** The README's library example, run as written against the package entry point. */
 describe.skipIf(!HAS_REFERENCE)('library API (README example)', () => {

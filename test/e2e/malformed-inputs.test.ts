@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 /**
  * Malformed inputs, one per row: each must exit with code 2, print an error that names the culprit,
  * and leave the output folder untouched (here: it must not even be created).
  */
+const HAS_REFERENCE = useReference('malformed inputs give a clear error, exit 2 and write nothing', ['german-credit/mlp.onnx', 'german-credit/preprocess.json', 'german-credit/schema.json', '../datasets/german_credit.csv']);
+
 describe.skipIf(!HAS_REFERENCE)('malformed inputs give a clear error, exit 2 and write nothing', () => {
   let dir: string;
   const csv = join(DATASETS_DIR, 'german_credit.csv');

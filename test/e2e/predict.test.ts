@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
+
+const HAS_REFERENCE = useReference('glassbox predict', ['german-credit/mlp.onnx', 'german-credit/mlp_inputs_outputs.json', 'german-credit/preprocess.json', 'german-credit/schema.json', '../datasets/german_credit.csv']);
 
 /** `glassbox predict` on the german-credit CSV reproduces torch's probabilities for the reference rows. */
 describe.skipIf(!HAS_REFERENCE)('glassbox predict', () => {

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 /**
  * `glassbox scan` on real files: the german-credit CSV, the reference schema, mlp.onnx and its
  * preprocess.json. The reference README gives the model's test accuracy (0.7471 at threshold 0.5),
  * so the scan's headline number is checked against it.
  */
+const HAS_REFERENCE = useReference('glassbox scan on german-credit files', ['german-credit/mlp.onnx', 'german-credit/preprocess.json', 'german-credit/schema.json', '../datasets/german_credit.csv']);
+
 describe.skipIf(!HAS_REFERENCE)('glassbox scan on german-credit files', () => {
   let out: string;
   let results: ScanResults;

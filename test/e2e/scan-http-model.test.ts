@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOnnxModel, type OnnxModel } from '../../src/model/onnx.js';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 /**
  * `glassbox scan --model http://…/v2/models/NAME`: the german-credit MLP served over the KServe v2
  * protocol by a real local server. The scan through HTTP must reproduce the reference accuracy.
  */
+const HAS_REFERENCE = useReference('glassbox scan of a model behind a KServe v2 endpoint', ['german-credit/mlp.onnx', 'german-credit/preprocess.json', 'german-credit/schema.json', '../datasets/german_credit.csv']);
+
 describe.skipIf(!HAS_REFERENCE)('glassbox scan of a model behind a KServe v2 endpoint', () => {
   let server: Server;
   let model: OnnxModel;

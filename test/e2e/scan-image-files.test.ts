@@ -9,7 +9,7 @@ import { writeNpy } from '../../src/data/npy.js';
 import { loadOnnxModel } from '../../src/model/onnx.js';
 import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
-import { HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { referencePath, useReference } from '../support/reference.js';
 
 const IMAGES = 150;
 const SIZE = 784;
@@ -39,6 +39,8 @@ async function scan(args: readonly string[]): Promise<{ results: ScanResults; ht
     await rm(out, { recursive: true, force: true });
   }
 }
+
+const HAS_REFERENCE = useReference('glassbox scan on image files with the mnist cnn.onnx', ['mnist/cnn.onnx', 'mnist/split.json']);
 
 describe.skipIf(!HAS_REFERENCE)('glassbox scan on image files with the mnist cnn.onnx', () => {
   let dir = '';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 interface GroupRow { group: string; n: number; tp: number; fp: number; tn: number; fn: number; selectionRate: number; tpr: number; fpr: number }
 interface FairnessJson {
@@ -14,6 +14,8 @@ interface FairnessJson {
  * `glassbox fairness` and `glassbox slices` on german-credit with xgb.json: the CLI's numbers must be the
  * reference's (fairness.json: counts exact, rates within 1e-12).
  */
+const HAS_REFERENCE = useReference('glassbox fairness and slices on german-credit (xgb.json)', ['german-credit/fairness.json', 'german-credit/schema.json', 'german-credit/xgb.json', '../datasets/german_credit.csv']);
+
 describe.skipIf(!HAS_REFERENCE)('glassbox fairness and slices on german-credit (xgb.json)', () => {
   const inputs = ['--data', `${DATASETS_DIR}/german_credit.csv`, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/xgb.json')];
 

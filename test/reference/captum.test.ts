@@ -1,17 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradCam, imageOcclusion, inputXGradient, integratedGradients, guidedBackprop, saliency } from '../../src/explain/gradients/public.js';
 import { gradCamMaps } from '../../src/explain/gradients/grad-cam.js';
 import { loadOnnxGradModel, type OnnxGradModel } from '../../src/model/onnx-grad/public.js';
 import type { Tensor } from '../../src/model/tensor.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const dir = resolve(referenceDir, 'mnist');
-const present = ['cnn.onnx', 'samples.json', 'captum.json'].every((f) => existsSync(resolve(dir, f)));
-if (!present) console.warn(`[skip] captum reference tests: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('mnist');
+const present = useReference('captum reference tests', ['cnn.onnx', 'samples.json', 'captum.json'].map((f) => `mnist/${f}`));
 
 interface Samples {
   labels: number[];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../src/data/table.js';
@@ -8,12 +8,10 @@ import { groupByProtected } from '../../src/slice/groupings.js';
 import { outcomesFromScores } from '../../src/slice/outcomes.js';
 import { fairnessSummary } from '../../src/fairness/group-metrics.js';
 import { parseCsv } from '../support/csv.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const refDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const dir = resolve(refDir, 'german-credit');
-const present = existsSync(resolve(dir, 'fairness.json'));
-if (!present) console.warn(`[skipped] test/reference/fairness.test.ts: no reference data at ${dir} (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('german-credit');
+const present = useReference('fairness reference tests', ['fairness.json', 'schema.json', 'german_credit.csv'].map((f) => `german-credit/${f}`));
 
 interface RefGroup {
   n: number; TP: number; FP: number; TN: number; FN: number; n_positive_label: number; n_negative_label: number;

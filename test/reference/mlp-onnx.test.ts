@@ -1,15 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encoderFromPreprocessJson, rawMatrixFromRecords } from '../../src/encode/public.js';
 import { loadOnnxModel, pipeline, type OnnxModel } from '../../src/model/public.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const dir = resolve(referenceDir, 'german-credit');
-const present = existsSync(resolve(dir, 'mlp.onnx')) && existsSync(resolve(dir, 'mlp_inputs_outputs.json'));
-if (!present) console.warn(`[skip] mlp.onnx reference tests: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('german-credit');
+const present = useReference('mlp.onnx reference tests', ['german-credit/mlp.onnx', 'german-credit/mlp_inputs_outputs.json']);
 
 interface Reference {
   raw: Record<string, unknown>[];

@@ -1,15 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { loadOnnxGradModel } from '../../src/model/onnx-grad/public.js';
 import type { Tensor } from '../../src/model/tensor.js';
+import { REFERENCE_DIR as referenceDir, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const present = ['mnist/cnn.onnx', 'mnist/samples.json', 'german-credit/mlp.onnx', 'german-credit/mlp_inputs_outputs.json', 'cka/cnn_seed1.onnx', 'cka/cnn_seed0_activations.onnx'].every((f) => existsSync(resolve(referenceDir, f)));
-if (!present) console.warn(`[skip] onnx-grad model parity tests: ${referenceDir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const present = useReference('onnx-grad model parity tests', ['mnist/cnn.onnx', 'mnist/samples.json', 'german-credit/mlp.onnx', 'german-credit/mlp_inputs_outputs.json', 'cka/cnn_seed1.onnx', 'cka/cnn_seed0_activations.onnx']);
 
 const read = (f: string): Uint8Array => readFileSync(resolve(referenceDir, f));
 const json = <T>(f: string): T => JSON.parse(readFileSync(resolve(referenceDir, f), 'utf8')) as T;

@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { encoderFromPreprocessJson, encoderToJson, encoderFromJson, fitEncoder, rawMatrixFromRecords } from '../../src/encode/public.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const dir = resolve(referenceDir, 'german-credit');
-const present = existsSync(resolve(dir, 'preprocess.json')) && existsSync(resolve(dir, 'mlp_inputs_outputs.json'));
-if (!present) console.warn(`[skip] preprocess reference tests: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('german-credit');
+const present = useReference('preprocess reference tests', ['german-credit/preprocess.json', 'german-credit/mlp_inputs_outputs.json']);
 
 interface Reference {
   raw: Record<string, unknown>[];

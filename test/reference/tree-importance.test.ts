@@ -1,16 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { treeShap } from '../../src/explain/tree-shap.js';
 import { rankFeatures, treeImportance } from '../../src/global/tree-importance.js';
 import { loadTreeModel } from '../../src/model/trees/load.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
-const dir = resolve(referenceDir, 'german-credit');
-const present = ['xgb.json', 'exact_shapley_mlp.json', 'xgb_encoded_test.json'].every((f) => existsSync(resolve(dir, f)));
-if (!present) console.warn(`[skip] tree importance reference tests: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('german-credit');
+const present = useReference('tree importance reference tests', ['xgb.json', 'exact_shapley_mlp.json', 'xgb_encoded_test.json'].map((f) => `german-credit/${f}`));
 
 interface GainRow {
   feature: string;

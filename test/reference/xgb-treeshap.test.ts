@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FastTreeShap } from '../../src/explain/tree/fast-shap.js';
 import { PathDependentTreeShap, nodeMeanValues } from '../../src/explain/tree/path-dependent.js';
 import { treeShap } from '../../src/explain/tree-shap.js';
 import { loadTreeModel } from '../../src/model/trees/load.js';
 import type { TreeModel } from '../../src/model/trees/tree-model.js';
+import { referencePath, useReference } from '../support/reference.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const referenceDir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference');
 const FILES = ['xgb.json', 'xgb_encoded_test.json', 'xgb_margin_and_prob.json', 'xgb_contribs.json', 'xgb_interactions.json'];
 
 interface Case {
@@ -25,7 +23,7 @@ const CASES: Case[] = [
   { folder: 'adult-xgb', marginTol: 1e-5, contribRows: 200 },
 ];
 
-const read = <T>(folder: string, file: string): T => JSON.parse(readFileSync(resolve(referenceDir, folder, file), 'utf8')) as T;
+const read = <T>(folder: string, file: string): T => JSON.parse(readFileSync(referencePath(folder, file), 'utf8')) as T;
 
 function tensorOf(x: number[][], rows: number): { data: Float32Array; shape: number[] } {
   const width = x[0]!.length;
@@ -35,9 +33,8 @@ function tensorOf(x: number[][], rows: number): { data: Float32Array; shape: num
 }
 
 for (const c of CASES) {
-  const dir = resolve(referenceDir, c.folder);
-  const present = FILES.every((f) => existsSync(resolve(dir, f)));
-  if (!present) console.warn(`[skip] ${c.folder} TreeSHAP reference tests: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+  const dir = referencePath(c.folder);
+  const present = useReference(`${c.folder} TreeSHAP reference tests`, FILES.map((f) => `${c.folder}/${f}`));
 
   describe.skipIf(!present)(`XGBoost 1.7.4 reference: ${c.folder}/xgb.json`, () => {
     const load = async (): Promise<{ model: TreeModel; X: number[][] }> => ({ model: await loadTreeModel(resolve(dir, 'xgb.json')), X: read<{ X: number[][] }>(c.folder, 'xgb_encoded_test.json').X });

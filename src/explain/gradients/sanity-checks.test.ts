@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadOnnxGradModel } from '../../model/onnx-grad/public.js';
 import { trainLabelTwins } from './data-randomization.js';
 import { guidedBackprop, saliency } from './public.js';
 import { sanityChecks } from './sanity-checks.js';
+import { referencePath, useReference } from '../../../test/support/reference.js';
 import { spearman, ssim } from './similarity.js';
 
 describe('similarity measures', () => {
@@ -25,10 +25,8 @@ describe('similarity measures', () => {
   });
 });
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const dir = resolve(root, process.env.GLASSBOX_REFERENCE_DIR ?? '../shared/reference', 'mnist');
-const present = existsSync(resolve(dir, 'cnn.onnx')) && existsSync(resolve(dir, 'samples.json'));
-if (!present) console.warn(`[skip] sanity checks on mnist/cnn.onnx: ${dir} not found (set GLASSBOX_REFERENCE_DIR)`);
+const dir = referencePath('mnist');
+const present = useReference('sanity checks on mnist/cnn.onnx', ['mnist/cnn.onnx', 'mnist/samples.json']);
 
 describe.skipIf(!present)('sanity checks (Adebayo et al. 2018) on mnist/cnn.onnx', () => {
   const samples = present ? (JSON.parse(readFileSync(resolve(dir, 'samples.json'), 'utf8')) as { pixels: number[][]; labels: number[] }) : undefined;
