@@ -3,7 +3,7 @@ import { Rng } from '../src/rng.js';
 import type { Column, Table } from '../src/data/table.js';
 import { disaggregate } from '../src/slice/disaggregate.js';
 import { discoverSlices } from '../src/slice/discover.js';
-import { withFrame } from '../src/slice/duckdb-frame.js';
+import { withFrame } from '../src/data/duckdb/frame.js';
 import { groupByColumn } from '../src/slice/groupings.js';
 import { outcomesFromScores, rowErrors } from '../src/slice/outcomes.js';
 import { printResults, timeMedian } from './types.js';

@@ -1,27 +1,26 @@
 import { GlassboxError } from '../errors.js';
+import { confusionRates, countByGroup } from '../math/stats/group-confusion.js';
+import type { ConfusionCounts, ConfusionRates } from '../math/stats/group-confusion.js';
 import type { Grouping } from '../math/stats/groups.js';
 
-/** Confusion counts and rates of one group (NaN = undefined, e.g. TPR of a group without positives). */
-export interface GroupRates {
+/**
+ * Confusion counts and rates of one group, from the shared kernel (math/stats/group-confusion.ts). An
+ * undefined rate (e.g. TPR of a group without positives) is null, as in slice's GroupRow and in JSON.
+ */
+export interface GroupRates extends ConfusionCounts, ConfusionRates {
   readonly group: string;
-  readonly n: number;
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
+  /** Always defined: a group is listed only when it has rows. */
   readonly selectionRate: number;
-  readonly tpr: number;
-  readonly fpr: number;
-  readonly fnr: number;
-  readonly ppv: number;
   readonly accuracy: number;
+  readonly errorRate: number;
 }
 
 /**
  * Group-level disparities with Fairlearn's names and semantics: difference = max − min and
  * ratio = min / max of a per-group rate over the groups that have rows, ignoring groups where the rate
- * is undefined (pandas' skipna, which MetricFrame.difference/ratio inherit). NaN when fewer than one
- * group defines the rate or a ratio is 0/0.
+ * is undefined (pandas' skipna, which MetricFrame.difference/ratio inherit). NaN when no group defines
+ * the rate or a ratio is 0/0: these summary numbers stay NaN in the typed result and are written as null
+ * in JSON (JSON.stringify writes NaN as null; the CLI and the scan write them through it).
  */
 export interface FairnessSummary {
   readonly grouping: string;
@@ -44,36 +43,29 @@ export interface FairnessSummary {
 
 const div = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);
 
-/** Per-group confusion counts (optionally weighted) for binary labels and decisions. */
+/** Per-group confusion counts (optionally weighted) for binary labels and decisions; groups without rows are left out. */
 export function groupRates(grouping: Grouping, labels: Uint8Array, decisions: Uint8Array, weights?: Float64Array): GroupRates[] {
   const n = labels.length;
   if (grouping.codes.length !== n || decisions.length !== n || (weights && weights.length !== n)) {
     throw new GlassboxError('shape_mismatch', `Grouping "${grouping.name}" has ${grouping.codes.length} rows, labels ${n}, decisions ${decisions.length}${weights ? `, weights ${weights.length}` : ''}.`, { argument: 'grouping', hint: 'Pass arrays aligned row by row.' });
   }
   const k = grouping.labels.length;
-  const c = new Float64Array(k * 4); // tp, fp, tn, fn
-  for (let i = 0; i < n; i++) {
-    const g = grouping.codes[i]!;
-    if (g < 0) continue;
-    if (g >= k) {
-      throw new GlassboxError('invalid_input', `Grouping "${grouping.name}" row ${i} has group code ${g} but only ${k} labels.`, { argument: 'grouping', row: i, hint: 'Codes must index the labels.' });
-    }
-    const slot = labels[i] ? (decisions[i] ? 0 : 3) : decisions[i] ? 1 : 2;
-    c[g * 4 + slot]! += weights ? weights[i]! : 1;
+  const bad = grouping.codes.findIndex((g) => g >= k);
+  if (bad >= 0) {
+    throw new GlassboxError('invalid_input', `Grouping "${grouping.name}" row ${bad} has group code ${grouping.codes[bad]} but only ${k} labels.`, { argument: 'grouping', row: bad, hint: 'Codes must index the labels.' });
   }
   const out: GroupRates[] = [];
-  for (let g = 0; g < k; g++) {
-    const [tp, fp, tn, fn] = [c[g * 4]!, c[g * 4 + 1]!, c[g * 4 + 2]!, c[g * 4 + 3]!];
-    const m = tp + fp + tn + fn;
-    if (m === 0) continue;
-    out.push({ group: grouping.labels[g]!, n: m, tp, fp, tn, fn, selectionRate: div(tp + fp, m), tpr: div(tp, tp + fn), fpr: div(fp, fp + tn), fnr: div(fn, tp + fn), ppv: div(tp, tp + fp), accuracy: div(tp + tn, m) });
-  }
+  countByGroup(grouping.codes, k, labels, decisions, weights).forEach((counts, g) => {
+    if (counts.n === 0) return;
+    const rates = confusionRates(counts);
+    out.push({ group: grouping.labels[g]!, ...counts, ...rates, selectionRate: rates.selectionRate!, accuracy: rates.accuracy!, errorRate: rates.errorRate! });
+  });
   return out;
 }
 
-/** max − min and min / max of the defined values. */
-export function spread(values: readonly number[]): { difference: number; ratio: number } {
-  const defined = values.filter((v) => !Number.isNaN(v));
+/** max − min and min / max of the defined values (null or NaN = undefined; NaN when none is defined). */
+export function spread(values: readonly (number | null)[]): { difference: number; ratio: number } {
+  const defined = values.filter((v): v is number => v !== null && !Number.isNaN(v));
   if (defined.length === 0) return { difference: Number.NaN, ratio: Number.NaN };
   const max = Math.max(...defined);
   const min = Math.min(...defined);

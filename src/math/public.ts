@@ -35,5 +35,7 @@ export {
   benjaminiHochberg,
   quantiles,
   intersectGroupings,
+  countByGroup,
+  confusionRates,
 } from './stats/index.js';
-export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping } from './stats/index.js';
+export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping, ConfusionCounts, ConfusionRates } from './stats/index.js';

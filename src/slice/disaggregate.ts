@@ -1,5 +1,6 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
 import { Rng } from '../rng.js';
+import { confusionRates, rateOrNull } from '../math/stats/group-confusion.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
 import { groupSums, subsetsUpTo } from './group-counts.js';
 import type { GroupSums } from './group-counts.js';
@@ -9,7 +10,7 @@ import type { Grouping } from './groupings.js';
 import type { Outcomes } from './outcomes.js';
 import { rowLogLoss } from './outcomes.js';
 
-/** Metrics of one group (JSON field names are stable; null = undefined, e.g. a 0/0 rate). */
+/** Metrics of one group (JSON field names are stable; null = undefined, e.g. a 0/0 rate; see ConfusionRates). */
 export interface GroupRow {
   /** Attribute → group label, e.g. { sex: 'female', age: '<25' }; {} for all rows. */
   readonly key: Readonly<Record<string, string>>;
@@ -68,17 +69,11 @@ export interface DisaggregateOptions {
 
 const RATE_KEYS = ['accuracy', 'errorRate', 'ppv', 'tpr', 'fpr', 'fnr', 'selectionRate'] as const;
 
-function ratio(a: number, b: number): number | null {
-  return b === 0 ? null : a / b;
-}
-
 function rowFromSums(s: GroupSums, groupings: readonly Grouping[], level: number, withScores: boolean): Omit<GroupRow, 'intervals'> & { intervals: Record<string, GroupInterval> } {
   const key: Record<string, string> = {};
   s.set.forEach((j, i) => (key[groupings[j]!.name] = groupings[j]!.labels[s.codes[i]!] ?? String(s.codes[i])));
-  const { n, tp } = s;
-  const fp = s.selected - tp;
-  const fn = s.positives - tp;
-  const tn = n - s.positives - fp;
+  const { n, tp, fp, tn, fn } = s;
+  const positives = tp + fn;
   const counts: Record<(typeof RATE_KEYS)[number], [number, number]> = {
     accuracy: [tp + tn, n],
     errorRate: [fp + fn, n],
@@ -98,18 +93,12 @@ function rowFromSums(s: GroupSums, groupings: readonly Grouping[], level: number
     key,
     group: s.set.length === 0 ? 'all' : Object.values(key).join('|'),
     n, tp, fp, tn, fn,
-    nPositiveLabel: s.positives,
-    nNegativeLabel: n - s.positives,
-    accuracy: ratio(tp + tn, n),
-    errorRate: ratio(fp + fn, n),
-    ppv: ratio(tp, tp + fp),
-    tpr: ratio(tp, tp + fn),
-    fpr: ratio(fp, fp + tn),
-    fnr: ratio(fn, tp + fn),
-    selectionRate: ratio(tp + fp, n),
-    logLoss: withScores ? ratio(s.lossSum, n) : null,
-    brier: withScores ? ratio(s.brierSum, n) : null,
-    calibrationGap: withScores ? (s.scoreSum - s.positives) / n : null,
+    nPositiveLabel: positives,
+    nNegativeLabel: n - positives,
+    ...confusionRates(s),
+    logLoss: withScores ? rateOrNull(s.lossSum, n) : null,
+    brier: withScores ? rateOrNull(s.brierSum, n) : null,
+    calibrationGap: withScores ? (s.scoreSum - positives) / n : null,
     intervals,
   };
 }
@@ -147,7 +136,7 @@ function checkInputs(groupings: readonly Grouping[], outcomes: Outcomes, maxOrde
 /**
  * Disaggregated metrics: for each attribute and every intersection of up to `maxOrder` attributes, the
  * confusion counts, rates (Wilson intervals) and, with scores, log loss, Brier and calibration gap
- * (bootstrap intervals), computed with one DuckDB GROUPING SETS query. Rows with a missing group value
+ * (bootstrap intervals), counted by math/stats countByGroup (the kernel fairness uses too). Rows with a missing group value
  * are left out of that attribute's groups but count in `overall`. Follows the per-group definitions of
  * Fairlearn's MetricFrame; rates are exact ratios of integer counts.
  */

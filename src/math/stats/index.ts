@@ -15,3 +15,5 @@ export { quantileSorted, quantiles } from './quantile.js';
 export type { ConfidenceInterval } from './interval.js';
 export { intersectGroupings } from './groups.js';
 export type { Grouping } from './groups.js';
+export { confusionRates, countByGroup, rateOrNull } from './group-confusion.js';
+export type { ConfusionCounts, ConfusionRates } from './group-confusion.js';

@@ -14,7 +14,7 @@ import { scanGroups } from '../groups.js';
 import { reproduceCommand } from '../reproduce.js';
 import { sliceInputs } from './weak-slices.js';
 
-const r4 = (x: number): number | null => (Number.isNaN(x) ? null : Number(x.toFixed(4)));
+const r4 = (x: number | null): number | null => (x === null || Number.isNaN(x) ? null : Number(x.toFixed(4)));
 
 function binarySummaries(context: ScanContext, groupings: readonly Grouping[], y: Uint8Array, d: Uint8Array): { grouping: Grouping; summary: FairnessSummary; cls?: string }[] {
   if (context.model.task === 'binary') return groupings.map((g) => ({ grouping: g, summary: fairnessSummary(g, y, d) }));
