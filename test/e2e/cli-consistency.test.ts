@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 /** Issue 10 §6: flags, row numbering and exit codes mean the same thing in every command. */
+const HAS_REFERENCE = useReference('CLI consistency on german-credit files', ['german-credit/schema.json', 'german-credit/xgb.json', '../datasets/german_credit.csv']);
+
 describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => {
   let dir: string;
   const data = join(DATASETS_DIR, 'german_credit.csv');

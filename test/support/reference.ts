@@ -55,3 +55,10 @@ export function useReference(suite: string, files: readonly string[]): boolean {
   }
   return true;
 }
+
+/**
+ * Whether reference tests run at all (false only when the variable is unset and the folder absent).
+ * Prefer `useReference(suite, files)`, which also fails up front naming a missing file; with this flag a
+ * missing file fails the test that reads it.
+ */
+export const HAS_REFERENCE = configured || existsSync(REFERENCE_DIR);
