@@ -21,3 +21,8 @@ export function packageRoot(): string {
 export function demoModelDir(demo: string): string {
   return join(packageRoot(), 'models', demo);
 }
+
+/** Folder of the committed demo data (digits and spam): <package>/demo-data. */
+export function demoDataDir(): string {
+  return join(packageRoot(), 'demo-data');
+}

