@@ -3,6 +3,7 @@ import type { RawMatrix } from '../encode/encoder.js';
 import { inputToFeatureIndex } from '../encode/encoder.js';
 import { positiveClassIndex } from '../model/model.js';
 import type { Pipeline } from '../model/pipeline.js';
+import { solveDense } from '../math/dense.js';
 import { predictRawBatched } from './predict.js';
 
 /** A model that exposes its linear weights (structural: any adapter may implement it). */
@@ -83,7 +84,9 @@ function leastSquares(x: Float32Array, y: Float64Array, p: number): { weights: F
     for (let b = 0; b < a; b++) gram[a * q + b] = gram[b * q + a]!;
     if (a < p) gram[a * q + a]! += 1e-8 * n;
   }
-  const beta = solve(gram, rhs, q);
+  // tiny = 0: the 1e-8·n ridge already regularises collinear columns; only an exactly zero pivot fails.
+  const beta = solveDense(gram, rhs, q, 0);
+  if (!beta) throw new GlassboxError('not_converged', 'linear weights: the surrogate\'s normal equations are singular (a constant or empty input).', { hint: 'Explain more rows, or drop constant columns.' });
   let mean = 0;
   for (const v of y) mean += v / n;
   let res = 0;
@@ -95,30 +98,4 @@ function leastSquares(x: Float32Array, y: Float64Array, p: number): { weights: F
     tot += (y[i]! - mean) ** 2;
   }
   return { weights: beta.slice(0, p), bias: beta[p]!, r2: tot === 0 ? 1 : 1 - res / tot };
-}
-
-function solve(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const m = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]!) > Math.abs(m[piv * n + c]!)) piv = r;
-    if (piv !== c) {
-      for (let k = 0; k < n; k++) [m[c * n + k], m[piv * n + k]] = [m[piv * n + k]!, m[c * n + k]!];
-      [x[c], x[piv]] = [x[piv]!, x[c]!];
-    }
-    const d = m[c * n + c]! || 1e-300;
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r * n + c]! / d;
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) m[r * n + k]! -= f * m[c * n + k]!;
-      x[r]! -= f * x[c]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < n; k++) s -= m[r * n + k]! * x[k]!;
-    x[r] = s / (m[r * n + r]! || 1e-300);
-  }
-  return x;
 }

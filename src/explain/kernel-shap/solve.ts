@@ -1,4 +1,4 @@
-import { invertDense, weightedLeastSquares } from '../linear/dense.js';
+import { invertDense, weightedLeastSquares } from '../../math/dense.js';
 import { larsPath, lassoLarsIc } from '../linear/lars.js';
 import type { CoalitionPlan } from './sampler.js';
 

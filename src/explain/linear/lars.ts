@@ -1,4 +1,4 @@
-import { solveDense } from './dense.js';
+import { solveDense } from '../../math/dense.js';
 
 /** One LARS path: coefficients after each step (row-major steps × p) and the active set per step. */
 export interface LarsPath {

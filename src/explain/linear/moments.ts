@@ -1,4 +1,4 @@
-import { solveDense } from './dense.js';
+import { solveDense } from '../../math/dense.js';
 import type { LinearFit } from './ridge.js';
 
 /**
