@@ -5,7 +5,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /**
  * The layers, bottom to top (docs/architecture.md draws them). An import may only point down:
- *   foundation  errors, rng, version, io, math, data, encode, model, train, results
+ *   foundation  errors, rng, version, io, parallel, math, data, encode, model, train, results
  *   analyses    explain, global, slice, fairness, … (never each other)
  *   demos       built-in datasets and models
  *   scan        detectors and orchestration; joins report and store in writeRun
@@ -13,7 +13,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  *   cli, server the commands and the dashboard
  * report and store sit beside each other: neither imports the other, and neither imports scan.
  */
-const foundation = ['errors.ts', 'rng.ts', 'version.ts', 'io', 'math', 'data', 'encode', 'model', 'train', 'results'];
+const foundation = ['errors.ts', 'rng.ts', 'version.ts', 'io', 'parallel', 'math', 'data', 'encode', 'model', 'train', 'results'];
 const analyses = ['explain', 'global', 'slice', 'fairness', 'robust', 'uncertainty', 'represent', 'compress', 'defuse', 'assert', 'trees'];
 const apps = ['cli', 'server', 'ui', 'index.ts'];
 const src = (names) => names.map((name) => `./src/${name}`);

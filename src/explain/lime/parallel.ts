@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { GlassboxError } from '../../errors.js';
+import { resolveThreads, startWorker, WorkerPool } from '../../parallel/worker-pool.js';
 import { SAMPLE_CHUNKS, chunkStreams, sampleChunk, sampleRow, writeExplainedRow } from './sampler.js';
 import type { ChunkStreams, SamplingPlan } from './sampler.js';
 import { CMD, CTRL, DEPTH } from './shared-rows.js';
@@ -24,8 +22,7 @@ export interface RowSampler {
 
 /** Threads for 'auto': a second thread pays for itself from about 20 000 samples per call. */
 export function resolveLimeThreads(threads: number | 'auto', totalSamples: number): number {
-  if (threads !== 'auto') return threads;
-  return totalSamples >= 20_000 ? Math.max(1, Math.min(2, availableParallelism())) : 1;
+  return resolveThreads(threads, totalSamples, 20_000);
 }
 
 /** A sampler for `rows` (nRows × f) given x0k per row: on this thread for 1 thread, else with pooled workers. */
@@ -89,9 +86,8 @@ class ParallelSampler implements RowSampler {
     this.x0k = new Int32Array(this.shared.x0k);
     this.x0k.set(x0k);
     this.streams = chunkStreams(n);
-    while (pool.length < workers) pool.push(spawn());
     const header = { n, f, words: this.words, nRows, seed };
-    this.finished = Promise.all(pool.slice(0, workers).map((w) => startJob(w, plan, this.shared, header))).then(
+    this.finished = Promise.all(pool.take(workers).map((w) => startJob(w, plan, this.shared, header))).then(
       () => {
         this.workersDone = true;
       },
@@ -157,20 +153,6 @@ class ParallelSampler implements RowSampler {
 }
 
 /**
- * How to start the sampling worker: from the built dist the entry is sample-worker.js next to this
- * module; from source (vitest, tsx) it is sample-worker.ts, started through a small bootstrap that
- * registers tsx's ESM loader inside the worker first (Node 20 ignores --import in a worker's execArgv).
- */
-function workerEntry(): { source: URL | string; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { source: new URL('./sample-worker.js', here), eval: false };
-  const entry = new URL('./sample-worker.ts', here).href;
-  const api = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(here).resolve('tsx/package.json'))).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return { source: code, eval: true };
-}
-
-/**
  * A pooled worker: after loading it serves jobs forever from its command block (see sample-worker.ts),
  * receiving plans and buffer sets once each on its side channel.
  */
@@ -215,16 +197,13 @@ function takeBuffers(ctrlCells: number, rawValues: number, maskValues: number, x
   };
 }
 
-/** Persistent workers shared by all calls; unref'd so they never keep the process alive. */
-const pool: PooledWorker[] = [];
 const planIds = new WeakMap<SamplingPlan, number>();
 let nextPlanId = 1;
 
 function spawn(): PooledWorker {
-  const entry = workerEntry();
   // Referenced while it loads and while it runs a job (nothing else keeps the event loop alive while
   // the main thread waits on shared memory), unreferenced when idle so it never keeps the process alive.
-  const worker = new Worker(entry.source, { eval: entry.eval });
+  const worker = startWorker(import.meta.url, 'sample-worker');
   const cmd = new Int32Array(new SharedArrayBuffer(4 * CMD.size));
   const channel = new MessageChannel();
   channel.port1.unref();
@@ -243,12 +222,13 @@ function spawn(): PooledWorker {
     Atomics.store(cmd, CMD.error, 1);
     Atomics.store(cmd, CMD.doneGen, Atomics.load(cmd, CMD.gen));
     Atomics.notify(cmd, CMD.doneGen);
-    const at = pool.indexOf(pooled);
-    if (at >= 0) pool.splice(at, 1);
   });
   worker.on('error', () => undefined);
   return pooled;
 }
+
+/** Persistent workers shared by all calls; unref'd so they never keep the process alive. */
+const pool = new WorkerPool<PooledWorker>(spawn);
 
 /**
  * Starts the pooled sampling workers for `threads` (see the `threads` option) and resolves once they
@@ -257,19 +237,12 @@ function spawn(): PooledWorker {
  */
 export async function startLimeWorkers(threads: number | 'auto' = 'auto'): Promise<void> {
   const workers = resolveLimeThreads(threads, Infinity) - 1;
-  while (pool.length < workers) pool.push(spawn());
-  await Promise.all(pool.slice(0, workers).map((w) => w.ready));
+  await Promise.all(pool.take(workers).map((w) => w.ready));
 }
 
 /** Stops the pooled sampling workers (they also stop with the process); the next parallel call starts new ones. */
 export async function closeLimeWorkers(): Promise<void> {
-  const workers = pool.splice(0, pool.length);
-  await Promise.all(
-    workers.map(async (w) => {
-      w.side.close();
-      await w.worker.terminate();
-    }),
-  );
+  await pool.close((w) => w.side.close());
 }
 
 interface JobHeader {

@@ -1,34 +1,13 @@
-import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
+import { resolveThreads as resolvePoolThreads, startWorker, WorkerPool } from '../../parallel/worker-pool.js';
 import { runTreeShapJob } from './compute.js';
 import type { TreeShapBlock, TreeShapJob } from './compute.js';
 import type { TreeEnsemble } from '../../model/trees/ir.js';
 
-/**
- * How to start a TreeSHAP worker: from the built dist the entry is shap-worker.js next to this module;
- * from source (vitest, tsx) it is shap-worker.ts, started through a small bootstrap that registers
- * tsx's ESM loader inside the worker first (Node 20 ignores --import in a worker's execArgv).
- */
-export function workerEntry(): { source: URL | string; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { source: new URL('./shap-worker.js', here), eval: false };
-  const entry = new URL('./shap-worker.ts', here).href;
-  // tsx's package exports map "./esm/api" (import condition) to dist/esm/api/index.mjs
-  const api = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(here).resolve('tsx/package.json'))).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return { source: code, eval: true };
-}
-
 /** Threads to use: explicit count, or 'auto' = min(2, cores) when the job is large enough to pay for startup. */
 export function resolveThreads(threads: number | 'auto', workUnits: number): number {
-  if (threads === 'auto') return workUnits >= 2_000_000 ? Math.max(1, Math.min(2, availableParallelism())) : 1;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new GlassboxError('invalid_argument', `threads must be a positive integer or 'auto', got ${threads}`, { argument: 'threads', hint: "Use threads: 1 (this thread), 2, or 'auto'." });
-  }
-  return threads;
+  return resolvePoolThreads(threads, workUnits, 2_000_000);
 }
 
 interface PooledWorker {
@@ -39,22 +18,15 @@ interface PooledWorker {
   idle: Promise<void>;
 }
 
-/** Persistent workers shared by all calls; unref'd while idle so they never keep the process alive. */
-const pool: PooledWorker[] = [];
 const ensembleIds = new WeakMap<TreeEnsemble, number>();
 let nextEnsembleId = 1;
 
-function spawn(): PooledWorker {
-  const entry = workerEntry();
-  const worker = new Worker(entry.source, { eval: entry.eval });
+/** Persistent workers shared by all calls; unref'd while idle so they never keep the process alive. */
+const pool = new WorkerPool<PooledWorker>(() => {
+  const worker = startWorker(import.meta.url, 'shap-worker');
   worker.unref();
-  const pooled: PooledWorker = { worker, sent: new Set(), idle: Promise.resolve() };
-  worker.on('exit', () => {
-    const at = pool.indexOf(pooled);
-    if (at >= 0) pool.splice(at, 1);
-  });
-  return pooled;
-}
+  return { worker, sent: new Set(), idle: Promise.resolve() };
+});
 
 function ensembleId(e: TreeEnsemble): number {
   let id = ensembleIds.get(e);
@@ -67,8 +39,7 @@ function ensembleId(e: TreeEnsemble): number {
 
 /** Stops the pooled workers (they also stop with the process); the next parallel call starts new ones. */
 export async function closeTreeShapWorkers(): Promise<void> {
-  const workers = pool.splice(0, pool.length);
-  await Promise.all(workers.map((w) => w.worker.terminate()));
+  await pool.close();
 }
 
 type WorkerMessage = { type: string; done?: number; values?: Float64Array; interactions?: Float64Array; message?: string };
@@ -129,8 +100,7 @@ export async function runTreeShapParallel(job: TreeShapJob, threads: number, opt
   const n = job.nRows;
   const k = Math.max(1, Math.min(threads, n));
   if (k === 1) return runTreeShapJob(job, (done) => onProgress?.(done, n), signal);
-  while (pool.length < k) pool.push(spawn());
-  const workers = pool.slice(0, k);
+  const workers = pool.take(k);
   const bounds = Array.from({ length: k + 1 }, (_, i) => Math.round((i * n) / k));
   const done = new Array<number>(k).fill(0);
   const abort = (): void => {
