@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Table } from '../../data/table.js';
 import type { FeatureSpec } from '../../data/schema.js';
 import { fitEncoder } from '../../encode/fit.js';
-import { handEnsemble } from '../../explain/tree/test-trees.js';
+import { handEnsemble } from '../../../test/fixtures/trees/hand-trees.js';
 import { treeModel } from '../../model/trees/tree-model.js';
 import { chooseExplainMethod, runTreeShapCommand, treeShapOptionsFromFlags } from './explain-tree.js';
 

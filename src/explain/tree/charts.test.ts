@@ -5,7 +5,7 @@ import { treeModel } from '../../model/trees/tree-model.js';
 import { Rng } from '../../rng.js';
 import { treeShap } from '../tree-shap.js';
 import { beeswarmSpec, dependenceSpec, strongestInteraction, treeShapReportBlocks } from './charts.js';
-import { handEnsemble } from './test-trees.js';
+import { handEnsemble } from '../../../test/fixtures/trees/hand-trees.js';
 
 // x0 and x1 interact (AND tree); x2 adds on its own
 const e = handEnsemble(

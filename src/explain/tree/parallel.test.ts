@@ -7,7 +7,7 @@ import { Rng } from '../../rng.js';
 import { runTreeShapJob } from './compute.js';
 import type { TreeShapJob } from './compute.js';
 import { closeTreeShapWorkers, runTreeShapParallel } from './parallel.js';
-import { handEnsemble, randomTree } from './test-trees.js';
+import { handEnsemble, randomTree } from '../../../test/fixtures/trees/hand-trees.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const rng = new Rng(5);
@@ -42,14 +42,14 @@ describe('TreeSHAP worker threads', () => {
     const out = mkdtempSync(join(repo, 'node_modules', '.cache-glassbox-tree-'));
     try {
       const tsc = resolve(repo, 'node_modules/typescript/bin/tsc');
-      const entries = ['src/explain/tree/parallel.ts', 'src/explain/tree/shap-worker.ts', 'src/explain/tree/test-trees.ts'].map((f) => resolve(repo, f));
-      execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', resolve(repo, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node', '--verbatimModuleSyntax', ...entries], { cwd: repo, stdio: 'pipe' });
+      const entries = ['src/explain/tree/parallel.ts', 'src/explain/tree/shap-worker.ts', 'test/fixtures/trees/hand-trees.ts'].map((f) => resolve(repo, f));
+      execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', repo, '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', '--types', 'node', '--verbatimModuleSyntax', ...entries], { cwd: repo, stdio: 'pipe' });
       const script = join(out, 'check.mjs');
       writeFileSync(
         script,
-        `import { runTreeShapParallel, closeTreeShapWorkers } from './explain/tree/parallel.js';
-import { runTreeShapJob as single } from './explain/tree/compute.js';
-import { handEnsemble } from './explain/tree/test-trees.js';
+        `import { runTreeShapParallel, closeTreeShapWorkers } from './src/explain/tree/parallel.js';
+import { runTreeShapJob as single } from './src/explain/tree/compute.js';
+import { handEnsemble } from './test/fixtures/trees/hand-trees.js';
 const e = handEnsemble([{ f: 0, t: 1, cover: 4, l: { leaf: 1, cover: 2 }, r: { f: 1, t: 2, cover: 2, l: { leaf: 2, cover: 1 }, r: { leaf: 3, cover: 1 } } }], 2);
 const rows = Float64Array.of(0, 0, 1, 1, 2, 3, 0, 5);
 const job = { ensemble: e, algorithm: 'path-dependent', output: 'margin', interactions: false, rows, nRows: 4, groups: new Int32Array(4) };

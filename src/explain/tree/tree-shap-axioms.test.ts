@@ -7,7 +7,7 @@ import { Rng } from '../../rng.js';
 import { treeShap } from '../tree-shap.js';
 import { FastTreeShap } from './fast-shap.js';
 import { InterventionalTreeShap } from './interventional.js';
-import { handEnsemble, randomTree } from './test-trees.js';
+import { handEnsemble, randomTree } from '../../../test/fixtures/trees/hand-trees.js';
 
 /** Path-dependent game: E[f | x_S] with absent features averaged by cover (Lundberg et al. 2020, Alg. 1). */
 function pathValue(e: TreeEnsemble, x: Float64Array, inS: (f: number) => boolean): number {
