@@ -4,11 +4,13 @@ import { inferSchema } from '../data/infer-schema.js';
 import { loadTable } from '../data/load-table.js';
 import { loadSchema } from '../data/parse-schema.js';
 import { splitTrainTest } from '../data/schema-helpers.js';
-import type { Schema, FeatureSpec } from '../data/schema.js';
+import { protectedFromColumns } from '../data/protected-columns.js';
+import type { Schema } from '../data/schema.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
-import { fitEncoder, loadEncoderFile } from '../encode/public.js';
-import { rawMatrixFromTable } from '../encode/raw-matrix.js';
+import { loadEncoderFile } from '../encode/json.js';
+import { resolveEncoding, schemaWithEncoderCategories, tabularFeatures, type EncodingSource, type InputWarning } from '../encode/resolve-encoding.js';
+import { conformCategories, ignoringUnknownCategories, UNKNOWN_CATEGORY_POLICIES, type UnknownCategories, type UnknownCategoryPolicy } from '../encode/unknown-categories.js';
 import { isTreeEnsemble } from '../model/capabilities.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
@@ -16,6 +18,7 @@ import type { ScanInputs } from '../scan/scan.js';
 import { isImageData, loadImageInputs } from './image-inputs.js';
 import { loadDemoInputs } from './load-demo.js';
 import { textInputs } from './text-inputs.js';
+import { printInputWarnings } from './input-warnings.js';
 import { parseChoice } from './options.js';
 
 /** The flags every command that reads a model and data shares. */
@@ -32,6 +35,10 @@ export interface InputFlags {
   labels?: string;
   /** A text model: the bag-of-words encoder JSON saved with it (the data then holds a text column). */
   textEncoder?: string;
+  /** Categories the encoding does not list: error (default), ignore or most-frequent. */
+  unknownCategory?: string;
+  /** Protected attributes by name: the schema's specs, or columns (numbers split at their quartiles). */
+  protected?: string;
 }
 
 export interface LoadInputsOptions {
@@ -68,38 +75,95 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   }
   if (flags.labels) throw new GlassboxError('invalid_argument', '--labels applies to image data (.npy); tabular files carry their label column.', { argument: '--labels', hint: 'Name the label column with --target or in the schema.' });
   if (flags.textEncoder && flags.preprocess) throw new GlassboxError('invalid_argument', '--text-encoder and --preprocess both say how to encode the data; a text model takes only --text-encoder.', { argument: '--preprocess', hint: 'Drop --preprocess.' });
+  const unknownPolicy = parseChoice('--unknown-category', flags.unknownCategory, UNKNOWN_CATEGORY_POLICIES, 'error');
   const givenSchema = flags.schema ? loadSchema(flags.schema) : undefined;
-  const loaded = await loadTable(flags.data, { ...(givenSchema ? { schema: givenSchema } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
+  const preprocess = flags.preprocess ? await loadEncoderFile(flags.preprocess) : undefined;
+  // categories are coded against the encoding (conformCategories below), never refitted from this file
+  const loaded = await loadTable(flags.data, { ...(givenSchema ? { schema: withoutFeatureCategories(givenSchema) } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
   const inferred = givenSchema ?? inferSchema(loaded, flags.target ? { target: flags.target } : {});
-  const schema = options.requireLabels === false ? withoutAbsentTarget(inferred, loaded) : inferred;
+  const scoring = options.requireLabels === false ? withoutAbsentLabelColumns(inferred, loaded) : inferred;
+  const schema = withProtected(preprocess ? schemaWithEncoderCategories(scoring, preprocess, { onlyEncoded: !givenSchema }) : scoring, loaded, flags.protected);
   if (options.requireLabels !== false && !schema.target) {
     throw new GlassboxError('schema_mismatch', `${flags.data}: no label column is known, so the model cannot be audited.`, { file: flags.data, hint: 'Name it with --target COLUMN or in the schema ("target").' });
   }
-  const table = applySchema(loaded, schema, { missing: parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error') });
+  const missing = parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error');
+  const applied = applySchema(loaded, withoutFeatureCategories(schema), { missing });
+  if (flags.textEncoder) return loadTextInputs(flags, options, applied, schema);
+  const conformed = conformCategories(applied, preprocess?.features ?? tabularFeatures(schema), { policy: unknownPolicy });
+  const table = conformed.table;
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
-  const model = await loadModel(flags.model, modelHints(schema));
-  const audited = options.rows === 'all' || !split ? table : split.test;
-  const describe = { data: flags.data, model: flags.model };
-  const train = split && options.rows !== 'all' ? split.train : undefined;
-  if (flags.textEncoder) {
-    try {
-      const text = await textInputs({ encoderFile: flags.textEncoder, data: flags.data, schema, model, audited, ...(train ? { train } : {}) });
-      return { table: audited, ...(train ? { train } : {}), all: table, schema, model, describe, ...text };
-    } catch (error) {
-      await model.dispose?.();
-      throw error;
-    }
+  const model = await loadModel(flags.model, modelHints(inferred));
+  try {
+    const resolved = resolveEncoding({ schema, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), fitRows: split?.train ?? table, dataName: flags.data, modelName: flags.model });
+    const encoder = unknownPolicy === 'ignore' ? ignoringUnknownCategories(resolved.encoder) : resolved.encoder;
+    checkEncoderFitsModel(encoder, model, flags, resolved.source);
+    const warnings = [...resolved.warnings, ...conformed.unknown.map((u) => unknownCategoryWarning(u, unknownPolicy, flags.data!))];
+    const audited = options.rows === 'all' || !split ? table : split.test;
+    const train = split && options.rows !== 'all' ? split.train : undefined;
+    printInputWarnings(warnings);
+    return { table: audited, ...(train ? { train } : {}), all: table, schema, model, encoder, describe: { data: flags.data, model: flags.model }, warnings };
+  } catch (error) {
+    await model.dispose?.();
+    throw error;
   }
-  const encoder = flags.preprocess ? await loadEncoderFile(flags.preprocess) : defaultEncoder(model, split?.train ?? table, schema);
-  checkEncoderFitsModel(encoder, model, flags);
-  return { table: audited, ...(train ? { train } : {}), all: table, schema, model, encoder, describe };
 }
 
-/** Scoring needs no labels: a target column the data does not have is left out of the schema. */
-function withoutAbsentTarget(schema: Schema, table: Table): Schema {
-  if (!schema.target || findColumn(table, schema.target.name)) return schema;
-  const { target: _target, ...rest } = schema;
-  return rest;
+/**
+ * Another file of rows for the same model (an explain background): read with the same schema (its
+ * label and split columns may be absent) and coded against the same encoding, under the same
+ * --unknown-category policy. Never refits anything from this file.
+ */
+export async function loadMoreRows(file: string, inputs: { readonly schema: Schema; readonly encoder: Encoder }, flags: Pick<InputFlags, 'delimiter' | 'missing' | 'unknownCategory'>): Promise<Table> {
+  const policy = parseChoice('--unknown-category', flags.unknownCategory, UNKNOWN_CATEGORY_POLICIES, 'error');
+  const reading = withoutFeatureCategories(inputs.schema);
+  const loaded = await loadTable(file, { schema: reading, ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
+  const schema = withoutAbsentLabelColumns(reading, loaded);
+  const applied = applySchema(loaded, schema, { missing: parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error') });
+  const conformed = conformCategories(applied, inputs.encoder.features, { policy });
+  printInputWarnings(conformed.unknown.map((u) => unknownCategoryWarning(u, policy, file)));
+  return conformed.table;
+}
+
+async function loadTextInputs(flags: InputFlags, options: LoadInputsOptions, table: Table, schema: Schema): Promise<LoadedInputs> {
+  const split = schema.split ? splitTrainTest(table, schema) : undefined;
+  const model = await loadModel(flags.model!, modelHints(schema));
+  const audited = options.rows === 'all' || !split ? table : split.test;
+  const train = split && options.rows !== 'all' ? split.train : undefined;
+  try {
+    const text = await textInputs({ encoderFile: flags.textEncoder!, data: flags.data!, schema, model, audited, ...(train ? { train } : {}) });
+    return { table: audited, ...(train ? { train } : {}), all: table, schema, model, describe: { data: flags.data!, model: flags.model! }, ...text };
+  } catch (error) {
+    await model.dispose?.();
+    throw error;
+  }
+}
+
+/** Rows to score need no labels: a target or split column the data does not have is left out of the schema. */
+function withoutAbsentLabelColumns(schema: Schema, table: Table): Schema {
+  const { target, split, ...rest } = schema;
+  const keepTarget = target !== undefined && findColumn(table, target.name) !== undefined;
+  const keepSplit = split !== undefined && findColumn(table, split.column) !== undefined;
+  return { ...rest, ...(keepTarget ? { target } : {}), ...(keepSplit ? { split } : {}) };
+}
+
+/** The schema without feature category lists: the loader keeps each file's own values, and conformCategories codes them. */
+function withoutFeatureCategories(schema: Schema): Schema {
+  return { ...schema, features: schema.features.map((f) => (f.type === 'categorical' ? { name: f.name, type: f.type } : f)) };
+}
+
+/** `--protected a,b`: the schema's protected specs of those names, or the columns themselves. */
+function withProtected(schema: Schema, table: Table, flag: string | undefined): Schema {
+  if (flag === undefined) return schema;
+  const names = flag.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new GlassboxError('invalid_argument', '--protected names no attribute.', { argument: '--protected', hint: 'e.g. --protected sex,age' });
+  return { ...schema, protected: protectedFromColumns(table, names, schema.protected ?? []) };
+}
+
+function unknownCategoryWarning(u: UnknownCategories, policy: UnknownCategoryPolicy, data: string): InputWarning {
+  const values = u.values.slice(0, 5).map((v) => JSON.stringify(v)).join(', ');
+  const rows = u.rowIds.slice(0, 10).join(', ') + (u.count > 10 ? ', …' : '');
+  const what = policy === 'ignore' ? 'treated as missing (--unknown-category ignore)' : `replaced by the most frequent category ${JSON.stringify(u.replacement)} (--unknown-category most-frequent)`;
+  return { code: 'unknown-categories', message: `${u.count} rows of ${data} hold categories of "${u.column}" the encoding does not list (${values}); they were ${what}. Data rows (0-based, header excluded): ${rows}.` };
 }
 
 function modelHints(schema: Schema): { task?: Model['task']; classes?: readonly string[] } {
@@ -108,21 +172,18 @@ function modelHints(schema: Schema): { task?: Model['task']; classes?: readonly 
   return { task: target.task, ...(target.classes ? { classes: target.classes } : {}) };
 }
 
-/** Tree models consume ordinal codes as they are; other models get standardize + one-hot fitted on training rows. */
-function defaultEncoder(model: Model, fitRows: Table, schema: Schema): Encoder {
-  const features = schema.features.filter((f): f is FeatureSpec => f.type === 'numeric' || f.type === 'categorical');
-  const raw = rawMatrixFromTable(fitRows, features);
-  if (isTreeEnsemble(model)) return fitEncoder(raw, features, { numeric: 'passthrough', categorical: 'ordinal' });
-  return fitEncoder(raw, features);
-}
-
-function checkEncoderFitsModel(encoder: Encoder, model: Model, flags: InputFlags): void {
+function checkEncoderFitsModel(encoder: Encoder, model: Model, flags: InputFlags, source: EncodingSource): void {
   const expected = model.inputSpec.shape[model.inputSpec.shape.length - 1];
-  if (typeof expected === 'number' && expected !== encoder.outputWidth) {
-    throw new GlassboxError(
-      'shape_mismatch',
-      `${flags.model} takes ${expected} input columns but the ${flags.preprocess ? `encoder in ${flags.preprocess}` : 'encoder fitted on the data'} produces ${encoder.outputWidth}.`,
-      { file: flags.model, hint: flags.preprocess ? 'Check that the preprocess file belongs to this model.' : 'Pass the preprocessing the model was trained with: --preprocess FILE.' },
-    );
-  }
+  if (typeof expected !== 'number' || expected === encoder.outputWidth) return;
+  const produced = {
+    preprocess: `the encoder in ${flags.preprocess ?? ''} produces ${encoder.outputWidth}`,
+    schema: `the schema's features encode to ${encoder.outputWidth} (${encoder.features.length} features)`,
+    'raw-columns': `${flags.data ?? 'the data'} has ${encoder.outputWidth} feature columns (${encoder.features.map((f) => f.name).join(', ')})`,
+  }[source];
+  const hint = {
+    preprocess: 'Check that the preprocess file belongs to this model.',
+    schema: 'Pass the encoder spec the model was trained with: --preprocess FILE.',
+    'raw-columns': 'Name the label column with --target (it is not a feature), or pass --schema / --preprocess to say which columns the model takes.',
+  }[source];
+  throw new GlassboxError('shape_mismatch', `${flags.model ?? 'The model'} takes ${expected} input columns but ${produced}.`, { file: flags.model, hint });
 }

@@ -9,7 +9,8 @@ import { parseEncoderSpec, stepWidth, type EncoderSpec, type EncoderStep } from 
  * Numeric steps compute in float64 and round once to float32 on store:
  * standardize `(x - mean) / std` (the reference preprocess.json rule, bit-exact), minmax
  * `(x - min) / (max - min)` (a zero range divides by 1, as scikit-learn's MinMaxScaler), passthrough `x`.
- * Categorical steps read the category code: one-hot sets position `code`, ordinal writes `code`.
+ * Categorical steps read the category code: one-hot sets position `code`, ordinal writes `code`;
+ * with `handle_unknown: "ignore"` a NaN code (an unknown category let through) gives zeros / NaN.
  */
 export interface DeclarativeEncoder extends Encoder {
   readonly spec: EncoderSpec;
@@ -103,8 +104,14 @@ function encodeStep(step: EncoderStep, j: number, offset: number, raw: RawMatrix
     case 'ordinal': {
       const k = step.categories.length;
       const onehot = step.kind === 'onehot';
+      const ignore = step.handle_unknown === 'ignore';
       for (let i = 0; i < nRows; i++) {
         const code = data[i * nFeatures + j]!;
+        if (ignore && Number.isNaN(code)) {
+          // one-hot: the block stays all zeros (the buffer was zero-filled); ordinal: missing
+          if (!onehot) out[i * width + offset] = NaN;
+          continue;
+        }
         if (!(code >= 0 && code < k && Number.isInteger(code))) throw badCode(step.column, i, code, k);
         if (onehot) out[i * width + offset + code] = 1;
         else out[i * width + offset] = code;

@@ -26,8 +26,15 @@ export const standardizeStepSchema = z.object({ ...placement, kind: z.literal('s
 export const minmaxStepSchema = z
   .object({ ...placement, kind: z.literal('minmax'), min: finite, max: finite })
   .refine((s) => s.max >= s.min, { message: 'max must be >= min', path: ['max'] });
-export const onehotStepSchema = z.object({ ...placement, kind: z.literal('onehot'), categories });
-export const ordinalStepSchema = z.object({ ...placement, kind: z.literal('ordinal'), categories });
+/**
+ * What a categorical step does with a missing code (NaN in the raw matrix, which is where an unknown
+ * category goes under `--unknown-category ignore`): 'error' (default) refuses it; 'ignore' writes
+ * all zeros (one-hot, as scikit-learn's `handle_unknown="ignore"`) or NaN (ordinal: a tree model's
+ * missing-value branch).
+ */
+const handleUnknown = z.enum(['error', 'ignore']).optional();
+export const onehotStepSchema = z.object({ ...placement, kind: z.literal('onehot'), categories, handle_unknown: handleUnknown });
+export const ordinalStepSchema = z.object({ ...placement, kind: z.literal('ordinal'), categories, handle_unknown: handleUnknown });
 export const passthroughStepSchema = z.object({ ...placement, kind: z.literal('passthrough') });
 
 export const encoderStepSchema = z.discriminatedUnion('kind', [

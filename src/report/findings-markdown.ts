@@ -11,6 +11,7 @@ export function renderFindingsMarkdown(results: ScanResults): string {
       (summary.maxSeverity ? ` (most severe: ${summary.maxSeverity})` : ''),
     '',
   ];
+  for (const w of results.warnings ?? []) lines.push(`> **Warning (${w.code})**: ${w.message}`, '');
   if (results.findings.length === 0) lines.push('No findings.');
   for (const f of results.findings) {
     const interval = f.interval ? ` (${Math.round(f.interval.level * 100)}% CI ${formatNumber(f.interval.low)}–${formatNumber(f.interval.high)})` : '';

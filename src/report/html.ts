@@ -24,6 +24,7 @@ export async function renderHtmlReport(results: ScanResults): Promise<string> {
 <header><h1>${escapeHtml(title)}</h1>
 <p class="meta">Model <code>${escapeHtml(input.model)}</code> · data <code>${escapeHtml(input.data)}</code> · ${input.rows} rows audited${input.trainRows ? ` (${input.trainRows} training rows)` : ''} · task ${input.task} · classes ${escapeHtml(input.classes.join(', ') || '—')} · seed ${input.seed} · glassbox ${escapeHtml(results.tool.version)}</p>
 ${severityBadges(summary.bySeverity)}
+${warningsBox(results.warnings ?? [])}
 </header>
 <section id="findings"><h2>Findings (${summary.findings})</h2>
 ${results.findings.length ? findingsTable(results.findings) : '<p>No findings at or above <em>info</em>.</p>'}
@@ -32,6 +33,13 @@ ${sections.join('\n')}
 <section id="detectors"><h2>Detectors</h2>${detectorTable(summary.detectors)}</section>
 </main></body></html>
 `;
+}
+
+/** Input warnings (an inferred schema, fitted scaling, unknown categories) above the findings, where nobody misses them. */
+function warningsBox(warnings: NonNullable<ScanResults['warnings']>): string {
+  if (warnings.length === 0) return '';
+  const items = warnings.map((w) => `<li><strong>${escapeHtml(w.code)}</strong>: ${escapeHtml(w.message)}</li>`).join('');
+  return `<div class="warnings" role="alert"><p><strong>Warning${warnings.length === 1 ? '' : 's'} about the inputs</strong></p><ul>${items}</ul></div>`;
 }
 
 function severityBadges(bySeverity: Record<string, number>): string {

@@ -13,4 +13,6 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 details pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .75rem; max-height: 16rem; }
 figure { margin: 1rem 0; } figcaption { color: #57606a; font-size: .85rem; } .chart svg { max-width: 100%; height: auto; }
 code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }
+.warnings { border: 1px solid #bf8700; border-left-width: .35rem; background: #fff8c5; padding: .3rem .9rem; margin: .8rem 0; font-size: .9rem; }
+.warnings ul { margin: .2rem 0 .4rem; padding-left: 1.2rem; }
 `;

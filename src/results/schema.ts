@@ -53,6 +53,11 @@ export const resultsSchema = z.object({
     protected: z.array(z.string()),
     seed: z.number().int(),
   }),
+  /**
+   * What the reader must know about how the inputs were read: an inferred schema, scaling fitted on the
+   * data, unknown categories let through. Optional, so results written before it existed still parse.
+   */
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
   summary: z.object({
     findings: z.number().int(),
     bySeverity: z.record(z.string(), z.number().int()),

@@ -22,6 +22,8 @@ export interface RunScanOptions {
   readonly detectors: readonly Detector[];
   readonly describe: ScanInputDescription;
   readonly version: string;
+  /** Input warnings, copied into results.json `warnings` and shown at the top of the report. */
+  readonly warnings?: readonly { readonly code: string; readonly message: string }[];
   readonly onProgress?: (progress: DetectorProgress) => void;
 }
 
@@ -92,6 +94,7 @@ function assembleResults(
       protected: (schema.protected ?? []).map((p) => p.name),
       seed: context.seed,
     },
+    warnings: [...(options.warnings ?? [])],
     summary: { findings: sorted.length, bySeverity, maxSeverity, detectors: statuses },
     findings: sorted,
     detectors: detectorData,

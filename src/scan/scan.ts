@@ -4,6 +4,7 @@ import { labelsOf } from '../data/schema-helpers.js';
 import { findColumn } from '../data/table.js';
 import { rawMatrixFromTable } from '../encode/raw-matrix.js';
 import type { Encoder } from '../encode/encoder.js';
+import type { InputWarning } from '../encode/resolve-encoding.js';
 import { GlassboxError } from '../errors.js';
 import type { Model } from '../model/model.js';
 import { pipeline as makePipeline } from '../model/pipeline.js';
@@ -28,6 +29,8 @@ export interface ScanInputs {
   /** Text models: the document column and a classifier of raw strings. */
   readonly text?: ScanText;
   readonly describe?: ScanInputDescription;
+  /** How the inputs were read that the reader must know (an inferred schema, fitted scaling, unknown categories). */
+  readonly warnings?: readonly InputWarning[];
 }
 
 export interface ScanCallOptions extends Partial<ScanOptions> {
@@ -78,7 +81,7 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
       ...(signal ? { signal } : {}),
       options: scanOptions,
     },
-    { detectors, describe: inputs.describe ?? { data: table.source ?? '(in memory)', model: '(in memory)' }, version: VERSION, ...(onProgress ? { onProgress } : {}) },
+    { detectors, describe: inputs.describe ?? { data: table.source ?? '(in memory)', model: '(in memory)' }, version: VERSION, warnings: inputs.warnings ?? [], ...(onProgress ? { onProgress } : {}) },
   );
 }
 

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { applySchema } from '../../data/apply-schema.js';
-import { loadTable } from '../../data/load-table.js';
 import type { Schema } from '../../data/schema.js';
 import { takeRows } from '../../data/table.js';
 import type { Table } from '../../data/table.js';
@@ -20,7 +18,7 @@ import { pipeline } from '../../model/pipeline.js';
 import type { Pipeline } from '../../model/pipeline.js';
 import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
-import { loadInputs } from '../load-inputs.js';
+import { loadInputs, loadMoreRows } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseRowRange } from '../options.js';
 import { addTreeShapOptions, chooseExplainMethod, runTreeShapCommand } from './explain-tree.js';
@@ -158,7 +156,7 @@ async function loadBackground(run: ExplainRun, kind: 'shapley' | 'training'): Pr
   const source = run.train ?? run.table;
   const flag = run.flags.background;
   if (flag !== undefined && !/^\d+$/.test(flag)) {
-    const table = applySchema(await loadTable(flag, { schema: run.schema }), run.schema);
+    const table = await loadMoreRows(flag, run, run.flags);
     return rawMatrixFromTable(table, run.encoder.features);
   }
   const raw = rawMatrixFromTable(source, run.encoder.features);
