@@ -10,7 +10,7 @@ import { findColumn, type Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
 import { loadEncoderFile } from '../encode/json.js';
 import { resolveEncoding, schemaWithEncoderCategories, tabularFeatures, type EncodingSource, type InputWarning } from '../encode/resolve-encoding.js';
-import { conformCategories, ignoringUnknownCategories, UNKNOWN_CATEGORY_POLICIES, type UnknownCategories, type UnknownCategoryPolicy } from '../encode/unknown-categories.js';
+import { conformCategories, UNKNOWN_CATEGORY_POLICIES, type UnknownCategories, type UnknownCategoryPolicy } from '../encode/unknown-categories.js';
 import { isTreeEnsemble } from '../model/capabilities.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
@@ -20,6 +20,7 @@ import { loadDemoInputs } from './load-demo.js';
 import { textInputs } from './text-inputs.js';
 import { printInputWarnings } from './input-warnings.js';
 import { parseChoice } from './options.js';
+import { labelColumn } from './input-options.js';
 
 /** The flags every command that reads a model and data shares. */
 export interface InputFlags {
@@ -28,7 +29,9 @@ export interface InputFlags {
   model?: string;
   schema?: string;
   preprocess?: string;
+  /** The label column (`--target`, or its alias `--label`). */
   target?: string;
+  label?: string;
   delimiter?: string;
   missing?: string;
   /** Image data as a .npy tensor: its labels, one class index per image. */
@@ -80,7 +83,8 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const preprocess = flags.preprocess ? await loadEncoderFile(flags.preprocess) : undefined;
   // categories are coded against the encoding (conformCategories below), never refitted from this file
   const loaded = await loadTable(flags.data, { ...(givenSchema ? { schema: withoutFeatureCategories(givenSchema) } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
-  const inferred = givenSchema ?? inferSchema(loaded, flags.target ? { target: flags.target } : {});
+  const target = labelColumn(flags);
+  const inferred = givenSchema ?? inferSchema(loaded, target ? { target } : {});
   const scoring = options.requireLabels === false ? withoutAbsentLabelColumns(inferred, loaded) : inferred;
   const schema = withProtected(preprocess ? schemaWithEncoderCategories(scoring, preprocess, { onlyEncoded: !givenSchema }) : scoring, loaded, flags.protected);
   if (options.requireLabels !== false && !schema.target) {
@@ -94,8 +98,8 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
   const model = await loadModel(flags.model, modelHints(inferred));
   try {
-    const resolved = resolveEncoding({ schema, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), fitRows: split?.train ?? table, dataName: flags.data, modelName: flags.model });
-    const encoder = unknownPolicy === 'ignore' ? ignoringUnknownCategories(resolved.encoder) : resolved.encoder;
+    const resolved = resolveEncoding({ schema, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
+    const encoder = resolved.encoder;
     checkEncoderFitsModel(encoder, model, flags, resolved.source);
     const warnings = [...resolved.warnings, ...conformed.unknown.map((u) => unknownCategoryWarning(u, unknownPolicy, flags.data!))];
     const audited = options.rows === 'all' || !split ? table : split.test;

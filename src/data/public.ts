@@ -20,6 +20,7 @@ export type { ApplySchemaOptions, SchemaReport } from './apply-schema.js';
 export type { Imputation } from './impute.js';
 export { labelsOf, protectedGroups, splitTrainTest, toRawMatrix } from './schema-helpers.js';
 export type { ProtectedGroups } from './schema-helpers.js';
+export { protectedFromColumns } from './protected-columns.js';
 export { compareCodePoints, sortedUnique } from './code-point.js';
 export { describePredicates, matchPredicates } from './predicate.js';
 export type { Predicate } from './predicate.js';

@@ -16,6 +16,11 @@ export interface FitEncoderOptions {
   readonly perFeature?: Readonly<Record<string, NumericEncoding | CategoricalEncoding>>;
   /** Rows of `raw` to fit on (the training split); all rows when omitted. */
   readonly rows?: Int32Array | readonly number[];
+  /**
+   * 'ignore': categorical codes may be NaN (unknown categories let through by `conformCategories`),
+   * and the categorical steps get `handle_unknown: "ignore"`. Default 'error'.
+   */
+  readonly handleUnknown?: 'error' | 'ignore';
 }
 
 const numericKinds = new Set<string>(['standardize', 'minmax', 'passthrough']);
@@ -42,8 +47,9 @@ export function fitEncoder(raw: RawMatrix, features: readonly FeatureSpec[], opt
     const kind = chooseKind(feature, options);
     if (kind === 'onehot' || kind === 'ordinal') {
       const categories = [...(feature.categories ?? [])];
-      checkCodes(raw, j, rows, feature.name, categories.length);
-      return { column: feature.name, kind, categories };
+      const ignore = options.handleUnknown === 'ignore';
+      checkCodes(raw, j, rows, feature.name, categories.length, ignore);
+      return ignore ? { column: feature.name, kind, categories, handle_unknown: 'ignore' } : { column: feature.name, kind, categories };
     }
     if (kind === 'passthrough') {
       columnStats(raw, j, rows, feature.name);
@@ -113,11 +119,12 @@ function columnStats(raw: RawMatrix, j: number, rows: Int32Array | readonly numb
   return { mean, std: Math.sqrt(squares / n), min, max };
 }
 
-function checkCodes(raw: RawMatrix, j: number, rows: Int32Array | readonly number[] | null, name: string, k: number): void {
+function checkCodes(raw: RawMatrix, j: number, rows: Int32Array | readonly number[] | null, name: string, k: number, allowNaN: boolean): void {
   const n = rows === null ? raw.nRows : rows.length;
   for (let r = 0; r < n; r++) {
     const i = rows === null ? r : rows[r]!;
     const code = raw.data[i * raw.nFeatures + j]!;
+    if (allowNaN && Number.isNaN(code)) continue;
     if (!(code >= 0 && code < k && Number.isInteger(code))) throw badCode(name, i, code, k);
   }
 }

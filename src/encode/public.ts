@@ -13,3 +13,7 @@ export { rawMatrixFromRecords, rawMatrixFromTable } from './raw-matrix.js';
 export type { RawFeature } from './raw-matrix.js';
 export { BagOfWordsEncoder, tokenize, tokenSpans, TEXT_ENCODER_FORMAT } from './bag-of-words.js';
 export type { TextEncoderSpec, TokenSpan } from './bag-of-words.js';
+export { conformCategories, ignoringUnknownCategories, UNKNOWN_CATEGORY_POLICIES } from './unknown-categories.js';
+export type { ConformCategoriesOptions, UnknownCategories, UnknownCategoryPolicy } from './unknown-categories.js';
+export { resolveEncoding, schemaWithEncoderCategories, tabularFeatures } from './resolve-encoding.js';
+export type { EncodingSource, InputWarning, ResolveEncodingInput, ResolvedEncoding } from './resolve-encoding.js';

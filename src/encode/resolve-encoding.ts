@@ -4,6 +4,7 @@ import { GlassboxError } from '../errors.js';
 import type { Encoder } from './encoder.js';
 import { fitEncoder } from './fit.js';
 import { rawMatrixFromTable } from './raw-matrix.js';
+import { ignoringUnknownCategories } from './unknown-categories.js';
 
 /**
  * Where a model's input encoding came from:
@@ -32,6 +33,8 @@ export interface ResolveEncodingInput {
   readonly preprocess?: Encoder;
   /** Rows to fit numeric scaling on when the schema gives categories but no scaling (the training split). */
   readonly fitRows: Table;
+  /** 'ignore': unknown categories were let through as missing (`--unknown-category ignore`). */
+  readonly handleUnknown?: 'error' | 'ignore';
   /** Names for messages. */
   readonly dataName: string;
   readonly modelName: string;
@@ -57,17 +60,18 @@ export function tabularFeatures(schema: Schema): FeatureSpec[] {
  * inferred feature list is reported as a warning.
  */
 export function resolveEncoding(input: ResolveEncodingInput): ResolvedEncoding {
-  if (input.preprocess) return { encoder: input.preprocess, source: 'preprocess', warnings: [] };
+  if (input.preprocess) return { encoder: input.handleUnknown === 'ignore' ? ignoringUnknownCategories(input.preprocess) : input.preprocess, source: 'preprocess', warnings: [] };
   const features = tabularFeatures(input.schema);
+  const handleUnknown = input.handleUnknown ?? 'error';
   const raw = (): ReturnType<typeof rawMatrixFromTable> => rawMatrixFromTable(input.fitRows, features);
   if (input.schemaGiven) {
-    if (input.treeModel) return { encoder: fitEncoder(raw(), features, { numeric: 'passthrough', categorical: 'ordinal' }), source: 'schema', warnings: [] };
+    if (input.treeModel) return { encoder: fitEncoder(raw(), features, { numeric: 'passthrough', categorical: 'ordinal', handleUnknown }), source: 'schema', warnings: [] };
     const numeric = features.filter((f) => f.type === 'numeric').map((f) => f.name);
     const warnings: InputWarning[] = numeric.length === 0 ? [] : [{
       code: 'scaling-fitted',
       message: `The schema gives category lists but no scaling, so the numeric features (${list(numeric)}) were standardized with the mean and standard deviation of ${input.fitRows.nRows} training rows of ${input.dataName}. If ${input.modelName} was trained with other scaling, its outputs here are wrong: pass --preprocess with the encoder it was trained with.`,
     }];
-    return { encoder: fitEncoder(raw(), features), source: 'schema', warnings };
+    return { encoder: fitEncoder(raw(), features, { handleUnknown }), source: 'schema', warnings };
   }
   const categorical = features.filter((f) => f.type === 'categorical').map((f) => f.name);
   if (categorical.length > 0) {

@@ -109,7 +109,8 @@ describe.skipIf(!HAS_REFERENCE)('encodings come from --schema, --preprocess or n
 
   it('with --preprocess and no --schema, categories come from the preprocess spec: 5 rows explained against a background holding other categories', async () => {
     const german = (await readFile(join(DATASETS_DIR, 'german_credit.csv'), 'utf8')).trimEnd().split('\n');
-    await writeFile(file('five.csv'), [german[0]!, ...german.slice(1).filter((l) => l.startsWith('no checking account')).slice(0, 5)].join('\n'));
+    const noSplit = (l: string): string => l.replace(/,(True|False|_is_test)$/, '');
+    await writeFile(file('five.csv'), [german[0]!, ...german.slice(1).filter((l) => l.startsWith('no checking account')).slice(0, 5)].map(noSplit).join('\n'));
     await writeFile(file('bg.csv'), german.slice(0, 101).join('\n'));
     const run = await runGlassbox(['explain', '--model', referencePath('german-credit/mlp.onnx'), '--preprocess', referencePath('german-credit/preprocess.json'), '--data', file('five.csv'), '--background', file('bg.csv'), '--method', 'exact-shapley']);
     expect(run.code, run.stderr).toBe(0);

@@ -20,6 +20,7 @@ import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
+import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
 import { parseFeatures } from './explain.js';
 
 export interface ImportanceFlags extends InputFlags {
@@ -38,7 +39,7 @@ const METRICS = ['accuracy', 'roc_auc', 'neg_log_loss', 'r2', 'neg_mean_squared_
 
 /** `glassbox importance`: global explanations (permutation importance, PDP/ICE, surrogate tree, linear weights). */
 export function registerImportanceCommand(program: Command): void {
-  program
+  const command = program
     .command('importance')
     .description('Global explanations: permutation importance, partial dependence/ICE, a surrogate tree, linear weights and odds ratios.')
     .option('--model <file>', 'the model file or endpoint')
@@ -53,7 +54,8 @@ export function registerImportanceCommand(program: Command): void {
     .option('--depth <n>', 'surrogate: maximum depth', '3')
     .option('--grid <n>', 'pdp: grid points for numeric features', '20')
     .option('--seed <n>', 'seed', '0')
-    .option('--format <format>', 'json or html', 'json')
+    .option('--format <format>', 'json or html', 'json');
+  addUnknownCategoryOption(addLabelOptions(command))
     .action(async (flags: ImportanceFlags) => {
       process.stdout.write(await runImportance(flags));
     });

@@ -5,6 +5,7 @@ import { pipeline } from '../../model/pipeline.js';
 import { sliceRows } from '../../model/tensor.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
 import { parseChoice, parseRowRange } from '../options.js';
+import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
 
 interface PredictFlags extends InputFlags {
   rows?: string;
@@ -13,7 +14,7 @@ interface PredictFlags extends InputFlags {
 
 /** `glassbox predict`: prints the model's outputs for rows of a data file. */
 export function registerPredictCommand(program: Command): void {
-  program
+  const command = program
     .command('predict')
     .description("Print the model's outputs (probabilities per class, or values) for rows of a data file.")
     .requiredOption('--model <file>', 'the model file or http(s):// endpoint')
@@ -24,7 +25,8 @@ export function registerPredictCommand(program: Command): void {
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
     .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--rows <a:b>', 'rows a (inclusive) to b (exclusive), 0-based')
-    .option('--format <format>', 'json or csv', 'json')
+    .option('--format <format>', 'json or csv', 'json');
+  addUnknownCategoryOption(addLabelOptions(command))
     .action(async (flags: PredictFlags) => {
       const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
       const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });

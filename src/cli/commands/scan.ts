@@ -7,6 +7,7 @@ import { checkOutputDir } from '../../store/run-dir.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from '../exit-codes.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
 import { parseFailOn, parseIntegerFlag } from '../options.js';
+import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
 import { createProgress } from '../progress.js';
 
 interface ScanFlags extends InputFlags {
@@ -19,7 +20,7 @@ interface ScanFlags extends InputFlags {
 
 /** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
 export function registerScanCommand(program: Command): void {
-  program
+  const command = program
     .command('scan')
     .description('Run every detector on a model and labelled data; write a self-contained HTML report and machine-readable results.')
     .option('--demo <name>', 'a built-in demo: credit, digits or spam')
@@ -31,12 +32,13 @@ export function registerScanCommand(program: Command): void {
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input; fitted on the training rows when omitted')
     .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
-    .option('--target <column>', 'label column when there is no schema')
+    .option('--protected <a,b>', "protected attributes: the schema's by name, or columns (numbers split at their quartiles); default: the schema's")
     .option('--out <dir>', 'output folder', 'glassbox-out')
     .option('--seed <n>', 'seed for every stochastic step', '0')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')
     .option('--quiet', 'no progress output')
-    .option('--json', 'print results.json to stdout instead of a summary')
+    .option('--json', 'print results.json to stdout instead of a summary');
+  addUnknownCategoryOption(addLabelOptions(command))
     .action(async (flags: ScanFlags) => {
       const seed = parseIntegerFlag('--seed', flags.seed, 0);
       const failOn = parseFailOn(flags.failOn);
@@ -76,6 +78,9 @@ function commandLine(flags: ScanFlags): string {
   if (flags.model) parts.push(`--model ${flags.model}`);
   if (flags.schema) parts.push(`--schema ${flags.schema}`);
   if (flags.preprocess) parts.push(`--preprocess ${flags.preprocess}`);
+  if (flags.target ?? flags.label) parts.push(`--target ${flags.target ?? flags.label}`);
+  if (flags.protected) parts.push(`--protected ${flags.protected}`);
+  if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
   parts.push(`--seed ${flags.seed ?? 0}`);
   return parts.join(' ');
 }

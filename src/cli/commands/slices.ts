@@ -22,11 +22,11 @@ import { excludeOutcomeColumns, refuseOutcomeColumns } from '../../slice/outcome
 import type { OutcomeColumns } from '../../slice/outcome-columns.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
 import { parseChoice, parseIntegerFlag } from '../options.js';
+import { labelColumn } from '../input-options.js';
 
 /** Flags shared by `glassbox slices` and `glassbox fairness`. */
 export interface AuditFlags extends InputFlags {
   predictions?: string;
-  label?: string;
   threshold?: string;
   format?: string;
   seed?: string;
@@ -77,10 +77,16 @@ async function dataOnly(flags: AuditFlags): Promise<{ table: Table; schema: Sche
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: name the labelled data to audit.', { argument: '--data', hint: 'e.g. --data test.csv --predictions score' });
   const given = flags.schema ? loadSchema(flags.schema) : undefined;
   const loaded = await loadTable(flags.data, given ? { schema: given } : {});
-  const target = flags.label ?? flags.target;
+  const target = labelColumn(flags);
   const schema = given ?? inferSchema(loaded, target ? { target } : {});
   const table = applySchema(loaded, schema);
   return { table: schema.split ? splitTrainTest(table, schema).test : table, schema };
+}
+
+/** fairness reads --protected itself (quartiles of the audited rows), so the inputs keep the schema's attributes. */
+function withoutProtected(flags: AuditFlags): AuditFlags {
+  const { protected: _protected, ...rest } = flags as AuditFlags & { protected?: string };
+  return rest;
 }
 
 /**
@@ -91,7 +97,7 @@ export async function loadAuditInputs(flags: AuditFlags): Promise<AuditInputs> {
   const threshold = parseThreshold(flags.threshold);
   if (flags.model && flags.predictions) throw new GlassboxError('invalid_argument', 'Use either --model or --predictions, not both.', { argument: '--predictions' });
   if (!flags.model && !flags.predictions && !flags.demo) throw new GlassboxError('invalid_argument', 'Give --model (to run the model) or --predictions (to audit precomputed outputs).', { argument: '--model', hint: 'e.g. --predictions score_column' });
-  const base = flags.predictions ? await dataOnly(flags) : await loadInputs({ ...flags, ...(flags.label ? { target: flags.label } : {}) }, { seed: 0 });
+  const base = flags.predictions ? await dataOnly(flags) : await loadInputs(withoutProtected(flags), { seed: 0 });
   const { table, schema } = base;
   const classes = schema.target?.classes ?? ['0', '1'];
   const labels = labelsOf(table, schema);
@@ -163,7 +169,9 @@ export function addAuditOptions(command: Command): Command {
     .option('--predictions <file|column>', "precomputed outputs: a column of the data, a JSON file from 'glassbox predict', or a one-column CSV")
     .option('--schema <file>', 'schema JSON')
     .option('--preprocess <file>', 'encoder spec JSON')
-    .option('--label <column>', 'label column when there is no schema')
+    .option('--target <column>', 'label column when there is no schema (alias: --label)')
+    .option('--label <column>', 'alias of --target')
+    .option('--unknown-category <policy>', 'a category the schema or preprocess spec does not list: error (default), ignore or most-frequent')
     .option('--threshold <t>', 'positive when score ≥ t', '0.5');
 }
 
