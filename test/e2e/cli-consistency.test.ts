@@ -7,7 +7,7 @@ import { runGlassbox } from '../support/cli.js';
 import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 /** Issue 10 §6: flags, row numbering and exit codes mean the same thing in every command. */
-const HAS_REFERENCE = useReference('CLI consistency on german-credit files', ['german-credit/schema.json', 'german-credit/xgb.json', '../datasets/german_credit.csv']);
+const HAS_REFERENCE = useReference('CLI consistency on german-credit files', ['german-credit/schema.json', 'german-credit/xgb.json', 'german-credit/mlp.onnx', 'german-credit/preprocess.json', '../datasets/german_credit.csv']);
 
 describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => {
   let dir: string;
@@ -36,5 +36,31 @@ describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => 
     expect(failing.size).toBeGreaterThan(0);
     expect(strict.code).toBe(1);
     expect(await readFile(join(gated, 'junit.xml'), 'utf8')).toMatch(new RegExp(`failures="${failing.size}"`));
+  }, 120_000);
+
+  it('scan --protected a,b audits fairness on own data without a hand-written schema (--label is --target\'s alias)', async () => {
+    const own = ['--data', data, '--model', referencePath('german-credit/mlp.onnx'), '--preprocess', referencePath('german-credit/preprocess.json')];
+    const without = join(dir, 'no-protected');
+    expect((await runGlassbox(['scan', ...own, '--target', 'target', '--out', without, '--quiet'])).code).toBe(0);
+    const skipped = resultsSchema.parse(JSON.parse(await readFile(join(without, 'results.json'), 'utf8')));
+    expect(skipped.summary.detectors.find((d) => d.id === 'disparity')?.status).toBe('skipped');
+
+    const out = join(dir, 'protected');
+    const run = await runGlassbox(['scan', ...own, '--label', 'target', '--protected', 'status_and_sex,age', '--out', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const results = resultsSchema.parse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')));
+    expect(results.input.protected).toEqual(['status_and_sex', 'age']);
+    expect(results.input.target).toBe('target');
+    expect(results.summary.detectors.filter((d) => d.id === 'disparity' || d.id === 'protected-performance').map((d) => d.status)).toEqual(['ran', 'ran']);
+    const groups = JSON.stringify(results.detectors['protected-performance']);
+    expect(groups).toContain('male : single');
+    expect(groups).toMatch(/<\d+|>=\d+/); // age split at its quartiles
+
+    const conflict = await runGlassbox(['predict', ...own, '--target', 'target', '--label', 'age']);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/--label is an alias of --target/);
+    const unknown = await runGlassbox(['scan', ...own, '--target', 'target', '--protected', 'planet', '--out', join(dir, 'never'), '--quiet']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--protected: "planet" is neither/);
   }, 120_000);
 });

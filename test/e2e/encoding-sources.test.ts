@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultsSchema } from '../../src/store/results-schema.js';
+import { resultsSchema } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';
+import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
 interface Predicted { classes: string[]; outputs: number[][]; rowIds?: number[] }
 
@@ -14,6 +14,10 @@ interface Predicted { classes: string[]; outputs: number[][]; rowIds?: number[] 
  * given changed its predictions silently (accuracy 0.8706 instead of 0.8739, and one unseen category in
  * a training row changed test predictions).
  */
+const HAS_REFERENCE = useReference('encodings come from --schema, --preprocess or nowhere', [
+  'adult-xgb/xgb.json', 'adult-xgb/schema.json', 'adult-xgb/xgb_margin_and_prob.json', 'german-credit/mlp.onnx', 'german-credit/preprocess.json', '../datasets/adult.csv', '../datasets/german_credit.csv',
+]);
+
 describe.skipIf(!HAS_REFERENCE)('encodings come from --schema, --preprocess or nowhere', () => {
   let dir: string;
   const file = (name: string): string => join(dir, name);
