@@ -1,24 +1,30 @@
 import { fairnessSummary, multiclassFairness } from '../../fairness/group-metrics.js';
 import type { FairnessSummary } from '../../fairness/group-metrics.js';
-import { withIntersections } from '../../fairness/intersect.js';
 import { thresholdMitigation } from '../../fairness/mitigation-report.js';
 import type { ThresholdMitigation } from '../../fairness/mitigation-report.js';
-import type { Grouping } from '../../math/stats/groups.js';
+import { intersectGroupings, type Grouping } from '../../math/stats/groups.js';
 import { twoProportionZTest } from '../../math/stats/proportion-test.js';
 import { benjaminiHochberg } from '../../math/stats/fdr.js';
-import { wilsonInterval } from '../../math/stats/wilson.js';
 import type { ReportBlock } from '../../results/blocks.js';
 import type { Detector, ScanContext } from '../detector.js';
 import type { Finding } from '../../results/finding.js';
 import { scanGroups } from '../groups.js';
 import { reproduceCommand } from '../reproduce.js';
 import { sliceInputs } from './weak-slices.js';
+import { demographicParityInterval } from './disparity-interval.js';
+import { compareWithParents } from './intersection-nesting.js';
 
 const r4 = (x: number | null): number | null => (x === null || Number.isNaN(x) ? null : Number(x.toFixed(4)));
 
-function binarySummaries(context: ScanContext, groupings: readonly Grouping[], y: Uint8Array, d: Uint8Array): { grouping: Grouping; summary: FairnessSummary; cls?: string }[] {
-  if (context.model.task === 'binary') return groupings.map((g) => ({ grouping: g, summary: fairnessSummary(g, y, d) }));
-  return [];
+/** One grouping (a protected attribute or an intersection of two) with its fairness summary for one class. */
+interface Candidate {
+  readonly grouping: Grouping;
+  /** Indices into the base groupings for an intersection. */
+  readonly parents?: readonly [number, number];
+  readonly summary: FairnessSummary;
+  /** Whether each row was selected (predicted positive, or predicted as `cls` for multiclass). */
+  readonly decisions: Uint8Array;
+  readonly cls?: string;
 }
 
 /** Selection rates of the lowest and highest groups, with a two-proportion test between them. */
@@ -30,29 +36,69 @@ function extremes(s: FairnessSummary): { low: FairnessSummary['groups'][number];
   return { low, high, pValue: p };
 }
 
-function finding(context: ScanContext, g: Grouping, s: FairnessSummary, p: number, q: number, codes: Int32Array, rowIds: Int32Array, cls?: string): Finding {
+const findingId = (c: Candidate): string => `disparity/${c.grouping.name}${c.cls ? `/${c.cls}` : ''}`;
+
+function finding(context: ScanContext, c: Candidate, p: number, q: number, rowIds: Int32Array): Finding {
+  const { grouping: g, summary: s, cls } = c;
   const { low, high } = extremes(s);
-  const ci = wilsonInterval(low.tp + low.fp, low.n, context.options.confidence);
+  const interval = demographicParityInterval(s, g.codes, c.decisions, { level: context.options.confidence, seed: context.seed });
   const lowCode = g.labels.indexOf(low.group);
   const examples: number[] = [];
-  for (let i = 0; i < codes.length && examples.length < 10; i++) if (codes[i] === lowCode) examples.push(rowIds[i]!);
+  for (let i = 0; i < g.codes.length && examples.length < 10; i++) if (g.codes[i] === lowCode) examples.push(rowIds[i]!);
   const diff = s.demographicParityDifference;
+  const level = Math.round(context.options.confidence * 100);
   return {
-    id: `disparity/${g.name}${cls ? `/${cls}` : ''}`,
+    id: findingId(c),
     detector: 'disparity',
     severity: diff >= 2 * context.options.disparityThreshold || s.demographicParityRatio < context.options.ratioThreshold - 0.2 ? 'high' : 'medium',
     title: `Disparate selection rates by ${g.name}${cls ? ` (class ${cls})` : ''}`,
-    summary: `Selection rate ranges from ${low.selectionRate.toFixed(3)} (${g.name} = ${low.group}, n=${low.n}) to ${high.selectionRate.toFixed(3)} (${high.group}, n=${high.n}): demographic parity difference ${diff.toFixed(3)}, ratio ${s.demographicParityRatio.toFixed(3)} (thresholds ${context.options.disparityThreshold} / ${context.options.ratioThreshold}); equalized odds difference ${s.equalizedOddsDifference.toFixed(3)} (p=${p.toExponential(2)}, q=${q.toExponential(2)}).`,
+    summary: `Selection rate ranges from ${low.selectionRate.toFixed(3)} (${g.name} = ${low.group}, n=${low.n}) to ${high.selectionRate.toFixed(3)} (${high.group}, n=${high.n}): demographic parity difference ${diff.toFixed(3)} (${level}% CI ${interval.low.toFixed(3)}–${interval.high.toFixed(3)}, ${interval.method.split(' ')[0]}), ratio ${s.demographicParityRatio.toFixed(3)} (thresholds ${context.options.disparityThreshold} / ${context.options.ratioThreshold}); equalized odds difference ${s.equalizedOddsDifference.toFixed(3)} (p=${p.toExponential(2)}, q=${q.toExponential(2)}).`,
     metric: 'demographic_parity_difference',
     value: diff,
     baseline: 0,
-    interval: { low: ci.low, high: ci.high, level: ci.level, method: `wilson (selection rate of ${low.group})` },
+    interval,
     slice: g.name.split('_x_').map((feature, k) => ({ feature, op: '==' as const, value: low.group.split('|')[k] ?? low.group })),
     examples,
     evidence: { pValue: p, qValue: q, demographicParityRatio: s.demographicParityRatio, equalizedOddsDifference: s.equalizedOddsDifference, equalOpportunityDifference: s.equalOpportunityDifference, predictiveParityDifference: s.predictiveParityDifference, groups: s.groups },
     suggestion: `Check whether the gap is justified; mitigate with group thresholds (glassbox fairness --protected ${g.name.replaceAll('_x_', ',')} --mitigate threshold) or retrain with reweighing weights (--mitigate reweigh).`,
     reproduce: reproduceCommand(context),
   };
+}
+
+/** Every protected attribute and every pair of them, with per-row decisions (per class for multiclass). */
+function candidates(context: ScanContext, base: readonly Grouping[], y: Uint8Array, d: Uint8Array, inputs: { labels: Float64Array; predictions: Int32Array }): Candidate[] {
+  const groupings: { grouping: Grouping; parents?: readonly [number, number] }[] = base.map((grouping) => ({ grouping }));
+  for (let i = 0; i < base.length; i++) for (let j = i + 1; j < base.length; j++) groupings.push({ grouping: intersectGroupings([base[i]!, base[j]!]), parents: [i, j] });
+  if (context.model.task === 'binary') return groupings.map((g) => ({ ...g, summary: fairnessSummary(g.grouping, y, d), decisions: d }));
+  return groupings.flatMap((g) =>
+    multiclassFairness(g.grouping, inputs.labels, inputs.predictions, context.classes).map((m, c) => ({ ...g, summary: m.summary, cls: m.class, decisions: Uint8Array.from(inputs.predictions, (p) => (p === c ? 1 : 0)) })),
+  );
+}
+
+/**
+ * Folds intersections that only restate a parent's disparity into that parent's finding: an intersection
+ * stays a finding of its own only when its worst cell is significantly worse than the rest of each parent
+ * group (compareWithParents), or when no parent is itself a finding.
+ */
+function nestIntersections(flagged: readonly { candidate: Candidate; finding: Finding }[], base: readonly Grouping[], level: number): Finding[] {
+  const byId = new Map(flagged.map((f) => [f.finding.id, { ...f.finding, related: [...(f.finding.related ?? [])] }]));
+  for (const { candidate, finding: f } of flagged) {
+    if (!candidate.parents) continue;
+    const parents = candidate.parents.map((i) => base[i]!);
+    const worst = extremes(candidate.summary).low.group;
+    const comparisons = compareWithParents(candidate.grouping, parents, worst, candidate.decisions, level);
+    if (comparisons.length === 0 || comparisons.every((c) => c.worse)) continue;
+    const parentFinding = (c: (typeof comparisons)[number]): ReturnType<typeof byId.get> => byId.get(`disparity/${c.attribute}${candidate.cls ? `/${candidate.cls}` : ''}`);
+    const explaining = comparisons.filter((c) => !c.worse && parentFinding(c)).sort((a, b) => (parentFinding(b)!.value ?? 0) - (parentFinding(a)!.value ?? 0))[0];
+    if (!explaining) continue;
+    const other = comparisons.find((c) => c !== explaining)!;
+    const reason = `${candidate.grouping.name} = ${worst} is not significantly less often selected than the rest of ${explaining.attribute} = ${explaining.group} (difference ${explaining.difference.toFixed(3)}, ${Math.round(level * 100)}% Newcombe CI ${explaining.low.toFixed(3)}–${explaining.high.toFixed(3)}); the ${explaining.attribute} disparity already accounts for it${other ? ` (against the rest of ${other.attribute} = ${other.group}: ${other.difference.toFixed(3)}, CI ${other.low.toFixed(3)}–${other.high.toFixed(3)})` : ''}.`;
+    const parent = parentFinding(explaining)!;
+    const { id, detector, severity, title, summary, metric, value, baseline, interval } = f;
+    parent.related.push({ id, detector, severity, title, summary, metric, value, ...(baseline !== undefined ? { baseline } : {}), ...(interval ? { interval } : {}), relation: 'intersection', reason });
+    byId.delete(f.id);
+  }
+  return [...byId.values()].map((f) => (f.related.length ? f : (({ related: _r, ...rest }) => rest)(f)));
 }
 
 function groupBlock(s: FairnessSummary): ReportBlock {
@@ -94,17 +140,17 @@ export const disparity: Detector = {
     const rows: number[] = [];
     context.labels.forEach((y, i) => y >= 0 && rows.push(i));
     const base = scanGroups(context).map((g) => ({ name: g.name, labels: g.labels, codes: Int32Array.from(rows, (i) => g.codes[i]!) }));
-    const groupings = withIntersections(base, 2);
     const y = Uint8Array.from(inputs.labels, (v) => (v === context.classes.length - 1 ? 1 : 0));
     const d = Uint8Array.from(inputs.predictions, (v) => (v === context.classes.length - 1 ? 1 : 0));
-    const summaries = context.model.task === 'binary' ? binarySummaries(context, groupings, y, d) : groupings.flatMap((g) => multiclassFairness(g, inputs.labels, inputs.predictions, context.classes).map((m) => ({ grouping: g, summary: m.summary, cls: m.class })));
+    const summaries = candidates(context, base, y, d, inputs);
     const ps = summaries.map((s) => (s.summary.groups.length > 1 ? extremes(s.summary).pValue : Number.NaN));
     const qs = benjaminiHochberg(ps);
     const alpha = 1 - context.options.confidence;
-    const findings = summaries.flatMap((s, k) => {
-      const flagged = s.summary.demographicParityDifference > context.options.disparityThreshold || s.summary.demographicParityRatio < context.options.ratioThreshold;
-      return flagged && qs[k]! <= alpha ? [finding(context, s.grouping, s.summary, ps[k]!, qs[k]!, s.grouping.codes, inputs.table.rowIds, s.cls)] : [];
+    const flagged = summaries.flatMap((s, k) => {
+      const over = s.summary.demographicParityDifference > context.options.disparityThreshold || s.summary.demographicParityRatio < context.options.ratioThreshold;
+      return over && qs[k]! <= alpha ? [{ candidate: s, finding: finding(context, s, ps[k]!, qs[k]!, inputs.table.rowIds) }] : [];
     });
+    const findings = nestIntersections(flagged, base, context.options.confidence);
     const blocks: ReportBlock[] = summaries.filter((s) => !s.cls).map((s) => groupBlock(s.summary));
     let mitigation: ThresholdMitigation | undefined;
     const target = findings[0] ? summaries.find((s) => `disparity/${s.grouping.name}` === findings[0]!.id) : undefined;

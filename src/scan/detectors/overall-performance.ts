@@ -65,7 +65,7 @@ function classification(context: ScanContext): DetectorResult {
     metric: 'accuracy',
     value: acc,
     baseline: majority,
-    interval: { low: interval.low, high: interval.high, level: context.options.confidence, method: 'wilson' },
+    interval: { low: interval.low, high: interval.high, level: context.options.confidence, method: 'wilson for accuracy' },
     examples: [],
     evidence: { n: rows.length, correct, ...metrics },
     suggestion: noBetter ? 'Check the label column, class balance and the preprocessing: the model has not learned more than the class prior.' : 'Read the slices and per-group sections: an aggregate number can hide where the model fails.',

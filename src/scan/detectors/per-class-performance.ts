@@ -54,7 +54,7 @@ export const perClassPerformance: Detector = {
           metric: 'recall',
           value: recall,
           baseline: otherRecall,
-          interval: { low: ci.low, high: ci.high, level: context.options.confidence, method: 'wilson' },
+          interval: { low: ci.low, high: ci.high, level: context.options.confidence, method: 'wilson for recall' },
           examples: exampleRows(context.table.rowIds, rows, labels, predictions, c),
           evidence: { support, tp, precision, f1, pValue: test.pValue, z: test.statistic },
           suggestion: `Collect or weight more examples of "${name}", or lower its decision threshold if missing it is costly.`,
