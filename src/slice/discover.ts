@@ -4,7 +4,7 @@ import type { ExcludedColumn, OutcomeColumns } from './outcome-columns.js';
 import { prepareFeatures } from './search-features.js';
 import type { FeatureOptions, SearchFeature } from './search-features.js';
 import { searchSlices } from './slice-search.js';
-import type { SearchOptions } from './slice-search.js';
+import type { Candidate, SearchOptions } from './slice-search.js';
 import { selectSlices } from './slice-merge.js';
 import type { DiscoveredSlice, SelectOptions } from './slice-merge.js';
 
@@ -15,6 +15,11 @@ export interface DiscoverOptions extends SearchOptions, SelectOptions, FeatureOp
    * `excluded`. A column that is a function of a 0/1 `metric` (an error flag) is always dropped.
    */
   readonly outcomes?: OutcomeColumns;
+  /**
+   * Only candidates this admits may be reported (all still count as tested). A caller's own criterion
+   * on a slice's statistics, applied before merging so an inadmissible slice cannot crowd out others.
+   */
+  readonly admit?: (candidate: Candidate) => boolean;
 }
 
 export interface Discovery {
@@ -43,7 +48,8 @@ export function discoverSlices(table: Table, columns: readonly string[], metric:
   const { kept, excluded } = excludeOutcomeColumns(table, columns, { ...options.outcomes, ...(isBinary(metric) ? { errors: metric } : {}) });
   const features = prepareFeatures(table, kept, options);
   const result = searchSlices(features, metric, options);
-  const slices = selectSlices(result, features, metric, options);
+  const admitted = options.admit ? { ...result, candidates: result.candidates.filter(options.admit) } : result;
+  const slices = selectSlices(admitted, features, metric, options);
   return {
     slices,
     tested: result.tested,

@@ -66,8 +66,8 @@ export const imageAttributions: Detector = {
   title: 'Image attributions: most confident errors and sanity checks',
   category: 'explanation',
   applies: (c) => {
+    if (!c.x || c.x.shape.length !== 4) return c.pipeline ? 'the data is tabular, not images' : c.text ? 'the input is text, not images' : 'needs image input: a rank-4 tensor [n, C, H, W] (or [n, H, W, C])';
     if (!isDifferentiable(c.model)) return 'needs a differentiable model (gradients)';
-    if (!c.x || c.x.shape.length !== 4) return 'needs image input: a rank-4 tensor [n, C, H, W] (or [n, H, W, C])';
     if (c.model.task === 'regression') return 'classification models only';
     return labelledRows(c.labels).length > 0 ? true : 'the data has no labels';
   },

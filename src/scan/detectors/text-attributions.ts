@@ -20,7 +20,7 @@ export const textAttributions: Detector = {
   title: 'Word attributions for the most confident errors',
   category: 'explanation',
   applies(c) {
-    if (!c.text) return 'the model takes no raw text';
+    if (!c.text) return c.pipeline ? 'the data is tabular, not text' : c.x?.shape.length === 4 ? 'the input is images, not text' : 'the model takes no raw text';
     if (c.model.task === 'regression') return 'classification models only';
     return labelledRows(c.labels).length > 0 ? true : 'the data has no labels';
   },

@@ -1,6 +1,10 @@
-import { discoverSlices } from '../../slice/discover.js';
+import { discoverSlices, type Discovery } from '../../slice/discover.js';
 import { excludeOutcomeColumns } from '../../slice/outcome-columns.js';
 import type { ExcludedColumn } from '../../slice/outcome-columns.js';
+import { filterRows } from '../../slice/search-features.js';
+import type { Candidate } from '../../slice/slice-search.js';
+import { wilsonInterval } from '../../math/stats/wilson.js';
+import { zCritical } from '../../math/stats/normal.js';
 import type { DiscoveredSlice } from '../../slice/slice-merge.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { errorTree } from '../../slice/error-tree.js';
@@ -80,13 +84,21 @@ export function sliceFinding(detector: string, s: DiscoveredSlice, inputs: Slice
     metric: what.metric,
     value: s.metric,
     baseline: s.restMetric,
-    interval: s.interval,
+    interval: { ...s.interval, method: `${s.interval.method} for ${what.metric}` },
     slice: s.predicates,
     examples: s.examples.map((k) => inputs.table.rowIds[k]!),
     evidence: { n: s.n, support: s.support, effect: s.effect, statistic: s.statistic, pValue: s.pValue, qValue: s.qValue },
     suggestion: what.suggestion,
     reproduce: `${reproduceCommand(context)}  # or: glassbox slices --data … --model …`,
   };
+}
+
+/** The audited rows a discovered slice covers, as a 0/1 mask over `context.table` (for grouping findings). */
+export function sliceRows(context: ScanContext, features: Discovery['features'], slice: DiscoveredSlice): Uint8Array {
+  const labelled = labelledRows(context.labels);
+  const mask = new Uint8Array(context.table.nRows);
+  for (const k of filterRows(features, slice.conditions, labelled.length)) mask[labelled[k]!] = 1;
+  return mask;
 }
 
 export function sliceTable(slices: readonly DiscoveredSlice[], metric: string): ReportBlock {
@@ -106,6 +118,21 @@ export function notSlicedOn(excluded: readonly ExcludedColumn[]): string {
 }
 
 /**
+ * A weak slice must be worse than the model overall, not only than the rest of the data: its own error
+ * (Wilson interval for 0/1 errors, normal interval otherwise) lies entirely above the overall mean.
+ */
+function worseThanOverall(errors: Float64Array, binary: boolean, level: number): (c: Candidate) => boolean {
+  let overall = 0;
+  for (const e of errors) overall += e / errors.length;
+  const z = zCritical(level);
+  return (c) => {
+    if (binary) return wilsonInterval(c.sum, c.n, level).low > overall;
+    const sd = Math.sqrt(Math.max(0, (c.sumSq - (c.sum * c.sum) / c.n) / Math.max(1, c.n - 1)));
+    return c.mean - (z * sd) / Math.sqrt(c.n) > overall;
+  };
+}
+
+/**
  * Weak slices: conjunctions of up to 3 feature conditions where the model errs significantly more than
  * elsewhere (beam search, FDR-controlled, merged), plus the error tree and an error heatmap.
  */
@@ -115,17 +142,21 @@ export const weakSlices: Detector = {
   category: 'slices',
   applies(context) {
     if (!context.labels.some((y) => y >= 0)) return 'the data has no labels';
-    if (!context.schema.features.some((f) => f.type === 'numeric' || f.type === 'categorical')) return 'no tabular features to slice on';
+    if (!context.schema.features.some((f) => f.type === 'numeric' || f.type === 'categorical')) return 'the input is images or text: there are no tabular columns to slice on';
     return true;
   },
   async run(context) {
     const inputs = sliceInputs(context);
     const binary = context.model.task !== 'regression';
     const metric = binary ? 'error rate' : 'absolute error';
-    const discovery = discoverSlices(inputs.table, inputs.columns, inputs.errors, { maxOrder: 3, fdr: 1 - context.options.confidence, minEffect: binary ? 0.05 : 0, seed: context.seed, ...(context.signal ? { signal: context.signal } : {}) });
+    const level = context.options.confidence;
+    const discovery = discoverSlices(inputs.table, inputs.columns, inputs.errors, { maxOrder: 3, fdr: 1 - level, minEffect: binary ? 0.05 : 0, seed: context.seed, level, admit: worseThanOverall(inputs.errors, binary, level), ...(context.signal ? { signal: context.signal } : {}) });
     context.progress(`weak slices: ${discovery.tested} slices tested`);
     const findings = discovery.slices.map((s) => sliceFinding('weak-slices', s, inputs, context, { metric, title: 'Weak slice', binary, suggestion: 'Collect or label more data like this slice, check its labels, or add features that separate it; compare with `glassbox slices` for the full list.' }));
-    const blocks: ReportBlock[] = [{ kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} labelled rows (min support ${discovery.minSupport}); overall ${metric} ${discovery.overall.toFixed(3)}.${notSlicedOn([...inputs.excluded, ...discovery.excluded])}` }, sliceTable(discovery.slices, metric)];
+    const blocks: ReportBlock[] = [
+      { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} labelled rows (min support ${discovery.minSupport}); overall ${metric} ${discovery.overall.toFixed(3)}. A slice is reported when it is significantly worse than the rest of the data and its ${Math.round(level * 100)}% interval lies above the overall ${metric}.${discovery.slices.length ? '' : ' No slice qualifies.'}${notSlicedOn([...inputs.excluded, ...discovery.excluded])}` },
+      ...(discovery.slices.length ? [sliceTable(discovery.slices, metric)] : []),
+    ];
     const top = discovery.slices[0];
     if (top) {
       const feats = [...new Set(top.predicates.map((p) => p.feature))].slice(0, 2);
@@ -135,6 +166,7 @@ export const weakSlices: Detector = {
     const tree = errorTree(inputs.table, inputs.columns, inputs.errors);
     const leaves = tree.filter((t) => !t.children).sort((a, b) => b.rate - a.rate);
     blocks.push({ kind: 'table', caption: 'Error tree leaves (depth 3, ≤ 31 leaves, ≥ 20 rows per leaf)', columns: ['path', 'n', metric], rows: leaves.map((l) => [l.predicates.map((p) => `${p.feature} ${p.op} ${String(p.value)}`).join(' and ') || 'all', l.n, round(l.rate)]) });
-    return { findings, sections: [{ id: 'weak-slices', title: 'Weak slices', blocks }], data: { tested: discovery.tested, overall: discovery.overall, excluded: [...inputs.excluded, ...discovery.excluded], slices: discovery.slices.map(({ conditions: _c, ...s }) => s), errorTree: tree } };
+    const rows = Object.fromEntries(discovery.slices.map((s, k) => [findings[k]!.id, sliceRows(context, discovery.features, s)]));
+    return { findings, rows, sections: [{ id: 'weak-slices', title: 'Weak slices', blocks }], data: { tested: discovery.tested, overall: discovery.overall, excluded: [...inputs.excluded, ...discovery.excluded], slices: discovery.slices.map(({ conditions: _c, ...s }) => s), errorTree: tree } };
   },
 };
