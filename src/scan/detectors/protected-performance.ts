@@ -1,4 +1,6 @@
 import { twoProportionZTest, wilsonInterval } from '../../math/stats/index.js';
+import { newcombeInterval } from '../../math/stats/newcombe.js';
+import { balancedAccuracyGap, classRates, type ClassRates } from './base-rates.js';
 import type { Detector, ScanContext } from '../detector.js';
 import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
@@ -9,9 +11,10 @@ import { scanGroups, type GroupAssignment } from '../groups.js';
 const ACCURACY_GAP = 0.05;
 
 /**
- * Performance per value of each protected attribute: accuracy, selection rate, TPR and FPR with
- * Wilson intervals. A group whose accuracy is significantly below the rest of the data (two-proportion
- * z-test at the scan's confidence level) by at least ACCURACY_GAP becomes a finding.
+ * Performance per value of each protected attribute: accuracy (Wilson interval), balanced accuracy, base
+ * rate, selection rate, TPR and FPR. A group whose accuracy is significantly below the rest of the data
+ * (two-proportion z-test at the scan's confidence level) by at least ACCURACY_GAP becomes a finding; its
+ * severity drops when the gap disappears under balanced accuracy (see groupFinding).
  */
 export const protectedPerformance: Detector = {
   id: 'protected-performance',
@@ -28,39 +31,88 @@ export const protectedPerformance: Detector = {
     const findings: Finding[] = [];
     const tables = [];
     const data: Record<string, unknown>[] = [];
+    const rowMasks: Record<string, Uint8Array> = {};
     for (const grouping of scanGroups(context)) {
       const rows = groupRows(context, grouping, predictions);
       tables.push({
         kind: 'table' as const,
-        caption: `By ${grouping.name}`,
-        columns: ['group', 'n', 'accuracy', 'accuracy CI', 'selection rate', 'TPR', 'FPR'],
-        rows: rows.map((r) => [r.group, r.n, r.accuracy, `${r.ci.low.toFixed(3)}–${r.ci.high.toFixed(3)}`, r.selectionRate, r.tpr, r.fpr]),
+        caption: `By ${grouping.name} (balanced accuracy: mean recall over classes; base rate: share of "${context.classes[context.classes.length - 1] ?? ''}" labels)`,
+        columns: ['group', 'n', 'accuracy', 'accuracy CI', 'balanced accuracy', 'base rate', 'selection rate', 'TPR', 'FPR'],
+        rows: rows.map((r) => [r.group, r.n, r.accuracy, `${r.ci.low.toFixed(3)}–${r.ci.high.toFixed(3)}`, r.rates.balancedAccuracy, r.rates.baseRates[r.rates.baseRates.length - 1] ?? null, r.selectionRate, r.tpr, r.fpr]),
       });
       data.push({ attribute: grouping.name, groups: rows });
-      for (const row of rows) {
+      rows.forEach((row, g) => {
         const gap = row.restAccuracy - row.accuracy;
-        if (row.pValue === undefined || gap < ACCURACY_GAP || row.pValue >= 1 - context.options.confidence) continue;
-        findings.push({
-          id: `protected-performance/${grouping.name}=${row.group}`,
-          detector: 'protected-performance',
-          severity: severityFor(gap),
-          title: `Lower accuracy for ${grouping.name} = ${row.group}`,
-          summary: `Accuracy for ${grouping.name} = ${row.group} is ${row.accuracy.toFixed(3)} (CI ${row.ci.low.toFixed(3)}–${row.ci.high.toFixed(3)}, n=${row.n}) against ${row.restAccuracy.toFixed(3)} for everyone else (p=${row.pValue.toExponential(2)}).`,
-          metric: 'accuracy',
-          value: row.accuracy,
-          baseline: row.restAccuracy,
-          interval: { low: row.ci.low, high: row.ci.high, level: context.options.confidence, method: 'wilson' },
-          slice: [{ feature: grouping.name, op: '==', value: row.group }],
-          examples: row.examples,
-          evidence: { n: row.n, correct: row.correct, pValue: row.pValue, selectionRate: row.selectionRate, tpr: row.tpr, fpr: row.fpr },
-          suggestion: `Inspect the errors for ${grouping.name} = ${row.group}: collect more representative data, reweigh, or use group-aware thresholds (glassbox fairness --mitigate).`,
-          reproduce: reproduceCommand(context),
-        });
-      }
+        if (row.pValue === undefined || gap < ACCURACY_GAP || row.pValue >= 1 - context.options.confidence) return;
+        const finding = groupFinding(context, grouping, g, row, predictions);
+        findings.push(finding);
+        rowMasks[finding.id] = Uint8Array.from(grouping.codes, (c, i) => (c === g && context.labels[i]! >= 0 ? 1 : 0));
+      });
     }
-    return { findings, sections: [{ id: 'protected-performance', title: 'Performance per protected group', blocks: tables }], data };
+    return { findings, rows: rowMasks, sections: [{ id: 'protected-performance', title: 'Performance per protected group', blocks: tables }], data };
   },
 };
+
+
+/**
+ * The finding for a group with significantly lower accuracy. Beside accuracy it reports balanced accuracy
+ * and per-class recall, because an accuracy gap can come from base rates alone (a group made mostly of
+ * the easy class scores high accuracy while the model misses its other class). When the gap does not
+ * survive balancing (its interval reaches 0), the severity drops to low — to info when balanced accuracy
+ * is significantly better for the group — and the title says the gap comes from base rates.
+ */
+function groupFinding(context: ScanContext, grouping: GroupAssignment, g: number, row: GroupRow, predictions: Int32Array): Finding {
+  const level = context.options.confidence;
+  const member = Int8Array.from(grouping.codes, (c, i) => (c < 0 || !(context.labels[i]! >= 0) ? -1 : c === g ? 1 : 0));
+  const balanced = balancedAccuracyGap(member, context.labels, predictions, context.classes.length, { level, seed: context.seed });
+  const accuracyGap = newcombeInterval(row.restCorrect, row.restN, row.correct, row.n, level);
+  const gap = row.restAccuracy - row.accuracy;
+  const survives = balanced.interval.low > 0;
+  const reversed = balanced.interval.high < 0;
+  const severity: Severity = survives ? severityFor(Math.min(gap, balanced.gap)) : reversed ? 'info' : 'low';
+  const who = `${grouping.name} = ${row.group}`;
+  const pct = Math.round(level * 100);
+  const perClass = context.classes.map((name, c) => `${name}: ${fmt(balanced.group.recalls[c]!)} vs ${fmt(balanced.rest.recalls[c]!)} (base rate ${fmt(balanced.group.baseRates[c]!)} vs ${fmt(balanced.rest.baseRates[c]!)})`).join('; ');
+  const baseRateNote = survives
+    ? `${balanced.gap < gap ? 'Part of the gap comes from base rates, but b' : 'B'}alanced accuracy is also lower: ${fmt(balanced.group.balancedAccuracy)} against ${fmt(balanced.rest.balancedAccuracy)} (gap ${fmt(balanced.gap)}, ${pct}% CI ${fmt(balanced.interval.low)}–${fmt(balanced.interval.high)}).`
+    : `The gap comes from base rates: balanced accuracy is ${fmt(balanced.group.balancedAccuracy)} against ${fmt(balanced.rest.balancedAccuracy)} for everyone else (gap ${fmt(balanced.gap)}, ${pct}% CI ${fmt(balanced.interval.low)}–${fmt(balanced.interval.high)}), so once each class counts equally the group is ${reversed ? 'served better, not worse' : 'not served worse'}.`;
+  return {
+    id: `protected-performance/${grouping.name}=${row.group}`,
+    detector: 'protected-performance',
+    severity,
+    title: survives ? `Lower accuracy for ${who}` : `Lower accuracy for ${who}, explained by base rates`,
+    summary: `Accuracy for ${who} is ${row.accuracy.toFixed(3)} (CI ${row.ci.low.toFixed(3)}–${row.ci.high.toFixed(3)}, n=${row.n}) against ${row.restAccuracy.toFixed(3)} for everyone else (gap ${gap.toFixed(3)}, ${pct}% Newcombe CI ${accuracyGap.low.toFixed(3)}–${accuracyGap.high.toFixed(3)}, p=${row.pValue!.toExponential(2)}). ${baseRateNote} Recall per class, group vs rest — ${perClass}.`,
+    metric: 'accuracy',
+    value: row.accuracy,
+    baseline: row.restAccuracy,
+    interval: { low: row.ci.low, high: row.ci.high, level, method: 'wilson for accuracy' },
+    slice: [{ feature: grouping.name, op: '==', value: row.group }],
+    examples: row.examples,
+    evidence: {
+      n: row.n,
+      correct: row.correct,
+      pValue: row.pValue,
+      accuracyGap: gap,
+      accuracyGapInterval: { ...accuracyGap, method: `${accuracyGap.method} for accuracy gap (rest − group)` },
+      balancedAccuracy: balanced.group.balancedAccuracy,
+      restBalancedAccuracy: balanced.rest.balancedAccuracy,
+      balancedAccuracyGap: balanced.gap,
+      balancedAccuracyGapInterval: balanced.interval,
+      drivenByBaseRates: !survives,
+      recall: { group: balanced.group.recalls, rest: balanced.rest.recalls, classes: context.classes },
+      baseRates: { group: balanced.group.baseRates, rest: balanced.rest.baseRates },
+      selectionRate: row.selectionRate,
+      tpr: row.tpr,
+      fpr: row.fpr,
+    },
+    suggestion: survives
+      ? `Inspect the errors for ${who}: collect more representative data, reweigh, or use group-aware thresholds (glassbox fairness --mitigate).`
+      : `Look at the per-class recall rather than accuracy for ${who}: the classes it is made of differ from the rest. If a class is rarely recognised in another group, that group's finding (or the disparity section) is where the problem is.`,
+    reproduce: reproduceCommand(context),
+  };
+}
+
+const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 
 interface GroupRow {
   group: string;
@@ -69,6 +121,9 @@ interface GroupRow {
   accuracy: number;
   ci: { low: number; high: number };
   restAccuracy: number;
+  restCorrect: number;
+  restN: number;
+  rates: ClassRates;
   pValue: number | undefined;
   selectionRate: number;
   tpr: number;
@@ -119,6 +174,9 @@ function groupRows(context: ScanContext, grouping: GroupAssignment, predictions:
       accuracy: correct[g]! / n[g]!,
       ci: wilsonInterval(correct[g]!, n[g]!, context.options.confidence),
       restAccuracy: restCorrect / restN,
+      restCorrect,
+      restN,
+      rates: classRates(Int8Array.from(grouping.codes, (c, i) => (c === g && context.labels[i]! >= 0 ? 1 : 0)), 1, context.labels, predictions, context.classes.length),
       pValue: n[g]! > 0 && restN > 0 ? twoProportionZTest(correct[g]!, n[g]!, restCorrect, restN).pValue : undefined,
       selectionRate: selected[g]! / n[g]!,
       tpr: tp[g]! / pos[g]!,
