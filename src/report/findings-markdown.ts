@@ -17,6 +17,10 @@ export function renderFindingsMarkdown(results: ScanResults): string {
     const interval = f.interval ? ` (${Math.round(f.interval.level * 100)}% CI ${formatNumber(f.interval.low)}–${formatNumber(f.interval.high)})` : '';
     const baseline = f.baseline === undefined || f.baseline === null ? '' : `, baseline ${formatNumber(f.baseline)}`;
     lines.push(`## [${f.severity}] ${f.title}`, '', f.summary, '', `- **${f.metric}**: ${formatNumber(f.value)}${interval}${baseline}`);
+    for (const r of f.related ?? []) {
+      const ci = r.interval ? ` (${Math.round(r.interval.level * 100)}% CI ${formatNumber(r.interval.low)}–${formatNumber(r.interval.high)})` : '';
+      lines.push(`- **${r.relation === 'same-rows' ? 'same rows' : r.relation}** — ${r.title}: ${r.metric} ${r.value === null ? '—' : formatNumber(r.value)}${ci}; ${r.reason}`);
+    }
     if (f.slice?.length) lines.push(`- **slice**: ${f.slice.map((p) => `${p.feature} ${p.op} ${JSON.stringify(p.value)}`).join(' AND ')}`);
     if (f.examples.length) lines.push(`- **example rows**: ${f.examples.slice(0, 10).join(', ')}`);
     lines.push(`- **suggestion**: ${f.suggestion}`, `- **reproduce**: \`${f.reproduce}\``, '');
@@ -24,7 +28,7 @@ export function renderFindingsMarkdown(results: ScanResults): string {
   const skipped = summary.detectors.filter((d) => d.status !== 'ran');
   if (skipped.length) {
     lines.push('## Detectors not run', '');
-    for (const d of skipped) lines.push(`- ${d.title}: ${d.status}${d.reason ? ` — ${d.reason}` : ''}`);
+    for (const d of skipped) lines.push(`- ${d.title}: ${d.status === 'skipped' ? 'not applicable' : d.status}${d.reason ? ` — ${d.reason}` : ''}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -54,15 +54,28 @@ function findingsTable(findings: readonly Finding[]): string {
     const interval = f.interval ? ` <span class="ci">[${formatNumber(f.interval.low)}, ${formatNumber(f.interval.high)}]</span>` : '';
     const baseline = f.baseline === undefined || f.baseline === null ? '' : ` <span class="ci">vs ${formatNumber(f.baseline)}</span>`;
     return `<tr id="finding-${escapeHtml(f.id)}"><td><span class="sev sev-${f.severity}">${f.severity}</span></td>
-<td><strong>${escapeHtml(f.title)}</strong><div class="summary">${markdownToHtml(f.summary)}</div>
+<td><strong>${escapeHtml(f.title)}</strong><div class="summary">${markdownToHtml(f.summary)}</div>${relatedTable(f.related ?? [])}
 <details><summary>evidence, fix and reproduction</summary><p>${escapeHtml(f.suggestion)}</p><pre>${escapeHtml(JSON.stringify(f.evidence, null, 1))}</pre><p><code>${escapeHtml(f.reproduce)}</code></p>${f.examples.length ? `<p>Example rows: ${f.examples.slice(0, 20).join(', ')}</p>` : ''}</details></td>
 <td>${escapeHtml(f.metric)}</td><td class="num">${f.value === null ? '—' : formatNumber(f.value)}${interval}${baseline}</td></tr>`;
   });
   return `<table class="findings"><thead><tr><th>severity</th><th>finding</th><th>metric</th><th>value</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+const RELATION_LABEL: Record<string, string> = { 'same-rows': 'same rows', complement: 'complement', intersection: 'intersection' };
+
+/** Findings folded into this one (same rows, complement, restating intersection), metrics side by side. */
+function relatedTable(related: NonNullable<Finding['related']>): string {
+  if (related.length === 0) return '';
+  const rows = related.map((r) => {
+    const ci = r.interval ? ` <span class="ci">[${formatNumber(r.interval.low)}, ${formatNumber(r.interval.high)}]</span>` : '';
+    return `<tr><td>${RELATION_LABEL[r.relation] ?? r.relation}</td><td>${escapeHtml(r.title)}<div class="summary">${escapeHtml(r.reason)}</div></td><td>${escapeHtml(r.metric)}</td><td class="num">${r.value === null ? '—' : formatNumber(r.value)}${ci}</td></tr>`;
+  });
+  return `<table class="related"><caption>Also about these rows</caption><thead><tr><th>relation</th><th>finding</th><th>metric</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function detectorTable(detectors: ScanResults['summary']['detectors']): string {
-  const rows = detectors.map((d) => `<tr><td>${escapeHtml(d.title)}</td><td>${d.status}</td><td>${escapeHtml(d.reason ?? '')}</td></tr>`);
+  const status = (d: (typeof detectors)[number]): string => (d.status === 'skipped' ? 'not applicable' : d.status);
+  const rows = detectors.map((d) => `<tr><td>${escapeHtml(d.title)}</td><td>${status(d)}</td><td>${escapeHtml(d.reason ?? '')}</td></tr>`);
   return `<table><thead><tr><th>detector</th><th>status</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 

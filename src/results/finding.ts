@@ -16,6 +16,29 @@ export interface Interval {
   readonly method: string;
 }
 
+/** How a finding folded into another relates to it. */
+export type Relation = 'same-rows' | 'complement' | 'intersection';
+
+/**
+ * A finding shown inside another because it is about the same rows (or their complement), or because it
+ * is an intersection that only restates its parent attribute's disparity. Its metric sits beside the
+ * parent's; it is not counted as a finding of its own.
+ */
+export interface RelatedFinding {
+  readonly id: string;
+  readonly detector: string;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly summary: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline?: number;
+  readonly interval?: Interval;
+  readonly relation: Relation;
+  /** Why it was folded in (e.g. "not significantly worse than sex = Female alone"). */
+  readonly reason: string;
+}
+
 /** What a scan reports. Every number carries the evidence that produced it. */
 export interface Finding {
   readonly id: string;
@@ -35,4 +58,6 @@ export interface Finding {
   readonly suggestion: string;
   /** A command or call that reproduces the finding. */
   readonly reproduce: string;
+  /** Findings about the same rows, their complement, or intersections that add nothing beyond this one. */
+  readonly related?: readonly RelatedFinding[];
 }

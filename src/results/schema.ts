@@ -10,6 +10,23 @@ const predicateSchema = z.object({
   value: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
 });
 
+const intervalSchema = z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() });
+
+/** A finding folded into another (same rows, complement, or an intersection that restates its parent). */
+const relatedFindingSchema = z.object({
+  id: z.string(),
+  detector: z.string(),
+  severity: z.enum(SEVERITIES),
+  title: z.string(),
+  summary: z.string(),
+  metric: z.string(),
+  value: z.number().nullable(),
+  baseline: z.number().nullable().optional(),
+  interval: intervalSchema.optional(),
+  relation: z.enum(['same-rows', 'complement', 'intersection']),
+  reason: z.string(),
+});
+
 export const findingSchema = z.object({
   id: z.string(),
   detector: z.string(),
@@ -19,12 +36,13 @@ export const findingSchema = z.object({
   metric: z.string(),
   value: z.number().nullable(),
   baseline: z.number().nullable().optional(),
-  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() }).optional(),
+  interval: intervalSchema.optional(),
   slice: z.array(predicateSchema).optional(),
   examples: z.array(z.number()),
   evidence: z.record(z.string(), z.unknown()),
   suggestion: z.string(),
   reproduce: z.string(),
+  related: z.array(relatedFindingSchema).optional(),
 });
 
 const blockSchema = z.discriminatedUnion('kind', [

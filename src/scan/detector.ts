@@ -58,6 +58,11 @@ export interface DetectorResult {
   readonly sections?: readonly ReportSection[];
   /** Machine-readable detail that goes into results.json under the detector's id. */
   readonly data?: unknown;
+  /**
+   * For findings about a subset of the audited rows: a 0/1 mask over `context.table`'s rows, keyed by
+   * finding id. Findings with equal or complementary masks are grouped into one (see groupFindings).
+   */
+  readonly rows?: Readonly<Record<string, Uint8Array>>;
 }
 
 /** A scan detector. `applies` says whether it can run on this context (and why not, for the report). */

@@ -4,6 +4,11 @@ import { RESULTS_SCHEMA_VERSION, resultsSchema, type ScanResults } from '../resu
 import type { Detector, ScanContext } from './detector.js';
 import { SEVERITIES, severityRank, type Finding } from '../results/finding.js';
 import { toJsonSafe } from './json-safe.js';
+import { groupFindings } from './group-findings.js';
+import { labelledRows } from './predictions.js';
+
+/** The registered detector a finding comes from ("confidence-slices/over" → "confidence-slices"). */
+const detectorOf = (f: Finding): string => f.detector.split('/')[0]!;
 
 export interface ScanInputDescription {
   readonly data: string;
@@ -35,6 +40,7 @@ export interface RunScanOptions {
  */
 export async function runScan(context: Omit<ScanContext, 'progress'>, options: RunScanOptions): Promise<ScanResults> {
   const findings: Finding[] = [];
+  const rows = new Map<string, Uint8Array>();
   const sections: ReportSection[] = [];
   const detectorData: Record<string, unknown> = {};
   const statuses: ScanResults['summary']['detectors'] = [];
@@ -52,6 +58,7 @@ export async function runScan(context: Omit<ScanContext, 'progress'>, options: R
     try {
       const result = await detector.run(full);
       findings.push(...result.findings);
+      for (const [id, mask] of Object.entries(result.rows ?? {})) rows.set(id, mask);
       sections.push(...(result.sections ?? []));
       if (result.data !== undefined) detectorData[detector.id] = result.data;
       statuses.push({ id: detector.id, title: detector.title, status: 'ran' });
@@ -62,21 +69,25 @@ export async function runScan(context: Omit<ScanContext, 'progress'>, options: R
     }
   }
   options.onProgress?.({ detector: 'done', index: total, total });
-  return assembleResults(context, options, findings, sections, detectorData, statuses);
+  return assembleResults(context, options, findings, rows, sections, detectorData, statuses);
 }
 
 function assembleResults(
   context: Omit<ScanContext, 'progress'>,
   options: RunScanOptions,
   findings: Finding[],
+  rows: ReadonlyMap<string, Uint8Array>,
   sections: ReportSection[],
   detectorData: Record<string, unknown>,
   statuses: ScanResults['summary']['detectors'],
 ): ScanResults {
   const order = new Map(options.detectors.map((d, i) => [d.id, i]));
-  const sorted = [...findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || (order.get(a.detector) ?? 0) - (order.get(b.detector) ?? 0),
+  const bySeverityThenDetector = [...findings].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || (order.get(detectorOf(a)) ?? 0) - (order.get(detectorOf(b)) ?? 0),
   );
+  const audited = new Uint8Array(context.labels.length);
+  for (const i of labelledRows(context.labels)) audited[i] = 1;
+  const sorted = groupFindings(bySeverityThenDetector.map((finding) => ({ finding, ...(rows.has(finding.id) ? { rows: rows.get(finding.id)! } : {}) })), audited);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, sorted.filter((f) => f.severity === s).length]));
   const maxSeverity = sorted[0]?.severity ?? null;
   const { schema, model, table, train } = context;
