@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
+import { duplicateSlices, intervalViolations } from '../support/finding-properties.js';
 
 interface Truth {
   weakSlices: { name: string; predicates: { feature: string; op: string; value: string | number }[] }[];
@@ -57,6 +58,21 @@ describe('glassbox scan --demo credit', () => {
   it('names the planted leak as a Clever Hans feature', () => {
     const leak = results.findings.find((f) => f.detector === 'clever-hans' && f.severity !== 'info' && f.title.includes(truth.leak.feature));
     expect(leak, results.findings.filter((f) => f.detector === 'clever-hans').map((f) => f.title).join('\n')).toBeDefined();
+  });
+
+  it('puts every interval around the value it belongs to, and says what it is for', () => {
+    expect(intervalViolations(results)).toEqual([]);
+    const dp = results.findings.find((f) => f.id === 'disparity/age_group')!;
+    expect(dp.interval!.method).toMatch(/^(newcombe-hybrid-score|stratified-bootstrap-bc) for demographic_parity_difference/);
+  });
+
+  it('reports a slice only when it is miscalibrated itself, and findings about the same rows once', () => {
+    const under = results.findings.flatMap((f) => [f, ...(f.related ?? [])]).filter((f) => f.detector === 'confidence-slices/under');
+    for (const f of under) expect(f.interval!.high, f.title).toBeLessThanOrEqual(-0.05);
+    expect(results.findings.some((f) => f.title === 'Under-confident slice: income < 88.5')).toBe(false);
+    expect(duplicateSlices(results)).toEqual([]);
+    const income = results.findings.filter((f) => f.slice?.length === 1 && f.slice[0]!.feature === 'income');
+    expect(income.length, income.map((f) => f.title).join('\n')).toBeLessThanOrEqual(1);
   });
 
   it('is byte-identical when run again with the same seed', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
+import { intervalViolations } from '../support/finding-properties.js';
 
 async function scanDemo(name: string): Promise<{ results: ScanResults; html: string; markdown: string }> {
   const out = await mkdtemp(join(tmpdir(), `glassbox-${name}-`));
@@ -44,6 +45,11 @@ describe('glassbox scan on the image and text demos', () => {
     expect(section?.blocks.filter((b) => b.kind === 'image').length).toBeGreaterThanOrEqual(6);
     expect(results.findings.some((f) => f.detector === 'image-attributions' && /guided/i.test(f.title))).toBe(true);
     expect(markdown).toContain('Accuracy');
+    expect(intervalViolations(results)).toEqual([]);
+    const confidence = results.summary.detectors.find((d) => d.id === 'confidence-slices');
+    expect(confidence?.status).toBe('skipped');
+    expect(confidence?.reason).toMatch(/no tabular columns/);
+    expect(results.sections.some((s) => s.id === 'confidence-slices')).toBe(false);
   }, 300_000);
 
   it('spam: a binary text model with its metrics and confusion matrix', async () => {
@@ -64,5 +70,8 @@ describe('glassbox scan on the image and text demos', () => {
     const finding = results.findings.find((f) => f.detector === 'text-attributions');
     expect(finding?.examples.length).toBe(highlighted.length);
     expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
+    expect(intervalViolations(results)).toEqual([]);
+    expect(results.sections.some((s) => s.id === 'confidence-slices')).toBe(false);
+    expect(results.summary.detectors.find((d) => d.id === 'image-attributions')?.reason).toMatch(/text, not images/);
   }, 300_000);
 });
