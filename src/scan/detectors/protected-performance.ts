@@ -36,7 +36,7 @@ export const protectedPerformance: Detector = {
       const rows = groupRows(context, grouping, predictions);
       tables.push({
         kind: 'table' as const,
-        caption: `By ${grouping.name} (balanced accuracy: mean recall over classes; base rate: share of "${context.classes[context.classes.length - 1] ?? ''}" labels)`,
+        caption: `By ${grouping.name}`,
         columns: ['group', 'n', 'accuracy', 'accuracy CI', 'balanced accuracy', 'base rate', 'selection rate', 'TPR', 'FPR'],
         rows: rows.map((r) => [r.group, r.n, r.accuracy, `${r.ci.low.toFixed(3)}–${r.ci.high.toFixed(3)}`, r.rates.balancedAccuracy, r.rates.baseRates[r.rates.baseRates.length - 1] ?? null, r.selectionRate, r.tpr, r.fpr]),
       });
@@ -49,7 +49,8 @@ export const protectedPerformance: Detector = {
         rowMasks[finding.id] = Uint8Array.from(grouping.codes, (c, i) => (c === g && context.labels[i]! >= 0 ? 1 : 0));
       });
     }
-    return { findings, rows: rowMasks, sections: [{ id: 'protected-performance', title: 'Performance per protected group', blocks: tables }], data };
+    const legend = { kind: 'text' as const, markdown: `Balanced accuracy is the mean recall over the classes, so it does not depend on how common each class is in a group; base rate is the share of "${context.classes[context.classes.length - 1] ?? ''}" labels. An accuracy gap that disappears under balanced accuracy comes from base rates.` };
+    return { findings, rows: rowMasks, sections: [{ id: 'protected-performance', title: 'Performance per protected group', blocks: [legend, ...tables] }], data };
   },
 };
 
