@@ -1,4 +1,4 @@
-import type { Finding, RelatedFinding, Relation } from './finding.js';
+import type { Finding, RelatedFinding, Relation } from '../results/finding.js';
 
 /** A finding with the audited rows it is about (1 = in), when it concerns a subset of rows. */
 export interface FindingRows {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultsSchema, type ScanResults } from '../../src/store/results-schema.js';
+import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
 import { duplicateSlices, intervalViolations } from '../support/finding-properties.js';
 import { DATASETS_DIR, HAS_REFERENCE, referencePath } from '../support/reference.js';

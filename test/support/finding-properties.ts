@@ -1,4 +1,4 @@
-import type { ScanResults } from '../../src/store/results-schema.js';
+import type { ScanResults } from '../../src/results/schema.js';
 
 type Reported = Pick<ScanResults['findings'][number], 'id' | 'metric' | 'value' | 'interval'>;
 

@@ -1,5 +1,5 @@
 import { stratifiedBootstrapInterval } from '../../math/stats/stratified-bootstrap.js';
-import type { Interval } from '../finding.js';
+import type { Interval } from '../../results/finding.js';
 
 /** Resamples of the balanced-accuracy gap interval. */
 export const BASE_RATE_BOOTSTRAP_ITERATIONS = 1000;

@@ -8,7 +8,7 @@ import { disparity } from './disparity.js';
 import { imageAttributions } from './image-attributions.js';
 import { protectedPerformance } from './protected-performance.js';
 import { weakSlices } from './weak-slices.js';
-import type { ScanResults } from '../../store/results-schema.js';
+import type { ScanResults } from '../../results/schema.js';
 
 const scanWith = (context: ScanContext, detectors: Detector[]): Promise<ScanResults> =>
   runScan(context, { detectors, describe: { data: 'synthetic', model: 'synthetic' }, version: 'test' });
