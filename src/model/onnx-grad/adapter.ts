@@ -74,11 +74,11 @@ export class OnnxGradModel implements Model, Differentiable {
   readonly supportsGuidedRelu = true;
   /** Built on first use: with the onnxruntime engine only fallbacks need the tfjs weights. */
   private tfjsInterpreter: OnnxInterpreter | undefined;
-  /** Who computes gradients: 'onnxruntime' (compiled backward graph) or 'tfjs' (the interpreter). */
-  readonly gradientEngine: 'onnxruntime' | 'tfjs';
   private readonly ort: OrtModelInfo | undefined;
-  /** Requests (layer, guided) whose backward graph onnxruntime cannot run: they use tfjs. */
-  private readonly tfjsOnly = new Set<string>();
+  /** Requests (layer, guided) whose graph onnxruntime cannot run, with the reason: they use tfjs. */
+  private readonly tfjsOnly = new Map<string, string>();
+  /** The engine that computed the latest gradients (before any: the one planned at load). */
+  private lastGradientEngine: 'onnxruntime' | 'tfjs';
 
   constructor(
     private readonly shared: Shared,
@@ -91,7 +91,16 @@ export class OnnxGradModel implements Model, Differentiable {
     this.outputWidth = shared.outputWidth;
     this.layerNames = graphTensorNames(shared.graph);
     this.ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
-    this.gradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+    this.lastGradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+  }
+
+  /**
+   * Who computed gradients: 'onnxruntime' (compiled backward graph) or 'tfjs' (the interpreter). Before
+   * any gradient call it is the engine planned at load; afterwards the engine the latest gradient call
+   * actually used, so a fallback to tfjs after construction shows here (and in engineNote).
+   */
+  get gradientEngine(): 'onnxruntime' | 'tfjs' {
+    return this.lastGradientEngine;
   }
 
   /** The tfjs interpreter of this model's graph and weights. */
@@ -100,9 +109,20 @@ export class OnnxGradModel implements Model, Differentiable {
     return this.tfjsInterpreter;
   }
 
-  /** Why gradients are computed by tfjs rather than onnxruntime (undefined when onnxruntime is used). */
+  /**
+   * Why gradients are computed by tfjs rather than onnxruntime: the load-time reason, or the requests
+   * that fell back to tfjs since (undefined while onnxruntime computes everything).
+   */
   get engineNote(): string | undefined {
-    return this.shared.engineNote;
+    const fallbacks = [...this.tfjsOnly].map(([key, why]) => `${describeRequest(key)}: ${why}`);
+    if (fallbacks.length === 0) return this.shared.engineNote;
+    return [this.shared.engineNote, `computed by the tfjs interpreter because onnxruntime could not compile them — ${fallbacks.join('; ')}`].filter(Boolean).join('; ');
+  }
+
+  /** Records which engine computed a gradient request and passes its result on. */
+  private used<R>(engine: 'onnxruntime' | 'tfjs', result: R): R {
+    this.lastGradientEngine = engine;
+    return result;
   }
 
   /**
@@ -116,7 +136,7 @@ export class OnnxGradModel implements Model, Differentiable {
       await info.engine.prepare(outputs, gradient ? { ...gradient, target: info.logitsTensor } : undefined);
     } catch (error) {
       if (this.shared.engineMode === 'onnxruntime' || !(error instanceof GlassboxError) || error.code !== 'unsupported_model') throw error;
-      this.tfjsOnly.add(key);
+      this.tfjsOnly.set(key, error.message);
       return undefined;
     }
     return work(info);
@@ -200,7 +220,7 @@ export class OnnxGradModel implements Model, Differentiable {
     const guided = options.relu === 'guided';
     const call = { source: this.shared.inputName, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
     const viaOrt = await this.viaOrt(`input|${guided}`, [], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
-    if (viaOrt) return viaOrt.gradient.data;
+    if (viaOrt) return this.used('onnxruntime', viaOrt.gradient.data);
     const tf = this.shared.tf;
     const out = new Float32Array(x.data.length);
     const rowSize = x.data.length / Math.max(1, x.shape[0] ?? 1);
@@ -212,7 +232,7 @@ export class OnnxGradModel implements Model, Differentiable {
       out.set((await g.data()) as Float32Array, start * rowSize);
       g.dispose();
     });
-    return out;
+    return this.used('tfjs', out);
   }
 
   /**
@@ -226,7 +246,7 @@ export class OnnxGradModel implements Model, Differentiable {
     const guided = options.relu === 'guided';
     const call = { source: this.shared.inputName, target, output: 'logits', guided, width: this.outputWidth, modelName: this.shared.source, withOutputs: true, ...(options.signal ? { signal: options.signal } : {}) } as const;
     const result = await this.viaOrt(`input+outputs|${guided}`, [this.shared.head.logitsTensor], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
-    return result?.outputs ? { gradients: result.gradient.data, outputs: result.outputs } : undefined;
+    return result?.outputs ? this.used('onnxruntime', { gradients: result.gradient.data, outputs: result.outputs }) : undefined;
   }
 
   /** Values of named intermediate tensors (graph/NCHW layout). */
@@ -262,7 +282,7 @@ export class OnnxGradModel implements Model, Differentiable {
     const call = { source: layer, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
     if (layer !== this.shared.inputName) {
       const viaOrt = await this.viaOrt(`layer|${layer}|${guided}`, [layer], { source: layer, guided }, (info) => ortGradients(info, x, call));
-      if (viaOrt?.activation) return { activation: viaOrt.activation, gradient: viaOrt.gradient };
+      if (viaOrt?.activation) return this.used('onnxruntime', { activation: viaOrt.activation, gradient: viaOrt.gradient });
     }
     const tf = this.shared.tf;
     const acts: Float32Array[] = [];
@@ -282,7 +302,7 @@ export class OnnxGradModel implements Model, Differentiable {
       g.dispose();
     });
     const full = [x.shape[0] ?? 0, ...shape.slice(1)];
-    return { activation: { data: concatFloat32(acts), shape: full }, gradient: { data: concatFloat32(grads), shape: full } };
+    return this.used('tfjs', { activation: { data: concatFloat32(acts), shape: full }, gradient: { data: concatFloat32(grads), shape: full } });
   }
 
   private checkLayer(name: string): void {
@@ -308,6 +328,15 @@ export class OnnxGradModel implements Model, Differentiable {
   }
 }
 
+/** A fallback key (see viaOrt's callers) in words, for engineNote. */
+function describeRequest(key: string): string {
+  const [kind, a, b] = key.split('|');
+  const guided = (flag: string | undefined): string => (flag === 'true' ? ' (guided ReLU)' : '');
+  if (kind === 'input' || kind === 'input+outputs') return `input gradients${guided(a)}`;
+  if (kind === 'layer') return `gradients w.r.t. '${a}'${guided(b)}`;
+  if (kind === 'activations') return `activations ${key.slice('activations|'.length).split('\u0000').join(', ')}`;
+  return kind ?? key;
+}
 
 /**
  * Loads an ONNX file (or bytes) for gradient-based explanation with the tfjs interpreter. Every op
