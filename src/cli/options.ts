@@ -25,9 +25,27 @@ export function parseRowRange(value: string | undefined, nRows: number): [number
   const start = match ? (match[1] ? Number(match[1]) : 0) : Number.NaN;
   const end = match ? (match[2] ? Number(match[2]) : nRows) : Number.NaN;
   if (!match || start >= end || end > nRows) {
-    throw new GlassboxError('invalid_argument', `--rows "${value}" is not a range a:b with 0 ≤ a < b ≤ ${nRows}.`, { argument: '--rows', hint: `e.g. --rows 0:10 (there are ${nRows} rows)` });
+    throw new GlassboxError('invalid_argument', `--rows "${value}" is not a range a:b with 0 ≤ a < b ≤ ${nRows}.`, { argument: '--rows', hint: `e.g. --rows 0:${Math.min(10, nRows)} (0-based data rows of the input file, header excluded; there are ${nRows})` });
   }
   return [start, end];
+}
+
+/**
+ * `--rows a:b` in every command: the rows whose 0-based data row id in the input file (header
+ * excluded) is in [a, b), whatever split or dropped rows came before. Returns their positions in
+ * `table` (in table order). Without the flag: every row, or the first `defaultCount` rows.
+ */
+export function selectRows(table: { readonly nRows: number; readonly rowIds: Int32Array }, value: string | undefined, defaultCount?: number): Int32Array {
+  if (value === undefined) return Int32Array.from({ length: defaultCount === undefined ? table.nRows : Math.min(defaultCount, table.nRows) }, (_, i) => i);
+  let last = -1;
+  for (let i = 0; i < table.nRows; i++) last = Math.max(last, table.rowIds[i]!);
+  const [start, end] = parseRowRange(value, last + 1);
+  const picked: number[] = [];
+  for (let i = 0; i < table.nRows; i++) if (table.rowIds[i]! >= start && table.rowIds[i]! < end) picked.push(i);
+  if (picked.length === 0) {
+    throw new GlassboxError('invalid_argument', `--rows "${value}": no row with a data row id in [${start}, ${end}) is left to use (rows with missing values may have been dropped).`, { argument: '--rows', hint: 'Row ids are 0-based data rows of the input file, header excluded.' });
+  }
+  return Int32Array.from(picked);
 }
 
 /** Parses one of a fixed set of choices. */

@@ -6,14 +6,19 @@ import { meanAbs } from './attribution.js';
 /**
  * Report blocks for a tabular attribution: a beeswarm summary of every row (colour = the feature's
  * value rank among the rows) and a waterfall per explained row (largest contributions first, from the
- * base value to the output). Vega-Lite specs; the report writers render them.
+ * base value to the output), captioned with the row's 0-based data row id when `rowIds` gives it. Vega-Lite specs; the report writers render them.
  */
-export function attributionBlocks(a: Attribution, x?: RawMatrix, options: { rows?: number; top?: number } = {}): ReportBlock[] {
+export function attributionBlocks(a: Attribution, x?: RawMatrix, options: { rows?: number; top?: number; rowIds?: ArrayLike<number> } = {}): ReportBlock[] {
   const blocks: ReportBlock[] = [];
   const rows = a.shape[0] ?? 0;
   if (rows > 1) blocks.push({ kind: 'chart', caption: `${a.method}: attributions of ${rows} rows (beeswarm); colour = feature value rank`, spec: beeswarmSpec(a, x, options.top ?? 12) });
-  for (let r = 0; r < Math.min(rows, options.rows ?? 1); r++) blocks.push({ kind: 'chart', caption: `${a.method}: row ${r}, from the base value ${fmt(a.baseValues[r]!)} to the output ${fmt(a.outputs[r]!)}`, spec: waterfallSpec(a, r, options.top ?? 12) });
+  for (let r = 0; r < Math.min(rows, options.rows ?? 1); r++) blocks.push({ kind: 'chart', caption: `${a.method}: ${rowName(r, options.rowIds)}, from the base value ${fmt(a.baseValues[r]!)} to the output ${fmt(a.outputs[r]!)}`, spec: waterfallSpec(a, r, options.top ?? 12) });
   return blocks;
+}
+
+/** "data row 408" (0-based, header excluded) when the rows' ids are known; else the position among the explained rows. */
+function rowName(r: number, rowIds: ArrayLike<number> | undefined): string {
+  return rowIds && rowIds[r] !== undefined ? `data row ${rowIds[r]}` : `explained row ${r}`;
 }
 
 function fmt(v: number): string {

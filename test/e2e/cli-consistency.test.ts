@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,4 +63,29 @@ describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => 
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--protected: "planet" is neither/);
   }, 120_000);
+
+  it('--rows a:b and rowIds are 0-based data rows of the input file in predict, even after rows are dropped', async () => {
+    const lines = (await readFile(data, 'utf8')).trimEnd().split('\n');
+    const holed = join(dir, 'holed.csv');
+    // data row 1 (file line 3) loses its credit amount, so --missing drop removes it
+    await writeFile(holed, [lines[0]!, lines[1]!, lines[2]!.replace(/^([^,]*,[^,]*,("[^"]*"|[^,]*),[^,]*,)[^,]*,/, '$1,'), ...lines.slice(3, 12)].join('\n'));
+    const run = await runGlassbox(['predict', '--data', holed, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/xgb.json'), '--missing', 'drop', '--rows', '0:4']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { rowIds: number[]; outputs: number[][] };
+    expect(json.rowIds).toEqual([0, 2, 3]);
+    const full = JSON.parse((await runGlassbox(['predict', ...inputs, '--rows', '2:4'])).stdout) as { rowIds: number[]; outputs: number[][] };
+    expect(full.rowIds).toEqual([2, 3]);
+    expect(json.outputs.slice(1)).toEqual(full.outputs);
+  });
+
+  it('the report names a waterfall row by its data row id: its output is that file row\'s prediction', async () => {
+    const html = await readFile(join(dir, 'default', 'report.html'), 'utf8');
+    const caption = /tree-shap: data row (\d+), from the base value (-?[\d.]+) to the output (-?[\d.]+)/.exec(html);
+    expect(caption, 'waterfall caption').not.toBeNull();
+    const id = Number(caption![1]);
+    const predicted = JSON.parse((await runGlassbox(['predict', ...inputs, '--rows', `${id}:${id + 1}`])).stdout) as { rowIds: number[]; outputs: number[][] };
+    expect(predicted.rowIds).toEqual([id]);
+    const p = predicted.outputs[0]![1]!;
+    expect(Math.log(p / (1 - p))).toBeCloseTo(Number(caption![3]), 3); // TreeSHAP explains the margin
+  });
 });

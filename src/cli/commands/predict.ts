@@ -4,7 +4,7 @@ import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import { pipeline } from '../../model/pipeline.js';
 import { sliceRows } from '../../model/tensor.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
-import { parseChoice, parseRowRange } from '../options.js';
+import { parseChoice, selectRows } from '../options.js';
 import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
 
 interface PredictFlags extends InputFlags {
@@ -24,26 +24,26 @@ export function registerPredictCommand(program: Command): void {
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
     .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
-    .option('--rows <a:b>', 'rows a (inclusive) to b (exclusive), 0-based')
+    .option('--rows <a:b>', 'rows whose 0-based data row id in the file (header excluded) is in [a, b)')
     .option('--format <format>', 'json or csv', 'json');
   addUnknownCategoryOption(addLabelOptions(command))
     .action(async (flags: PredictFlags) => {
       const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
       const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
-      const [start, end] = parseRowRange(flags.rows, inputs.table.nRows);
-      const rows = Int32Array.from({ length: end - start }, (_, i) => start + i);
+      const rows = selectRows(inputs.table, flags.rows);
+      const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
       let outputs: Float32Array;
       if (inputs.encoder) {
         const table = takeRows(inputs.table, rows);
         outputs = await pipeline(inputs.model, inputs.encoder).predictRaw(rawMatrixFromTable(table, inputs.encoder.features));
       } else {
-        outputs = await inputs.model.predict(sliceRows(inputs.x!, start, end));
+        outputs = await inputs.model.predict(sliceRows(inputs.x!, rows[0]!, rows[rows.length - 1]! + 1));
       }
       const width = inputs.model.outputWidth;
       const classes = inputs.model.task === 'regression' ? ['value'] : [...inputs.model.classes];
-      const matrix = Array.from({ length: end - start }, (_, i) => Array.from(outputs.subarray(i * width, (i + 1) * width)));
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, outputs: matrix })}\n`);
-      else process.stdout.write(`${['row', ...classes.map(csvCell)].join(',')}\n${matrix.map((r, i) => [inputs.table.rowIds[start + i], ...r].join(',')).join('\n')}\n`);
+      const matrix = Array.from(rows, (_, i) => Array.from(outputs.subarray(i * width, (i + 1) * width)));
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, rowIds, outputs: matrix })}\n`);
+      else process.stdout.write(`${['row', ...classes.map(csvCell)].join(',')}\n${matrix.map((r, i) => [rowIds[i], ...r].join(',')).join('\n')}\n`);
     });
 }
 

@@ -44,7 +44,10 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
   c.progress('global-importance: permutation importance');
   const imp = await permutationImportance(pipe, raw, labels, { repeats: s.repeats, seed: c.seed, metric: c.model.task === 'regression' ? 'r2' : 'accuracy', ...signal });
   const rng = new Rng(c.seed);
-  const explained = take(raw, sample(rng, raw.nRows, s.shapRows));
+  const explainedRows = sample(rng, raw.nRows, s.shapRows);
+  const explained = take(raw, explainedRows);
+  // charts name rows by their 0-based data row id in the input file, as every command does
+  const explainedIds = Int32Array.from(explainedRows, (k) => c.table.rowIds[rows[k]!]!);
   const bgSource = c.trainRaw ?? raw;
   const background = take(bgSource, sample(rng, bgSource.nRows, s.backgroundRows));
   const useTrees = isTreeEnsemble(c.model);
@@ -66,7 +69,7 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
       columns: ['feature', `drop in ${imp.metric}`, '± std', 'mean |SHAP|'],
       rows: order.map((j) => [imp.featureNames[j]!, imp.importances[j]!, imp.std[j]!, shapMean[j]!]),
     },
-    ...attributionBlocks(shap, explained, { rows: 1 }),
+    ...attributionBlocks(shap, explained, { rows: 1, rowIds: explainedIds }),
     ...(useTrees ? treeBlocks(c, shap, explained) : []),
   ];
   const pdpRaw = take(raw, sample(rng, raw.nRows, s.pdpRows));
