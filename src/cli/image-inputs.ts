@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { loadImageFolder } from '../data/image-folder.js';
 import { readNpy } from '../data/npy.js';
 import { GlassboxError } from '../errors.js';
 import { imageTable } from '../data/image-table.js';
@@ -7,19 +6,14 @@ import type { Schema } from '../data/schema.js';
 import type { Table } from '../data/table.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
-import { loadOnnxGradModel } from '../model/onnx-grad/public.js';
 import type { Tensor } from '../model/tensor.js';
 
 /** Image input for the CLI: a folder of PNG/JPEG images (one subfolder per class) or a `.npy` tensor. */
 
-/** True when --data names image input (a folder of images or a .npy tensor) rather than tabular rows. */
-export function isImageData(path: string | undefined): boolean {
-  return path !== undefined && (path.endsWith('.npy') || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true);
-}
-
 /** Images of a folder (with folder labels and names) or a .npy tensor, sized for the model's input. */
 export async function loadGradientData(path: string, model: Pick<Model, 'inputSpec'>, signal?: AbortSignal): Promise<{ x: Tensor; labels?: Int32Array; classes?: readonly string[] }> {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    const { loadImageFolder } = await import('../data/image-folder.js');
     const [, c, h, w] = model.inputSpec.shape;
     const images = await loadImageFolder(path, { ...(typeof h === 'number' && typeof w === 'number' ? { resize: { width: w, height: h } } : {}), ...(c === 1 || c === 3 ? { channels: c } : {}), ...(signal ? { signal } : {}) });
     return { x: { data: images.pixels, shape: [...images.shape] }, labels: images.labels, classes: images.classes };
@@ -57,6 +51,7 @@ export function labelsFile(path: string, nRows: number): Int32Array {
 async function loadImageModel(location: string): Promise<Model> {
   if (location.toLowerCase().endsWith('.onnx')) {
     try {
+      const { loadOnnxGradModel } = await import('../model/onnx-grad/adapter.js');
       return await loadOnnxGradModel(location);
     } catch (error) {
       // graphs the gradient adapter cannot read are still scanned, without gradient sections

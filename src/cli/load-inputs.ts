@@ -15,9 +15,7 @@ import { isTreeEnsemble } from '../model/capabilities.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
-import { isImageData, loadImageInputs } from './image-inputs.js';
-import { loadDemoInputs } from './load-demo.js';
-import { textInputs } from './text-inputs.js';
+import { isImageData } from './input-kind.js';
 import { printInputWarnings } from './input-warnings.js';
 import { parseChoice } from './options.js';
 import { labelColumn } from './input-options.js';
@@ -50,6 +48,8 @@ export interface LoadInputsOptions {
   readonly rows?: 'test' | 'all';
   /** Whether the data must carry labels (default true). */
   readonly requireLabels?: boolean;
+  /** A model already loaded from --model (e.g. through the gradient adapter), used instead of loading it again. */
+  readonly model?: Model;
 }
 
 export interface LoadedInputs extends ScanInputs {
@@ -67,6 +67,8 @@ export interface LoadedInputs extends ScanInputs {
 export async function loadInputs(flags: InputFlags, options: LoadInputsOptions): Promise<LoadedInputs> {
   if (flags.demo) {
     if (flags.data || flags.model) throw new GlassboxError('invalid_argument', 'Use either --demo or --data/--model, not both.', { argument: '--demo' });
+    // demos, images and text models need their own engines (tfjs, sharp): imported only for them
+    const { loadDemoInputs } = await import('./load-demo.js');
     return loadDemoInputs(flags.demo, options);
   }
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: name the data file to audit (CSV, Parquet, JSONL or Arrow), or use --demo.', { argument: '--data', hint: 'e.g. glassbox scan --data test.csv --model model.onnx' });
@@ -74,6 +76,7 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   if (isImageData(flags.data)) {
     const misplaced = flags.schema ? '--schema' : flags.preprocess ? '--preprocess' : flags.textEncoder ? '--text-encoder' : undefined;
     if (misplaced) throw new GlassboxError('invalid_argument', `${flags.data} is image data: ${misplaced} applies to tabular or text files.`, { argument: misplaced, hint: 'Drop the flag; labels come from the subfolders or --labels y.npy.' });
+    const { loadImageInputs } = await import('./image-inputs.js');
     return loadImageInputs({ data: flags.data, model: flags.model, ...(flags.labels ? { labels: flags.labels } : {}) }, options);
   }
   if (flags.labels) throw new GlassboxError('invalid_argument', '--labels applies to image data (.npy); tabular files carry their label column.', { argument: '--labels', hint: 'Name the label column with --target or in the schema.' });
@@ -96,7 +99,7 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const conformed = conformCategories(applied, preprocess?.features ?? tabularFeatures(schema), { policy: unknownPolicy });
   const table = conformed.table;
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
-  const model = await loadModel(flags.model, modelHints(inferred));
+  const model = options.model ?? (await loadModel(flags.model, modelHints(inferred)));
   try {
     const resolved = resolveEncoding({ schema, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
     const encoder = resolved.encoder;
@@ -130,10 +133,11 @@ export async function loadMoreRows(file: string, inputs: { readonly schema: Sche
 
 async function loadTextInputs(flags: InputFlags, options: LoadInputsOptions, table: Table, schema: Schema): Promise<LoadedInputs> {
   const split = schema.split ? splitTrainTest(table, schema) : undefined;
-  const model = await loadModel(flags.model!, modelHints(schema));
+  const model = options.model ?? (await loadModel(flags.model!, modelHints(schema)));
   const audited = options.rows === 'all' || !split ? table : split.test;
   const train = split && options.rows !== 'all' ? split.train : undefined;
   try {
+    const { textInputs } = await import('./text-inputs.js');
     const text = await textInputs({ encoderFile: flags.textEncoder!, data: flags.data!, schema, model, audited, ...(train ? { train } : {}) });
     return { table: audited, ...(train ? { train } : {}), all: table, schema, model, describe: { data: flags.data!, model: flags.model! }, ...text };
   } catch (error) {

@@ -1,5 +1,8 @@
+import type { FeatureSpec } from '../data/schema.js';
 import { GlassboxError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../results/finding.js';
+
+/** Shared flag parsers of every command: each names the flag it read when the value is wrong. */
 
 /** Parses a non-negative integer flag, naming the flag when it is not one. */
 export function parseIntegerFlag(flag: string, value: string | undefined, fallback: number): number {
@@ -18,9 +21,19 @@ export function parseFailOn(value: string | undefined): Severity | 'none' {
   throw new GlassboxError('invalid_argument', `--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')}; got "${value}".`, { argument: '--fail-on' });
 }
 
-/** Parses `--rows a:b` (half-open, 0-based) against the number of rows available. */
-export function parseRowRange(value: string | undefined, nRows: number): [number, number] {
-  if (value === undefined) return [0, nRows];
+/** An integer flag of at least `min` (default 1). */
+export function positiveFlag(flag: string, value: string | undefined, fallback: number, min = 1): number {
+  const n = parseIntegerFlag(flag, value, fallback);
+  if (n < min) throw new GlassboxError('invalid_argument', `${flag} must be at least ${min}; got ${n}.`, { argument: flag, hint: `e.g. ${flag} ${fallback}` });
+  return n;
+}
+
+/**
+ * Parses `--rows a:b` (half-open, 0-based) against the number of rows available. Without the flag:
+ * every row, or the first `defaultCount` rows. This is the one place the CLI reads `--rows`.
+ */
+export function parseRowRange(value: string | undefined, nRows: number, defaultCount?: number): [number, number] {
+  if (value === undefined) return [0, defaultCount === undefined ? nRows : Math.min(nRows, defaultCount)];
   const match = /^(\d*):(\d*)$/.exec(value.trim());
   const start = match ? (match[1] ? Number(match[1]) : 0) : Number.NaN;
   const end = match ? (match[2] ? Number(match[2]) : nRows) : Number.NaN;
@@ -53,4 +66,26 @@ export function parseChoice<T extends string>(flag: string, value: string | unde
   if (value === undefined) return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new GlassboxError('invalid_argument', `${flag} must be one of ${choices.join(', ')}; got "${value}".`, { argument: flag });
+}
+
+/** `--rows` as the row indices it selects (see parseRowRange). */
+export function selectRows(value: string | undefined, nRows: number, defaultCount?: number): Int32Array {
+  const [start, end] = parseRowRange(value, nRows, defaultCount);
+  return Int32Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+/** A comma-separated list flag (`--protected a,b`): trimmed, empty items dropped. */
+export function parseList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** `--features a,b`: feature names or 0-based indices of the encoder's raw features. */
+export function parseFeatures(list: string, features: readonly Pick<FeatureSpec, 'name'>[]): number[] {
+  const names = features.map((f) => f.name);
+  return list.split(',').map((item) => {
+    const name = item.trim();
+    const index = /^\d+$/.test(name) ? Number(name) : names.indexOf(name);
+    if (index < 0 || index >= names.length) throw new GlassboxError('invalid_argument', `--features: "${name}" is not a feature (known: ${names.join(', ')})`, { argument: '--features', hint: 'Use feature names from the schema or 0-based indices.' });
+    return index;
+  });
 }

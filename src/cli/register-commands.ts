@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { registerExplainCommand } from './commands/explain.js';
-import { registerExplainGradientsCommand } from './commands/explain-gradients.js';
+import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness.js';
 import { registerImportanceCommand } from './commands/importance.js';
 import { registerPredictCommand } from './commands/predict.js';
@@ -12,7 +11,6 @@ export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerPredictCommand(program);
   registerExplainCommand(program);
-  registerExplainGradientsCommand(program);
   registerImportanceCommand(program);
   registerSlicesCommand(program);
   registerFairnessCommand(program);

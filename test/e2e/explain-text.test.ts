@@ -111,7 +111,8 @@ describe('glassbox explain --demo spam --method lime|occlusion', () => {
     expect(html.stdout.match(/class="text-attr"/g)).toHaveLength(2);
     const table = await runGlassbox(['explain', '--demo', 'spam', '--rows', '0:1', '--samples', '200', '--format', 'table']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^row \d+: label (spam|ham), lime-text of spam = /);
+    // no --method: the table says which method was chosen and why, as for tabular rows
+    expect(table.stdout).toMatch(/^method lime-text: text models: LIME .*\nrow \d+: label (spam|ham), lime-text of spam = /);
     expect(table.stdout.split('\n').filter((l) => l.startsWith('  ')).length).toBeGreaterThan(0);
   });
 });

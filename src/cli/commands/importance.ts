@@ -19,9 +19,8 @@ import type { ReportBlock } from '../../results/blocks.js';
 import { renderBlocksPage } from '../../report/html.js';
 import { loadInputs } from '../load-inputs.js';
 import type { InputFlags } from '../load-inputs.js';
-import { parseChoice, parseIntegerFlag } from '../options.js';
+import { parseChoice, parseFeatures, parseIntegerFlag } from '../options.js';
 import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
-import { parseFeatures } from './explain.js';
 
 export interface ImportanceFlags extends InputFlags {
   method?: string;
@@ -83,7 +82,7 @@ export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal
     blocks.push(importanceBlock(p));
     result = { ...p, importances: Array.from(p.importances), std: Array.from(p.std), drops: Array.from(p.drops) };
   } else if (method === 'pdp') {
-    const features = flags.features ? parseFeatures(flags.features, inputs.encoder) : [0, 1, 2].filter((j) => j < raw.nFeatures);
+    const features = flags.features ? parseFeatures(flags.features, inputs.encoder.features) : [0, 1, 2].filter((j) => j < raw.nFeatures);
     const curves = [];
     for (const j of features) {
       const pd = await partialDependence(pipe, raw, j, { gridSize: parseIntegerFlag('--grid', flags.grid, 20), ...opts });
