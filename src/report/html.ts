@@ -63,14 +63,18 @@ function findingsTable(findings: readonly Finding[]): string {
 
 const RELATION_LABEL: Record<string, string> = { 'same-rows': 'same rows', complement: 'complement', intersection: 'intersection' };
 
-/** Findings folded into this one (same rows, complement, restating intersection), metrics side by side. */
+/**
+ * Findings folded into this one (same rows, complement, restating intersection), one line each with its
+ * metric and interval beside the parent's; why it was folded is shown where the title does not say it.
+ */
 function relatedTable(related: NonNullable<Finding['related']>): string {
   if (related.length === 0) return '';
-  const rows = related.map((r) => {
+  const items = related.map((r) => {
     const ci = r.interval ? ` <span class="ci">[${formatNumber(r.interval.low)}, ${formatNumber(r.interval.high)}]</span>` : '';
-    return `<tr><td>${RELATION_LABEL[r.relation] ?? r.relation}</td><td>${escapeHtml(r.title)}<div class="summary">${escapeHtml(r.reason)}</div></td><td>${escapeHtml(r.metric)}</td><td class="num">${r.value === null ? '—' : formatNumber(r.value)}${ci}</td></tr>`;
+    const why = r.relation === 'same-rows' ? '' : `<div class="ci">${escapeHtml(r.reason)}</div>`;
+    return `<li><span class="sev sev-info">${RELATION_LABEL[r.relation] ?? r.relation}</span> ${escapeHtml(r.title)} <span class="ci">(${r.severity} on its own)</span> — ${escapeHtml(r.metric)} <strong>${r.value === null ? '—' : formatNumber(r.value)}</strong>${ci}${why}</li>`;
   });
-  return `<table class="related"><caption>Also about these rows</caption><thead><tr><th>relation</th><th>finding</th><th>metric</th><th>value</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<ul class="related">${items.join('')}</ul>`;
 }
 
 function detectorTable(detectors: ScanResults['summary']['detectors']): string {

@@ -50,6 +50,7 @@ describe('glassbox scan on the image and text demos', () => {
     expect(confidence?.status).toBe('skipped');
     expect(confidence?.reason).toMatch(/no tabular columns/);
     expect(results.sections.some((s) => s.id === 'confidence-slices')).toBe(false);
+    expect(results.summary.detectors.find((d) => d.id === 'global-importance')?.reason).toMatch(/images, not tabular/);
   }, 300_000);
 
   it('spam: a binary text model with its metrics and confusion matrix', async () => {

@@ -8,6 +8,7 @@ import type { Detector, DetectorResult, ScanContext } from '../detector.js';
 import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
+import { notTabular } from './not-applicable.js';
 
 /** Thresholds of the checks (documented in docs/explanations.md). */
 export const CLEVER_HANS_THRESHOLDS = Object.freeze({
@@ -56,7 +57,7 @@ export const cleverHans: Detector = {
   id: 'clever-hans',
   title: 'Clever Hans features (id-like, leaked or redundantly relied on)',
   category: 'explanation',
-  applies: (c) => (!c.pipeline || !c.raw ? 'needs tabular data with an encoder' : c.model.task === 'regression' ? 'classification models only' : labelledRows(c.labels).length < 20 ? 'needs at least 20 labelled rows' : !c.trainRaw ? 'needs a train split to fit reference models' : true),
+  applies: (c) => (!c.pipeline || !c.raw ? notTabular(c) : c.model.task === 'regression' ? 'classification models only' : labelledRows(c.labels).length < 20 ? 'needs at least 20 labelled rows' : !c.trainRaw ? 'needs a train split to fit reference models' : true),
   run: async (c) => runCleverHans(c),
 };
 

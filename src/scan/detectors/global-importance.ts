@@ -17,6 +17,7 @@ import type { Detector, DetectorResult, ScanContext } from '../detector.js';
 import type { Finding } from '../../results/finding.js';
 import { labelledRows } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
+import { notTabular } from './not-applicable.js';
 
 /** Sample sizes of the section (a scan must stay fast on a laptop). */
 export const GLOBAL_IMPORTANCE_SETTINGS = Object.freeze({ repeats: 3, shapRows: 40, backgroundRows: 25, shapSamples: 512, pdpRows: 200, pdpFeatures: 2, gridSize: 15 });
@@ -30,7 +31,7 @@ export const globalImportance: Detector = {
   id: 'global-importance',
   title: 'What the model relies on (global importance)',
   category: 'explanation',
-  applies: (c) => (!c.pipeline || !c.raw ? 'needs tabular data with an encoder' : labelledRows(c.labels).length < 10 ? 'needs at least 10 labelled rows' : true),
+  applies: (c) => (!c.pipeline || !c.raw ? notTabular(c) : labelledRows(c.labels).length < 10 ? 'needs at least 10 labelled rows' : true),
   run: (c) => runGlobalImportance(c),
 };
 
