@@ -68,12 +68,6 @@ export function parseChoice<T extends string>(flag: string, value: string | unde
   throw new GlassboxError('invalid_argument', `${flag} must be one of ${choices.join(', ')}; got "${value}".`, { argument: flag });
 }
 
-/** `--rows` as the row indices it selects (see parseRowRange). */
-export function selectRows(value: string | undefined, nRows: number, defaultCount?: number): Int32Array {
-  const [start, end] = parseRowRange(value, nRows, defaultCount);
-  return Int32Array.from({ length: end - start }, (_, i) => start + i);
-}
-
 /** A comma-separated list flag (`--protected a,b`): trimmed, empty items dropped. */
 export function parseList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);

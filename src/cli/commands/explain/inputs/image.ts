@@ -67,7 +67,7 @@ async function fileImages(flags: ExplainFlags, method: ExplainMethod): Promise<I
     const data = await loadGradientData(flags.data!, model);
     const n = data.x.shape[0] ?? 0;
     const all = flags.labels ? labelsFile(flags.labels, n) : data.labels && data.classes ? folderLabels(data.labels, data.classes, model) : undefined;
-    const rows = selectRows(flags.rows, n, DEFAULT_ROWS);
+    const rows = selectRows({ nRows: n, rowIds: Int32Array.from({ length: n }, (_, i) => i) }, flags.rows, DEFAULT_ROWS);
     return { model, x: takeTensorRows(data.x, rows), ...(all ? { labels: Int32Array.from(rows, (r) => all[r]!) } : {}), rowIds: Array.from(rows), dispose };
   } catch (error) {
     await dispose();
@@ -90,16 +90,17 @@ async function demoImages(flags: ExplainFlags, method: ExplainMethod): Promise<I
     throw new GlassboxError('invalid_argument', `--demo ${flags.demo} has no image input.`, { argument: '--demo', hint: 'Image methods run on --demo digits or --model/--data images.' });
   }
   const { model, dispose } = method.access === 'gradients' ? await asGradientModel(inputs.model, `--demo ${flags.demo}`) : { model: inputs.model, dispose: async () => inputs.model.dispose?.() };
-  const rows = selectRows(flags.rows, x.shape[0]!, DEFAULT_ROWS);
+  const rows = selectRows(inputs.table, flags.rows, DEFAULT_ROWS);
   const table = takeRows(inputs.table, rows);
   const labels = inputs.schema.target && inputs.schema.target.task !== 'regression' ? labelsOf(table, inputs.schema) : undefined;
   return { model, x: takeTensorRows(x, rows), ...(labels ? { labels } : {}), rowIds: Array.from(table.rowIds), dispose };
 }
 
-/** Consecutive rows of a tensor (a view, no copy). */
+/** The given rows of a tensor, in order. */
 function takeTensorRows(x: Tensor, rows: Int32Array): Tensor {
   const n = x.shape[0] ?? 0;
   const size = x.data.length / Math.max(1, n);
-  const start = rows[0] ?? 0;
-  return { data: x.data.subarray(start * size, (start + rows.length) * size), shape: [rows.length, ...x.shape.slice(1)] };
+  const data = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => data.set(x.data.subarray(r * size, (r + 1) * size), i * size));
+  return { data, shape: [rows.length, ...x.shape.slice(1)] };
 }

@@ -51,7 +51,7 @@ export async function tabularJob(inputs: TabularInputs, method: ExplainMethod | 
   const chosen = method ? undefined : tabularDefault(isTreeEnsemble(inputs.model));
   const used = method ?? chosen!.method;
   if (chosen) checkMethodFlags([used], 'tabular', flags);
-  const table = takeRows(inputs.table, selectRows(flags.rows, inputs.table.nRows, DEFAULT_ROWS));
+  const table = takeRows(inputs.table, selectRows(inputs.table, flags.rows, DEFAULT_ROWS));
   const x = rawMatrixFromTable(table, inputs.encoder.features);
   const backgroundKind = used.background?.(flags);
   const background = backgroundKind ? await loadBackground(flags, backgroundKind, inputs.train ?? table, inputs) : undefined;
@@ -101,7 +101,7 @@ async function gradientJob(flags: ExplainFlags, method: ExplainMethod, signal?: 
     const { target: _class, method: _method, labels: _labels, ...inputFlags } = flags;
     const inputs = await loadInputs(inputFlags, { seed: 0, requireLabels: false, model: loaded.model });
     if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'Tabular data needs an encoder: pass --preprocess.', { argument: '--preprocess' });
-    const rows = selectRows(flags.rows, inputs.table.nRows, DEFAULT_ROWS);
+    const rows = selectRows(inputs.table, flags.rows, DEFAULT_ROWS);
     const table = takeRows(inputs.table, rows);
     const x = { data: inputs.encoder.encode(rawMatrixFromTable(table, inputs.encoder.features)), shape: [table.nRows, inputs.encoder.outputWidth] };
     const all = flags.labels ? labelsFile(flags.labels, inputs.table.nRows) : undefined;

@@ -24,7 +24,7 @@ export const loadTextJob: LoadJob = async (flags, method, signal) => {
     if (!inputs.text) {
       throw new GlassboxError('invalid_argument', 'This input has no text model: text explanations run on a model that scores raw strings.', { argument: '--demo', hint: 'Use --demo spam, or --model MODEL --text-encoder text-encoder.json --data texts.csv.' });
     }
-    const table = takeRows(inputs.table, selectRows(flags.rows, inputs.table.nRows, DEFAULT_ROWS));
+    const table = takeRows(inputs.table, selectRows(inputs.table, flags.rows, DEFAULT_ROWS));
     const column = findColumn(table, inputs.text.column);
     if (column?.kind !== 'text') throw new GlassboxError('schema_mismatch', `The text column "${inputs.text.column}" is missing.`, { column: inputs.text.column });
     const target = inputs.schema.target;
