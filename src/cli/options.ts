@@ -4,12 +4,16 @@ import { SEVERITIES, type Severity } from '../results/finding.js';
 
 /** Shared flag parsers of every command: each names the flag it read when the value is wrong. */
 
-/** Parses a non-negative integer flag, naming the flag when it is not one. */
-export function parseIntegerFlag(flag: string, value: string | undefined, fallback: number): number {
+/**
+ * Parses an integer flag of at least `min` (default 0), naming the flag when it is not one. The hint
+ * suggests a value the flag accepts: the default when it is valid, else `min`.
+ */
+export function parseIntegerFlag(flag: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new GlassboxError('invalid_argument', `${flag} must be a non-negative integer; got "${value}".`, { argument: flag, hint: `e.g. ${flag} 0` });
+  if (!Number.isInteger(parsed) || parsed < min) {
+    const what = min === 0 ? 'a non-negative integer' : `at least ${min} (an integer)`;
+    throw new GlassboxError('invalid_argument', `${flag} must be ${what}; got "${value}".`, { argument: flag, hint: `e.g. ${flag} ${fallback >= min ? fallback : min}` });
   }
   return parsed;
 }
@@ -23,9 +27,7 @@ export function parseFailOn(value: string | undefined): Severity | 'none' {
 
 /** An integer flag of at least `min` (default 1). */
 export function positiveFlag(flag: string, value: string | undefined, fallback: number, min = 1): number {
-  const n = parseIntegerFlag(flag, value, fallback);
-  if (n < min) throw new GlassboxError('invalid_argument', `${flag} must be at least ${min}; got ${n}.`, { argument: flag, hint: `e.g. ${flag} ${fallback}` });
-  return n;
+  return parseIntegerFlag(flag, value, fallback, min);
 }
 
 /**

@@ -79,7 +79,7 @@ describe('declarativeEncoder', () => {
   it('names the column and row of a missing number or an unknown category code', () => {
     const enc = declarativeEncoder(spec);
     const nan = thrown(() => enc.encode(raw([[30, 0, 100, 0, 1], [NaN, 0, 100, 0, 1]])));
-    expect(nan.message).toContain('row 1, column "age"');
+    expect(nan.message).toContain('row 1 of the rows being encoded (a position, not a file row), column "age"');
     expect(nan.details).toMatchObject({ column: 'age', row: 1 });
     const unknown = thrown(() => enc.encode(raw([[30, 3, 100, 0, 1]])));
     expect(unknown.message).toContain('column "color" is category code 3, not one of 0..2');

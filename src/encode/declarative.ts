@@ -69,7 +69,7 @@ export function prepareOutput(raw: RawMatrix, out: Float32Array | undefined, nFe
 
 /** The error for a missing or non-finite numeric value. */
 export function badNumber(column: string, row: number, value: number): GlassboxError {
-  return new GlassboxError('invalid_input', `encode: row ${row}, column "${column}": value ${String(value)} is ${Number.isNaN(value) ? 'missing (NaN)' : 'not finite'}`, {
+  return new GlassboxError('invalid_input', `encode: row ${row} of the rows being encoded (a position, not a file row), column "${column}": value ${String(value)} is ${Number.isNaN(value) ? 'missing (NaN)' : 'not finite'}`, {
     column,
     row,
     hint: 'Drop or impute missing values before encoding (schema "missing": "drop" | "impute").',
@@ -79,7 +79,7 @@ export function badNumber(column: string, row: number, value: number): GlassboxE
 /** The error for a category code outside the feature's category list. */
 export function badCode(column: string, row: number, code: number, nCategories: number): GlassboxError {
   const what = Number.isNaN(code) ? 'is missing (NaN)' : `is category code ${String(code)}, not one of 0..${nCategories - 1}`;
-  return new GlassboxError('invalid_input', `encode: row ${row}, column "${column}" ${what}`, {
+  return new GlassboxError('invalid_input', `encode: row ${row} of the rows being encoded (a position, not a file row), column "${column}" ${what}`, {
     column,
     row,
     hint: `The raw matrix must hold codes into the encoder's ${nCategories} categories of "${column}"; map unknown or missing categories before encoding (rawMatrixFromTable does this and names unknown values).`,

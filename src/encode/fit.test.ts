@@ -81,7 +81,7 @@ describe('fitEncoder', () => {
 
   it('rejects NaN training values, unknown codes, wrong kinds and text features by name', () => {
     const raw: RawMatrix = { data: Float64Array.from([1, 0, 1, NaN, 0, 1]), nRows: 2, nFeatures: 3 };
-    expect(() => fitEncoder(raw, features)).toThrow(/row 1, column "x"/);
+    expect(() => fitEncoder(raw, features)).toThrow(/row 1 of the rows being encoded .*, column "x"/);
     const badCode: RawMatrix = { data: Float64Array.from([1, 5, 1]), nRows: 1, nFeatures: 3 };
     expect(() => fitEncoder(badCode, features)).toThrow(/column "c" is category code 5/);
     expect(() => fitEncoder(sample(3, 1), features, { perFeature: { x: 'onehot' } })).toThrow(/does not apply to numeric feature "x"/);

@@ -54,7 +54,7 @@ describe('conformCategories', () => {
     const x = ordinal.encode(raw);
     expect([x[0], x[2], x[4], x[6]]).toEqual([1, NaN, 1, NaN]);
     // without the policy the encoder refuses the missing code
-    expect(thrown(() => fitEncoder(raw, [...features]).encode(raw)).message).toMatch(/row 1, column "color" is missing/);
+    expect(thrown(() => fitEncoder(raw, [...features]).encode(raw)).message).toMatch(/row 1 of the rows being encoded .*, column "color" is missing/);
   });
 
   it("'most-frequent' replaces them by the most frequent known category of the reference rows", () => {

@@ -88,4 +88,16 @@ describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => 
     const p = predicted.outputs[0]![1]!;
     expect(Math.log(p / (1 - p))).toBeCloseTo(Number(caption![3]), 3); // TreeSHAP explains the margin
   });
+
+  it('slices --predictions takes glassbox predict\'s JSON of the whole file and matches it to the audited test rows by rowIds', async () => {
+    const predicted = await runGlassbox(['predict', ...inputs, '--format', 'json']);
+    const file = join(dir, 'predictions.json');
+    await writeFile(file, predicted.stdout);
+    const fromFile = await runGlassbox(['slices', '--data', data, '--schema', referencePath('german-credit/schema.json'), '--predictions', file, '--format', 'json']);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    const fromModel = await runGlassbox(['slices', ...inputs, '--format', 'json']);
+    const overall = (run: { stdout: string }): { rows: number; overall: number } => JSON.parse(run.stdout) as { rows: number; overall: number };
+    expect(overall(fromFile).rows).toBe(257);
+    expect(overall(fromFile).overall).toBe(overall(fromModel).overall);
+  }, 60_000);
 });

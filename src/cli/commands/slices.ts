@@ -64,13 +64,24 @@ function readPredictions(spec: string, table: Table, classes: readonly string[])
     throw new GlassboxError('invalid_argument', `--predictions "${spec}" is neither a column of the data nor a readable file.`, { argument: '--predictions', hint: `Name a column (${table.columns.map((c) => c.name).join(', ')}) or a JSON/CSV file.` });
   }
   if (spec.endsWith('.json')) {
-    const json = JSON.parse(text) as { outputs?: number[][] };
+    const json = JSON.parse(text) as { outputs?: number[][]; rowIds?: number[] };
     if (!Array.isArray(json.outputs)) throw new GlassboxError('invalid_input', `${spec}: expected {"classes": [...], "outputs": number[rows][classes]} as written by glassbox predict.`, { file: spec, hint: 'Run glassbox predict --format json > file.json' });
-    return { scores: Float64Array.from(json.outputs, (row) => row[row.length - 1] ?? Number.NaN) };
+    const scores = Float64Array.from(json.outputs, (row) => row[row.length - 1] ?? Number.NaN);
+    return { scores: Array.isArray(json.rowIds) ? alignByRowId(spec, scores, json.rowIds, table) : scores };
   }
   const lines = text.trim().split(/\r?\n/);
   const values = (Number.isFinite(Number(lines[0])) ? lines : lines.slice(1)).map(Number);
   return values.every((x) => x === 0 || x === 1) ? { hard: Int32Array.from(values) } : { scores: Float64Array.from(values) };
+}
+
+/** Scores written with their data row ids (glassbox predict's JSON) are matched to the audited rows by id. */
+function alignByRowId(spec: string, scores: Float64Array, rowIds: readonly number[], table: Table): Float64Array {
+  const byId = new Map(rowIds.map((id, k) => [id, scores[k]!]));
+  const missing = Array.from(table.rowIds).filter((id) => !byId.has(id));
+  if (missing.length > 0) {
+    throw new GlassboxError('shape_mismatch', `${spec} has no prediction for ${missing.length} audited rows (data row ids ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}).`, { file: spec, hint: 'Predict every row of the data file: glassbox predict --data FILE --format json (without --rows).' });
+  }
+  return Float64Array.from(table.rowIds, (id) => byId.get(id)!);
 }
 
 async function dataOnly(flags: AuditFlags): Promise<{ table: Table; schema: Schema }> {
