@@ -29,3 +29,5 @@ export { slic } from './image/slic.js';
 export type { SlicOptions } from './image/slic.js';
 export { quickshift } from './image/quickshift.js';
 export type { QuickshiftOptions } from './image/quickshift.js';
+export { explainerNames, explainerRegistry } from './registry.js';
+export type { ExplainerEntry, ExplainerInputKind, ExplainerName } from './registry.js';

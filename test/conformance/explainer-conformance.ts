@@ -7,7 +7,8 @@ import type { Capability } from '../../src/model/capabilities.js';
 /**
  * One case of the shared explainer conformance suite: how to build the explainer (from a seed), the
  * subject and input, how to take one row of the input, and — for explainers that require capabilities —
- * how to get a subject lacking one. Every explainer in glassbox runs this suite.
+ * how to get a subject lacking one. Every factory in src/explain/registry.ts runs this suite through
+ * test/conformance/registry.test.ts (a skip needs a written reason there).
  */
 export interface ConformanceCase<S, X> {
   readonly name: string;

@@ -100,7 +100,8 @@ export function guidedGradCam(options: GuidedGradCamOptions): Explainer<Gradient
       const up = toInputShape(upsample(maps, prepared.nRows, h, w, hh, ww, opts.upsample), prepared.nRows, c, hh * ww);
       const guided = await gradientsOf(model, x, prepared.target, opts.output, { ...(context.signal ? { signal: context.signal } : {}), guided: true });
       const values = new Float64Array(guided.length);
-      for (let i = 0; i < values.length; i++) values[i] = guided[i]! * up[i]!;
+      // + 0 turns −0 (a negative gradient times a zero map) into 0, so values survive a JSON round trip unchanged.
+      for (let i = 0; i < values.length; i++) values[i] = guided[i]! * up[i]! + 0;
       finishWork(context, prepared.nRows);
       return buildAttribution({ method: 'guided-grad-cam', values, shape: x.shape, prepared, options: opts });
     },

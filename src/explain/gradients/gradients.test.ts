@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph, values } from '../../../test/fixtures/onnx/build-graph.js';
-import { explainerConformance } from '../../../test/conformance/explainer-conformance.js';
 import { loadOnnxGradModel, type OnnxGradModel } from '../../model/onnx-grad/public.js';
 import type { Tensor } from '../../model/tensor.js';
 import { expectedGradients, inputXGradient, integratedGradients, layerAttribution, saliency, smoothGrad, upsample } from './public.js';
@@ -137,12 +136,4 @@ describe('upsample (torch F.interpolate semantics)', () => {
   });
 });
 
-const withoutGradients = (m: OnnxGradModel): OnnxGradModel =>
-  ({ task: m.task, classes: m.classes, inputSpec: m.inputSpec, outputWidth: m.outputWidth, predict: (t: Tensor) => m.predict(t), forward: (t: Tensor) => m.forward(t) }) as unknown as OnnxGradModel;
-let shared: OnnxGradModel | undefined;
-const subject = async (): Promise<OnnxGradModel> => (shared ??= await loadOnnxGradModel(tanhBytes, { classes: ['a', 'b', 'c'] }));
-const row = (t: Tensor, i: number): Tensor => ({ data: t.data.slice(i * 4, i * 4 + 4), shape: [1, 4] });
-const common = { subject, input: x, rows: 5, row, perRowShape: [4], context: { target }, without: withoutGradients, tolerance: 1e-6 };
-explainerConformance({ name: 'saliency', make: () => saliency(), ...common });
-explainerConformance({ name: 'integrated-gradients', make: (seed) => integratedGradients({ seed, steps: 64 }), ...common, subject: async () => (await subject()) });
-explainerConformance({ name: 'smoothgrad', make: (seed) => smoothGrad({ seed, samples: 4 }), ...common });
+// The shared conformance suite runs every gradient explainer from test/conformance/registry.test.ts.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
-import { explainerConformance } from '../../../test/conformance/explainer-conformance.js';
 import { limeImage } from './lime-image.js';
 import { quickshift } from './quickshift.js';
 import { slic } from './slic.js';
@@ -74,16 +73,4 @@ describe('limeImage', () => {
   });
 });
 
-const imgs = new Float32Array(2 * 768);
-imgs.set(quadrants(), 0);
-imgs.set(quadrants().map((v) => 1 - v), 768);
-explainerConformance({
-  name: 'lime-image',
-  make: (seed) => limeImage({ seed, samples: 60, segmentation: { method: 'slic', nSegments: 8, compactness: 10 } }),
-  subject: () => model,
-  input: { data: imgs, shape: [2, 3, 16, 16] },
-  rows: 2,
-  row: (x, i) => ({ data: x.data.slice(i * 768, (i + 1) * 768), shape: [1, 3, 16, 16] }),
-  perRowShape: [16, 16],
-  context: { target: 1 },
-});
+// The shared conformance suite runs limeImage from test/conformance/registry.test.ts.

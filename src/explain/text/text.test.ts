@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { explainerConformance } from '../../../test/conformance/explainer-conformance.js';
 import type { TextClassifier } from './classifier.js';
 import { limeText } from './lime-text.js';
 import { textOcclusion } from './occlusion-text.js';
@@ -52,7 +51,4 @@ describe('limeText and textOcclusion', () => {
   });
 });
 
-const docs = ['good bad awful', 'great great movie', 'bad'];
-const row = (x: readonly string[], i: number): readonly string[] => [x[i]!];
-explainerConformance({ name: 'lime-text', make: (seed) => limeText({ seed, samples: 200 }), subject: () => sentiment, input: docs, rows: 3, row, perRowShape: [3], context: { target: 1 } });
-explainerConformance({ name: 'text-occlusion', make: () => textOcclusion(), subject: () => sentiment, input: docs, rows: 3, row, perRowShape: [3], context: { target: 1 } });
+// The shared conformance suite runs limeText and textOcclusion from test/conformance/registry.test.ts.

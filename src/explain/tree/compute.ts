@@ -67,6 +67,7 @@ export function runTreeShapJob(job: TreeShapJob, onProgress?: (done: number) => 
       values[r * w + m] = engine.baseValue(g, job.output);
     }
     onProgress?.(job.nRows);
+    throwIfAborted(signal); // cancelled during the last progress report: no result
     return { values };
   }
   const engine = cachedEngine(e, job.interactions);
@@ -88,6 +89,7 @@ export function runTreeShapJob(job: TreeShapJob, onProgress?: (done: number) => 
     }
     onProgress?.(end);
   }
+  throwIfAborted(signal); // cancelled during the last progress report: no result
   return interactions ? { values, interactions } : { values };
 }
 
