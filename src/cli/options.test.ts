@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GlassboxError } from '../errors.js';
-import { parseIntegerFlag, selectRowsById } from './options.js';
+import { parseIntegerFlag, selectRows } from './options.js';
 
 const failure = (f: () => unknown): GlassboxError => {
   try {
@@ -23,15 +23,15 @@ describe('parseIntegerFlag', () => {
   });
 });
 
-describe('selectRowsById', () => {
+describe('selectRows', () => {
   const table = { nRows: 4, rowIds: Int32Array.from([0, 2, 3, 7]) };
   it('picks rows by data row id, not by position', () => {
-    expect(Array.from(selectRowsById(table, '0:3'))).toEqual([0, 1]);
-    expect(Array.from(selectRowsById(table, '3:8'))).toEqual([2, 3]);
-    expect(Array.from(selectRowsById(table, undefined, 3))).toEqual([0, 1, 2]);
+    expect(Array.from(selectRows(table, '0:3'))).toEqual([0, 1]);
+    expect(Array.from(selectRows(table, '3:8'))).toEqual([2, 3]);
+    expect(Array.from(selectRows(table, undefined, 3))).toEqual([0, 1, 2]);
   });
   it('refuses a range beyond the file or with no row left', () => {
-    expect(failure(() => selectRowsById(table, '0:9')).message).toMatch(/0 ≤ a < b ≤ 8/);
-    expect(failure(() => selectRowsById(table, '4:7')).message).toMatch(/no row with a data row id in \[4, 7\)/);
+    expect(failure(() => selectRows(table, '0:9')).message).toMatch(/0 ≤ a < b ≤ 8/);
+    expect(failure(() => selectRows(table, '4:7')).message).toMatch(/no row with a data row id in \[4, 7\)/);
   });
 });

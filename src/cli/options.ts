@@ -50,7 +50,7 @@ export function parseRowRange(value: string | undefined, nRows: number, defaultC
  * excluded) is in [a, b), whatever split or dropped rows came before. Returns their positions in
  * `table` (in table order). Without the flag: every row, or the first `defaultCount` rows.
  */
-export function selectRowsById(table: { readonly nRows: number; readonly rowIds: Int32Array }, value: string | undefined, defaultCount?: number): Int32Array {
+export function selectRows(table: { readonly nRows: number; readonly rowIds: Int32Array }, value: string | undefined, defaultCount?: number): Int32Array {
   if (value === undefined) return Int32Array.from({ length: defaultCount === undefined ? table.nRows : Math.min(defaultCount, table.nRows) }, (_, i) => i);
   let last = -1;
   for (let i = 0; i < table.nRows; i++) last = Math.max(last, table.rowIds[i]!);

@@ -4,7 +4,7 @@ import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
 import { pipeline } from '../../model/pipeline.js';
 import { sliceRows } from '../../model/tensor.js';
 import { loadInputs, type InputFlags } from '../load-inputs.js';
-import { parseChoice, selectRowsById } from '../options.js';
+import { parseChoice, selectRows } from '../options.js';
 import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
 
 interface PredictFlags extends InputFlags {
@@ -30,7 +30,7 @@ export function registerPredictCommand(program: Command): void {
     .action(async (flags: PredictFlags) => {
       const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
       const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
-      const rows = selectRowsById(inputs.table, flags.rows);
+      const rows = selectRows(inputs.table, flags.rows);
       const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
       let outputs: Float32Array;
       if (inputs.encoder) {
