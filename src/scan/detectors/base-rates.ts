@@ -78,3 +78,42 @@ export function balancedAccuracyGap(member: Int8Array, labels: ArrayLike<number>
   const { estimate, ...interval } = stratifiedBootstrapInterval(strata, statistic, { iterations: BASE_RATE_BOOTSTRAP_ITERATIONS, level: options.level, seed: options.seed, what });
   return { group: classRates(member, 1, labels, predictions, k), rest: classRates(member, 0, labels, predictions, k), gap: estimate, interval };
 }
+
+/** What a balanced-accuracy gap says about an accuracy gap, in words and as evidence. */
+export interface BaseRateReading {
+  /** The group is significantly worse under balanced accuracy too (interval above 0). */
+  readonly survives: boolean;
+  /** The group is significantly better under balanced accuracy (interval below 0). */
+  readonly reversed: boolean;
+  readonly sentence: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Reads a balanced-accuracy gap beside the accuracy gap it qualifies: whether the gap survives once every
+ * class counts equally, a sentence saying so with per-class recall and base rates, and the evidence fields.
+ */
+export function readBaseRates(b: BalancedGap, accuracyGap: number, classes: readonly string[], level: number): BaseRateReading {
+  const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  const survives = b.interval.low > 0;
+  const reversed = b.interval.high < 0;
+  const ci = `${Math.round(level * 100)}% CI ${fmt(b.interval.low)}–${fmt(b.interval.high)}`;
+  const perClass = classes.map((name, c) => `${name}: ${fmt(b.group.recalls[c]!)} vs ${fmt(b.rest.recalls[c]!)} (base rate ${fmt(b.group.baseRates[c]!)} vs ${fmt(b.rest.baseRates[c]!)})`).join('; ');
+  const verdict = survives
+    ? `${b.gap < accuracyGap ? 'Part of the gap comes from base rates, but b' : 'B'}alanced accuracy is also lower: ${fmt(b.group.balancedAccuracy)} against ${fmt(b.rest.balancedAccuracy)} (gap ${fmt(b.gap)}, ${ci}).`
+    : `The gap comes from base rates: balanced accuracy is ${fmt(b.group.balancedAccuracy)} against ${fmt(b.rest.balancedAccuracy)} elsewhere (gap ${fmt(b.gap)}, ${ci}), so once each class counts equally these rows are ${reversed ? 'served better, not worse' : 'not served worse'}.`;
+  return {
+    survives,
+    reversed,
+    sentence: `${verdict} Recall per class, these rows vs the rest — ${perClass}.`,
+    evidence: {
+      balancedAccuracy: b.group.balancedAccuracy,
+      restBalancedAccuracy: b.rest.balancedAccuracy,
+      balancedAccuracyGap: b.gap,
+      balancedAccuracyGapInterval: b.interval,
+      drivenByBaseRates: !survives,
+      recall: { group: b.group.recalls, rest: b.rest.recalls, classes },
+      baseRates: { group: b.group.baseRates, rest: b.rest.baseRates },
+    },
+  };
+}

@@ -155,6 +155,29 @@ describe('accuracy gaps driven by base rates say so', () => {
   });
 });
 
+describe('a weak slice whose extra errors come from its base rate says so', () => {
+  it('lowers the severity when the slice is served as well as the rest once each class counts equally', async () => {
+    const rng = new Rng(8);
+    const married: string[] = [];
+    const labels: number[] = [];
+    const predicted: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const m = rng.next() < 0.4;
+      const y = rng.next() < (m ? 0.5 : 0.05) ? 1 : 0;
+      married.push(m ? 'yes' : 'no');
+      labels.push(y);
+      predicted.push(rng.next() < (y ? 0.6 : 0.95) ? y : 1 - y);
+    }
+    const context = syntheticContext({ columns: [{ name: 'married', categories: ['no', 'yes'], values: married }], labels, predicted, confidence: predicted.map(() => 0.8) });
+    const result = await weakSlices.run(context);
+    const slice = result.findings.find((f) => f.title.includes('married == yes'));
+    expect(slice, result.findings.map((f) => f.title).join('\n')).toBeDefined();
+    expect(slice!.title).toMatch(/explained by base rates/);
+    expect(slice!.severity).toBe('low');
+    expect(slice!.evidence['drivenByBaseRates']).toBe(true);
+  });
+});
+
 describe('detectors that do not apply say why, once', () => {
   it('confidence slices on input with no tabular columns, image attributions on tabular data', () => {
     const tabular = { ...overConfidentSplit(7), pipeline: {} as never };

@@ -1,6 +1,6 @@
 import { twoProportionZTest, wilsonInterval } from '../../math/stats/index.js';
 import { newcombeInterval } from '../../math/stats/newcombe.js';
-import { balancedAccuracyGap, classRates, type ClassRates } from './base-rates.js';
+import { balancedAccuracyGap, classRates, readBaseRates, type ClassRates } from './base-rates.js';
 import type { Detector, ScanContext } from '../detector.js';
 import type { Finding, Severity } from '../../results/finding.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
@@ -68,21 +68,17 @@ function groupFinding(context: ScanContext, grouping: GroupAssignment, g: number
   const balanced = balancedAccuracyGap(member, context.labels, predictions, context.classes.length, { level, seed: context.seed });
   const accuracyGap = newcombeInterval(row.restCorrect, row.restN, row.correct, row.n, level);
   const gap = row.restAccuracy - row.accuracy;
-  const survives = balanced.interval.low > 0;
-  const reversed = balanced.interval.high < 0;
+  const reading = readBaseRates(balanced, gap, context.classes, level);
+  const { survives, reversed } = reading;
   const severity: Severity = survives ? severityFor(Math.min(gap, balanced.gap)) : reversed ? 'info' : 'low';
   const who = `${grouping.name} = ${row.group}`;
   const pct = Math.round(level * 100);
-  const perClass = context.classes.map((name, c) => `${name}: ${fmt(balanced.group.recalls[c]!)} vs ${fmt(balanced.rest.recalls[c]!)} (base rate ${fmt(balanced.group.baseRates[c]!)} vs ${fmt(balanced.rest.baseRates[c]!)})`).join('; ');
-  const baseRateNote = survives
-    ? `${balanced.gap < gap ? 'Part of the gap comes from base rates, but b' : 'B'}alanced accuracy is also lower: ${fmt(balanced.group.balancedAccuracy)} against ${fmt(balanced.rest.balancedAccuracy)} (gap ${fmt(balanced.gap)}, ${pct}% CI ${fmt(balanced.interval.low)}–${fmt(balanced.interval.high)}).`
-    : `The gap comes from base rates: balanced accuracy is ${fmt(balanced.group.balancedAccuracy)} against ${fmt(balanced.rest.balancedAccuracy)} for everyone else (gap ${fmt(balanced.gap)}, ${pct}% CI ${fmt(balanced.interval.low)}–${fmt(balanced.interval.high)}), so once each class counts equally the group is ${reversed ? 'served better, not worse' : 'not served worse'}.`;
   return {
     id: `protected-performance/${grouping.name}=${row.group}`,
     detector: 'protected-performance',
     severity,
     title: survives ? `Lower accuracy for ${who}` : `Lower accuracy for ${who}, explained by base rates`,
-    summary: `Accuracy for ${who} is ${row.accuracy.toFixed(3)} (CI ${row.ci.low.toFixed(3)}–${row.ci.high.toFixed(3)}, n=${row.n}) against ${row.restAccuracy.toFixed(3)} for everyone else (gap ${gap.toFixed(3)}, ${pct}% Newcombe CI ${accuracyGap.low.toFixed(3)}–${accuracyGap.high.toFixed(3)}, p=${row.pValue!.toExponential(2)}). ${baseRateNote} Recall per class, group vs rest — ${perClass}.`,
+    summary: `Accuracy for ${who} is ${row.accuracy.toFixed(3)} (CI ${row.ci.low.toFixed(3)}–${row.ci.high.toFixed(3)}, n=${row.n}) against ${row.restAccuracy.toFixed(3)} for everyone else (gap ${gap.toFixed(3)}, ${pct}% Newcombe CI ${accuracyGap.low.toFixed(3)}–${accuracyGap.high.toFixed(3)}, p=${row.pValue!.toExponential(2)}). ${reading.sentence}`,
     metric: 'accuracy',
     value: row.accuracy,
     baseline: row.restAccuracy,
@@ -95,13 +91,7 @@ function groupFinding(context: ScanContext, grouping: GroupAssignment, g: number
       pValue: row.pValue,
       accuracyGap: gap,
       accuracyGapInterval: { ...accuracyGap, method: `${accuracyGap.method} for accuracy gap (rest − group)` },
-      balancedAccuracy: balanced.group.balancedAccuracy,
-      restBalancedAccuracy: balanced.rest.balancedAccuracy,
-      balancedAccuracyGap: balanced.gap,
-      balancedAccuracyGapInterval: balanced.interval,
-      drivenByBaseRates: !survives,
-      recall: { group: balanced.group.recalls, rest: balanced.rest.recalls, classes: context.classes },
-      baseRates: { group: balanced.group.baseRates, rest: balanced.rest.baseRates },
+      ...reading.evidence,
       selectionRate: row.selectionRate,
       tpr: row.tpr,
       fpr: row.fpr,
@@ -112,8 +102,6 @@ function groupFinding(context: ScanContext, grouping: GroupAssignment, g: number
     reproduce: reproduceCommand(context),
   };
 }
-
-const fmt = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 
 interface GroupRow {
   group: string;

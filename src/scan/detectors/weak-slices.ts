@@ -5,6 +5,7 @@ import { filterRows } from '../../slice/search-features.js';
 import type { Candidate } from '../../slice/slice-search.js';
 import { wilsonInterval } from '../../math/stats/wilson.js';
 import { zCritical } from '../../math/stats/normal.js';
+import { balancedAccuracyGap, readBaseRates } from './base-rates.js';
 import type { DiscoveredSlice } from '../../slice/slice-merge.js';
 import { errorHeatmap } from '../../slice/error-heatmap.js';
 import { errorTree } from '../../slice/error-tree.js';
@@ -93,6 +94,21 @@ export function sliceFinding(detector: string, s: DiscoveredSlice, inputs: Slice
   };
 }
 
+/**
+ * A weak slice's error gap read beside balanced accuracy: a slice made mostly of the harder class errs
+ * more without the model serving it worse. When the gap does not survive balancing, the severity drops
+ * to low (info when reversed) and the title says the gap comes from base rates.
+ */
+function withBaseRates(f: Finding, s: DiscoveredSlice, features: Discovery['features'], inputs: SliceInputs, context: ScanContext): Finding {
+  const level = context.options.confidence;
+  const member = new Int8Array(inputs.labels.length);
+  for (const k of filterRows(features, s.conditions, member.length)) member[k] = 1;
+  const balanced = balancedAccuracyGap(member, inputs.labels, inputs.predictions, context.classes.length, { level, seed: context.seed });
+  const reading = readBaseRates(balanced, s.effect, context.classes, level);
+  if (reading.survives) return { ...f, severity: severity(Math.min(s.effect, balanced.gap), true), summary: `${f.summary} ${reading.sentence}`, evidence: { ...f.evidence, ...reading.evidence } };
+  return { ...f, severity: reading.reversed ? 'info' : 'low', title: `${f.title}, explained by base rates`, summary: `${f.summary} ${reading.sentence}`, evidence: { ...f.evidence, ...reading.evidence } };
+}
+
 /** The audited rows a discovered slice covers, as a 0/1 mask over `context.table` (for grouping findings). */
 export function sliceRows(context: ScanContext, features: Discovery['features'], slice: DiscoveredSlice): Uint8Array {
   const labelled = labelledRows(context.labels);
@@ -152,7 +168,8 @@ export const weakSlices: Detector = {
     const level = context.options.confidence;
     const discovery = discoverSlices(inputs.table, inputs.columns, inputs.errors, { maxOrder: 3, fdr: 1 - level, minEffect: binary ? 0.05 : 0, seed: context.seed, level, admit: worseThanOverall(inputs.errors, binary, level), ...(context.signal ? { signal: context.signal } : {}) });
     context.progress(`weak slices: ${discovery.tested} slices tested`);
-    const findings = discovery.slices.map((s) => sliceFinding('weak-slices', s, inputs, context, { metric, title: 'Weak slice', binary, suggestion: 'Collect or label more data like this slice, check its labels, or add features that separate it; compare with `glassbox slices` for the full list.' }));
+    const found = discovery.slices.map((s) => sliceFinding('weak-slices', s, inputs, context, { metric, title: 'Weak slice', binary, suggestion: 'Collect or label more data like this slice, check its labels, or add features that separate it; compare with `glassbox slices` for the full list.' }));
+    const findings = binary ? found.map((f, k) => withBaseRates(f, discovery.slices[k]!, discovery.features, inputs, context)) : found;
     const blocks: ReportBlock[] = [
       { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} labelled rows (min support ${discovery.minSupport}); overall ${metric} ${discovery.overall.toFixed(3)}. A slice is reported when it is significantly worse than the rest of the data and its ${Math.round(level * 100)}% interval lies above the overall ${metric}.${discovery.slices.length ? '' : ' No slice qualifies.'}${notSlicedOn([...inputs.excluded, ...discovery.excluded])}` },
       ...(discovery.slices.length ? [sliceTable(discovery.slices, metric)] : []),
