@@ -10,45 +10,17 @@ export interface KernelSolution {
 }
 
 /**
- * Kernel weights of the evaluated samples: exact weights for the enumerated sizes; for the random
- * part, shap rescales the draw counts to the kernel weight left (`kernelWeights[nfixed:] *=
- * weight_left / sum`). With `stratify`, each sampled size instead receives exactly its kernel mass,
- * shared by its samples in proportion to their counts (post-stratification by coalition size): the
- * same expectation with less variance, because the random split of draws across sizes no longer
- * perturbs the weights.
+ * Kernel weights of the evaluated samples: exact weights for the enumerated sizes; for the random part,
+ * shap rescales the draw counts to the kernel weight left (`kernelWeights[nfixed:] *= weight_left / sum`).
  */
-export function kernelWeights(plan: CoalitionPlan, counts: Float64Array, nSamples: number, stratify: boolean): Float64Array {
+export function kernelWeights(plan: CoalitionPlan, counts: Float64Array, nSamples: number): Float64Array {
   const w = new Float64Array(nSamples);
   w.set(plan.fixedWeights.subarray(0, Math.min(plan.nFixed, nSamples)));
-  if (!stratify) {
-    let total = 0;
-    for (let i = plan.nFixed; i < nSamples; i++) total += counts[i]!;
-    const scale = total > 0 ? plan.weightLeft / total : 0;
-    for (let i = plan.nFixed; i < nSamples; i++) w[i] = counts[i]! * scale;
-    return w;
-  }
-  const classes = plan.sizeWeights.length + 1;
-  const byClass = new Float64Array(classes);
-  const cls = new Int32Array(nSamples);
-  for (let i = plan.nFixed; i < nSamples; i++) {
-    cls[i] = sizeClass(plan, i);
-    byClass[cls[i]!]! += counts[i]!;
-  }
-  let mass = 0;
-  for (let c = 1; c < classes; c++) if (byClass[c]! > 0) mass += plan.sizeWeights[c - 1]!;
-  const renorm = mass > 0 ? plan.weightLeft / mass : 0;
-  for (let i = plan.nFixed; i < nSamples; i++) {
-    const c = cls[i]!;
-    w[i] = byClass[c]! > 0 ? (counts[i]! * plan.sizeWeights[c - 1]! * renorm) / byClass[c]! : 0;
-  }
+  let total = 0;
+  for (let i = plan.nFixed; i < nSamples; i++) total += counts[i]!;
+  const scale = total > 0 ? plan.weightLeft / total : 0;
+  for (let i = plan.nFixed; i < nSamples; i++) w[i] = counts[i]! * scale;
   return w;
-}
-
-/** The drawn size of a sample: min(|S|, m − |S|) (a complement belongs to its draw's size). */
-export function sizeClass(plan: CoalitionPlan, i: number): number {
-  let s = 0;
-  for (let j = 0; j < plan.m; j++) s += plan.masks[i * plan.m + j]!;
-  return Math.min(s, plan.m - s);
 }
 
 /**
@@ -68,11 +40,10 @@ export function solveKernel(args: {
   /** f(x) − v(∅). */
   readonly total: number;
   readonly l1: L1Option;
-  readonly stratify: boolean;
 }): KernelSolution {
   const { plan, nSamples, ey, total } = args;
   const m = plan.m;
-  const weights = kernelWeights(plan, args.counts, nSamples, args.stratify);
+  const weights = kernelWeights(plan, args.counts, nSamples);
   const selected = selectFeatures(args, weights);
   const phi = new Float64Array(m);
   const stderr = new Float64Array(m);
@@ -107,7 +78,7 @@ export function solveKernel(args: {
   return { phi, stderr };
 }
 
-function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number; counts: Float64Array; stratify: boolean }, x: Float64Array, y: Float64Array, beta: Float64Array, gram: Float64Array, p: number, weights: Float64Array): Float64Array | undefined {
+function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number; counts: Float64Array }, x: Float64Array, y: Float64Array, beta: Float64Array, gram: Float64Array, p: number, weights: Float64Array): Float64Array | undefined {
   const { plan, nDraws } = args;
   const residual = new Float64Array(args.nSamples);
   for (let i = 0; i < args.nSamples; i++) {
@@ -115,9 +86,8 @@ function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number;
     for (let a = 0; a < p; a++) r -= x[i * p + a]! * beta[a]!;
     residual[i] = r;
   }
-  // Each draw adds u = Σ (weight per count) · X_i r_i over its sample (and complement); draws are iid
-  // within a stratum (one stratum, or one per size when stratified).
-  const classes = args.stratify ? plan.sizeWeights.length + 1 : 1;
+  // Each draw adds u = Σ (weight per count) · X_i r_i over its sample (and complement); draws are iid.
+  const classes = 1;
   const n = new Float64Array(classes);
   const mean = new Float64Array(classes * p);
   const second = new Float64Array(classes * p * p);
@@ -137,7 +107,7 @@ function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number;
     u.fill(0);
     addSample(s);
     if (key & 1) addSample(s + 1);
-    const c = args.stratify ? sizeClass(plan, s) : 0;
+    const c = 0;
     n[c]! += count;
     for (let a = 0; a < p; a++) {
       const ua = u[a]! * count;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../rng.js';
+import { kernelShapOnTable } from '../../../test/support/kernel-shap-on-table.js';
+import { shapKernelScheme } from '../../../test/support/shap-kernel-scheme.js';
+import { exactShapleyOfTable, meanAbsoluteError, mlpGame, treeGame, type TableGame } from '../../../test/support/shapley-games.js';
+
+/**
+ * Accuracy against shap's sampling scheme at the same number of model evaluations, on games that played
+ * no part in choosing the estimator's settings (bench/kernel-shap-accuracy.bench.ts uses other seeds and
+ * sizes): mean absolute error against exact Shapley values, averaged over 5 seeds.
+ */
+async function ratio(game: TableGame, samples: number): Promise<{ ours: number; shap: number; adjusted: boolean }> {
+  const exact = exactShapleyOfTable(game);
+  let ours = 0;
+  let shap = 0;
+  let adjusted = true;
+  for (let seed = 0; seed < 5; seed++) {
+    const a = await kernelShapOnTable(game, { samples, seed });
+    expect(a.samples).toBeLessThanOrEqual(samples);
+    adjusted &&= a.adjusted > 0;
+    ours += meanAbsoluteError(a.values, exact);
+    shap += meanAbsoluteError(shapKernelScheme(game, samples, new Rng(seed)), exact);
+  }
+  return { ours, shap, adjusted };
+}
+
+describe('KernelSHAP accuracy at equal model evaluations', () => {
+  it('has at most 0.6× the error of shap on an unseen 13-player MLP game (512 samples)', async () => {
+    const { ours, shap, adjusted } = await ratio(await mlpGame('mlp-13', 13, 2027, 16), 512);
+    expect(adjusted).toBe(true);
+    expect(ours / shap).toBeLessThanOrEqual(0.6);
+  });
+
+  it('has at most 0.6× the error of shap on an unseen 11-player tree game (512 samples)', async () => {
+    const { ours, shap } = await ratio(await treeGame('trees-11', 11, 2029, 40, 4), 512);
+    expect(ours / shap).toBeLessThanOrEqual(0.6);
+  });
+
+  it('keeps the plain paired estimator when asked, and it is no worse than shap', async () => {
+    const game = await mlpGame('mlp-12', 12, 2031, 16);
+    const exact = exactShapleyOfTable(game);
+    let paired = 0;
+    let shap = 0;
+    for (let seed = 0; seed < 5; seed++) {
+      const a = await kernelShapOnTable(game, { samples: 1024, seed, scheme: 'paired' });
+      expect(a.adjusted).toBe(0);
+      paired += meanAbsoluteError(a.values, exact);
+      shap += meanAbsoluteError(shapKernelScheme(game, 1024, new Rng(seed)), exact);
+    }
+    expect(paired).toBeLessThanOrEqual(shap);
+  });
+});

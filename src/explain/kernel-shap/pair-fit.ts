@@ -1,0 +1,169 @@
+import { cubicDesign, MAX_MOMENT_PLAYERS } from './cubic-design.js';
+import type { CubicDesign } from './cubic-design.js';
+import type { PairPlan } from './pair-sampler.js';
+
+import { prepareDesign, sign, solvePrepared } from './pair-regression.js';
+import type { DesignFit, PreparedDesign } from './pair-regression.js';
+
+export interface PairFitOptions {
+  /** Fit the three-way surrogate (regression adjustment); false = plain paired KernelSHAP. */
+  readonly adjust: boolean;
+  /** Ridge on the three-way coefficients, relative to their Gram diagonal. */
+  readonly ridge: number;
+  /** Three-way terms among at most this many players (the strongest by |φ| of the plain fit). */
+  readonly maxPlayers: number;
+}
+
+export interface PairSolution {
+  readonly phi: Float64Array;
+  readonly stderr: Float64Array;
+  /** Players whose three-way interactions entered the surrogate (empty: plain paired KernelSHAP). */
+  readonly interactionPlayers: readonly number[];
+}
+
+/** Default relative ridge of the three-way surrogate (chosen on the synthetic games of bench/kernel-shap-accuracy). */
+export const DEFAULT_RIDGE = 0.01;
+
+/** Default number of players whose three-way terms enter the surrogate. */
+export const DEFAULT_MAX_PLAYERS = 16;
+
+/**
+ * Shapley values from the first `nPairs` pairs of a paired plan.
+ *
+ * With paired coalitions the KernelSHAP regression sees the game only through its odd part
+ * u(S) = v(S) − v(N∖S): in ±1 coordinates sᵢ (+1 present, −1 absent) it is the kernel-weighted least squares
+ * of u on s subject to Σφ = v(N) − v(∅). Its sampling error comes from the odd interactions the linear model
+ * leaves out, the largest being three-way terms χ_T(s) = Π_{i∈T} sᵢ. With `adjust`, a surrogate
+ * ĝ(S) = Σᵢ aᵢ sᵢ + Σ_{|T|=3} a_T χ_T(s) (three-way terms among the ≤ 16 strongest players, lightly ridged,
+ * equal weight per pair) is fitted first; its Shapley values are exact in closed form,
+ * φᵢ(ĝ) = aᵢ + ⅓ Σ_{T∋i} a_T, and KernelSHAP only estimates what ĝ misses:
+ * φ̂ = φ(ĝ) + KernelSHAP(u − ĝ) — a regression-adjusted estimator (Witter, Liu & Musco, "Regression-adjusted
+ * Monte Carlo Estimators for Shapley Values and Probabilistic Values", 2025). It is exact whenever the
+ * second term is (every pair enumerated), and Σφ = v(N) − v(∅) always holds.
+ *
+ * Standard errors are those of the KernelSHAP term on the residual (the usual approximation for a
+ * regression estimator): the kernel-weighted fit linearised in u, combined with the stratified
+ * without-replacement variance over the drawn pairs (finite-population correction per size class);
+ * enumerated classes add no sampling error.
+ */
+export function fitPairs(plan: PairPlan, nPairs: number, u: Float64Array, total: number, options: PairFitOptions): PairSolution {
+  const m = plan.m;
+  const lin = prepared(plan, nPairs, 'linear', () => prepareDesign({ plan, nPairs, weights: pairWeights(plan, nPairs) }));
+  if (!lin) return finish(undefined, m, total, []);
+  const linear = solvePrepared(lin, u, total, true);
+  const complete = plan.numFull === plan.classMass.length;
+  if (!options.adjust || complete || m < 3) return finish(linear, m, total, []);
+  const chosen = strongest(linear.phi, Math.min(m, options.maxPlayers, MAX_MOMENT_PLAYERS));
+  const probes = spread(plan.nFixed, nPairs, LEVERAGE_PROBES);
+  const sur = prepared(plan, nPairs, `cubic ${options.ridge} ${chosen.join(',')}`, () =>
+    prepareDesign({ plan, nPairs, weights: new Float64Array(nPairs).fill(1 / nPairs), design: cubicDesign(plan, nPairs, allTriples(chosen)), ridge: options.ridge, leverageOf: probes }),
+  );
+  if (!sur) return finish(linear, m, total, []);
+  const surrogate = solvePrepared(sur, u, total, false);
+  const residual = residuals(plan, nPairs, u, sur.design!, surrogate.coef);
+  const correction = solvePrepared(lin, residual, 0, true);
+  // In-sample residuals of an over-parameterised surrogate understate its error on unseen coalitions; the
+  // leave-one-out residual e/(1 − h) does not. Its mean inflation, measured on a spread of drawn pairs,
+  // rescales the standard errors (they then track the spread over seeds: kernel-shap.test.ts).
+  const stderr = correction.stderr.map((v) => v * Math.sqrt(looInflation(residual, probes, sur.leverage!)));
+  // Keep the adjustment only where it is expected to help: a surrogate over too few of the players can
+  // do worse than none, and the two standard errors say which is the case.
+  if (sumSquares(stderr) >= sumSquares(linear.stderr)) return finish(linear, m, total, []);
+  const phi = surrogate.phi.map((v, i) => v + correction.phi[i]!);
+  return finish({ phi, stderr }, m, total, chosen);
+}
+
+/**
+ * Prepared (factorised) designs per plan and prefix length: they depend on the coalitions only, and every
+ * row of an explain call with the same number of varying players shares its plan.
+ */
+const preparedCache = new WeakMap<PairPlan, Map<string, PreparedDesign | undefined>>();
+
+function prepared(plan: PairPlan, nPairs: number, kind: string, make: () => PreparedDesign | undefined): PreparedDesign | undefined {
+  let byKey = preparedCache.get(plan);
+  if (!byKey) preparedCache.set(plan, (byKey = new Map()));
+  const key = `${nPairs} ${kind}`;
+  if (!byKey.has(key)) {
+    if (byKey.size >= 8) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, make());
+  }
+  return byKey.get(key);
+}
+
+/** Drawn pairs whose leverage is computed (each costs a triangular solve of the surrogate's size). */
+const LEVERAGE_PROBES = 64;
+
+/** Up to `count` evenly spaced indices in [from, to). */
+function spread(from: number, to: number, count: number): Int32Array {
+  const n = to - from;
+  if (n <= count) return Int32Array.from({ length: n }, (_, i) => from + i);
+  return Int32Array.from({ length: count }, (_, i) => from + Math.floor(((i + 0.5) * n) / count));
+}
+
+/** Mean of e²/(1 − h)² over mean of e² on the probed pairs (≥ 1). */
+function looInflation(residual: Float64Array, probes: Int32Array, leverage: Float64Array): number {
+  let raw = 0;
+  let loo = 0;
+  probes.forEach((q, j) => {
+    const e2 = residual[q]! ** 2;
+    raw += e2;
+    loo += e2 / Math.max(1 - leverage[j]!, 1e-3) ** 2;
+  });
+  return raw > 0 ? Math.max(1, loo / raw) : 1;
+}
+
+function sumSquares(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return s;
+}
+
+function finish(fit: Pick<DesignFit, 'phi' | 'stderr'> | undefined, m: number, total: number, chosen: readonly number[]): PairSolution {
+  if (!fit) return { phi: new Float64Array(m).fill(total / m), stderr: new Float64Array(m).fill(Number.NaN), interactionPlayers: [] };
+  // Σφ = total holds analytically; remove the rounding so efficiency is exact to the last digit
+  let sum = 0;
+  for (let i = 0; i < m; i++) sum += fit.phi[i]!;
+  fit.phi[m - 1]! += total - sum;
+  return { phi: fit.phi, stderr: fit.stderr, interactionPlayers: chosen };
+}
+
+/** Horvitz–Thompson weight per pair: its class's kernel mass over the pairs drawn in that class. */
+export function pairWeights(plan: PairPlan, nPairs: number): Float64Array {
+  const classes = plan.classMass.length;
+  const count = new Float64Array(classes + 1);
+  for (let p = 0; p < nPairs; p++) count[plan.pairClass[p]!]!++;
+  let present = 0;
+  for (let c = 1; c <= classes; c++) if (count[c]! > 0) present += plan.classMass[c - 1]!;
+  const w = new Float64Array(nPairs);
+  for (let p = 0; p < nPairs; p++) {
+    const c = plan.pairClass[p]!;
+    w[p] = plan.classMass[c - 1]! / present / count[c]!;
+  }
+  return w;
+}
+
+function strongest(phi: Float64Array, k: number): number[] {
+  const order = Array.from(phi, (_, i) => i).sort((a, b) => Math.abs(phi[b]!) - Math.abs(phi[a]!) || a - b);
+  return order.slice(0, k).sort((a, b) => a - b);
+}
+
+function residuals(plan: PairPlan, nPairs: number, u: Float64Array, design: CubicDesign, coef: Float64Array): Float64Array {
+  const m = plan.m;
+  const c = design.nTriples;
+  const out = new Float64Array(nPairs);
+  for (let q = 0; q < nPairs; q++) {
+    let g = 0;
+    for (let i = 0; i < m; i++) g += sign(plan, q, i) * coef[i]!;
+    for (let t = 0; t < c; t++) g += design.chi[q * c + t]! * coef[m + t]!;
+    out[q] = u[q]! - g;
+  }
+  return out;
+}
+
+/** Every three-way term among the given players (global indices, 3 per term, in lexicographic order). */
+function allTriples(players: readonly number[]): Int32Array {
+  const k = players.length;
+  const out: number[] = [];
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) for (let c = b + 1; c < k; c++) out.push(players[a]!, players[b]!, players[c]!);
+  return Int32Array.from(out);
+}
