@@ -3,7 +3,7 @@ import type { RawMatrix } from '../encode/encoder.js';
 import type { Pipeline } from '../model/pipeline.js';
 import { Rng } from '../rng.js';
 import type { Explainer } from './explainer.js';
-import { DEFAULT_MAX_PLAYERS, DEFAULT_RIDGE, fitPairs } from './kernel-shap/pair-fit.js';
+import { DEFAULT_RIDGE, fitPairs } from './kernel-shap/pair-fit.js';
 import { seededPlan } from './kernel-shap/pair-sampler.js';
 import type { PairPlan } from './kernel-shap/pair-sampler.js';
 import { autoSamples, drawCounts, planCoalitions } from './kernel-shap/sampler.js';
@@ -155,7 +155,7 @@ async function pairedScheme(game: Game, budget: number, opts: RowInput['opts'], 
   do {
     draws = Math.min(drawn, draws + step);
     await evaluate(plan.nFixed + draws);
-    solution = fitPairs(plan, plan.nFixed + draws, u, game.total, { adjust, ridge: DEFAULT_RIDGE, maxPlayers: DEFAULT_MAX_PLAYERS });
+    solution = fitPairs(plan, plan.nFixed + draws, u, game.total, { adjust, ridge: DEFAULT_RIDGE });
   } while (draws < drawn && !(Math.max(...solution.stderr) < opts.tolerance!));
   return { phi: solution.phi, stderr: solution.stderr, samples: 2 * evaluated, draws, adjusted: solution.interactionPlayers.length };
 }

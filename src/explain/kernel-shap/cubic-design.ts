@@ -1,7 +1,7 @@
 import type { PairPlan } from './pair-sampler.js';
 
 /** Three-way terms may involve at most this many distinct players (their moment table has 2^k entries). */
-export const MAX_MOMENT_PLAYERS = 20;
+export const MAX_MOMENT_PLAYERS = 16;
 
 /**
  * Chosen three-way terms χ_T(s) = Π_{i∈T} sᵢ (sᵢ = ±1) and their values on the pairs of a plan.

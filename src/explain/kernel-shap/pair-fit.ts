@@ -10,8 +10,6 @@ export interface PairFitOptions {
   readonly adjust: boolean;
   /** Ridge on the three-way coefficients, relative to their Gram diagonal. */
   readonly ridge: number;
-  /** Three-way terms among at most this many players (the strongest by |φ| of the plain fit). */
-  readonly maxPlayers: number;
 }
 
 export interface PairSolution {
@@ -24,8 +22,11 @@ export interface PairSolution {
 /** Default relative ridge of the three-way surrogate (chosen on the synthetic games of bench/kernel-shap-accuracy). */
 export const DEFAULT_RIDGE = 0.01;
 
-/** Default number of players whose three-way terms enter the surrogate. */
-export const DEFAULT_MAX_PLAYERS = 16;
+/**
+ * The adjustment applies up to this many players (C(16, 3) = 560 three-way terms). Beyond, the surrogate's
+ * factorisation would cost far more than the fit it improves, and the plain paired estimator is used.
+ */
+export const MAX_ADJUSTED_PLAYERS = MAX_MOMENT_PLAYERS;
 
 /**
  * Shapley values from the first `nPairs` pairs of a paired plan.
@@ -34,7 +35,7 @@ export const DEFAULT_MAX_PLAYERS = 16;
  * u(S) = v(S) − v(N∖S): in ±1 coordinates sᵢ (+1 present, −1 absent) it is the kernel-weighted least squares
  * of u on s subject to Σφ = v(N) − v(∅). Its sampling error comes from the odd interactions the linear model
  * leaves out, the largest being three-way terms χ_T(s) = Π_{i∈T} sᵢ. With `adjust`, a surrogate
- * ĝ(S) = Σᵢ aᵢ sᵢ + Σ_{|T|=3} a_T χ_T(s) (three-way terms among the ≤ 16 strongest players, lightly ridged,
+ * ĝ(S) = Σᵢ aᵢ sᵢ + Σ_{|T|=3} a_T χ_T(s) (all three-way terms for up to 16 players, lightly ridged,
  * equal weight per pair) is fitted first; its Shapley values are exact in closed form,
  * φᵢ(ĝ) = aᵢ + ⅓ Σ_{T∋i} a_T, and KernelSHAP only estimates what ĝ misses:
  * φ̂ = φ(ĝ) + KernelSHAP(u − ĝ) — a regression-adjusted estimator (Witter, Liu & Musco, "Regression-adjusted
@@ -52,10 +53,10 @@ export function fitPairs(plan: PairPlan, nPairs: number, u: Float64Array, total:
   if (!lin) return finish(undefined, m, total, []);
   const linear = solvePrepared(lin, u, total, true);
   const complete = plan.numFull === plan.classMass.length;
-  if (!options.adjust || complete || m < 3) return finish(linear, m, total, []);
-  const chosen = strongest(linear.phi, Math.min(m, options.maxPlayers, MAX_MOMENT_PLAYERS));
+  if (!options.adjust || complete || m < 3 || m > MAX_ADJUSTED_PLAYERS) return finish(linear, m, total, []);
+  const chosen = Array.from({ length: m }, (_, i) => i);
   const probes = spread(plan.nFixed, nPairs, LEVERAGE_PROBES);
-  const sur = prepared(plan, nPairs, `cubic ${options.ridge} ${chosen.join(',')}`, () =>
+  const sur = prepared(plan, nPairs, `cubic ${options.ridge}`, () =>
     prepareDesign({ plan, nPairs, weights: new Float64Array(nPairs).fill(1 / nPairs), design: cubicDesign(plan, nPairs, allTriples(chosen)), ridge: options.ridge, leverageOf: probes }),
   );
   if (!sur) return finish(linear, m, total, []);
@@ -66,8 +67,8 @@ export function fitPairs(plan: PairPlan, nPairs: number, u: Float64Array, total:
   // leave-one-out residual e/(1 − h) does not. Its mean inflation, measured on a spread of drawn pairs,
   // rescales the standard errors (they then track the spread over seeds: kernel-shap.test.ts).
   const stderr = correction.stderr.map((v) => v * Math.sqrt(looInflation(residual, probes, sur.leverage!)));
-  // Keep the adjustment only where it is expected to help: a surrogate over too few of the players can
-  // do worse than none, and the two standard errors say which is the case.
+  // Keep the adjustment only where it is expected to help (with very few drawn pairs a surrogate can do
+  // worse than none); the two standard errors say which is the case.
   if (sumSquares(stderr) >= sumSquares(linear.stderr)) return finish(linear, m, total, []);
   const phi = surrogate.phi.map((v, i) => v + correction.phi[i]!);
   return finish({ phi, stderr }, m, total, chosen);
@@ -140,11 +141,6 @@ export function pairWeights(plan: PairPlan, nPairs: number): Float64Array {
     w[p] = plan.classMass[c - 1]! / present / count[c]!;
   }
   return w;
-}
-
-function strongest(phi: Float64Array, k: number): number[] {
-  const order = Array.from(phi, (_, i) => i).sort((a, b) => Math.abs(phi[b]!) - Math.abs(phi[a]!) || a - b);
-  return order.slice(0, k).sort((a, b) => a - b);
 }
 
 function residuals(plan: PairPlan, nPairs: number, u: Float64Array, design: CubicDesign, coef: Float64Array): Float64Array {
