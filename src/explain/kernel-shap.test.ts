@@ -45,10 +45,13 @@ describe('kernelShap', () => {
     for (let r = 0; r < 2; r++) expect(Math.abs(a.values[r * 12 + 5]!)).toBeLessThan(4 * a.stderr![r * 12 + 5]! + 1e-12);
   });
 
-  it('reports standard errors that match the spread over seeds', async () => {
+  it.each(['adjusted', 'paired', 'shap'] as const)('reports standard errors that match the spread over seeds (scheme %s)', async (scheme) => {
     const { pipe, bg, x } = wide();
     const one = rawMatrix([Array.from(x.data.subarray(0, 12))]);
-    const runs = await Promise.all(Array.from({ length: 24 }, (_, s) => kernelShap({ samples: 400, seed: s }).explain(pipe, one, { background: bg })));
+    const runs = await Promise.all(Array.from({ length: 24 }, (_, s) => kernelShap({ samples: 400, seed: s, scheme }).explain(pipe, one, { background: bg })));
+    const adjusted = runs.filter((a) => (a.extras as { adjusted: number[] }).adjusted[0]! > 0).length;
+    if (scheme === 'adjusted') expect(adjusted).toBeGreaterThan(12);
+    else expect(adjusted).toBe(0);
     let ratioSum = 0;
     for (let j = 0; j < 12; j++) {
       const vals = runs.map((a) => a.values[j]!);
