@@ -43,7 +43,13 @@ describe('ONNX interpreter: forward parity with onnxruntime and gradients vs cen
   }
 });
 
-/** Gradient of Σ R ⊙ y w.r.t. the first input, against float32 central differences (ε = 1e-2) at 12 coordinates. */
+/**
+ * Gradient of Σ R ⊙ y w.r.t. the first input, against float32 central differences (ε = 1e-2) at 12
+ * coordinates, within 1e-3 of the largest gradient (at least 1). Measured worst case per op over the 64
+ * cases: 2.3e-4 (Sqrt, whose curvature near 0 dominates the O(ε²) truncation), 1.0e-4 (LayerNormalization,
+ * dilated grouped Conv), every other op ≤ 6e-5 (float32 round-off of the objective divided by 2ε). The
+ * former bound, 2e-2, was about 100 times looser than any op needs.
+ */
 function checkGradient(tf: Tf, interp: OnnxInterpreter, c: OpCase, feeds: Record<string, Float32Array>): void {
   const [inputName, dims] = Object.entries(c.spec.inputs)[0]!;
   const outName = c.spec.outputs[0]!;
@@ -65,6 +71,6 @@ function checkGradient(tf: Tf, interp: OnnxInterpreter, c: OpCase, feeds: Record
     plus[i]! += eps;
     minus[i]! -= eps;
     const numeric = (evalAt(plus) - evalAt(minus)) / (2 * eps);
-    expect(Math.abs(numeric - analytic[i]!), `${c.name}: d/dx[${i}] analytic ${analytic[i]} vs numeric ${numeric}`).toBeLessThan(2e-2 * scale);
+    expect(Math.abs(numeric - analytic[i]!), `${c.name}: d/dx[${i}] analytic ${analytic[i]} vs numeric ${numeric}`).toBeLessThan(1e-3 * scale);
   }
 }
