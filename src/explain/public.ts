@@ -22,7 +22,7 @@ export type { TextOcclusionOptions } from './text/occlusion-text.js';
 export type { TextClassifier } from './text/classifier.js';
 export { indexText, maskText } from './text/tokens.js';
 export type { IndexedText } from './text/tokens.js';
-export { attributionBlocks } from './charts.js';
+export { attributionBlocks, featureValues } from './charts.js';
 export { limeImage } from './image/lime-image.js';
 export type { LimeImageOptions } from './image/lime-image.js';
 export { slic } from './image/slic.js';

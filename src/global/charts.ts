@@ -20,28 +20,55 @@ export function importanceBlock(p: PermutationImportance, top = 15): ReportBlock
   };
 }
 
-/** PDP (thick line) over a sample of ICE curves (thin lines). */
+/**
+ * PDP over a sample of ICE curves. A numeric feature with three or more grid values is drawn as lines
+ * (the PDP thick, ICE thin); a binary feature or a categorical one as points per value (the PDP as a
+ * large dot labelled with its value, ICE as small dots), since nothing lies between the values.
+ */
 export function pdpIceBlock(pd: PartialDependence, maxIce = 50): ReportBlock {
   const g = pd.grid.length;
-  const values: { x: number | string; y: number; curve: string; kind: string }[] = [];
+  const discrete = pd.kind === 'categorical' || g <= 2;
+  const at = (k: number): number | string => (discrete ? pd.gridLabels[k]! : pd.grid[k]!);
+  const values: { x: number | string; y: number; curve: string; kind: string; jitter: number }[] = [];
   const step = Math.max(1, Math.floor(pd.nRows / maxIce));
-  for (let i = 0; i < pd.nRows; i += step) for (let k = 0; k < g; k++) values.push({ x: pd.kind === 'numeric' ? pd.grid[k]! : pd.gridLabels[k]!, y: pd.ice[i * g + k]!, curve: `row ${i}`, kind: 'ICE' });
-  for (let k = 0; k < g; k++) values.push({ x: pd.kind === 'numeric' ? pd.grid[k]! : pd.gridLabels[k]!, y: pd.average[k]!, curve: 'PDP', kind: 'PDP' });
-  return {
-    kind: 'chart',
-    caption: `Partial dependence of the output on ${pd.feature} (thick) with individual conditional expectation curves (thin)`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { values },
-      mark: { type: 'line', point: pd.kind === 'categorical' },
-      encoding: {
-        x: { field: 'x', type: pd.kind === 'numeric' ? 'quantitative' : 'nominal', title: pd.feature },
-        y: { field: 'y', type: 'quantitative', title: 'model output' },
-        detail: { field: 'curve' },
-        strokeWidth: { field: 'kind', type: 'nominal', scale: { domain: ['ICE', 'PDP'], range: [0.5, 3] }, legend: null },
-        opacity: { field: 'kind', type: 'nominal', scale: { domain: ['ICE', 'PDP'], range: [0.3, 1] }, legend: null },
-      },
-      width: 360,
+  for (let i = 0; i < pd.nRows; i += step) for (let k = 0; k < g; k++) values.push({ x: at(k), y: pd.ice[i * g + k]!, curve: `row ${i}`, kind: 'ICE', jitter: jitter(i, k) });
+  for (let k = 0; k < g; k++) values.push({ x: at(k), y: pd.average[k]!, curve: 'PDP', kind: 'PDP', jitter: 0 });
+  const spec = discrete ? discretePdpSpec(pd, values) : {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values },
+    mark: { type: 'line' },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: pd.feature },
+      y: { field: 'y', type: 'quantitative', title: 'model output' },
+      detail: { field: 'curve' },
+      strokeWidth: { field: 'kind', type: 'nominal', scale: { domain: ['ICE', 'PDP'], range: [0.5, 3] }, legend: null },
+      opacity: { field: 'kind', type: 'nominal', scale: { domain: ['ICE', 'PDP'], range: [0.3, 1] }, legend: null },
     },
+    width: 360,
+  };
+  const how = discrete ? 'mean per value (large dots) with each row’s prediction (small dots)' : '(thick) with individual conditional expectation curves (thin)';
+  return { kind: 'chart', caption: `Partial dependence of the output on ${pd.feature} ${how}`, spec };
+}
+
+/** Deterministic jitter in [−0.3, 0.3] from the row and grid value (spreads ICE dots; no RNG needed for a picture). */
+function jitter(i: number, k: number): number {
+  const h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b);
+  return (((h >>> 8) & 0xffff) / 0xffff - 0.5) * 0.6;
+}
+
+function discretePdpSpec(pd: PartialDependence, values: readonly { x: number | string; y: number; kind: string }[]): Record<string, unknown> {
+  const x = { field: 'x', type: 'nominal', title: pd.feature, sort: [...pd.gridLabels], axis: { labelAngle: 0, labelFontSize: 12 } };
+  // The PDP layer sits at offset 0, in the middle of its band, like the jittered ICE dots around it.
+  const y = { field: 'y', type: 'quantitative', title: 'model output' };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values },
+    width: { step: Math.max(48, Math.min(110, Math.floor(360 / Math.max(1, pd.grid.length)))) },
+    encoding: { x, y },
+    layer: [
+      { transform: [{ filter: "datum.kind === 'ICE'" }], mark: { type: 'circle', size: 16, opacity: 0.3, color: '#4c78a8' }, encoding: { xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } } } },
+      { transform: [{ filter: "datum.kind === 'PDP'" }], mark: { type: 'circle', size: 160, opacity: 1, color: '#1f4e79' }, encoding: { xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } } } },
+      { transform: [{ filter: "datum.kind === 'PDP'" }], mark: { type: 'text', dx: 28, fontSize: 12, align: 'left' }, encoding: { xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } }, text: { field: 'y', type: 'quantitative', format: '.3f' } } },
+    ],
   };
 }

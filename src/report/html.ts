@@ -1,5 +1,5 @@
 import type { ScanResults } from '../results/schema.js';
-import type { ReportBlock, ReportSection } from '../results/blocks.js';
+import type { ImageGridRow, ReportBlock, ReportSection } from '../results/blocks.js';
 import { vegaLiteToSvg } from './chart-svg.js';
 import { escapeHtml, markdownToHtml } from './markdown-inline.js';
 import { formatNumber } from './format.js';
@@ -102,10 +102,43 @@ export async function renderBlock(block: ReportBlock): Promise<string> {
       return `<figure class="chart">${svg}<script type="application/json" class="vega-lite-spec">${json}</script>${caption(block.caption)}</figure>`;
     }
     case 'image':
-      return `<figure><img alt="${escapeHtml(block.caption ?? 'image')}" src="data:image/png;base64,${block.pngBase64}"${block.width ? ` width="${block.width}"` : ''}>${caption(block.caption)}</figure>`;
+      return `<figure>${zoomableImage(block.pngBase64, block.caption ?? 'image', block.width)}${caption(block.caption)}</figure>`;
+    case 'image-grid':
+      return renderImageGrid(block.columns, block.rows, block.caption);
     case 'highlighted-text':
-      return `<figure class="text-attr"><p>${block.tokens.map((token, i) => highlightToken(token, block.weights[i] ?? 0, block.weights)).join(' ')}</p>${caption(block.caption)}</figure>`;
+      return renderHighlightedText(block.tokens, block.weights, block.caption);
   }
+}
+
+/**
+ * An image that enlarges when clicked and shrinks on a second click: a visually hidden checkbox in a
+ * label, styled with :checked (no script, so the report stays self-contained and works offline).
+ */
+function zoomableImage(pngBase64: string, alt: string, width?: number): string {
+  return `<label class="zoom" title="click to enlarge"><input type="checkbox" aria-label="enlarge ${escapeHtml(alt)}"><img alt="${escapeHtml(alt)}" src="data:image/png;base64,${pngBase64}"${width ? ` width="${width}"` : ''}></label>`;
+}
+
+/** Rows of thumbnails under column headings, each row titled (label, prediction, confidence). */
+function renderImageGrid(columns: readonly string[], rows: readonly ImageGridRow[], title?: string): string {
+  const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr><th scope="row">${escapeHtml(row.title)}</th>${row.images.map((png, k) => `<td>${zoomableImage(png, `${row.title}, ${columns[k] ?? ''}`)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<figure class="image-grid"><table><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table>${caption(title)}</figure>`;
+}
+
+/** Words shown before the rest of a highlighted text is folded away. */
+export const SHOWN_WORDS = 60;
+/** Longest token shown in full; longer ones are cut with an ellipsis (the full token is in the tooltip). */
+const LONGEST_TOKEN = 32;
+
+/** Attribution-highlighted text: the first SHOWN_WORDS tokens, the rest behind a "show all" toggle. */
+function renderHighlightedText(tokens: readonly string[], weights: readonly number[], title?: string): string {
+  const scale = Math.max(1e-12, ...weights.map(Math.abs));
+  const spans = tokens.map((token, i) => highlightToken(token, weights[i] ?? 0, scale));
+  const head = spans.slice(0, SHOWN_WORDS).join(' ');
+  const rest = spans.length > SHOWN_WORDS ? ` <details class="more"><summary>show all ${spans.length} words</summary>${spans.slice(SHOWN_WORDS).join(' ')}</details>` : '';
+  return `<figure class="text-attr"><div class="tokens">${head}${rest}</div>${caption(title)}</figure>`;
 }
 
 function renderTable(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[], title?: string): string {
@@ -116,11 +149,12 @@ function renderTable(columns: readonly string[], rows: readonly (readonly (strin
   return `<table>${title ? `<caption>${escapeHtml(title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function highlightToken(token: string, weight: number, weights: readonly number[]): string {
-  const scale = Math.max(1e-12, ...weights.map(Math.abs));
+function highlightToken(token: string, weight: number, scale: number): string {
   const alpha = Math.min(1, Math.abs(weight) / scale).toFixed(2);
   const colour = weight >= 0 ? `rgba(214,39,40,${alpha})` : `rgba(31,119,180,${alpha})`;
-  return `<span style="background:${colour}" title="${formatNumber(weight)}">${escapeHtml(token)}</span>`;
+  const shown = token.length > LONGEST_TOKEN ? `${token.slice(0, LONGEST_TOKEN - 1)}…` : token;
+  const tip = token.length > LONGEST_TOKEN ? `${token}: ${formatNumber(weight)}` : formatNumber(weight);
+  return `<span style="background:${colour}" title="${escapeHtml(tip)}">${escapeHtml(shown)}</span>`;
 }
 
 function caption(text: string | undefined): string {

@@ -15,4 +15,15 @@ figure { margin: 1rem 0; } figcaption { color: #57606a; font-size: .85rem; } .ch
 code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }
 .warnings { border: 1px solid #bf8700; border-left-width: .35rem; background: #fff8c5; padding: .3rem .9rem; margin: .8rem 0; font-size: .9rem; }
 .warnings ul { margin: .2rem 0 .4rem; padding-left: 1.2rem; }
+.zoom { display: inline-block; cursor: zoom-in; }
+.zoom input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.zoom input:focus-visible + img { outline: 2px solid #0969da; }
+.zoom img { display: block; image-rendering: pixelated; }
+.zoom input:checked + img { position: fixed; inset: 0; margin: auto; width: min(85vw, 85vh); height: auto; z-index: 10; cursor: zoom-out; box-shadow: 0 0 0 100vmax rgba(0, 0, 0, .75); }
+.image-grid table { width: auto; } .image-grid td { padding: .25rem; }
+.image-grid th[scope="row"] { font-weight: 400; font-size: .8rem; max-width: 11rem; }
+.image-grid td img { width: 96px; height: 96px; }
+.text-attr .tokens { line-height: 1.7; overflow-wrap: anywhere; }
+.text-attr details.more { display: inline; } .text-attr details.more summary { display: inline; cursor: pointer; color: #0969da; }
+.text-attr details.more[open] summary { display: block; }
 `;

@@ -5,6 +5,6 @@
  */
 export { SEVERITIES, severityRank } from './finding.js';
 export type { Finding, Interval, Severity } from './finding.js';
-export type { ReportBlock, ReportSection } from './blocks.js';
+export type { ImageGridRow, ReportBlock, ReportSection } from './blocks.js';
 export { resultsSchema, findingSchema, sectionSchema, RESULTS_SCHEMA_VERSION } from './schema.js';
 export type { ScanResults } from './schema.js';

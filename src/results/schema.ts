@@ -51,6 +51,7 @@ const blockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('chart'), caption: z.string().optional(), spec: z.record(z.string(), z.unknown()) }),
   z.object({ kind: z.literal('image'), caption: z.string().optional(), pngBase64: z.string(), width: z.number().optional() }),
   z.object({ kind: z.literal('highlighted-text'), caption: z.string().optional(), tokens: z.array(z.string()), weights: z.array(z.number()) }),
+  z.object({ kind: z.literal('image-grid'), caption: z.string().optional(), columns: z.array(z.string()), rows: z.array(z.object({ title: z.string(), images: z.array(z.string()) })) }),
 ]);
 
 export const sectionSchema = z.object({ id: z.string(), title: z.string(), blocks: z.array(blockSchema) });

@@ -44,17 +44,36 @@ export function errorHeatmap(table: Table, metric: Float64Array, x: string, y?: 
     for (let b = 0; b < ky; b++) cells.push({ x: lx, y: gy ? gy.labels[b]! : 'all', n: n[a * ky + b]!, rate: n[a * ky + b]! > 0 ? s[a * ky + b]! / n[a * ky + b]! : null });
   });
   const name = options.metricName ?? 'error rate';
+  // Cells big enough to print the rate in (72 × 40 px), labels horizontal, the rate in white on dark cells.
+  const top = Math.max(1e-12, ...cells.map((c) => c.rate ?? 0));
+  const axis = { labelAngle: 0, labelFontSize: 12, titleFontSize: 13, labelLimit: 140 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: `${name} by ${x}${y ? ` and ${y}` : ''}`,
+    title: { text: `${name} by ${x}${y ? ` and ${y}` : ''}`, fontSize: 14 },
     data: { values: cells },
-    mark: 'rect',
+    width: { step: 72 },
+    height: { step: 40 },
     encoding: {
-      x: { field: 'x', type: 'ordinal', title: x, sort: gx.labels },
-      y: { field: 'y', type: 'ordinal', title: y ?? '', ...(gy ? { sort: gy.labels } : {}) },
-      color: { field: 'rate', type: 'quantitative', title: name, scale: { scheme: 'reds' } },
-      tooltip: [{ field: 'x' }, { field: 'y' }, { field: 'n', type: 'quantitative' }, { field: 'rate', type: 'quantitative', format: '.3f' }],
+      x: { field: 'x', type: 'ordinal', title: x, sort: gx.labels, axis },
+      y: { field: 'y', type: 'ordinal', title: y ?? '', ...(gy ? { sort: gy.labels } : {}), axis },
     },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: { field: 'rate', type: 'quantitative', title: name, scale: { scheme: 'reds' } },
+          tooltip: [{ field: 'x' }, { field: 'y' }, { field: 'n', type: 'quantitative' }, { field: 'rate', type: 'quantitative', format: '.3f' }],
+        },
+      },
+      {
+        transform: [{ filter: 'datum.rate !== null' }],
+        mark: { type: 'text', fontSize: 12 },
+        encoding: {
+          text: { field: 'rate', type: 'quantitative', format: '.2f' },
+          color: { condition: { test: `datum.rate > ${top / 2}`, value: 'white' }, value: '#1f2328' },
+        },
+      },
+    ],
   };
   return { x, ...(y ? { y } : {}), cells, spec };
 }

@@ -42,7 +42,9 @@ describe('glassbox scan on the image and text demos', () => {
     const image = results.findings.find((f) => f.detector === 'image-attributions' && f.severity === 'info');
     expect(image?.examples.length).toBeGreaterThan(0);
     const section = results.sections.find((s) => s.id.startsWith('image-attributions'));
-    expect(section?.blocks.filter((b) => b.kind === 'image').length).toBeGreaterThanOrEqual(6);
+    const grid = section?.blocks.find((b) => b.kind === 'image-grid');
+    expect(grid?.kind === 'image-grid' ? grid.rows.length : 0).toBeGreaterThanOrEqual(1);
+    expect(html).toContain('class="image-grid"');
     expect(results.findings.some((f) => f.detector === 'image-attributions' && /guided/i.test(f.title))).toBe(true);
     expect(markdown).toContain('Accuracy');
     expect(intervalViolations(results)).toEqual([]);

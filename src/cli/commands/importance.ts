@@ -12,6 +12,7 @@ import { pipeline, type Pipeline } from '../../model/pipeline.js';
 import { isTreeEnsemble } from '../../model/capabilities.js';
 import type { TreeEnsemble } from '../../model/trees/ir.js';
 import { treeShap } from '../../explain/tree-shap.js';
+import { featureValues } from '../../explain/charts.js';
 import { treeShapReportBlocks } from '../../explain/tree/charts.js';
 import { rankFeatures, treeImportance } from '../../global/tree-importance.js';
 import type { RawMatrix } from '../../encode/encoder.js';
@@ -119,7 +120,7 @@ async function treeImportanceResult(pipe: Pipeline, raw: RawMatrix, blocks: Repo
     columns: ['feature', 'gain', 'total gain', 'cover', 'total cover', 'splits', 'mean |SHAP|'],
     rows: order.map((j) => [names[j]!, importance.gain[j]!, importance.totalGain[j]!, importance.cover[j]!, importance.totalCover[j]!, importance.splitCount[j]!, importance.meanAbsShap?.[j] ?? null]),
   });
-  blocks.push(...treeShapReportBlocks(shap, raw, { top: 3 }));
+  blocks.push(...treeShapReportBlocks(shap, featureValues(raw, pipe.encoder.features), { top: 3 }));
   const list = (v: Float64Array | undefined): number[] | undefined => (v ? Array.from(v) : undefined);
   return {
     method: 'tree',

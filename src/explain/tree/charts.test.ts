@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { treeModel } from '../../model/trees/tree-model.js';
 import { Rng } from '../../rng.js';
 import { treeShap } from '../tree-shap.js';
+import { attributionBlocks } from '../charts.js';
 import { beeswarmSpec, dependenceSpec, strongestInteraction, treeShapReportBlocks } from './charts.js';
 import { handEnsemble } from '../../../test/fixtures/trees/hand-trees.js';
 
@@ -50,5 +51,30 @@ describe('tree-shap report charts', () => {
     const blocks = treeShapReportBlocks(a, x, { top: 2 });
     expect(blocks.map((b) => b.kind)).toEqual(['chart', 'chart', 'chart']);
     expect(() => beeswarmSpec(a, { data, nRows: n, nFeatures: 2 })).toThrow(/feature values are 60×2/);
+  });
+
+  it('names categories on the dependence axis and in its legend, never their integer codes', async () => {
+    const a = await treeShap({ interactions: true, threads: 1 }).explain(treeModel(e), { data, shape: [n, 3] });
+    const categories = [['rent', 'own', 'free'], ['low', 'mid', 'high'], undefined];
+    const dep = dependenceSpec(a, { ...x, categories }, 0, { colorBy: 1 });
+    const values = (dep.data as { values: { value: unknown; color: unknown }[] }).values;
+    expect(new Set(values.map((v) => v.value))).toEqual(new Set(['rent', 'own', 'free']));
+    expect(new Set(values.map((v) => v.color))).toEqual(new Set(['low', 'mid', 'high']));
+    const encoding = dep.encoding as { x: { type: string; sort: string[] }; color: { type: string } };
+    expect(encoding.x).toMatchObject({ type: 'nominal', sort: ['rent', 'own', 'free'] });
+    expect(encoding.color.type).toBe('nominal');
+    const svg = await render(dep);
+    for (const name of ['rent', 'own', 'free', 'low', 'high']) expect(svg).toContain(`>${name}<`);
+    // A numeric feature keeps a quantitative axis.
+    expect((dependenceSpec(a, { ...x, categories }, 2).encoding as { x: { type: string } }).x.type).toBe('quantitative');
+  });
+
+  it('every beeswarm uses the same blue-to-red scale of feature value rank, with or without tree interactions', async () => {
+    const a = await treeShap({ threads: 1 }).explain(treeModel(e), { data, shape: [n, 3] });
+    const fromTree = treeShapReportBlocks(a, x, { top: 1 })[0]!;
+    const general = attributionBlocks(a, x)[0]!;
+    const colour = (b: typeof general): unknown => (b.kind === 'chart' ? (b.spec.encoding as { color: unknown }).color : undefined);
+    expect(colour(fromTree)).toEqual(colour(general));
+    expect(colour(general)).toMatchObject({ field: 'rank', scale: { range: ['#1E88E5', '#FF0D57'] } });
   });
 });

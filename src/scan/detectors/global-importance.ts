@@ -1,6 +1,6 @@
 import type { RawMatrix } from '../../encode/encoder.js';
 import { meanAbs } from '../../explain/attribution.js';
-import { attributionBlocks } from '../../explain/charts.js';
+import { attributionBlocks, featureValues, type FeatureValues } from '../../explain/charts.js';
 import { kernelShap } from '../../explain/kernel-shap.js';
 import { treeShap } from '../../explain/tree-shap.js';
 import { treeShapReportBlocks } from '../../explain/tree/charts.js';
@@ -70,8 +70,8 @@ async function runGlobalImportance(c: ScanContext): Promise<DetectorResult> {
       columns: ['feature', `drop in ${imp.metric}`, '± std', 'mean |SHAP|'],
       rows: order.map((j) => [imp.featureNames[j]!, imp.importances[j]!, imp.std[j]!, shapMean[j]!]),
     },
-    ...attributionBlocks(shap, explained, { rows: 1, rowIds: explainedIds }),
-    ...(useTrees ? treeBlocks(c, shap, explained) : []),
+    ...attributionBlocks(shap, featureValues(explained, pipe.encoder.features), { rows: 1, rowIds: explainedIds }),
+    ...(useTrees ? treeBlocks(c, shap, featureValues(explained, pipe.encoder.features)) : []),
   ];
   const pdpRaw = take(raw, sample(rng, raw.nRows, s.pdpRows));
   for (const j of order.slice(0, s.pdpFeatures)) blocks.push(pdpIceBlock(await partialDependence(pipe, pdpRaw, j, { gridSize: s.gridSize, ...signal })));
@@ -109,7 +109,7 @@ function take(raw: RawMatrix, rows: Int32Array): RawMatrix {
 }
 
 /** Tree models: gain, cover and split counts read from the trees, and dependence plots coloured by the strongest interaction. */
-function treeBlocks(c: ScanContext, shap: Attribution, explained: RawMatrix): ReportBlock[] {
+function treeBlocks(c: ScanContext, shap: Attribution, explained: FeatureValues): ReportBlock[] {
   const ensemble = (c.model as unknown as TreeEnsembleCapable).treeEnsemble() as TreeEnsemble;
   if (ensemble.nFeatures !== shap.featureNames.length) return [];
   const importance = treeImportance(ensemble, shap);

@@ -60,14 +60,17 @@ describe('image-attributions detector', () => {
     const lowest = Math.min(...chosen.map((i) => confidence[i]!));
     for (let i = 0; i < isError.length; i++) if (isError[i] && !chosen.includes(i)) expect(confidence[i]!).toBeLessThanOrEqual(lowest);
 
-    // Image blocks: valid PNGs, captioned with row, label, prediction and method.
+    // One image grid: a row per error (titled with row, label, prediction, confidence), a valid PNG per method.
     const section = results.sections.find((s) => s.id === 'image-attributions')!;
-    const images = section.blocks.filter((b) => b.kind === 'image');
-    expect(images.length).toBe(chosen.length * 4); // input + saliency + IG + Grad-CAM
-    for (const block of images) {
-      if (block.kind !== 'image') continue;
-      expect([...Buffer.from(block.pngBase64, 'base64').subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-      expect(block.caption).toMatch(/^row \d+: label \d, predicted \d \(p=0\.\d{3}\), (input|saliency|integrated-gradients|grad-cam)$/);
+    const grids = section.blocks.filter((b) => b.kind === 'image-grid');
+    expect(grids.length).toBe(1);
+    const grid = grids[0]!.kind === 'image-grid' ? grids[0]! : undefined;
+    expect(grid?.columns).toEqual(['input', 'saliency', 'integrated-gradients', 'grad-cam']);
+    expect(grid?.rows.map((r) => Number(/^row (\d+)/.exec(r.title)?.[1]))).toEqual(summary.examples);
+    for (const row of grid?.rows ?? []) {
+      expect(row.title).toMatch(/^row \d+ · label \d → predicted \d · p=0\.\d{3}$/);
+      expect(row.images.length).toBe(4);
+      for (const png of row.images) expect([...Buffer.from(png, 'base64').subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     }
     expect(results.detectors['image-attributions']).toMatchObject({ settings: { gradCamLayer: 'conv2', layout: 'nhwc' } });
 

@@ -7,7 +7,7 @@ import { isDifferentiable } from '../../model/capabilities.js';
 import { channelsFirstView, imageLayout, permuteImages, type ImageLayout } from '../../model/image-layout.js';
 import type { Tensor } from '../../model/tensor.js';
 import { isTfjsLayersLike, randomizableTfjs } from '../../model/tfjs/randomizable.js';
-import type { ReportBlock } from '../../results/blocks.js';
+import type { ImageGridRow, ReportBlock } from '../../results/blocks.js';
 import { Rng } from '../../rng.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
 import type { Finding } from '../../results/finding.js';
@@ -150,7 +150,7 @@ function gatherRows(x: Tensor, rows: readonly number[]): Tensor {
   return { data, shape: [rows.length, ...x.shape.slice(1)] };
 }
 
-/** One image block per error and method, explaining the predicted class, plus the input alone. */
+/** One grid: a row per error (the input, then each method's map of the predicted class), thumbnails that enlarge. */
 async function explainErrors(c: ScanContext, model: GradientModel, images: Tensor, errors: readonly ErrorRow[], methods: readonly MethodSpec[]): Promise<ReportBlock[]> {
   if (errors.length === 0) return [{ kind: 'text', markdown: 'The model makes no errors on the labelled audited rows: no attributions to show.' }];
   const x = gatherRows(images, errors.map((e) => e.index));
@@ -160,18 +160,19 @@ async function explainErrors(c: ScanContext, model: GradientModel, images: Tenso
   for (const m of methods) maps.push(await m.explainer.explain(model, x, context));
   const [, ch, h, w] = x.shape as [number, number, number, number];
   const size = ch * h * w;
-  const blocks: ReportBlock[] = [];
+  const rows: ImageGridRow[] = [];
   for (const [i, e] of errors.entries()) {
     throwIfAborted(c.signal);
     const image = displayImage(x.data.subarray(i * size, (i + 1) * size));
-    const head = `row ${e.rowId}: label ${c.classes[e.label]}, predicted ${c.classes[e.predicted]} (p=${e.confidence.toFixed(3)})`;
-    blocks.push({ kind: 'image', caption: `${head}, input`, pngBase64: await heatmapOverlayPng(image, new Float64Array(h * w), [ch, h, w]), width: 168 });
+    const row = [await heatmapOverlayPng(image, new Float64Array(h * w), [ch, h, w])];
     for (const [k, m] of methods.entries()) {
       const values = maps[k]!.values.subarray(i * size, (i + 1) * size);
-      blocks.push({ kind: 'image', caption: `${head}, ${m.name}`, pngBase64: await heatmapOverlayPng(image, values, [ch, h, w], { mode: m.mode }), width: 168 });
+      row.push(await heatmapOverlayPng(image, values, [ch, h, w], { mode: m.mode }));
     }
+    rows.push({ title: `row ${e.rowId} · label ${c.classes[e.label]} → predicted ${c.classes[e.predicted]} · p=${e.confidence.toFixed(3)}`, images: row });
   }
-  return blocks;
+  const caption = 'Most confident errors: the input and each method’s map of the predicted class (click an image to enlarge it)';
+  return [{ kind: 'image-grid', caption, columns: ['input', ...methods.map((m) => m.name)], rows }];
 }
 
 /** Pixel values rescaled to [0, 1] for display (images need not be normalised that way). */

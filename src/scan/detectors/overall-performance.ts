@@ -86,15 +86,35 @@ function section(metrics: Record<string, number>, counts: Float64Array, classes:
       {
         kind: 'chart',
         caption: 'Confusion matrix (rows: actual, columns: predicted)',
-        spec: {
-          $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-          data: { values: cells },
-          width: Math.min(480, 60 * k),
-          height: Math.min(480, 60 * k),
-          layer: [
-            { mark: 'rect', encoding: { x: { field: 'predicted', type: 'nominal', sort: classes }, y: { field: 'actual', type: 'nominal', sort: classes }, color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' } } } },
-            { mark: { type: 'text', fontSize: 11 }, encoding: { x: { field: 'predicted', type: 'nominal', sort: classes }, y: { field: 'actual', type: 'nominal', sort: classes }, text: { field: 'count', type: 'quantitative' } } },
-          ],
+        spec: confusionMatrixSpec(cells, classes),
+      },
+    ],
+  };
+}
+
+/**
+ * The confusion matrix as a heatmap readable at normal zoom: cells of 40–90 px (the chart 280–600 px
+ * wide), counts in 12–16 px type that turns white on dark cells, and horizontal class labels.
+ */
+export function confusionMatrixSpec(cells: readonly { actual: string; predicted: string; count: number }[], classes: readonly string[]): Record<string, unknown> {
+  const k = Math.max(1, classes.length);
+  const cell = Math.max(40, Math.min(90, Math.floor(600 / k)));
+  const size = Math.max(280, cell * k);
+  const max = Math.max(1, ...cells.map((c) => c.count));
+  const axis = (title: string, sort: readonly string[]): Record<string, unknown> => ({ type: 'nominal', sort, title, axis: { labelAngle: 0, labelFontSize: 13, titleFontSize: 13, labelLimit: 160 } });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values: cells },
+    width: size,
+    height: size,
+    encoding: { x: { field: 'predicted', ...axis('predicted', classes) }, y: { field: 'actual', ...axis('actual', classes) } },
+    layer: [
+      { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, legend: { titleFontSize: 12, labelFontSize: 12 } } } },
+      {
+        mark: { type: 'text', fontSize: k <= 4 ? 16 : k <= 10 ? 13 : 11 },
+        encoding: {
+          text: { field: 'count', type: 'quantitative' },
+          color: { condition: { test: `datum.count > ${max / 2}`, value: 'white' }, value: '#1f2328' },
         },
       },
     ],

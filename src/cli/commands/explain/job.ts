@@ -1,4 +1,4 @@
-import type { RawMatrix } from '../../../encode/encoder.js';
+import type { EncodedFeature, RawMatrix } from '../../../encode/encoder.js';
 import type { ExplainContext } from '../../../explain/explainer.js';
 import type { Tensor } from '../../../model/tensor.js';
 import type { ExplainFlags } from './flags.js';
@@ -12,7 +12,7 @@ import type { ExplainMethod } from './methods.js';
  * - tokens: one value per word of each document (JSON `tokens`, `values[row][token]`)
  */
 export type JobLayout =
-  | { readonly kind: 'features'; readonly x: RawMatrix }
+  | { readonly kind: 'features'; readonly x: RawMatrix; readonly features?: readonly EncodedFeature[] }
   | { readonly kind: 'tensor'; readonly x: Tensor; readonly channelsLast: boolean }
   | { readonly kind: 'tokens'; readonly docs: readonly string[] };
 

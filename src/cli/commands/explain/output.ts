@@ -1,7 +1,7 @@
 import type { RawMatrix } from '../../../encode/encoder.js';
 import type { Attribution } from '../../../explain/attribution.js';
 import type { ExplainerProperties } from '../../../explain/explainer.js';
-import { attributionBlocks } from '../../../explain/charts.js';
+import { attributionBlocks, featureValues, type FeatureValues } from '../../../explain/charts.js';
 import { indexText } from '../../../explain/text/tokens.js';
 import { treeShapReportBlocks } from '../../../explain/tree/charts.js';
 import type { Tensor } from '../../../model/tensor.js';
@@ -193,15 +193,15 @@ function tensorLines(job: ExplainJob, a: Attribution, properties: ExplainerPrope
 
 async function explainBlocks(job: ExplainJob, a: Attribution, options: RenderOptions): Promise<ReportBlock[]> {
   const intro: ReportBlock[] = job.method.intro ? [{ kind: 'text', markdown: job.method.intro(a) }] : [];
-  if (job.layout.kind === 'features') return featureBlocks(job, a, job.layout.x, options.properties);
+  if (job.layout.kind === 'features') return featureBlocks(job, a, job.layout.features ? featureValues(job.layout.x, job.layout.features) : job.layout.x, options.properties);
   if (job.layout.kind === 'tokens') return [...intro, ...tokenBlocks(job, a, job.layout.docs)];
   return [...intro, ...(await imageBlocks(job, a, job.layout.x, options))];
 }
 
 /** Tree explainers: beeswarm and dependence plots coloured by interactions; others a beeswarm and per-row waterfalls. */
-function featureBlocks(job: ExplainJob, a: Attribution, x: RawMatrix, properties: ExplainerProperties): ReportBlock[] {
+function featureBlocks(job: ExplainJob, a: Attribution, x: FeatureValues, properties: ExplainerProperties): ReportBlock[] {
   if (properties.access === 'trees') return treeShapReportBlocks(a, x);
-  return attributionBlocks(a, job.context.features ? undefined : x, { rows: 3 });
+  return attributionBlocks(a, job.context.features ? undefined : x, { rows: 3, rowIds: job.rowIds });
 }
 
 /** Words shown per document in HTML. */

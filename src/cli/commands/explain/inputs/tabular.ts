@@ -69,7 +69,7 @@ export async function tabularJob(inputs: TabularInputs, method: ExplainMethod | 
     context,
     rowIds: Array.from(table.rowIds),
     classes: inputs.model.classes,
-    layout: { kind: 'features', x },
+    layout: { kind: 'features', x, features: inputs.encoder.features },
     dispose: async () => inputs.model.dispose?.(),
   };
 }
