@@ -36,6 +36,6 @@ describe('error tree', () => {
     expect(map.cells.reduce((a, c) => a + c.n, 0)).toBe(3000);
     const hot = map.cells.filter((c) => c.y === 'z' && c.x.startsWith('>='));
     expect(hot[0]!.rate!).toBeGreaterThan(0.4);
-    expect((map.spec as { mark: string }).mark).toBe('rect');
+    expect((map.spec as { layer: { mark: unknown }[] }).layer.map((l) => l.mark)).toEqual(['rect', { type: 'text', fontSize: 12 }]);
   });
 });
