@@ -3,6 +3,7 @@ import { Rng } from '../../rng.js';
 import { DEMO_DATA_FILES, readDemoData } from '../demo-data.js';
 import type { Column, Table } from '../../data/table.js';
 import type { Schema } from '../../data/schema.js';
+import { mimeBodyText } from './mime.js';
 
 export const SPAM_GROUPS = ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'] as const;
 export const SPAM_CLASSES = ['ham', 'spam'] as const;
@@ -27,13 +28,14 @@ const MAX_BODY = 3000;
 
 /**
  * Subject and body of a raw message: headers are dropped (their routing lines would let a model
- * recognise the collection instead of the content), HTML tags and entities are replaced by spaces,
+ * recognise the collection instead of the content), MIME parts are decoded (base64 and
+ * quoted-printable; boundaries, part headers and attachments dropped: see mimeBodyText), HTML tags and entities are replaced by spaces,
  * whitespace is collapsed and the body is cut at 3,000 characters.
  */
 export function messageText(raw: string): string {
   const split = raw.search(/\r?\n\r?\n/);
   const headers = split < 0 ? raw : raw.slice(0, split);
-  const body = split < 0 ? '' : raw.slice(split);
+  const body = split < 0 ? '' : mimeBodyText(headers, raw.slice(split));
   const subject = /^subject:(.*)$/im.exec(headers)?.[1]?.trim() ?? '';
   const clean = body.replace(/<[^>]*>/g, ' ').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_BODY);
   return `${subject}\n\n${clean}`;

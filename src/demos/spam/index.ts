@@ -24,7 +24,7 @@ export const SPAM_DESCRIPTION =
   'trained by glassbox. Metadata: `group` (source folder; `hard-ham-1` is ham that looks like spam and is the weakest slice) and `length`.';
 
 export function spamFingerprint(seed: number): string {
-  return JSON.stringify({ data: 'stdlib-spam-assassin@0.2/3000/0.25', seed, network: 'bow-mlp-16@1', training: SPAM_TRAINING });
+  return JSON.stringify({ data: 'stdlib-spam-assassin@0.2/3000/0.25/mime-decoded', seed, network: 'bow-mlp-16@1', training: SPAM_TRAINING });
 }
 
 
