@@ -1,4 +1,3 @@
-import type { RawMatrix } from '../../../encode/encoder.js';
 import type { Attribution } from '../../../explain/attribution.js';
 import type { ExplainerProperties } from '../../../explain/explainer.js';
 import { attributionBlocks, featureValues, type FeatureValues } from '../../../explain/charts.js';
