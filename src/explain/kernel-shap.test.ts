@@ -86,6 +86,11 @@ describe('kernelShap', () => {
     expect(Math.abs(aic.delta![0]!)).toBeLessThan(1e-9);
   });
 
+  it("refuses L1 selection with a scheme other than 'shap', naming the option", () => {
+    expect(() => kernelShap({ l1: 'aic', scheme: 'adjusted' })).toThrow(/scheme.*l1 feature selection is shap's/);
+    expect(kernelShap({ l1: 'aic' }).options).toMatchObject({ l1: 'aic' });
+  });
+
   it('gives 0 to features equal to every background value', async () => {
     const { pipe, bg, x } = wide();
     const bgData = Float64Array.from(bg.data);

@@ -85,7 +85,7 @@ function prepared(plan: PairPlan, nPairs: number, kind: string, make: () => Prep
   if (!byKey) preparedCache.set(plan, (byKey = new Map()));
   const key = `${nPairs} ${kind}`;
   if (!byKey.has(key)) {
-    if (byKey.size >= 8) byKey.delete(byKey.keys().next().value!);
+    if (byKey.size >= 4) byKey.delete(byKey.keys().next().value!);
     byKey.set(key, make());
   }
   return byKey.get(key);

@@ -160,7 +160,7 @@ export function seededPlan(m: number, budget: number, seed: number, rng: (seed: 
   const key = `${m} ${budget} ${seed}`;
   let plan = recentPlans.get(key);
   if (!plan) {
-    if (recentPlans.size >= 8) recentPlans.delete(recentPlans.keys().next().value!);
+    if (recentPlans.size >= 4) recentPlans.delete(recentPlans.keys().next().value!);
     plan = planPairs(m, budget, rng(seed));
     recentPlans.set(key, plan);
   }

@@ -87,10 +87,9 @@ function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number;
     residual[i] = r;
   }
   // Each draw adds u = Σ (weight per count) · X_i r_i over its sample (and complement); draws are iid.
-  const classes = 1;
-  const n = new Float64Array(classes);
-  const mean = new Float64Array(classes * p);
-  const second = new Float64Array(classes * p * p);
+  let n = 0;
+  const mean = new Float64Array(p);
+  const second = new Float64Array(p * p);
   const u = new Float64Array(p);
   const addSample = (i: number): void => {
     const unit = args.counts[i]! > 0 ? weights[i]! / args.counts[i]! : 0;
@@ -107,23 +106,17 @@ function sandwich(args: { plan: CoalitionPlan; nSamples: number; nDraws: number;
     u.fill(0);
     addSample(s);
     if (key & 1) addSample(s + 1);
-    const c = 0;
-    n[c]! += count;
+    n += count;
     for (let a = 0; a < p; a++) {
       const ua = u[a]! * count;
       if (ua === 0) continue;
-      mean[c * p + a]! += ua;
-      const row = (c * p + a) * p;
-      for (let b = a; b < p; b++) second[row + b]! += ua * u[b]!;
+      mean[a]! += ua;
+      for (let b = a; b < p; b++) second[a * p + b]! += ua * u[b]!;
     }
   }
-  for (let c = 0; c < classes; c++) for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) second[(c * p + a) * p + b] = second[(c * p + b) * p + a]!;
+  if (n < 2) return undefined;
   const meat = new Float64Array(p * p);
-  for (let c = 0; c < classes; c++) {
-    const nc = n[c]!;
-    if (nc < 2) continue;
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) meat[a * p + b]! += (nc / (nc - 1)) * (second[(c * p + a) * p + b]! - (mean[c * p + a]! * mean[c * p + b]!) / nc);
-  }
+  for (let a = 0; a < p; a++) for (let b = a; b < p; b++) meat[a * p + b] = meat[b * p + a] = (n / (n - 1)) * (second[a * p + b]! - (mean[a]! * mean[b]!) / n);
   const hInv = invertDense(gram, p);
   if (!hInv) return undefined;
   return multiply(multiply(hInv, meat, p), hInv, p);
