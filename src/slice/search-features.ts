@@ -13,13 +13,36 @@ export interface SearchFeature {
   readonly labels: readonly string[];
   /** Numeric features: inner bin edges (bins = edges.length + 1). */
   readonly edges?: readonly number[];
+  /** Numeric features: the raw values (NaN = missing), for refining range boundaries between bin edges. */
+  readonly values?: Float64Array;
 }
 
-/** One condition of a slice: code in [lo, hi] on feature `feature` (categorical: lo = hi). */
+/**
+ * One condition of a slice: code in [lo, hi] on feature `feature` (categorical: lo = hi). A refined numeric
+ * range also carries value bounds `low ≤ x < high` (±Infinity when open) lying inside bins lo..hi.
+ */
 export interface Condition {
   readonly feature: number;
   readonly lo: number;
   readonly hi: number;
+  readonly low?: number;
+  readonly high?: number;
+}
+
+/** The value interval [low, high) of a numeric condition (±Infinity when open-ended). */
+export function conditionBounds(feature: SearchFeature, c: Condition): [number, number] {
+  if (c.low !== undefined && c.high !== undefined) return [c.low, c.high];
+  const edges = feature.edges ?? [];
+  return [c.lo > 0 ? edges[c.lo - 1]! : -Infinity, c.hi < edges.length ? edges[c.hi]! : Infinity];
+}
+
+/** True when row i satisfies the condition. */
+export function conditionHolds(feature: SearchFeature, c: Condition, i: number): boolean {
+  const code = feature.codes[i]!;
+  if (code < c.lo || code > c.hi) return false;
+  if (c.low === undefined || c.high === undefined) return true;
+  const v = feature.values![i]!;
+  return v >= c.low && v < c.high;
 }
 
 export interface FeatureOptions {
@@ -38,27 +61,28 @@ export function prepareFeatures(table: Table, columns: readonly string[], option
     }
     const edges = options.edges?.[name];
     const g = groupByColumn(table, name, { bins: options.bins ?? 10, ...(edges ? { edges } : {}) });
-    return { name, kind: column!.kind === 'numeric' ? 'numeric' : 'categorical', codes: g.codes, labels: g.labels, ...(g.edges ? { edges: g.edges } : {}) };
+    const values = column!.kind === 'numeric' ? column!.values : undefined;
+    return { name, kind: values ? 'numeric' : 'categorical', codes: g.codes, labels: g.labels, ...(g.edges ? { edges: g.edges } : {}), ...(values ? { values } : {}) };
   });
 }
 
 /** The predicates of a condition: "==" for categories; ">=" / "<" bounds for a numeric bin range. */
 export function conditionPredicates(feature: SearchFeature, c: Condition): Predicate[] {
   if (feature.kind === 'categorical') return [{ feature: feature.name, op: '==', value: feature.labels[c.lo] ?? String(c.lo) }];
-  const edges = feature.edges ?? [];
+  const [low, high] = conditionBounds(feature, c);
   const out: Predicate[] = [];
-  if (c.lo > 0) out.push({ feature: feature.name, op: '>=', value: edges[c.lo - 1]! });
-  if (c.hi < edges.length) out.push({ feature: feature.name, op: '<', value: edges[c.hi]! });
+  if (low > -Infinity) out.push({ feature: feature.name, op: '>=', value: low });
+  if (high < Infinity) out.push({ feature: feature.name, op: '<', value: high });
   return out;
 }
 
 /** Human-readable condition, e.g. "age in [25, 40)" or "employment == self_employed". */
 export function describeCondition(feature: SearchFeature, c: Condition): string {
   if (feature.kind === 'categorical') return `${feature.name} == ${feature.labels[c.lo]}`;
-  const edges = feature.edges ?? [];
-  if (c.lo === 0) return `${feature.name} < ${formatEdge(edges[c.hi]!)}`;
-  if (c.hi === edges.length) return `${feature.name} >= ${formatEdge(edges[c.lo - 1]!)}`;
-  return `${feature.name} in [${formatEdge(edges[c.lo - 1]!)}, ${formatEdge(edges[c.hi]!)})`;
+  const [low, high] = conditionBounds(feature, c);
+  if (low === -Infinity) return `${feature.name} < ${formatEdge(high)}`;
+  if (high === Infinity) return `${feature.name} >= ${formatEdge(low)}`;
+  return `${feature.name} in [${formatEdge(low)}, ${formatEdge(high)})`;
 }
 
 /** Rows (from `rows`, or all) satisfying every condition. */
@@ -69,8 +93,7 @@ export function filterRows(features: readonly SearchFeature[], conditions: reado
     const i = rows ? rows[k]! : k;
     let ok = true;
     for (const c of conditions) {
-      const code = features[c.feature]!.codes[i]!;
-      if (code < c.lo || code > c.hi) {
+      if (!conditionHolds(features[c.feature]!, c, i)) {
         ok = false;
         break;
       }
@@ -80,13 +103,13 @@ export function filterRows(features: readonly SearchFeature[], conditions: reado
   return Int32Array.from(out);
 }
 
-/** True when every row satisfying `specific` also satisfies `general` (checked on the conditions). */
+/** True when every row satisfying `specific` also satisfies `general` (checked on the bin conditions). */
 export function impliesConditions(specific: readonly Condition[], general: readonly Condition[]): boolean {
-  return general.every((g) => specific.some((s) => s.feature === g.feature && s.lo >= g.lo && s.hi <= g.hi));
+  return general.every((g) => specific.some((s) => s.feature === g.feature && s.lo >= g.lo && s.hi <= g.hi && (g.low === undefined || (s.low !== undefined && s.low >= g.low && s.high! <= g.high!))));
 }
 
 export function conditionKey(conditions: readonly Condition[]): string {
-  return [...conditions].sort((a, b) => a.feature - b.feature).map((c) => `${c.feature}:${c.lo}-${c.hi}`).join('&');
+  return [...conditions].sort((a, b) => a.feature - b.feature).map((c) => `${c.feature}:${c.lo}-${c.hi}${c.low === undefined ? '' : `[${c.low},${c.high})`}`).join('&');
 }
 
 /** Row lists per (feature, code), for fetching the rows of a conjunction without scanning every row. */
@@ -123,9 +146,8 @@ export function conjunctionRows(features: readonly SearchFeature[], index: RowIn
     for (const i of index[best.feature]![b]!) {
       let ok = true;
       for (const c of conditions) {
-        if (c === best) continue;
-        const code = features[c.feature]!.codes[i]!;
-        if (code < c.lo || code > c.hi) {
+        if (c === best && c.low === undefined) continue; // its row lists already hold exactly its bins
+        if (!conditionHolds(features[c.feature]!, c, i)) {
           ok = false;
           break;
         }

@@ -1,11 +1,13 @@
 import type { Predicate } from '../data/predicate.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
 import { zCritical } from '../math/stats/normal.js';
-import { buildRowIndex, conditionPredicates, conjunctionRows, describeCondition, impliesConditions } from './search-features.js';
+import { refineRanges } from './range-refine.js';
+import { buildRowIndex, conditionKey, conditionPredicates, conjunctionRows, describeCondition, impliesConditions } from './search-features.js';
 import type { Condition, RowIndex, SearchFeature } from './search-features.js';
+import { familyScale } from './slice-search.js';
 import type { Candidate, SearchResult } from './slice-search.js';
 import { compareSlice } from './slice-stats.js';
-import type { Moments } from './slice-stats.js';
+import type { Comparison, Moments } from './slice-stats.js';
 
 /** A reported slice (JSON field names are stable). */
 export interface DiscoveredSlice {
@@ -22,8 +24,11 @@ export interface DiscoveredSlice {
   readonly effect: number;
   readonly interval: { readonly low: number; readonly high: number; readonly level: number; readonly method: string };
   readonly statistic: number;
+  /** One-sided p-value; for a refined range, Bonferroni-adjusted over the `boundaryPairs` tried. */
   readonly pValue: number;
   readonly qValue: number;
+  /** Present when numeric bounds were refined between bin edges: the (lower, upper) bound pairs tried. */
+  readonly boundaryPairs?: number;
   /** Indices (into the audited rows) of up to 5 example rows with the worst metric first. */
   readonly examples: readonly number[];
 }
@@ -38,6 +43,10 @@ export interface SelectOptions {
   /** Most slices returned (default 20). */
   readonly maxSlices?: number;
   readonly level?: number;
+  /** Refine numeric range bounds between quantile-bin edges after selection (default true). See refineRanges. */
+  readonly refine?: boolean;
+  /** Cut points tried per coarse bin next to each bound when refining (default 8). */
+  readonly refineCuts?: number;
 }
 
 interface Context {
@@ -51,26 +60,25 @@ interface Context {
   readonly direction: 1 | -1;
   /** 1 for rows inside an accepted slice. */
   readonly covered: Uint8Array;
+  /** Moments of the metric over the rows not covered yet. */
+  readonly uncovered: Moments;
 }
 
-/** The most general significant slice containing `c` that keeps ≥ keepRatio of its effect (or `c`). */
-function mostGeneral(c: Candidate, sig: readonly Candidate[], keepRatio: number): Candidate {
-  let best = c;
-  for (const g of sig) {
-    if (g.conditions.length >= c.conditions.length || g.effect < keepRatio * c.effect || !impliesConditions(c.conditions, g.conditions)) continue;
-    if (g.conditions.length < best.conditions.length || (g.conditions.length === best.conditions.length && g.n > best.n)) best = g;
+/** Marks the rows of an accepted slice as covered. */
+function cover(ctx: Context, conditions: readonly Condition[]): void {
+  for (const i of conjunctionRows(ctx.features, ctx.index, conditions)) {
+    if (ctx.covered[i]) continue;
+    ctx.covered[i] = 1;
+    const v = ctx.metric[i]!;
+    ctx.uncovered.n--;
+    ctx.uncovered.sum -= v;
+    ctx.uncovered.sumSq -= v * v;
   }
-  return best;
 }
 
-/**
- * Explained-away test: `c` adds evidence only if its rows outside the accepted slices still show the
- * effect: ≥ minEffect, with a one-sided p below the Benjamini–Hochberg step-up bound fdr·(k+1)/m for the
- * (k+1)-th reported slice among the m hypotheses tested. Nested, overlapping and diluted versions of an
- * accepted slice fail it.
- */
-function addsEvidence(c: Candidate, accepted: readonly Candidate[], ctx: Context): boolean {
-  if (accepted.some((a) => a === c || impliesConditions(c.conditions, a.conditions))) return false;
+
+/** The slice's rows outside the accepted slices, compared with the other uncovered rows. */
+function residualComparison(c: Candidate, ctx: Context): Comparison & { n: number } {
   const residual: Moments = { n: 0, sum: 0, sumSq: 0 };
   for (const i of conjunctionRows(ctx.features, ctx.index, c.conditions)) {
     if (ctx.covered[i]) continue;
@@ -79,10 +87,89 @@ function addsEvidence(c: Candidate, accepted: readonly Candidate[], ctx: Context
     residual.sum += v;
     residual.sumSq += v * v;
   }
-  if (residual.n < Math.max(10, c.n / 2)) return false;
-  const cmp = compareSlice(residual, ctx.result.total, ctx.result.binary, ctx.direction);
-  // Step-up threshold of Benjamini–Hochberg for the (k+1)-th reported slice among all m hypotheses tested.
-  return cmp.effect >= ctx.minEffect && cmp.pValue <= (ctx.fdr * (accepted.length + 1)) / ctx.result.tested;
+  return { ...compareSlice(residual, ctx.uncovered, ctx.result.binary, ctx.direction), n: residual.n };
+}
+
+/**
+ * The most general significant slice containing `c` whose effect outside the accepted slices keeps
+ * ≥ keepRatio of c's (or `c`); among equally general ones, the one with the strongest residual evidence
+ * (so a range is not widened past the failure). Comparing outside the accepted slices matters: a
+ * conjunction that overlaps an accepted failure ("b and x in R" beside an accepted "a and b") looks
+ * stronger than the real failure "x in R" only because of the rows it shares with it.
+ */
+function mostGeneral(c: Candidate, sig: readonly Candidate[], ctx: Context): Candidate {
+  let best = c;
+  let bestStatistic = -Infinity;
+  let own: number | undefined;
+  for (const g of sig) {
+    if (g.conditions.length >= c.conditions.length || g.conditions.length > best.conditions.length || !impliesConditions(c.conditions, g.conditions)) continue;
+    own ??= residualComparison(c, ctx).effect;
+    const r = residualComparison(g, ctx);
+    if (r.effect < ctx.keepRatio * own) continue;
+    if (g.conditions.length < best.conditions.length || r.statistic > bestStatistic) {
+      best = g;
+      bestStatistic = r.statistic;
+    }
+  }
+  return best;
+}
+
+/**
+ * Explained-away test: `c` adds evidence only if its rows outside the accepted slices still show the
+ * effect against the other rows outside them (the accepted slices explain their own rows, so neither
+ * side counts them): ≥ minEffect, with a one-sided p below the weighted Benjamini–Hochberg step-up bound
+ * fdr·(k+1)/familyScale for the (k+1)-th reported slice. Nested, overlapping and diluted versions of an
+ * accepted slice fail it.
+ */
+function addsEvidence(c: Candidate, accepted: readonly Candidate[], ctx: Context, pairs = 1): boolean {
+  if (accepted.some((a) => a === c || impliesConditions(c.conditions, a.conditions))) return false;
+  const cmp = residualComparison(c, ctx);
+  if (cmp.n < Math.max(10, c.n / 2)) return false;
+  // Step-up threshold of weighted Benjamini–Hochberg for the (k+1)-th reported slice (see familyScale).
+  return cmp.effect >= ctx.minEffect && cmp.pValue * pairs * familyScale(ctx.result, c.conditions.length) <= ctx.fdr * (accepted.length + 1);
+}
+
+interface Chosen {
+  readonly candidate: Candidate;
+  /** Boundary pairs tried when its numeric bounds were refined; 1 when not refined. */
+  readonly pairs: number;
+}
+
+/**
+ * The refined version of an accepted slice when it passes the same step-up bound as the slice it refines
+ * with its p-value multiplied by the boundary pairs tried (a Bonferroni correction for choosing among
+ * them), has at least minEffect and differs from it; otherwise the slice itself.
+ */
+function refined(c: Candidate, rank: number, ctx: Context, cuts: number): Chosen {
+  const r = refineRanges(c.conditions, { features: ctx.features, index: ctx.index, metric: ctx.metric, total: ctx.result.total, binary: ctx.result.binary, direction: ctx.direction, minSupport: ctx.result.minSupport, fine: cuts });
+  if (!r || conditionKey(r.conditions) === conditionKey(c.conditions)) return { candidate: c, pairs: 1 };
+  const cmp = compareSlice(r.moments, ctx.result.total, ctx.result.binary, ctx.direction);
+  const adjusted = Math.min(1, cmp.pValue * r.pairs);
+  const q = Math.min(1, (adjusted * familyScale(ctx.result, c.conditions.length)) / rank);
+  if (cmp.effect < ctx.minEffect || q > ctx.fdr) return { candidate: c, pairs: 1 };
+  return { candidate: { ...cmp, pValue: adjusted, qValue: Math.max(c.qValue, q), conditions: r.conditions, n: r.moments.n, sum: r.moments.sum, sumSq: r.moments.sumSq }, pairs: r.pairs };
+}
+
+/**
+ * Drops accepted slices whose evidence is explained by the slices accepted *after* them: the greedy pass
+ * only removes the rows of earlier slices, so a conjunction overlapping a later, real failure ("b and x in
+ * R" before "a and b and z in S") could pass on the later failure's rows. Each slice, weakest first, is
+ * re-tested on its rows outside every other kept slice, at the step-up bound of its own rank.
+ */
+function pruneExplained(chosen: Chosen[], ctx: Context): Chosen[] {
+  const kept = [...chosen];
+  for (let k = kept.length - 1; k >= 0 && kept.length > 1; k--) {
+    ctx.covered.fill(0);
+    Object.assign(ctx.uncovered, ctx.result.total);
+    kept.forEach((other, j) => {
+      if (j !== k) cover(ctx, other.candidate.conditions);
+    });
+    const { candidate, pairs } = kept[k]!;
+    const cmp = residualComparison(candidate, ctx);
+    const holds = cmp.n >= Math.max(10, candidate.n / 2) && cmp.effect >= ctx.minEffect && cmp.pValue * pairs * familyScale(ctx.result, candidate.conditions.length) <= ctx.fdr * (k + 1);
+    if (!holds) kept.splice(k, 1);
+  }
+  return kept;
 }
 
 /**
@@ -90,6 +177,9 @@ function addsEvidence(c: Candidate, accepted: readonly Candidate[], ctx: Context
  * visited strongest first; each is replaced by the most general significant slice containing it that
  * keeps ≥ keepRatio of its effect, and is accepted only if its effect survives removing the rows of the
  * slices already accepted (so nested, overlapping and diluted variants of one failure are merged into it).
+ * Numeric ranges of the accepted slices are then refined between bin edges (see refineRanges), each
+ * refined slice tested at its coarse slice's step-up bound with a Bonferroni factor for the bounds tried.
+ * Finally a slice explained by the slices accepted after it is dropped (pruneExplained).
  */
 export function selectSlices(result: SearchResult, features: readonly SearchFeature[], metric: Float64Array, options: SelectOptions & { direction?: 1 | -1 } = {}): DiscoveredSlice[] {
   const ctx: Context = {
@@ -100,23 +190,31 @@ export function selectSlices(result: SearchResult, features: readonly SearchFeat
     keepRatio: options.keepRatio ?? 0.8,
     direction: options.direction ?? 1,
     covered: new Uint8Array(metric.length),
+    uncovered: { ...result.total },
   };
   const maxSlices = options.maxSlices ?? 20;
   const sig = result.candidates.filter((c) => c.qValue <= ctx.fdr && c.effect >= ctx.minEffect).sort((a, b) => b.statistic - a.statistic);
   const accepted: Candidate[] = [];
+  const chosen: Chosen[] = [];
   for (const c of sig) {
     if (accepted.length >= maxSlices) break;
     if (!addsEvidence(c, accepted, ctx)) continue;
-    const general = mostGeneral(c, sig, ctx.keepRatio);
-    const chosen = general === c || addsEvidence(general, accepted, ctx) ? general : c;
-    accepted.push(chosen);
-    for (const i of conjunctionRows(features, ctx.index, chosen.conditions)) ctx.covered[i] = 1;
+    const general = mostGeneral(c, sig, ctx);
+    const coarse = general === c || addsEvidence(general, accepted, ctx) ? general : c;
+    let pick: Chosen = { candidate: coarse, pairs: 1 };
+    if (options.refine !== false) {
+      const r = refined(coarse, accepted.length + 1, ctx, options.refineCuts ?? 8);
+      if (r.pairs > 1 && addsEvidence(r.candidate, accepted, ctx, r.pairs)) pick = r;
+    }
+    accepted.push(pick.candidate);
+    chosen.push(pick);
+    cover(ctx, pick.candidate.conditions);
   }
-  const slices = accepted.map((c) => toSlice(c, features, conjunctionRows(features, ctx.index, c.conditions), metric, metric.length, options.level ?? 0.95, result.binary, ctx.direction));
+  const slices = pruneExplained(chosen, ctx).map(({ candidate: c, pairs }) => toSlice(c, features, conjunctionRows(features, ctx.index, c.conditions), metric, metric.length, options.level ?? 0.95, result.binary, ctx.direction, pairs));
   return rank(slices, options.rankBy ?? 'score');
 }
 
-function toSlice(c: Candidate, features: readonly SearchFeature[], rows: Int32Array, metric: Float64Array, total: number, level: number, binary: boolean, direction: 1 | -1): DiscoveredSlice {
+function toSlice(c: Candidate, features: readonly SearchFeature[], rows: Int32Array, metric: Float64Array, total: number, level: number, binary: boolean, direction: 1 | -1, pairs: number): DiscoveredSlice {
   let interval: DiscoveredSlice['interval'];
   if (binary) interval = wilsonInterval(c.sum, c.n, level);
   else {
@@ -139,6 +237,7 @@ function toSlice(c: Candidate, features: readonly SearchFeature[], rows: Int32Ar
     statistic: c.statistic,
     pValue: c.pValue,
     qValue: c.qValue,
+    ...(pairs > 1 ? { boundaryPairs: pairs } : {}),
     examples,
   };
 }

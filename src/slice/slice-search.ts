@@ -1,5 +1,5 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
-import { benjaminiHochberg } from '../math/stats/fdr.js';
+import { weightedBenjaminiHochberg } from '../math/stats/fdr.js';
 import { permutationTest } from '../math/stats/permutation-test.js';
 import { conditionKey, filterRows } from './search-features.js';
 import type { Condition, SearchFeature } from './search-features.js';
@@ -43,6 +43,11 @@ export interface SearchOptions {
 export interface SearchResult {
   readonly candidates: Candidate[];
   readonly tested: number;
+  /**
+   * Size of the whole hypothesis family per order (index 0 = single conditions): every conjunction of
+   * that many conditions on distinct features, tested or not. See `familyScale`.
+   */
+  readonly family: readonly number[];
   readonly total: Moments;
   readonly binary: boolean;
   readonly minSupport: number;
@@ -116,10 +121,10 @@ function extensions(feature: SearchFeature, f: number, h: Float64Array, visit: (
  * Beam search over conjunctions of up to `maxOrder` conditions on binned features for slices where a
  * per-row metric (error 0/1, loss, …) is worse than on the rest of the data. Every candidate meeting the
  * minimum support is tested (one-sided two-proportion z-test for 0/1 metrics, Welch's t-test otherwise,
- * or a permutation test) and all p-values get Benjamini–Hochberg q-values. Candidates are expanded from
- * the `beamWidth` strongest of each level (by test statistic). In the spirit of SliceFinder
- * (Chung et al., "Automated data slicing for model validation", ICDE 2019), with FDR control over
- * everything tested.
+ * or a permutation test) and all p-values get weighted Benjamini–Hochberg q-values over the whole family of
+ * conjunctions up to `maxOrder` (see familyScale). Candidates are expanded from the `beamWidth` strongest
+ * of each level (by test statistic). In the spirit of SliceFinder (Chung et al., "Automated data slicing
+ * for model validation", ICDE 2019), with FDR control over every conjunction the search could have tested.
  */
 export function searchSlices(features: readonly SearchFeature[], metric: Float64Array, options: SearchOptions = {}): SearchResult {
   const n = metric.length;
@@ -161,9 +166,41 @@ export function searchSlices(features: readonly SearchFeature[], metric: Float64
     const beam = selectBeam(fresh.filter((c) => improvesOnSubsets(c, seen)), r);
     parents = beam.map((c) => ({ conditions: [...c.conditions], rows: filterRows(features, c.conditions, n) }));
   }
-  const q = benjaminiHochberg(all.map((c) => (Number.isNaN(c.pValue) ? 1 : c.pValue)));
+  const family = familySizes(features, r.maxOrder);
+  const result = { candidates: all, tested: all.length, family, total, binary: r.binary, minSupport: r.minSupport };
+  const hypotheses = family.reduce((a, b) => a + b, 0);
+  const q = weightedBenjaminiHochberg(all.map((c) => (Number.isNaN(c.pValue) ? 1 : c.pValue)), all.map((c) => hypotheses / familyScale(result, c.conditions.length)), hypotheses);
   all.forEach((c, i) => (c.qValue = q[i]!));
-  return { candidates: all, tested: all.length, total, binary: r.binary, minSupport: r.minSupport };
+  return result;
+}
+
+/** Conditions one feature offers: each category, or each contiguous bin range but the full one. */
+function conditionCount(feature: SearchFeature): number {
+  const b = feature.labels.length;
+  return feature.kind === 'categorical' ? b : (b * (b + 1)) / 2 - 1;
+}
+
+/** Conjunctions of k conditions on k distinct features, for k = 1..maxOrder (elementary symmetric sums). */
+function familySizes(features: readonly SearchFeature[], maxOrder: number): number[] {
+  const e = new Array<number>(maxOrder + 1).fill(0);
+  e[0] = 1;
+  for (const f of features) {
+    const c = conditionCount(f);
+    for (let k = maxOrder; k >= 1; k--) e[k]! += e[k - 1]! * c;
+  }
+  return e.slice(1);
+}
+
+/**
+ * The factor a p-value of a `level`-condition slice is multiplied by before the step-up comparison with
+ * fdr·k: the number of orders searched × the number of conjunctions of that order. The error budget is
+ * split equally between orders and spread over *every* conjunction of an order, tested or not, because
+ * the beam chooses what to test from the same data: counting only the tested ones let noise that the
+ * beam had steered towards pass as significant (weighted BH, see weightedBenjaminiHochberg).
+ */
+export function familyScale(result: Pick<SearchResult, 'family'>, level: number): number {
+  const orders = result.family.filter((m) => m > 0).length;
+  return orders * (result.family[level - 1] ?? Infinity);
 }
 
 /**

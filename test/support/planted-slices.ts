@@ -257,7 +257,11 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'ranges 20k', rows: 20000, numeric: 8, baseError: 0.12, lift: [0.2, 0.35], plants: ['range', 'range', 'rangeAnd', 'and3num'], rangeShare: [0.1, 0.14] },
   { name: 'low base 10k', rows: 10000, categorical: 8, numeric: 4, baseError: 0.04, lift: [0.15, 0.3], plants: ['and2', 'and3', 'range'] },
   { name: 'high base 50k', rows: 50000, categorical: 8, numeric: 8, baseError: 0.25, lift: [0.2, 0.3], plants: ['and3', 'and3num', 'range', 'rangeAnd', 'and2'] },
+  { name: 'small 5k', rows: 5000, categorical: 5, numeric: 5, baseError: 0.1, lift: [0.3, 0.45], plants: ['and2', 'range', 'and2num'], rangeShare: [0.12, 0.2] },
+  { name: 'weak 30k wide', rows: 30000, categorical: 10, numeric: 10, baseError: 0.15, lift: [0.12, 0.2], plants: ['and2', 'and3', 'range', 'rangeAnd', 'and2num'] },
+  { name: 'narrow ranges 40k', rows: 40000, numeric: 8, baseError: 0.08, lift: [0.2, 0.3], plants: ['range', 'range', 'range'], rangeShare: [0.05, 0.09] },
   { name: 'null 20k', rows: 20000, baseError: 0.15, lift: [0, 0], plants: [] },
+  { name: 'null 5k wide', rows: 5000, categorical: 10, numeric: 10, baseError: 0.3, lift: [0, 0], plants: [] },
 ];
 
 /** The table as CSV text (features, then score and label), as a user would hand it to `glassbox slices`. */
