@@ -63,6 +63,14 @@ export function selectRows(table: { readonly nRows: number; readonly rowIds: Int
   return Int32Array.from(picked);
 }
 
+/**
+ * `--rows` for a built-in demo, which has no input file: positions among the demo's audited (test)
+ * rows, as before; each row's `rowIds` entry is its id in the demo's source.
+ */
+export function selectDemoRows(nRows: number, value: string | undefined, defaultCount?: number): Int32Array {
+  return selectRows({ nRows, rowIds: Int32Array.from({ length: nRows }, (_, i) => i) }, value, defaultCount);
+}
+
 /** Parses one of a fixed set of choices. */
 export function parseChoice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;

@@ -100,4 +100,44 @@ describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => 
     expect(overall(fromFile).rows).toBe(257);
     expect(overall(fromFile).overall).toBe(overall(fromModel).overall);
   }, 60_000);
+
+  it('explain --rows a:b explains data rows a..b-1 of the file, as predict does, and --class picks the class', async () => {
+    const mlp = ['--data', data, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/mlp.onnx'), '--preprocess', referencePath('german-credit/preprocess.json')];
+    const explained = await runGlassbox(['explain', ...mlp, '--rows', '0:3', '--method', 'exact-shapley', '--features', 'status_account,age', '--background', '5', '--class', 'good']);
+    expect(explained.code, explained.stderr).toBe(0);
+    const json = JSON.parse(explained.stdout) as { rowIds: number[]; outputs: number[]; target: string[] };
+    expect(json.rowIds).toEqual([0, 1, 2]);
+    expect(json.target).toEqual(['good', 'good', 'good']);
+    const predicted = JSON.parse((await runGlassbox(['predict', ...mlp, '--rows', '0:3'])).stdout) as { rowIds: number[]; outputs: number[][] };
+    expect(predicted.rowIds).toEqual([0, 1, 2]);
+    json.outputs.forEach((p, r) => expect(p).toBeCloseTo(predicted.outputs[r]![0]!, 6));
+    const html = await runGlassbox(['explain', ...mlp, '--rows', '5:7', '--method', 'occlusion', '--background', '5', '--format', 'html']);
+    expect(html.stdout).toContain('occlusion: data row 5, from the base value');
+  }, 60_000);
+
+  it('explain: --target names the label column as everywhere; a class given to it points to --class', async () => {
+    const mlp = ['--data', data, '--model', referencePath('german-credit/mlp.onnx'), '--preprocess', referencePath('german-credit/preprocess.json'), '--rows', '0:1', '--method', 'occlusion', '--background', '3'];
+    for (const value of ['1', 'predicted']) {
+      const run = await runGlassbox(['explain', ...mlp, '--target', value]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`--target names the label column.*the class to explain is --class[\\s\\S]*hint: Use --class ${value}`));
+    }
+    const byName = await runGlassbox(['explain', ...mlp, '--target', 'bad']);
+    expect(byName.code).toBe(2);
+    expect(byName.stderr).toMatch(/Target column "bad" is not in .*to choose the class to explain use --class bad/);
+    const column = await runGlassbox(['explain', ...mlp, '--label', 'target', '--class', 'bad']);
+    expect(column.code, column.stderr).toBe(0);
+    expect((JSON.parse(column.stdout) as { target: string[] }).target).toEqual(['bad']);
+  }, 60_000);
+
+  it('--samples hints suggest a value the method accepts', async () => {
+    const run = await runGlassbox(['explain', ...inputs, '--method', 'kernel-shap', '--samples', '-5']);
+    expect(run.code).toBe(2);
+    const hint = /hint: e\.g\. --samples (\d+)/.exec(run.stderr);
+    expect(hint, run.stderr).not.toBeNull();
+    const ok = await runGlassbox(['explain', ...inputs, '--method', 'kernel-shap', '--samples', hint![1]!, '--rows', '0:1']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const lime = await runGlassbox(['explain', ...inputs, '--method', 'lime', '--samples', '1']);
+    expect(lime.stderr).toMatch(/--samples must be at least 2/);
+  }, 60_000);
 });

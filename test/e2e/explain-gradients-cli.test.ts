@@ -50,7 +50,7 @@ describe.skipIf(!HAS_REFERENCE)('glassbox explain with gradient methods on mnist
   });
 
   const explain = async (extra: readonly string[]): Promise<GradientJson> => {
-    const run = await runGlassbox(['explain', '--model', referencePath('mnist/cnn.onnx'), '--data', xPath, '--labels', yPath, '--target', 'label', ...extra]);
+    const run = await runGlassbox(['explain', '--model', referencePath('mnist/cnn.onnx'), '--data', xPath, '--labels', yPath, '--class', 'label', ...extra]);
     if (run.code !== 0) throw new Error(run.stderr);
     return JSON.parse(run.stdout) as GradientJson;
   };

@@ -136,8 +136,8 @@ describe.skipIf(!HAS_REFERENCE)('glassbox explain --method lime|occlusion on ima
     }
   });
 
-  it('--target label reads --labels for the chosen rows, or an image folder’s class subfolders; --format html holds one PNG overlay per image', async () => {
-    const { json } = await explainJson(['--model', cnn, '--data', xPath, '--labels', yPath, '--target', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14', '--rows', '1:3']);
+  it('--class label reads --labels for the chosen rows, or an image folder’s class subfolders; --format html holds one PNG overlay per image', async () => {
+    const { json } = await explainJson(['--model', cnn, '--data', xPath, '--labels', yPath, '--class', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14', '--rows', '1:3']);
     expect(json.rowIds).toEqual([1, 2]);
     expect(json.target).toEqual(labels.slice(1, 3));
     // a folder with one subfolder per class: folder names are mapped to the model's classes
@@ -147,7 +147,7 @@ describe.skipIf(!HAS_REFERENCE)('glassbox explain --method lime|occlusion on ima
       const grey = Uint8Array.from(pixels.subarray(i * SIZE, (i + 1) * SIZE), (v) => Math.round(v * 255));
       await sharp(grey, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, String(labels[i]), `${i}.png`));
     }
-    const fromFolder = await explainJson(['--model', cnn, '--data', folder, '--target', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14']);
+    const fromFolder = await explainJson(['--model', cnn, '--data', folder, '--class', 'label', '--method', 'occlusion', '--window', '14', '--stride', '14']);
     expect(fromFolder.json.shape).toEqual([3, 1, 28, 28]);
     expect([...fromFolder.json.target].sort()).toEqual(labels.slice(0, 3).sort());
     // the PNGs hold the same digits (8-bit), so the model's confidence in each true class stays high

@@ -10,14 +10,17 @@ describe.skipIf(!HAS_REFERENCE)('explain and importance on german-credit xgb.jso
   const inputs = ['--data', `${DATASETS_DIR}/german_credit.csv`, '--schema', referencePath('german-credit/schema.json'), '--model', referencePath('german-credit/xgb.json')];
 
   it('explain picks tree-shap, states why, and reproduces pred_contribs', async () => {
-    const matrix = (JSON.parse(await readFile(referencePath('german-credit/xgb_contribs.json'), 'utf8')) as { contribs: number[][] }).contribs;
-    const run = await runGlassbox(['explain', ...inputs, '--rows', '0:5', '--format', 'json']);
+    const reference = JSON.parse(await readFile(referencePath('german-credit/xgb_contribs.json'), 'utf8')) as { contribs: number[][]; row_ids: number[] };
+    // --rows names data rows of the file: rows 0..7 hold the reference's first test rows 0, 2, 5, 6 and 7
+    const run = await runGlassbox(['explain', ...inputs, '--rows', '0:8', '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { method: string; methodChoice: string; values: number[][]; baseValues: number[] };
+    const out = JSON.parse(run.stdout) as { method: string; methodChoice: string; values: number[][]; baseValues: number[]; rowIds: number[] };
     expect(out.method).toBe('tree-shap');
     expect(out.methodChoice).toMatch(/tree ensemble/);
-    for (let r = 0; r < 5; r++) {
-      const expected = matrix[r]!;
+    expect(out.rowIds).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (let k = 0; k < 5; k++) {
+      const r = out.rowIds.indexOf(reference.row_ids[k]!);
+      const expected = reference.contribs[k]!;
       for (let j = 0; j < 20; j++) expect(Math.abs(out.values[r]![j]! - expected[j]!)).toBeLessThan(1e-5);
       expect(Math.abs(out.baseValues[r]! - expected[20]!)).toBeLessThan(1e-5);
     }

@@ -87,7 +87,7 @@ describe('glassbox explain --demo spam --method lime|occlusion', () => {
   });
 
   it('occlusion: one weight per word position, exactly 0 for words the model never sees, equal to the drop when that word is removed', async () => {
-    const { json } = await explainJson(['--method', 'occlusion', '--rows', '0:2', '--target', 'predicted']);
+    const { json } = await explainJson(['--method', 'occlusion', '--rows', '0:2', '--class', 'predicted']);
     expect(json.method).toBe('text-occlusion');
     for (let r = 0; r < 2; r++) {
       const doc = docOf(json.rowIds[r]!);

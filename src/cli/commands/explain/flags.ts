@@ -6,6 +6,8 @@ import { parseChoice, parseIntegerFlag } from '../../options.js';
 /** Every flag of `glassbox explain` (commander camel-cases them); only flags the user typed are present. */
 export interface ExplainFlags extends InputFlags {
   method?: string;
+  /** The class to explain (`--class`); `--target` names the label column, as in every command. */
+  class?: string;
   rows?: string;
   background?: string;
   features?: string;
@@ -50,7 +52,7 @@ export const METHOD_FLAGS: readonly { readonly key: MethodFlag; readonly flag: s
   { key: 'window', flag: '--window', appliesTo: 'occlusion on images or text' },
   { key: 'stride', flag: '--stride', appliesTo: 'occlusion on images or text' },
   { key: 'baseline', flag: '--baseline', appliesTo: 'occlusion on images or text and integrated-gradients (tabular occlusion uses --background)' },
-  { key: 'labels', flag: '--labels', appliesTo: 'image data and gradient methods (--target label)' },
+  { key: 'labels', flag: '--labels', appliesTo: 'image data and gradient methods (--class label)' },
   { key: 'background', flag: '--background', appliesTo: 'tabular rows' },
   { key: 'features', flag: '--features', appliesTo: 'tabular rows' },
   { key: 'heatmaps', flag: '--heatmaps', appliesTo: 'image data' },
@@ -70,7 +72,7 @@ export function seedFlag(flags: Pick<ExplainFlags, 'seed'>): number {
   return parseIntegerFlag('--seed', flags.seed, 0);
 }
 
-/** Where the labels for `--target label` come from, and how to supply them; the input decides. */
+/** Where the labels for `--class label` come from, and how to supply them; the input decides. */
 export interface LabelSource {
   readonly labels?: Int32Array;
   /** How to give labels when there are none (an error hint). */
@@ -78,7 +80,7 @@ export interface LabelSource {
 }
 
 /**
- * `--target`: the output column to explain. A class name or an output index for every method;
+ * `--class`: the output column to explain. A class name or an output index for every method;
  * `predicted` and `label` (the row's own label) where `selectors` allows them. Without the flag:
  * `fallback` (undefined leaves the explainer's default: the positive class, or the predicted class).
  * This is the one place the CLI reads the class to explain.
@@ -95,18 +97,42 @@ export function parseTargetClass(
   if (options.selectors && value === 'predicted') return 'predicted';
   if (options.selectors && value === 'label') return labelTargets(model, options.labels, options.rowIds);
   const selectors = options.selectors ? ', predicted or label' : '';
-  throw new GlassboxError('invalid_argument', `--target "${value}" is neither a class name (${model.classes.join(', ') || 'none: regression'}) nor an output index below ${model.outputWidth}${selectors}.`, {
-    argument: '--target',
-    hint: `e.g. --target ${model.classes[model.classes.length - 1] ?? 0}${options.selectors ? ' or --target predicted' : ''}`,
+  throw new GlassboxError('invalid_argument', `--class "${value}" is neither a class name (${model.classes.join(', ') || 'none: regression'}) nor an output index below ${model.outputWidth}${selectors}.`, {
+    argument: '--class',
+    hint: `e.g. --class ${model.classes[model.classes.length - 1] ?? 0}${options.selectors ? ' or --class predicted' : ''}`,
   });
 }
 
 function labelTargets(model: { readonly classes: readonly string[] }, source: LabelSource | undefined, rowIds: readonly number[] | undefined): Int32Array {
   const labels = source?.labels;
-  if (!labels) throw new GlassboxError('invalid_argument', '--target label needs the rows’ labels, and this input has none.', { argument: '--target', hint: source?.hint ?? 'Use --target predicted or a class name.' });
+  if (!labels) throw new GlassboxError('invalid_argument', '--class label needs the rows’ labels, and this input has none.', { argument: '--class', hint: source?.hint ?? 'Use --class predicted or a class name.' });
   const missing = labels.indexOf(-1);
   if (missing >= 0) {
-    throw new GlassboxError('invalid_argument', `--target label: row ${rowIds?.[missing] ?? missing} has no label among the model's classes (${model.classes.join(', ')}).`, { argument: '--target', hint: source?.hint ?? 'Use --target predicted or a class name.' });
+    throw new GlassboxError('invalid_argument', `--class label: data row ${rowIds?.[missing] ?? missing} has no label among the model's classes (${model.classes.join(', ')}).`, { argument: '--class', hint: source?.hint ?? 'Use --class predicted or a class name.' });
   }
   return labels;
+}
+
+/**
+ * `--target` names the label column in every command (`--label` is its alias); the class to explain
+ * is `--class`. Values that can only mean a class (an output index, predicted, label) and any
+ * --target on images (their labels come from subfolders or --labels) are refused with the flag to use.
+ */
+export function checkTargetIsLabelColumn(flags: Pick<ExplainFlags, 'target' | 'label'>, kind: 'tabular' | 'image' | 'text'): void {
+  const value = flags.target ?? flags.label;
+  if (value === undefined) return;
+  const flag = flags.target !== undefined ? '--target' : '--label';
+  if (kind === 'image' || /^\d+$/.test(value) || value === 'predicted' || (value === 'label' && kind !== 'text')) {
+    throw new GlassboxError('invalid_argument', `${flag} names the label column (as in every glassbox command)${kind === 'image' ? ', and images take their labels from class subfolders or --labels' : ''}; the class to explain is --class.`, {
+      argument: flag,
+      hint: `Use --class ${value}.`,
+    });
+  }
+}
+
+/** A label column that is not in the data, under explain: say that the class to explain is --class. */
+export function withClassHint(error: unknown, flags: Pick<ExplainFlags, 'target' | 'label'>): unknown {
+  const value = flags.target ?? flags.label;
+  if (value === undefined || !(error instanceof GlassboxError) || error.details.column !== value || error.details.argument !== 'target') return error;
+  return new GlassboxError(error.code, `${error.message} (--target names the label column; to choose the class to explain use --class ${value})`, { ...error.details, hint: `To explain class "${value}": --class ${value}. ${error.details.hint ?? ''}`.trim() }, { cause: error });
 }

@@ -53,9 +53,9 @@ const gradient = (name: string, create: (flags: ExplainFlags, output: 'logits' |
 
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = [
   tabular('exact-shapley', 'shapley', async () => erase((await import('../../../explain/exact-shapley.js')).exactShapley())),
-  tabular('kernel-shap', 'shapley', async (f) => erase((await import('../../../explain/kernel-shap.js')).kernelShap({ samples: f.samples === undefined ? 'auto' : parseIntegerFlag('--samples', f.samples, 0), seed: seedFlag(f) }))),
-  tabular('permutation-shapley', 'shapley', async (f) => erase((await import('../../../explain/permutation-shapley.js')).permutationShapley({ maxEvals: parseIntegerFlag('--samples', f.samples, 500), seed: seedFlag(f) }))),
-  tabular('lime', 'training', async (f) => erase((await import('../../../explain/lime/tabular.js')).limeTabular({ samples: parseIntegerFlag('--samples', f.samples, 5000), seed: seedFlag(f) }))),
+  tabular('kernel-shap', 'shapley', async (f) => erase((await import('../../../explain/kernel-shap.js')).kernelShap({ samples: f.samples === undefined ? 'auto' : parseIntegerFlag('--samples', f.samples, 2048, 2), seed: seedFlag(f) }))),
+  tabular('permutation-shapley', 'shapley', async (f) => erase((await import('../../../explain/permutation-shapley.js')).permutationShapley({ maxEvals: parseIntegerFlag('--samples', f.samples, 500, 3), seed: seedFlag(f) }))),
+  tabular('lime', 'training', async (f) => erase((await import('../../../explain/lime/tabular.js')).limeTabular({ samples: parseIntegerFlag('--samples', f.samples, 5000, 2), seed: seedFlag(f) }))),
   tabular('occlusion', 'shapley', async () => erase((await import('../../../explain/occlusion.js')).occlusion())),
   {
     name: 'tree-shap',
@@ -121,12 +121,12 @@ export const EXPLAIN_METHODS: readonly ExplainMethod[] = [
   },
   gradient('saliency', async (_f, output) => erase((await import('../../../explain/gradients/simple-gradients.js')).saliency({ output })), { heatmap: 'magnitude' }),
   gradient('input-x-gradient', async (_f, output) => erase((await import('../../../explain/gradients/simple-gradients.js')).inputXGradient({ output }))),
-  gradient('smoothgrad', async (f, output) => erase((await import('../../../explain/gradients/smooth-grad.js')).smoothGrad({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 50), sigma: Number(f.sigma ?? 0.15) }))),
+  gradient('smoothgrad', async (f, output) => erase((await import('../../../explain/gradients/smooth-grad.js')).smoothGrad({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 50, 1), sigma: Number(f.sigma ?? 0.15) }))),
   gradient('integrated-gradients', async (f, output) => {
     const options = { output, seed: seedFlag(f), steps: parseIntegerFlag('--steps', f.steps, 50), method: parseChoice('--ig-rule', f.igRule, IG_RULES, 'gausslegendre'), baseline: gradientBaseline(f.baseline) };
     return erase((await import('../../../explain/gradients/integrated-gradients.js')).integratedGradients(options));
   }),
-  gradient('expected-gradients', async (f, output) => erase((await import('../../../explain/gradients/expected-gradients.js')).expectedGradients({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 5) }))),
+  gradient('expected-gradients', async (f, output) => erase((await import('../../../explain/gradients/expected-gradients.js')).expectedGradients({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 5, 1) }))),
   gradient('guided-backprop', async (_f, output) => erase((await import('../../../explain/gradients/simple-gradients.js')).guidedBackprop({ output }))),
   gradient(
     'grad-cam',

@@ -1,7 +1,7 @@
 import { inputKind, type InputKind } from '../../input-kind.js';
 import { parseIntegerFlag } from '../../options.js';
 import type { Explainer } from '../../../explain/explainer.js';
-import { formatFlag, type ExplainFlags, type ExplainFormat } from './flags.js';
+import { checkTargetIsLabelColumn, formatFlag, type ExplainFlags, type ExplainFormat } from './flags.js';
 import type { ExplainJob, LoadJob } from './job.js';
 import { checkMethodFlags, defaultMethod, findMethod, TABULAR_DEFAULTS, type ExplainMethod } from './methods.js';
 import { renderExplanation } from './output.js';
@@ -22,6 +22,7 @@ export async function explain(flags: ExplainFlags, signal?: AbortSignal): Promis
   const format = formatFlag(flags);
   const heatmaps = parseIntegerFlag('--heatmaps', flags.heatmaps, 8);
   const kind = inputKind(flags);
+  checkTargetIsLabelColumn(flags, kind);
   const given = flags.method === undefined ? undefined : findMethod(flags.method, kind, flags);
   const chosen = given || kind === 'tabular' ? undefined : defaultMethod(kind);
   const method: ExplainMethod | undefined = given ?? chosen?.method;

@@ -75,13 +75,13 @@ describe('explain --method tree-shap', () => {
     const prob = JSON.parse(await explainTrees({ method: 'tree-shap', output: 'probability', threads: '1', backgroundRows: '4' })) as TreeJson;
     prob.outputs.forEach((p) => expect(p).toBeGreaterThan(0));
     expect(prob.options).toMatchObject({ algorithm: 'interventional', output: 'probability' });
-    const negative = JSON.parse(await explainTrees({ method: 'tree-shap', output: 'probability', threads: '1', background: '4', target: '0' })) as TreeJson;
+    const negative = JSON.parse(await explainTrees({ method: 'tree-shap', output: 'probability', threads: '1', background: '4', class: '0' })) as TreeJson;
     negative.outputs.forEach((p, r) => expect(p).toBeCloseTo(1 - prob.outputs[r]!, 12));
     expect(negative.target).toEqual(Array(4).fill(model.classes[0]));
   });
 
   it('names bad flags', async () => {
-    await expect(explainTrees({ method: 'tree-shap', target: 'maybe' })).rejects.toThrow(/--target "maybe" is neither a class/);
+    await expect(explainTrees({ method: 'tree-shap', class: 'maybe' })).rejects.toThrow(/--class "maybe" is neither a class/);
     await expect(explainTrees({ method: 'tree-shap', output: 'probability', backgroundRows: '0' })).rejects.toThrow(/--background-rows must be at least 1/);
     await expect(explainTrees({ method: 'tree-shap', output: 'probability', background: 'no-such-bg.csv' })).rejects.toThrow(/no-such-bg\.csv/);
   });

@@ -6,7 +6,7 @@ import type { Model } from '../../../../model/model.js';
 import type { Tensor } from '../../../../model/tensor.js';
 import { folderLabels, labelsFile, loadGradientData } from '../../../image-inputs.js';
 import { loadInputs } from '../../../load-inputs.js';
-import { selectRows } from '../../../options.js';
+import { selectDemoRows, selectRows } from '../../../options.js';
 import { parseTargetClass, type ExplainFlags } from '../flags.js';
 import type { LoadJob } from '../job.js';
 import type { ExplainMethod } from '../methods.js';
@@ -41,7 +41,7 @@ export const loadImageJob: LoadJob = async (flags, method, signal) => {
     }
     const channelsLast = x.shape.length === 4 && imageLayout(x.shape) === 'nhwc';
     const modelX = channelsLast ? permuteImages(x, 'nhwc') : x;
-    const target = parseTargetClass(flags.target, model, { selectors: true, fallback: 'predicted', labels: { ...(labels ? { labels } : {}), hint: LABEL_HINT }, rowIds });
+    const target = parseTargetClass(flags.class, model, { selectors: true, fallback: 'predicted', labels: { ...(labels ? { labels } : {}), hint: LABEL_HINT }, rowIds });
     return {
       method,
       subject: channelsLast ? channelsFirstView(model) : model,
@@ -90,7 +90,7 @@ async function demoImages(flags: ExplainFlags, method: ExplainMethod): Promise<I
     throw new GlassboxError('invalid_argument', `--demo ${flags.demo} has no image input.`, { argument: '--demo', hint: 'Image methods run on --demo digits or --model/--data images.' });
   }
   const { model, dispose } = method.access === 'gradients' ? await asGradientModel(inputs.model, `--demo ${flags.demo}`) : { model: inputs.model, dispose: async () => inputs.model.dispose?.() };
-  const rows = selectRows(inputs.table, flags.rows, DEFAULT_ROWS);
+  const rows = selectDemoRows(inputs.table.nRows, flags.rows, DEFAULT_ROWS);
   const table = takeRows(inputs.table, rows);
   const labels = inputs.schema.target && inputs.schema.target.task !== 'regression' ? labelsOf(table, inputs.schema) : undefined;
   return { model, x: takeTensorRows(x, rows), ...(labels ? { labels } : {}), rowIds: Array.from(table.rowIds), dispose };

@@ -8,8 +8,8 @@ import type { Model } from '../../../../model/model.js';
 import { pipeline } from '../../../../model/pipeline.js';
 import { labelsFile } from '../../../image-inputs.js';
 import { loadInputs, loadMoreRows } from '../../../load-inputs.js';
-import { parseFeatures, positiveFlag, selectRows } from '../../../options.js';
-import { parseTargetClass, seedFlag, type ExplainFlags } from '../flags.js';
+import { parseFeatures, positiveFlag, selectDemoRows, selectRows } from '../../../options.js';
+import { parseTargetClass, seedFlag, withClassHint, type ExplainFlags } from '../flags.js';
 import type { ExplainJob, LoadJob } from '../job.js';
 import { checkMethodFlags, tabularDefault, type ExplainMethod } from '../methods.js';
 import { gradientEngineOf, loadDifferentiable } from './differentiable.js';
@@ -22,7 +22,7 @@ export interface TabularInputs {
   readonly model: Model;
   readonly encoder: Encoder;
   readonly schema: Schema;
-  /** Rows --rows selects from. */
+  /** Rows --rows selects from (every row of the file). */
   readonly table: Table;
   readonly train?: Table;
 }
@@ -30,12 +30,13 @@ export interface TabularInputs {
 /** Tabular rows from --data/--model (or --demo credit): model-agnostic and tree methods explain raw rows through the encoder, gradient methods the encoded rows. */
 export const loadTabularJob: LoadJob = async (flags, method, signal) => {
   if (method?.access === 'gradients') return gradientJob(flags, method, signal);
-  // --target names the class to explain here, not the label column
-  const { target: _class, ...inputFlags } = flags;
-  const inputs = await loadInputs(inputFlags, { seed: seedFlag(flags), requireLabels: false });
+  const inputs = await loadInputs(flags, { seed: seedFlag(flags), requireLabels: false }).catch((error: unknown) => {
+    throw withClassHint(error, flags);
+  });
   try {
     if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'glassbox explain explains tabular models: pass --preprocess or a schema the encoder can be fitted from', { argument: '--preprocess' });
-    return await tabularJob({ ...inputs, encoder: inputs.encoder }, method, flags, signal);
+    // --rows counts data rows of the whole file; the training split stays the background (a demo: its test rows)
+    return await tabularJob({ ...inputs, ...(flags.demo ? {} : { table: inputs.all }), encoder: inputs.encoder }, method, flags, signal);
   } catch (error) {
     await inputs.model.dispose?.();
     throw error;
@@ -51,14 +52,14 @@ export async function tabularJob(inputs: TabularInputs, method: ExplainMethod | 
   const chosen = method ? undefined : tabularDefault(isTreeEnsemble(inputs.model));
   const used = method ?? chosen!.method;
   if (chosen) checkMethodFlags([used], 'tabular', flags);
-  const table = takeRows(inputs.table, selectRows(inputs.table, flags.rows, DEFAULT_ROWS));
+  const table = takeRows(inputs.table, flags.demo ? selectDemoRows(inputs.table.nRows, flags.rows, DEFAULT_ROWS) : selectRows(inputs.table, flags.rows, DEFAULT_ROWS));
   const x = rawMatrixFromTable(table, inputs.encoder.features);
   const backgroundKind = used.background?.(flags);
   const background = backgroundKind ? await loadBackground(flags, backgroundKind, inputs.train ?? table, inputs) : undefined;
   const context = {
     ...(background ? { background } : {}),
     ...(flags.features ? { features: parseFeatures(flags.features, inputs.encoder.features) } : {}),
-    ...(flags.target !== undefined ? { target: parseTargetClass(flags.target, inputs.model, { selectors: false }) } : {}),
+    ...(flags.class !== undefined ? { target: parseTargetClass(flags.class, inputs.model, { selectors: false }) } : {}),
     ...(signal ? { signal } : {}),
   };
   return {
@@ -98,8 +99,10 @@ async function gradientJob(flags: ExplainFlags, method: ExplainMethod, signal?: 
   if (!flags.data) throw new GlassboxError('invalid_argument', 'Missing --data: a folder of images, a .npy tensor, or tabular rows.', { argument: '--data' });
   const loaded = await loadDifferentiable(flags.model, flags);
   try {
-    const { target: _class, method: _method, labels: _labels, ...inputFlags } = flags;
-    const inputs = await loadInputs(inputFlags, { seed: 0, requireLabels: false, model: loaded.model });
+    const { method: _method, labels: _labels, ...inputFlags } = flags;
+    const inputs = await loadInputs(inputFlags, { seed: 0, rows: 'all', requireLabels: false, model: loaded.model }).catch((error: unknown) => {
+      throw withClassHint(error, flags);
+    });
     if (!inputs.encoder) throw new GlassboxError('invalid_argument', 'Tabular data needs an encoder: pass --preprocess.', { argument: '--preprocess' });
     const rows = selectRows(inputs.table, flags.rows, DEFAULT_ROWS);
     const table = takeRows(inputs.table, rows);
@@ -108,7 +111,7 @@ async function gradientJob(flags: ExplainFlags, method: ExplainMethod, signal?: 
     const labels = all ? Int32Array.from(rows, (r) => all[r]!) : undefined;
     const rowIds = Array.from(table.rowIds);
     const labelSource = { ...(labels ? { labels } : {}), hint: 'Pass --labels labels.npy with one integer class per row of --data.' };
-    const target = parseTargetClass(flags.target, loaded.model, { selectors: true, fallback: 'predicted', labels: labelSource, rowIds });
+    const target = parseTargetClass(flags.class, loaded.model, { selectors: true, fallback: 'predicted', labels: labelSource, rowIds });
     return {
       method,
       subject: loaded.model,
