@@ -100,7 +100,7 @@ export function readBaseRates(b: BalancedGap, accuracyGap: number, classes: read
   const ci = `${Math.round(level * 100)}% CI ${fmt(b.interval.low)}–${fmt(b.interval.high)}`;
   const perClass = classes.map((name, c) => `${name}: ${fmt(b.group.recalls[c]!)} vs ${fmt(b.rest.recalls[c]!)} (base rate ${fmt(b.group.baseRates[c]!)} vs ${fmt(b.rest.baseRates[c]!)})`).join('; ');
   const verdict = survives
-    ? `${b.gap < accuracyGap ? 'Part of the gap comes from base rates, but b' : 'B'}alanced accuracy is also lower: ${fmt(b.group.balancedAccuracy)} against ${fmt(b.rest.balancedAccuracy)} (gap ${fmt(b.gap)}, ${ci}).`
+    ? `${b.gap < 0.75 * accuracyGap ? 'Part of the gap comes from base rates, but b' : 'B'}alanced accuracy is also lower: ${fmt(b.group.balancedAccuracy)} against ${fmt(b.rest.balancedAccuracy)} (gap ${fmt(b.gap)}, ${ci}).`
     : `The gap comes from base rates: balanced accuracy is ${fmt(b.group.balancedAccuracy)} against ${fmt(b.rest.balancedAccuracy)} elsewhere (gap ${fmt(b.gap)}, ${ci}), so once each class counts equally these rows are ${reversed ? 'served better, not worse' : 'not served worse'}.`;
   return {
     survives,
