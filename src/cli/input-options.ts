@@ -24,3 +24,15 @@ export function labelColumn(flags: { readonly target?: string | undefined; reado
   }
   return flags.target ?? flags.label;
 }
+
+/** The input options `slices` and `fairness` share: a model or precomputed predictions, and the data. */
+export function addAuditOptions(command: Command): Command {
+  command
+    .option('--demo <name>', 'a built-in demo')
+    .option('--data <file>', 'labelled data (the test split when the schema has one)')
+    .option('--model <file>', 'the model (or use --predictions)')
+    .option('--predictions <file|column>', "precomputed outputs: a column of the data, a JSON file from 'glassbox predict', or a one-column CSV")
+    .option('--schema <file>', 'schema JSON')
+    .option('--preprocess <file>', 'encoder spec JSON');
+  return addUnknownCategoryOption(addLabelOptions(command)).option('--threshold <t>', 'positive when score ≥ t', '0.5');
+}

@@ -17,7 +17,7 @@ import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
 import { isImageData } from './input-kind.js';
 import { printInputWarnings } from './input-warnings.js';
-import { parseChoice } from './options.js';
+import { parseChoice, parseList } from './options.js';
 import { labelColumn } from './input-options.js';
 
 /** The flags every command that reads a model and data shares. */
@@ -162,7 +162,7 @@ function withoutFeatureCategories(schema: Schema): Schema {
 /** `--protected a,b`: the schema's protected specs of those names, or the columns themselves. */
 function withProtected(schema: Schema, table: Table, flag: string | undefined): Schema {
   if (flag === undefined) return schema;
-  const names = flag.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = parseList(flag);
   if (names.length === 0) throw new GlassboxError('invalid_argument', '--protected names no attribute.', { argument: '--protected', hint: 'e.g. --protected sex,age' });
   return { ...schema, protected: protectedFromColumns(table, names, schema.protected ?? []) };
 }

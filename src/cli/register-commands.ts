@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import { registerExplainCommand } from './commands/explain/index.js';
-import { registerFairnessCommand } from './commands/fairness.js';
-import { registerImportanceCommand } from './commands/importance.js';
-import { registerPredictCommand } from './commands/predict.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerSlicesCommand } from './commands/slices.js';
+import { registerFairnessCommand } from './commands/fairness/index.js';
+import { registerImportanceCommand } from './commands/importance/index.js';
+import { registerPredictCommand } from './commands/predict/index.js';
+import { registerScanCommand } from './commands/scan/index.js';
+import { registerSlicesCommand } from './commands/slices/index.js';
 
-/** Every `glassbox` sub-command, in help order. */
+/**
+ * Every `glassbox` sub-command, in help order. Each commands/<name>/index.ts only defines its command
+ * (name, options, help); its run.ts, and the engines it uses, are imported when the command runs, so
+ * `glassbox --help` loads no engine.
+ */
 export function registerCommands(program: Command): void {
   registerScanCommand(program);
   registerPredictCommand(program);

@@ -3,11 +3,6 @@ import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GlassboxError } from '../errors.js';
 import type { Model, Task } from './model.js';
-import { fnModel } from './fn.js';
-import { httpModelFromUrl } from './http.js';
-import { loadOnnxModel } from './onnx.js';
-import { loadTfjsLayersModel } from './tfjs/load.js';
-import { detectTreeFormat, loadTreeModel } from './trees/load.js';
 
 export interface LoadModelOptions {
   readonly task?: Task;
@@ -23,22 +18,25 @@ export type ModelFormat = 'onnx' | 'onnx-trees' | 'xgboost-json' | 'lightgbm-tex
  * Loads a model from a path or URL, choosing the adapter from the location and the file's content:
  * http(s):// → HTTP endpoint (KServe v2 or generic JSON); .onnx → onnxruntime, or the native tree
  * scorer when the graph is a TreeEnsemble; .json → XGBoost (a `learner` key) or TF.js (a `modelTopology`
- * key); .txt → LightGBM; .js/.mjs → a module exporting `predict`.
+ * key); .txt → LightGBM; .js/.mjs → a module exporting `predict`. Each adapter is imported when its
+ * format is met, so loading an ONNX model does not load TensorFlow.js, and the other way round.
  */
 export async function loadModel(location: string, options: LoadModelOptions = {}): Promise<Model> {
   const format = await detectModelFormat(location);
   const classes = options.classes ? { classes: options.classes } : {};
   switch (format) {
-    case 'http':
+    case 'http': {
+      const { httpModelFromUrl } = await import('./http.js');
       return httpModelFromUrl(location, { ...(options.task ? { task: options.task } : {}), ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    }
     case 'onnx':
-      return loadOnnxModel(location, options);
+      return (await import('./onnx.js')).loadOnnxModel(location, options);
     case 'onnx-trees':
     case 'xgboost-json':
     case 'lightgbm-text':
-      return loadTreeModel(location, classes);
+      return (await import('./trees/load.js')).loadTreeModel(location, classes);
     case 'tfjs-layers':
-      return loadTfjsLayersModel(location, { ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+      return (await import('./tfjs/load.js')).loadTfjsLayersModel(location, { ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     case 'js-module':
       return loadJsModule(location, options);
   }
@@ -48,7 +46,10 @@ export async function loadModel(location: string, options: LoadModelOptions = {}
 export async function detectModelFormat(location: string): Promise<ModelFormat> {
   if (/^https?:\/\//i.test(location)) return 'http';
   const ext = extname(location).toLowerCase();
-  if (ext === '.onnx') return detectTreeFormat(await readBytes(location)) === 'onnx-trees' ? 'onnx-trees' : 'onnx';
+  if (ext === '.onnx') {
+    const { detectTreeFormat } = await import('./trees/load.js');
+    return detectTreeFormat(await readBytes(location)) === 'onnx-trees' ? 'onnx-trees' : 'onnx';
+  }
   if (ext === '.txt' || ext === '.lgb' || ext === '.model') return 'lightgbm-text';
   if (ext === '.js' || ext === '.mjs') return 'js-module';
   if (ext === '.json') {
@@ -101,5 +102,6 @@ async function loadJsModule(location: string, options: LoadModelOptions): Promis
   const task = options.task ?? source.task ?? 'binary';
   const classes = options.classes ?? source.classes ?? (task === 'regression' ? [] : ['0', '1']);
   const predict = source.predict;
+  const { fnModel } = await import('./fn.js');
   return fnModel({ predict: async (x, n) => Float32Array.from(await predict(x, n)), task, classes, inputWidth: source.inputWidth });
 }

@@ -39,6 +39,9 @@ export interface ExplainFlags extends InputFlags {
 
 export type ExplainFormat = 'json' | 'table' | 'html';
 
+/** Rows (images, documents) explained when --rows is not given. */
+export const DEFAULT_ROWS = 10;
+
 /** Flags that only some methods read: a method lists the ones it reads (methods.ts); any other given one is refused. */
 export type MethodFlag =
   | 'segmentation' | 'segments' | 'window' | 'stride' | 'baseline' | 'labels' | 'background' | 'features' | 'heatmaps'

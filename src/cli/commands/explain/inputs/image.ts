@@ -5,13 +5,11 @@ import { channelsFirstView, imageLayout, permuteImages } from '../../../../model
 import type { Model } from '../../../../model/model.js';
 import type { Tensor } from '../../../../model/tensor.js';
 import { folderLabels, labelsFile, loadGradientData } from '../../../image-inputs.js';
-import { loadInputs } from '../../../load-inputs.js';
 import { selectDemoRows, selectRows } from '../../../options.js';
-import { parseTargetClass, type ExplainFlags } from '../flags.js';
+import { DEFAULT_ROWS, parseTargetClass, type ExplainFlags } from '../flags.js';
 import type { LoadJob } from '../job.js';
 import type { ExplainMethod } from '../methods.js';
 import { asGradientModel, gradientEngineOf, loadDifferentiable } from './differentiable.js';
-import { DEFAULT_ROWS } from './tabular.js';
 
 /** Images as loaded, before any channels-first view: the model, the rows of --rows, their labels and ids. */
 interface ImageRows {
@@ -83,6 +81,8 @@ async function plainModel(location: string): Promise<{ model: Model; dispose: ()
 
 /** `--demo digits`: the test split's images, labelled from the table. */
 async function demoImages(flags: ExplainFlags, method: ExplainMethod): Promise<ImageRows> {
+  // demos come through the shared loader (and its data engine); image files do not need it
+  const { loadInputs } = await import('../../../load-inputs.js');
   const inputs = await loadInputs({ demo: flags.demo! }, { seed: 0, requireLabels: false });
   const x = inputs.x;
   if (!x || x.shape.length !== 4) {

@@ -9,13 +9,10 @@ import { pipeline } from '../../../../model/pipeline.js';
 import { labelsFile } from '../../../image-inputs.js';
 import { loadInputs, loadMoreRows } from '../../../load-inputs.js';
 import { parseFeatures, positiveFlag, selectDemoRows, selectRows } from '../../../options.js';
-import { parseTargetClass, seedFlag, withClassHint, type ExplainFlags } from '../flags.js';
+import { DEFAULT_ROWS, parseTargetClass, seedFlag, withClassHint, type ExplainFlags } from '../flags.js';
 import type { ExplainJob, LoadJob } from '../job.js';
 import { checkMethodFlags, tabularDefault, type ExplainMethod } from '../methods.js';
 import { gradientEngineOf, loadDifferentiable } from './differentiable.js';
-
-/** Rows explained when --rows is not given. */
-export const DEFAULT_ROWS = 10;
 
 /** Tabular inputs once loaded: the rows (after the split), the training rows, the model and its encoder. */
 export interface TabularInputs {

@@ -3,9 +3,8 @@ import { findColumn, takeRows } from '../../../../data/table.js';
 import { GlassboxError } from '../../../../errors.js';
 import { loadInputs, type InputFlags } from '../../../load-inputs.js';
 import { selectDemoRows, selectRows } from '../../../options.js';
-import { parseTargetClass, withClassHint } from '../flags.js';
+import { DEFAULT_ROWS, parseTargetClass, withClassHint } from '../flags.js';
 import type { LoadJob } from '../job.js';
-import { DEFAULT_ROWS } from './tabular.js';
 
 /** The flags that say where text comes from (--target / --label name the label column when there is no schema). */
 const TEXT_INPUT_FLAGS = ['demo', 'data', 'model', 'schema', 'target', 'label', 'textEncoder', 'delimiter'] as const;

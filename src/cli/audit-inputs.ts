@@ -1,28 +1,21 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { renderBlocksPage } from '../../report/html.js';
-import { renderBlocksText } from '../../report/text.js';
-import { GlassboxError } from '../../errors.js';
-import { applySchema } from '../../data/apply-schema.js';
-import { inferSchema } from '../../data/infer-schema.js';
-import { loadTable } from '../../data/load-table.js';
-import { loadSchema } from '../../data/parse-schema.js';
-import { labelsOf, splitTrainTest } from '../../data/schema-helpers.js';
-import type { Schema } from '../../data/schema.js';
-import { findColumn } from '../../data/table.js';
-import type { Table } from '../../data/table.js';
-import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
-import { pipeline } from '../../model/pipeline.js';
-import type { ReportBlock } from '../../results/blocks.js';
-import { discoverSlices } from '../../slice/discover.js';
-import { errorHeatmap } from '../../slice/error-heatmap.js';
-import { outcomesFromDecisions, outcomesFromScores, rowErrors } from '../../slice/outcomes.js';
-import type { Outcomes } from '../../slice/outcomes.js';
-import { excludeOutcomeColumns, refuseOutcomeColumns } from '../../slice/outcome-columns.js';
-import type { OutcomeColumns } from '../../slice/outcome-columns.js';
-import { loadInputs, type InputFlags } from '../load-inputs.js';
-import { parseChoice, parseIntegerFlag } from '../options.js';
-import { labelColumn } from '../input-options.js';
+import { GlassboxError } from '../errors.js';
+import { applySchema } from '../data/apply-schema.js';
+import { inferSchema } from '../data/infer-schema.js';
+import { loadTable } from '../data/load-table.js';
+import { loadSchema } from '../data/parse-schema.js';
+import { labelsOf, splitTrainTest } from '../data/schema-helpers.js';
+import type { Schema } from '../data/schema.js';
+import { findColumn } from '../data/table.js';
+import type { Table } from '../data/table.js';
+import { rawMatrixFromTable } from '../encode/raw-matrix.js';
+import { pipeline } from '../model/pipeline.js';
+import { outcomesFromDecisions, outcomesFromScores } from '../slice/outcomes.js';
+import type { Outcomes } from '../slice/outcomes.js';
+import { excludeOutcomeColumns, refuseOutcomeColumns } from '../slice/outcome-columns.js';
+import type { OutcomeColumns } from '../slice/outcome-columns.js';
+import { loadInputs, type InputFlags } from './load-inputs.js';
+import { labelColumn } from './input-options.js';
 
 /** Flags shared by `glassbox slices` and `glassbox fairness`. */
 export interface AuditFlags extends InputFlags {
@@ -153,80 +146,4 @@ export function refuseNamedOutcomeColumns(audit: AuditInputs, names: readonly st
   const roles = auditOutcomeColumns(audit, false);
   const { excluded } = excludeOutcomeColumns(audit.table, names, { label: roles.label, predictions: roles.predictions, split: roles.split });
   refuseOutcomeColumns(excluded, argument);
-}
-
-/** A self-contained HTML page from report blocks (tables, Vega-Lite charts as inline SVG, text). */
-interface SlicesFlags extends AuditFlags {
-  maxOrder?: string;
-  minSupport?: string;
-  minEffect?: string;
-  fdr?: string;
-  features?: string;
-}
-
-function parseFraction(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (!(v >= 0)) throw new GlassboxError('invalid_argument', `${flag} must be a non-negative number; got "${value}".`, { argument: flag });
-  return v;
-}
-
-/** The input options `slices` and `fairness` share: a model or precomputed predictions, and the data. */
-export function addAuditOptions(command: Command): Command {
-  return command
-    .option('--demo <name>', 'a built-in demo')
-    .option('--data <file>', 'labelled data (the test split when the schema has one)')
-    .option('--model <file>', 'the model (or use --predictions)')
-    .option('--predictions <file|column>', "precomputed outputs: a column of the data, a JSON file from 'glassbox predict', or a one-column CSV")
-    .option('--schema <file>', 'schema JSON')
-    .option('--preprocess <file>', 'encoder spec JSON')
-    .option('--target <column>', 'label column when there is no schema (alias: --label)')
-    .option('--label <column>', 'alias of --target')
-    .option('--unknown-category <policy>', 'a category the schema or preprocess spec does not list: error (default), ignore or most-frequent')
-    .option('--threshold <t>', 'positive when score ≥ t', '0.5');
-}
-
-/** `glassbox slices`: where the model fails — FDR-controlled slice discovery plus an error heatmap. */
-export function registerSlicesCommand(program: Command): void {
-  addAuditOptions(program
-    .command('slices')
-    .description('Find data slices (conjunctions of up to 3 feature conditions) where the model errs significantly more, with FDR control.'))
-    .option('--features <a,b,…>', 'columns to slice on (default: every numeric/categorical feature)')
-    .option('--max-order <k>', 'most conditions per slice', '3')
-    .option('--min-support <n>', 'minimum rows per slice: a count, or a fraction when < 1', '0.01')
-    .option('--min-effect <d>', 'minimum error-rate difference vs the rest', '0.05')
-    .option('--fdr <q>', 'false discovery rate (Benjamini–Hochberg)', '0.05')
-    .option('--seed <n>', 'seed', '0')
-    .option('--format <format>', 'json, table or html', 'table')
-    .action(async (flags: SlicesFlags) => {
-      const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'table');
-      const maxOrder = parseIntegerFlag('--max-order', flags.maxOrder, 3);
-      const audit = await loadAuditInputs(flags);
-      const featureNames = flags.features ? flags.features.split(',').map((s) => s.trim()) : audit.schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name);
-      if (flags.features) refuseNamedOutcomeColumns(audit, featureNames, '--features');
-      const errors = rowErrors(audit.outcomes);
-      const discovery = discoverSlices(audit.table, featureNames, errors, {
-        outcomes: auditOutcomeColumns(audit, Boolean(flags.predictions)),
-        maxOrder: Math.max(1, maxOrder),
-        minSupport: parseFraction('--min-support', flags.minSupport, 0.01),
-        minEffect: parseFraction('--min-effect', flags.minEffect, 0.05),
-        fdr: parseFraction('--fdr', flags.fdr, 0.05),
-        seed: parseIntegerFlag('--seed', flags.seed, 0),
-      });
-      const slices = discovery.slices.map(({ conditions: _c, examples, ...s }) => ({ ...s, examples: examples.map((k) => audit.table.rowIds[k]!) }));
-      if (format === 'json') {
-        process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, minSupport: discovery.minSupport, test: discovery.test, excluded: discovery.excluded, slices }, null, 2)}\n`);
-        return;
-      }
-      const blocks: ReportBlock[] = [
-        { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows; overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.${discovery.excluded.length ? ` Not sliced on: ${discovery.excluded.map((e) => `${e.column} (${e.reason})`).join('; ')}.` : ''}` },
-        { kind: 'table', caption: 'Slices', columns: ['slice', 'n', 'error rate', 'CI low', 'CI high', 'rest', 'q'], rows: slices.map((s) => [s.description, s.n, s.metric, s.interval.low, s.interval.high, s.restMetric, s.qValue]) },
-      ];
-      const top = discovery.slices[0];
-      if (top && format === 'html') {
-        const feats = [...new Set(top.predicates.map((p) => p.feature))].slice(0, 2);
-        blocks.push({ kind: 'chart', caption: 'Error heatmap', spec: errorHeatmap(audit.table, errors, feats[0]!, feats[1]).spec });
-      }
-      process.stdout.write(format === 'html' ? await renderBlocksPage('glassbox slices', blocks) : `${renderBlocksText(blocks)}\n`);
-    });
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { germanDir, hasGermanCredit } from '../../../test/conformance/german-credit.js';
-import { runImportance } from './importance.js';
+import { germanDir, hasGermanCredit } from '../../../../test/conformance/german-credit.js';
+import { runImportance } from './run.js';
 
 describe.skipIf(!hasGermanCredit)('glassbox importance (german-credit MLP)', () => {
   const base = { model: resolve(germanDir, 'mlp.onnx'), data: resolve(germanDir, 'german_credit.csv'), schema: resolve(germanDir, 'schema.json'), preprocess: resolve(germanDir, 'preprocess.json') };

@@ -1,27 +1,27 @@
-import type { Command } from 'commander';
-import { labelsOf } from '../../data/schema-helpers.js';
-import { rawMatrixFromTable } from '../../encode/raw-matrix.js';
-import { GlassboxError } from '../../errors.js';
-import { importanceBlock, pdpIceBlock } from '../../global/charts.js';
-import { linearWeights } from '../../global/linear-weights.js';
-import { partialDependence } from '../../global/partial-dependence.js';
-import { permutationImportance } from '../../global/permutation-importance.js';
-import type { MetricOption } from '../../global/metric.js';
-import { surrogateTree } from '../../global/surrogate-tree.js';
-import { pipeline, type Pipeline } from '../../model/pipeline.js';
-import { isTreeEnsemble } from '../../model/capabilities.js';
-import type { TreeEnsemble } from '../../model/trees/ir.js';
-import { treeShap } from '../../explain/tree-shap.js';
-import { featureValues } from '../../explain/charts.js';
-import { treeShapReportBlocks } from '../../explain/tree/charts.js';
-import { rankFeatures, treeImportance } from '../../global/tree-importance.js';
-import type { RawMatrix } from '../../encode/encoder.js';
-import type { ReportBlock } from '../../results/blocks.js';
-import { renderBlocksPage } from '../../report/html.js';
-import { loadInputs } from '../load-inputs.js';
-import type { InputFlags } from '../load-inputs.js';
-import { parseChoice, parseFeatures, parseIntegerFlag } from '../options.js';
-import { addLabelOptions, addUnknownCategoryOption } from '../input-options.js';
+import { labelsOf } from '../../../data/schema-helpers.js';
+import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
+import { GlassboxError } from '../../../errors.js';
+import { importanceBlock, pdpIceBlock } from '../../../global/charts.js';
+import { linearWeights } from '../../../global/linear-weights.js';
+import { partialDependence } from '../../../global/partial-dependence.js';
+import { permutationImportance } from '../../../global/permutation-importance.js';
+import type { MetricOption } from '../../../global/metric.js';
+import { surrogateTree } from '../../../global/surrogate-tree.js';
+import { pipeline, type Pipeline } from '../../../model/pipeline.js';
+import { isTreeEnsemble } from '../../../model/capabilities.js';
+import type { TreeEnsemble } from '../../../model/trees/ir.js';
+import { treeShap } from '../../../explain/tree-shap.js';
+import { featureValues } from '../../../explain/charts.js';
+import { treeShapReportBlocks } from '../../../explain/tree/charts.js';
+import { rankFeatures, treeImportance } from '../../../global/tree-importance.js';
+import type { RawMatrix } from '../../../encode/encoder.js';
+import type { ReportBlock } from '../../../results/blocks.js';
+import { renderBlocks } from '../../render.js';
+import { loadInputs } from '../../load-inputs.js';
+import type { InputFlags } from '../../load-inputs.js';
+import { parseChoice, parseFeatures, parseIntegerFlag } from '../../options.js';
+
+import { IMPORTANCE_METHODS as METHODS, IMPORTANCE_METRICS as METRICS } from './flags.js';
 
 export interface ImportanceFlags extends InputFlags {
   method?: string;
@@ -34,33 +34,8 @@ export interface ImportanceFlags extends InputFlags {
   format?: string;
 }
 
-const METHODS = ['permutation', 'pdp', 'surrogate', 'linear', 'tree'] as const;
-const METRICS = ['accuracy', 'roc_auc', 'neg_log_loss', 'r2', 'neg_mean_squared_error'] as const;
 
 /** `glassbox importance`: global explanations (permutation importance, PDP/ICE, surrogate tree, linear weights). */
-export function registerImportanceCommand(program: Command): void {
-  const command = program
-    .command('importance')
-    .description('Global explanations: permutation importance, partial dependence/ICE, a surrogate tree, linear weights and odds ratios.')
-    .option('--model <file>', 'the model file or endpoint')
-    .option('--data <file>', 'labelled rows (the test split is used when the schema has one)')
-    .option('--demo <name>', 'use a built-in demo instead of --data/--model')
-    .option('--schema <file>', 'schema JSON')
-    .option('--preprocess <file>', 'encoder spec JSON')
-    .option('--method <name>', METHODS.join(', '), 'permutation')
-    .option('--features <list>', 'pdp: features to plot (names or indices; default: the first three)')
-    .option('--repeats <n>', 'permutation: shuffles per feature', '5')
-    .option('--metric <name>', `permutation: ${METRICS.join(', ')}`)
-    .option('--depth <n>', 'surrogate: maximum depth', '3')
-    .option('--grid <n>', 'pdp: grid points for numeric features', '20')
-    .option('--seed <n>', 'seed', '0')
-    .option('--format <format>', 'json or html', 'json');
-  addUnknownCategoryOption(addLabelOptions(command))
-    .action(async (flags: ImportanceFlags) => {
-      process.stdout.write(await runImportance(flags));
-    });
-}
-
 export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal): Promise<string> {
   const method = parseChoice('--method', flags.method, METHODS, 'permutation');
   const format = parseChoice('--format', flags.format, ['json', 'html'] as const, 'json');
@@ -102,7 +77,7 @@ export async function runImportance(flags: ImportanceFlags, signal?: AbortSignal
     result = { ...lw, weights: Array.from(lw.weights), oddsRatios: lw.oddsRatios ? Array.from(lw.oddsRatios) : undefined, featureOfColumn: Array.from(lw.featureOfColumn) };
   }
   if (format === 'json') return `${JSON.stringify(result)}\n`;
-  return renderBlocksPage(`glassbox importance — ${method}`, blocks);
+  return renderBlocks('html', `glassbox importance — ${method}`, blocks);
 }
 
 /** Tree models: split count, gain and cover read from the trees (XGBoost get_score semantics) and mean |TreeSHAP|. */

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { addLabelOptions, addUnknownCategoryOption } from '../../input-options.js';
+import type { ScanFlags } from './run.js';
+
+/**
+ * `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml.
+ * The definition only: the implementation (run.ts) and the engines it needs load when the command runs.
+ */
+export function registerScanCommand(program: Command): void {
+  const command = program
+    .command('scan')
+    .description('Run every detector on a model and labelled data; write a self-contained HTML report and machine-readable results.')
+    .option('--demo <name>', 'a built-in demo: credit, digits or spam')
+    .option('--data <file>', 'labelled data: CSV, Parquet, JSONL or Arrow (the test split is audited when the schema has one), a folder of images (one subfolder per class) or a .npy tensor')
+    .option('--labels <file.npy>', 'labels of .npy image data, one class index per image')
+    .option('--model <file>', 'the model: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, or an http(s):// endpoint')
+    .option('--schema <file>', 'schema JSON (features, target, protected attributes, split); inferred when omitted')
+    .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
+    .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')
+    .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input; fitted on the training rows when omitted')
+    .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
+    .option('--protected <a,b>', "protected attributes: the schema's by name, or columns (numbers split at their quartiles); default: the schema's")
+    .option('--out <dir>', 'output folder', 'glassbox-out')
+    .option('--seed <n>', 'seed for every stochastic step', '0')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print results.json to stdout instead of a summary');
+  addUnknownCategoryOption(addLabelOptions(command))
+    .action(async (flags: ScanFlags) => {
+      const { runScan } = await import('./run.js');
+      await runScan(flags);
+    });
+}

@@ -1,0 +1,71 @@
+import { GlassboxError } from '../../../errors.js';
+import { scan } from '../../../scan/scan.js';
+import { severityRank } from '../../../results/finding.js';
+import { writeRun } from '../../../scan/write-run.js';
+import { checkOutputDir } from '../../../store/run-dir.js';
+import { EXIT_CLEAN, EXIT_FINDINGS } from '../../exit-codes.js';
+import { loadInputs, type InputFlags } from '../../load-inputs.js';
+import { parseFailOn, parseIntegerFlag } from '../../options.js';
+import { createProgress } from '../../progress.js';
+
+export interface ScanFlags extends InputFlags {
+  out: string;
+  seed?: string;
+  failOn?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
+export async function runScan(flags: ScanFlags): Promise<void> {
+  const seed = parseIntegerFlag('--seed', flags.seed, 0);
+  const failOn = parseFailOn(flags.failOn);
+  await checkOutputDir(flags.out);
+  const inputs = await loadInputs(flags, { seed });
+  const progress = createProgress({ quiet: Boolean(flags.quiet) || Boolean(flags.json) });
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const results = await scan(inputs, {
+      seed,
+      signal: abort.signal,
+      command: commandLine(flags),
+      onProgress: (p) => progress.update(p.index, p.total, p.detector),
+    });
+    progress.stop();
+    const files = await writeRun(flags.out, results, { failOn, ...(inputs.groundTruth === undefined ? {} : { groundTruth: inputs.groundTruth }) });
+    if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    else if (!flags.quiet) printSummary(results, files.report);
+    const failing = failOn !== 'none' && results.findings.some((f) => severityRank(f.severity) >= severityRank(failOn));
+    process.exitCode = failing ? EXIT_FINDINGS : EXIT_CLEAN;
+  } catch (error) {
+    progress.stop();
+    if (abort.signal.aborted) throw new GlassboxError('cancelled', 'The scan was interrupted; nothing was written.');
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function commandLine(flags: ScanFlags): string {
+  const parts = ['glassbox scan'];
+  if (flags.demo) parts.push(`--demo ${flags.demo}`);
+  if (flags.data) parts.push(`--data ${flags.data}`);
+  if (flags.model) parts.push(`--model ${flags.model}`);
+  if (flags.schema) parts.push(`--schema ${flags.schema}`);
+  if (flags.preprocess) parts.push(`--preprocess ${flags.preprocess}`);
+  if (flags.target ?? flags.label) parts.push(`--target ${flags.target ?? flags.label}`);
+  if (flags.protected) parts.push(`--protected ${flags.protected}`);
+  if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
+  parts.push(`--seed ${flags.seed ?? 0}`);
+  return parts.join(' ');
+}
+
+function printSummary(results: Awaited<ReturnType<typeof scan>>, reportPath: string): void {
+  const lines = [`${results.summary.findings} findings on ${results.input.rows} rows (${Object.entries(results.summary.bySeverity).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'})`];
+  for (const f of results.findings.slice(0, 15)) lines.push(`  [${f.severity}] ${f.title}`);
+  if (results.findings.length > 15) lines.push(`  … and ${results.findings.length - 15} more`);
+  lines.push(`report: ${reportPath}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
