@@ -128,10 +128,13 @@ export function dependenceSpec(a: Attribution, x: FeatureValues, feature: number
   };
 }
 
-/** Report blocks for a tree-shap result: the beeswarm and dependence plots of the top `top` features. */
-export function treeShapReportBlocks(a: Attribution, x: FeatureValues, options: { top?: number } = {}): ReportBlock[] {
+/**
+ * Report blocks for a tree-shap result: the beeswarm (unless `beeswarm: false`, for a report that
+ * already shows this attribution's beeswarm) and dependence plots of the top `top` features.
+ */
+export function treeShapReportBlocks(a: Attribution, x: FeatureValues, options: { top?: number; beeswarm?: boolean } = {}): ReportBlock[] {
   const order = Array.from(meanAbs(a).entries()).sort((p, q) => q[1] - p[1]).slice(0, options.top ?? 3).map(([j]) => j);
-  const blocks: ReportBlock[] = [{ kind: 'chart', caption: `${a.method}: SHAP values of every explained row (beeswarm); colour = feature value rank, blue low, red high`, spec: beeswarmSpec(a, x) }];
+  const blocks: ReportBlock[] = options.beeswarm === false ? [] : [{ kind: 'chart', caption: `${a.method}: SHAP values of every explained row (beeswarm); colour = feature value rank, blue low, red high`, spec: beeswarmSpec(a, x) }];
   for (const j of order) {
     const partner = strongestInteraction(a, j, x);
     blocks.push({ kind: 'chart', caption: `Dependence plot of ${a.featureNames[j]}${partner === undefined ? '' : `, coloured by ${a.featureNames[partner]} (strongest interaction)`}`, spec: dependenceSpec(a, x, j, partner === undefined ? {} : { colorBy: partner }) });

@@ -65,3 +65,26 @@ describe('global-importance detector on a model with a known ranking', () => {
     expect(result.findings[0]!.title).toBe('The model relies most on strong, weak, unused');
   }, 60_000);
 });
+
+describe('global-importance detector on a tree model', () => {
+  it('shows one beeswarm for its one explainer (TreeSHAP), beside the dependence plots', async () => {
+    const { handEnsemble } = await import('../../../test/fixtures/trees/hand-trees.js');
+    const { treeModel } = await import('../../model/trees/tree-model.js');
+    const ensemble = handEnsemble(
+      [
+        { f: 0, t: 0, cover: 100, l: { leaf: -2, cover: 50 }, r: { f: 1, t: 0, cover: 50, l: { leaf: 0.5, cover: 25 }, r: { leaf: 2, cover: 25 } } },
+        { f: 1, t: 0.5, cover: 100, l: { leaf: -0.5, cover: 60 }, r: { leaf: 0.5, cover: 40 } },
+      ],
+      3,
+      { link: 'logistic' },
+    );
+    const context = knownRankingContext();
+    const model = treeModel(ensemble);
+    const encoder = (context.pipeline as NonNullable<ScanContext['pipeline']>).encoder;
+    const result = await globalImportance.run({ ...context, model, pipeline: pipeline(model, encoder) });
+    const blocks = result.sections?.find((s) => s.id === 'global-importance')?.blocks ?? [];
+    const captions = blocks.flatMap((b) => (b.kind === 'chart' ? [b.caption ?? ''] : []));
+    expect(captions.filter((c) => /beeswarm/.test(c))).toHaveLength(1);
+    expect(captions.filter((c) => /^Dependence plot/.test(c))).toHaveLength(2);
+  }, 60_000);
+});

@@ -121,6 +121,7 @@ function treeBlocks(c: ScanContext, shap: Attribution, explained: FeatureValues)
       columns: ['feature', 'gain', 'total gain', 'cover', 'splits', 'mean |SHAP|'],
       rows: order.map((j) => [shap.featureNames[j]!, importance.gain[j]!, importance.totalGain[j]!, importance.cover[j]!, importance.splitCount[j]!, importance.meanAbsShap?.[j] ?? null]),
     },
-    ...treeShapReportBlocks(shap, explained, { top: 2 }),
+    // the section already holds this attribution's beeswarm (attributionBlocks): one per explainer
+    ...treeShapReportBlocks(shap, explained, { top: 2, beeswarm: false }),
   ];
 }
