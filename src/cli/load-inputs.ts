@@ -9,9 +9,10 @@ import type { Schema } from '../data/schema.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
 import { loadEncoderFile } from '../encode/json.js';
-import { resolveEncoding, schemaWithEncoderCategories, tabularFeatures, type EncodingSource, type InputWarning } from '../encode/resolve-encoding.js';
+import { resolveEncoding, schemaWithCategories, schemaWithEncoderCategories, tabularFeatures, type EncodingSource, type InputWarning } from '../encode/resolve-encoding.js';
 import { conformCategories, UNKNOWN_CATEGORY_POLICIES, type UnknownCategories, type UnknownCategoryPolicy } from '../encode/unknown-categories.js';
 import { isTreeEnsemble } from '../model/capabilities.js';
+import type { TreeEnsemble } from '../model/trees/ir.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
@@ -96,19 +97,22 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const missing = parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error');
   const applied = applySchema(loaded, withoutFeatureCategories(schema), { missing });
   if (flags.textEncoder) return loadTextInputs(flags, options, applied, schema);
-  const conformed = conformCategories(applied, preprocess?.features ?? tabularFeatures(schema), { policy: unknownPolicy });
-  const table = conformed.table;
-  const split = schema.split ? splitTrainTest(table, schema) : undefined;
   const model = options.model ?? (await loadModel(flags.model, modelHints(inferred)));
   try {
-    const resolved = resolveEncoding({ schema, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
+    // a tree model file may hold its category lists: with no schema or preprocess spec, they give the codes
+    const modelCategories = givenSchema || preprocess ? undefined : categoriesOf(model);
+    const encoded = modelCategories ? schemaWithCategories(schema, modelCategories) : schema;
+    const conformed = conformCategories(applied, preprocess?.features ?? tabularFeatures(encoded), { policy: unknownPolicy });
+    const table = conformed.table;
+    const split = encoded.split ? splitTrainTest(table, encoded) : undefined;
+    const resolved = resolveEncoding({ schema: encoded, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), ...(modelCategories ? { modelCategories } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
     const encoder = resolved.encoder;
     checkEncoderFitsModel(encoder, model, flags, resolved.source);
     const warnings = [...resolved.warnings, ...conformed.unknown.map((u) => unknownCategoryWarning(u, unknownPolicy, flags.data!))];
     const audited = options.rows === 'all' || !split ? table : split.test;
     const train = split && options.rows !== 'all' ? split.train : undefined;
     printInputWarnings(warnings);
-    return { table: audited, ...(train ? { train } : {}), all: table, schema, model, encoder, describe: { data: flags.data, model: flags.model }, warnings };
+    return { table: audited, ...(train ? { train } : {}), all: table, schema: encoded, model, encoder, describe: { data: flags.data, model: flags.model }, warnings };
   } catch (error) {
     await model.dispose?.();
     throw error;
@@ -174,6 +178,17 @@ function unknownCategoryWarning(u: UnknownCategories, policy: UnknownCategoryPol
   return { code: 'unknown-categories', message: `${u.count} rows of ${data} hold categories of "${u.column}" the encoding does not list (${values}); they were ${what}. Data rows (0-based, header excluded): ${rows}.` };
 }
 
+/** Category lists a tree model file holds (LightGBM pandas categories), by feature name. */
+function categoriesOf(model: Model): ReadonlyMap<string, readonly string[]> | undefined {
+  if (!isTreeEnsemble(model)) return undefined;
+  const ensemble = model.treeEnsemble() as TreeEnsemble;
+  const lists = ensemble.featureCategories;
+  if (!lists) return undefined;
+  const map = new Map<string, readonly string[]>();
+  lists.forEach((list, j) => list && map.set(ensemble.featureNames[j]!, list));
+  return map.size > 0 ? map : undefined;
+}
+
 function modelHints(schema: Schema): { task?: Model['task']; classes?: readonly string[] } {
   const target = schema.target;
   if (!target) return {};
@@ -184,11 +199,13 @@ function checkEncoderFitsModel(encoder: Encoder, model: Model, flags: InputFlags
   const expected = model.inputSpec.shape[model.inputSpec.shape.length - 1];
   if (typeof expected !== 'number' || expected === encoder.outputWidth) return;
   const produced = {
+    model: `the model's category lists and the numeric columns of ${flags.data ?? 'the data'} give ${encoder.outputWidth} columns (${encoder.features.map((f) => f.name).join(', ')})`,
     preprocess: `the encoder in ${flags.preprocess ?? ''} produces ${encoder.outputWidth}`,
     schema: `the schema's features encode to ${encoder.outputWidth} (${encoder.features.length} features)`,
     'raw-columns': `${flags.data ?? 'the data'} has ${encoder.outputWidth} feature columns (${encoder.features.map((f) => f.name).join(', ')})`,
   }[source];
   const hint = {
+    model: 'Name the label column with --target (it is not a feature), or pass --schema to say which columns the model takes.',
     preprocess: 'Check that the preprocess file belongs to this model.',
     schema: 'Pass the encoder spec the model was trained with: --preprocess FILE.',
     'raw-columns': 'Name the label column with --target (it is not a feature), or pass --schema / --preprocess to say which columns the model takes.',

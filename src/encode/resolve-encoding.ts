@@ -10,10 +10,11 @@ import { ignoringUnknownCategories } from './unknown-categories.js';
  * Where a model's input encoding came from:
  * - 'preprocess': an encoder spec the user gave (`--preprocess`);
  * - 'schema': category lists (one-hot positions, ordinal codes) from a schema the user gave;
+ * - 'model': category lists the model file holds (LightGBM's `pandas_categorical`), for a tree model;
  * - 'raw-columns': nothing to encode — every feature is a number handed to the model as it is,
  *   with the feature list inferred from the data (reported as a warning).
  */
-export type EncodingSource = 'preprocess' | 'schema' | 'raw-columns';
+export type EncodingSource = 'preprocess' | 'schema' | 'model' | 'raw-columns';
 
 /** Something the user should know about how the inputs were read, shown in results.json and the report. */
 export interface InputWarning {
@@ -33,6 +34,12 @@ export interface ResolveEncodingInput {
   readonly preprocess?: Encoder;
   /** Rows to fit numeric scaling on when the schema gives categories but no scaling (the training split). */
   readonly fitRows: Table;
+  /**
+   * Category lists the model file holds, by feature name (a tree model's pandas categories). With no
+   * schema and no preprocess spec they give the codes; `schema` should already carry them
+   * (see {@link schemaWithCategories}).
+   */
+  readonly modelCategories?: ReadonlyMap<string, readonly string[]>;
   /** 'ignore': unknown categories were let through as missing (`--unknown-category ignore`). */
   readonly handleUnknown?: 'error' | 'ignore';
   /** Names for messages. */
@@ -53,8 +60,8 @@ export function tabularFeatures(schema: Schema): FeatureSpec[] {
 
 /**
  * Decides how raw columns become the model's input, and never invents an encoding for a model that
- * consumes encoded inputs: the encoding comes from `preprocess`, or from the category lists of a schema
- * the user gave. Without either, categorical columns would have to be coded from whatever file is
+ * consumes encoded inputs: the encoding comes from `preprocess`, from the category lists of a schema
+ * the user gave, or from those the model file holds. Without either, categorical columns would have to be coded from whatever file is
  * given (codes change with the file, and so would the predictions): that is refused with the flags that
  * provide the encoding. Only when every feature is numeric does the model take the raw columns, and the
  * inferred feature list is reported as a warning.
@@ -74,6 +81,9 @@ export function resolveEncoding(input: ResolveEncodingInput): ResolvedEncoding {
     return { encoder: fitEncoder(raw(), features, { handleUnknown }), source: 'schema', warnings };
   }
   const categorical = features.filter((f) => f.type === 'categorical').map((f) => f.name);
+  if (categorical.length > 0 && input.treeModel && categorical.every((name) => input.modelCategories?.has(name))) {
+    return { encoder: fitEncoder(raw(), features, { numeric: 'passthrough', categorical: 'ordinal', handleUnknown }), source: 'model', warnings: [] };
+  }
   if (categorical.length > 0) {
     throw new GlassboxError('invalid_argument', `${input.modelName} takes encoded inputs, and nothing says how to encode the categorical column${categorical.length === 1 ? '' : 's'} ${list(categorical)}: coding them from ${input.dataName} would give codes that change with the file, and so would the predictions.`, {
       argument: '--schema',
@@ -93,6 +103,11 @@ export function resolveEncoding(input: ResolveEncodingInput): ResolvedEncoding {
 
 function list(names: readonly string[]): string {
   return names.length > 8 ? `${names.slice(0, 8).join(', ')}, … (${names.length} in all)` : names.join(', ');
+}
+
+/** The schema with these features' category lists (e.g. those a model file holds) instead of the data's. */
+export function schemaWithCategories(schema: Schema, categories: ReadonlyMap<string, readonly string[]>): Schema {
+  return { ...schema, features: schema.features.map((f): FeatureSpec => (categories.has(f.name) ? { name: f.name, type: 'categorical', categories: [...categories.get(f.name)!] } : f)) };
 }
 
 /**

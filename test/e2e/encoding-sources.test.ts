@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
-import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
+import { DATASETS_DIR, REPO_ROOT, referencePath, useReference } from '../support/reference.js';
 
 interface Predicted { classes: string[]; outputs: number[][]; rowIds?: number[] }
 
@@ -144,4 +144,31 @@ describe.skipIf(!HAS_REFERENCE)('encodings come from --schema, --preprocess or n
     expect(html).toMatch(/<div class="warnings" role="alert">.*schema-inferred/s);
     expect(await readFile(join(out, 'findings.md'), 'utf8')).toMatch(/\*\*Warning \(schema-inferred\)\*\*/);
   }, 60_000);
+});
+
+/** A LightGBM model trained on pandas categoricals holds its category lists: they give the codes. */
+describe('category lists from the model file (LightGBM pandas_categorical)', () => {
+  let dir: string;
+  const fixture = join(REPO_ROOT, 'test/fixtures/models/lightgbm-pandas-categorical.txt');
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'glassbox-lgb-'));
+    // only green and red: codes refitted from this file would make red 1, but the model's red is 2
+    await writeFile(join(dir, 'rows.csv'), 'age,color,y\n30,red,1\n40,green,0\n50,red,1\n');
+    await writeFile(join(dir, 'no-lists.txt'), (await readFile(fixture, 'utf8')).replace(/pandas_categorical:.*\n?$/, ''));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('codes colour with the model\'s list (red → its split\'s left leaf), and refuses when the file holds none', async () => {
+    const run = await runGlassbox(['predict', '--model', fixture, '--data', join(dir, 'rows.csv'), '--target', 'y']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    const p = (JSON.parse(run.stdout) as Predicted).outputs.map((o) => o[1]!);
+    const sigmoid = (m: number): number => 1 / (1 + Math.exp(-m));
+    [sigmoid(2), sigmoid(-2), sigmoid(2)].forEach((want, i) => expect(p[i]).toBeCloseTo(want, 6));
+    const refused = await runGlassbox(['predict', '--model', join(dir, 'no-lists.txt'), '--data', join(dir, 'rows.csv'), '--target', 'y']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/takes encoded inputs.*column color/);
+  });
 });

@@ -52,6 +52,11 @@ export interface TreeEnsemble {
   readonly catBits: Uint32Array;
   /** True when every node has a finite cover (path-dependent TreeSHAP needs it). */
   readonly hasCover: boolean;
+  /**
+   * Per feature, the category names its integer codes index, when the model file holds them
+   * (LightGBM's `pandas_categorical`); null for numeric features. Absent when the file holds none.
+   */
+  readonly featureCategories?: readonly (readonly string[] | null)[];
 }
 
 export type TreeLink = 'identity' | 'logistic' | 'softmax';

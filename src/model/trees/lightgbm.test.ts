@@ -173,3 +173,18 @@ shrinkage=1
     expect(() => parseLightgbmText('hello world', 'x.txt')).toThrow(/not a LightGBM text model/);
   });
 });
+
+describe('LightGBM pandas_categorical', () => {
+  const model = (tail: string): string => `${HEADER('binary sigmoid:1', 1, 1)}\n${TREE1}\nend of trees\n\nparameters:\n[objective: binary]\n${tail}`;
+  it('names the codes of the categorical features it lists, in feature order', () => {
+    const e = parseLightgbmText(model('[categorical_feature: 2]\nend of parameters\n\npandas_categorical:[["x", "y", 3, "z"]]\n'));
+    expect(e.featureCategories).toEqual([null, null, ['x', 'y', '3', 'z']]);
+    // without the parameter line, feature_infos says which feature is categorical (c: 0:1:3)
+    expect(parseLightgbmText(model('end of parameters\n\npandas_categorical:[["x", "y", "z", "w"]]\n')).featureCategories![2]).toEqual(['x', 'y', 'z', 'w']);
+  });
+  it('holds none when the file has none, null, or lists it cannot match to features', () => {
+    expect(parseLightgbmText(model('end of parameters\n')).featureCategories).toBeUndefined();
+    expect(parseLightgbmText(model('end of parameters\n\npandas_categorical:null\n')).featureCategories).toBeUndefined();
+    expect(parseLightgbmText(model('end of parameters\n\npandas_categorical:[["a"], ["b"]]\n')).featureCategories).toBeUndefined();
+  });
+});

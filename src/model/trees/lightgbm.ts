@@ -114,7 +114,36 @@ export function parseLightgbmText(text: string, file = 'model.txt'): TreeEnsembl
     accumulate: 'float64',
   });
   validateEnsemble(ensemble, file);
-  return ensemble;
+  const categories = pandasCategories(text, header, nFeatures);
+  return categories ? Object.freeze({ ...ensemble, featureCategories: categories }) : ensemble;
+}
+
+/**
+ * The category names of pandas categorical columns, which LightGBM's Python package saves as the last
+ * line `pandas_categorical:[[…], …]`, one list per categorical feature in feature order (codes index
+ * the list). The categorical features are those `[categorical_feature: …]` lists, else those whose
+ * `feature_infos` entry is a list of category values rather than a `[min:max]` range. Returns
+ * undefined when the file holds no lists or they cannot be matched to features.
+ */
+function pandasCategories(text: string, header: Map<string, string>, nFeatures: number): (readonly string[] | null)[] | undefined {
+  const line = /^pandas_categorical:(.*)$/m.exec(text)?.[1]?.trim();
+  if (!line || line === 'null') return undefined;
+  let lists: unknown;
+  try {
+    lists = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(lists) || lists.length === 0 || !lists.every(Array.isArray)) return undefined;
+  const declared = /^\[categorical_feature:\s*([\d,\s]*)\]$/m.exec(text)?.[1]?.split(',').map((v) => v.trim()).filter(Boolean).map(Number);
+  const infos = header.get('feature_infos')?.trim().split(/\s+/) ?? [];
+  const indices = declared && declared.length > 0 ? declared : infos.flatMap((info, j) => (!info.startsWith('[') && info !== 'none' ? [j] : []));
+  if (indices.length !== lists.length || indices.some((j) => !(j >= 0 && j < nFeatures))) return undefined;
+  const out: (readonly string[] | null)[] = Array.from({ length: nFeatures }, () => null);
+  indices.forEach((j, k) => {
+    out[j] = Object.freeze((lists as unknown[][])[k]!.map(String));
+  });
+  return out;
 }
 
 function addTree(b: TreeEnsembleBuilder, block: Map<string, string>, t: number, group: number, scale: number, file: string, nanIsCategoryZero: boolean): void {
