@@ -17,7 +17,6 @@ import { textStats } from './column-plan.js';
 import { columnCategoriesFromSchema, columnKindsFromSchema } from './schema-kinds.js';
 import type { KnownCategories } from './schema-kinds.js';
 import { unknownCategoriesError } from './column-convert.js';
-import { loadArrowTable } from './arrow-ipc.js';
 import { malformedCsvRow } from './csv-errors.js';
 
 export interface LoadTableOptions extends CsvOptions {
@@ -41,7 +40,8 @@ export interface LoadTableOptions extends CsvOptions {
 export async function loadTable(path: string, options: LoadTableOptions = {}): Promise<Table> {
   const format = formatOf(path, options.format);
   checkReadableFile(path);
-  if (format === 'arrow') return loadArrowTable(path, options);
+  // apache-arrow takes longer to import than most reads take: only Arrow files load it
+  if (format === 'arrow') return (await import('./arrow-ipc.js')).loadArrowTable(path, options);
   const lines = format === 'csv' ? headLines(path) : [];
   if (format === 'csv') checkNotBlank(path, lines);
   return withConnection(async (connection) => {

@@ -47,8 +47,11 @@ export async function detectModelFormat(location: string): Promise<ModelFormat> 
   if (/^https?:\/\//i.test(location)) return 'http';
   const ext = extname(location).toLowerCase();
   if (ext === '.onnx') {
+    const bytes = await readBytes(location);
+    // op types are stored as plain strings: a graph without "TreeEnsemble" in it is not worth decoding here
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('TreeEnsemble') < 0) return 'onnx';
     const { detectTreeFormat } = await import('./trees/load.js');
-    return detectTreeFormat(await readBytes(location)) === 'onnx-trees' ? 'onnx-trees' : 'onnx';
+    return detectTreeFormat(bytes) === 'onnx-trees' ? 'onnx-trees' : 'onnx';
   }
   if (ext === '.txt' || ext === '.lgb' || ext === '.model') return 'lightgbm-text';
   if (ext === '.js' || ext === '.mjs') return 'js-module';

@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { detectModelFormat } from '../load-model.js';
 import { detectTreeFormat } from './load.js';
 import { parseOnnxTrees } from './onnx-trees.js';
 import { marginsToOutputs, predictMargin, sigmoid } from './score.js';
@@ -129,6 +133,14 @@ describe('ONNX TreeEnsemble models', () => {
   it('regressor: all branch modes and missing_value_tracks_true match the hand trace and onnxruntime', async () => {
     const bytes = regressorBytes();
     expect(detectTreeFormat(bytes)).toBe('onnx-trees');
+    // loadModel routes the file to the tree scorer (it skips decoding graphs without a TreeEnsemble op)
+    const dir = await mkdtemp(join(tmpdir(), 'glassbox-onnx-trees-'));
+    try {
+      await writeFile(join(dir, 'reg.onnx'), bytes);
+      expect(await detectModelFormat(join(dir, 'reg.onnx'))).toBe('onnx-trees');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     const e = parseOnnxTrees(bytes, 'reg.onnx');
     expect(e.nFeatures).toBe(3);
     const margin = predictMargin(e, Float64Array.from(ROWS.flat()), ROWS.length);
