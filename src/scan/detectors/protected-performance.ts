@@ -22,7 +22,7 @@ export const protectedPerformance: Detector = {
   category: 'fairness',
   applies(context) {
     if (context.model.task === 'regression') return 'regression task';
-    if (!context.schema.protected?.length) return 'the schema names no protected attributes (add "protected" to the schema)';
+    if (!context.schema.protected?.length) return 'no protected attributes: pass --protected a,b or add "protected" to the schema';
     return labelledRows(context.labels).length > 0 ? true : 'the data has no labels';
   },
   async run(context) {
