@@ -57,13 +57,17 @@ function jitter(i: number, k: number): number {
 }
 
 function discretePdpSpec(pd: PartialDependence, values: readonly { x: number | string; y: number; kind: string }[]): Record<string, unknown> {
-  const x = { field: 'x', type: 'nominal', title: pd.feature, sort: [...pd.gridLabels], axis: { labelAngle: 0, labelFontSize: 12 } };
+  const step = Math.max(56, Math.min(110, Math.floor(420 / Math.max(1, pd.grid.length))));
+  // labels stay horizontal while they fit their band (about 6.5 px a character), otherwise slant
+  const fits = Math.max(0, ...pd.gridLabels.map((l) => l.length)) * 6.5 <= step;
+  const axis = fits ? { labelAngle: 0, labelFontSize: 12 } : { labelAngle: -35, labelAlign: 'right', labelFontSize: 12, labelLimit: 140 };
+  const x = { field: 'x', type: 'nominal', title: pd.feature, sort: [...pd.gridLabels], axis };
   // The PDP layer sits at offset 0, in the middle of its band, like the jittered ICE dots around it.
   const y = { field: 'y', type: 'quantitative', title: 'model output' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     data: { values },
-    width: { step: Math.max(48, Math.min(110, Math.floor(360 / Math.max(1, pd.grid.length)))) },
+    width: { step },
     encoding: { x, y },
     layer: [
       { transform: [{ filter: "datum.kind === 'ICE'" }], mark: { type: 'circle', size: 16, opacity: 0.3, color: '#4c78a8' }, encoding: { xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } } } },

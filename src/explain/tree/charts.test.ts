@@ -65,6 +65,10 @@ describe('tree-shap report charts', () => {
     expect(encoding.color.type).toBe('nominal');
     const svg = await render(dep);
     for (const name of ['rent', 'own', 'free', 'low', 'high']) expect(svg).toContain(`>${name}<`);
+    expect((encoding.x as unknown as { axis: { labelAngle: number } }).axis.labelAngle).toBe(0);
+    // Names too long for their band slant instead of overlapping.
+    const long = dependenceSpec(a, { ...x, categories: [['Married-civ-spouse', 'Never-married', 'Divorced'], undefined, undefined] }, 0);
+    expect((long.encoding as { x: { axis: { labelAngle: number } } }).x.axis.labelAngle).toBeLessThan(0);
     // A numeric feature keeps a quantitative axis.
     expect((dependenceSpec(a, { ...x, categories }, 2).encoding as { x: { type: string } }).x.type).toBe('quantitative');
   });

@@ -108,8 +108,9 @@ export function dependenceSpec(a: Attribution, x: FeatureValues, feature: number
     });
   }
   const name = a.featureNames[feature];
+  const band = categories ? Math.max(56, Math.min(110, Math.floor(420 / Math.max(1, categories.length)))) : 0;
   const xAxis = categories
-    ? { x: { field: 'value', type: 'nominal', title: name, sort: [...categories], axis: { labelAngle: 0, labelFontSize: 12 } }, xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } } }
+    ? { x: { field: 'value', type: 'nominal', title: name, sort: [...categories], axis: categoryAxis(categories, band) }, xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-0.5, 0.5] } } }
     : { x: { field: 'value', type: 'quantitative', title: name } };
   const colour =
     colorBy === undefined
@@ -120,7 +121,7 @@ export function dependenceSpec(a: Attribution, x: FeatureValues, feature: number
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     description: `Dependence of the SHAP value of ${name} on its value${colorBy === undefined ? '' : `, coloured by ${a.featureNames[colorBy]}`}`,
-    width: categories ? { step: Math.max(48, Math.min(110, Math.floor(360 / Math.max(1, categories.length)))) } : 360,
+    width: categories ? { step: band } : 360,
     height: 240,
     data: { values },
     mark: { type: 'circle', size: 18, opacity: 0.75 },
@@ -140,4 +141,10 @@ export function treeShapReportBlocks(a: Attribution, x: FeatureValues, options: 
     blocks.push({ kind: 'chart', caption: `Dependence plot of ${a.featureNames[j]}${partner === undefined ? '' : `, coloured by ${a.featureNames[partner]} (strongest interaction)`}`, spec: dependenceSpec(a, x, j, partner === undefined ? {} : { colorBy: partner }) });
   }
   return blocks;
+}
+
+/** Category labels stay horizontal while they fit their band (about 6.5 px a character), otherwise slant. */
+function categoryAxis(names: readonly string[], step: number): Record<string, unknown> {
+  const fits = Math.max(0, ...names.map((n) => n.length)) * 6.5 <= step;
+  return fits ? { labelAngle: 0, labelFontSize: 12 } : { labelAngle: -35, labelAlign: 'right', labelFontSize: 12, labelLimit: 140 };
 }
