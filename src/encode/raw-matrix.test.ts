@@ -15,8 +15,8 @@ describe('rawMatrixFromRecords', () => {
   });
 
   it('names unknown categories, missing fields and non-numbers', () => {
-    expect(() => rawMatrixFromRecords([{ age: 1, color: 'pink' }], features)).toThrow(/column "color".*"pink" at row 0/);
-    expect(() => rawMatrixFromRecords([{ age: 1 }], features)).toThrow(/row 0 has no field "color"/);
+    expect(() => rawMatrixFromRecords([{ age: 1, color: 'pink' }], features)).toThrow(/column "color".*"pink" at record 0 \(0-based\)/);
+    expect(() => rawMatrixFromRecords([{ age: 1 }], features)).toThrow(/record 0 \(0-based\) has no field "color"/);
     expect(() => rawMatrixFromRecords([{ age: 'old', color: 'red' }], features)).toThrow(/"old" is not a number/);
   });
 });
@@ -41,7 +41,7 @@ describe('rawMatrixFromTable', () => {
 
   it('counts rows with unknown categories and names the first by row id', () => {
     const narrow = [{ name: 'color', type: 'categorical', categories: ['blue', 'green'] }];
-    expect(() => rawMatrixFromTable(table, narrow)).toThrow(/data.csv: column "color" has 1 row\(s\).*"red" at row 11/);
+    expect(() => rawMatrixFromTable(table, narrow)).toThrow(/data.csv: column "color" has 1 row\(s\).*"red" at data row 11 \(0-based, header excluded\)/);
   });
 
   it('names a missing column and a type mismatch', () => {

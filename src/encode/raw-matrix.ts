@@ -15,10 +15,10 @@ function categoryIndex(feature: RawFeature): Map<string, number> {
   return index;
 }
 
-function unknownCategory(source: string, feature: RawFeature, value: string, row: number, count: number): GlassboxError {
+function unknownCategory(source: string, feature: RawFeature, value: string, row: number, count: number, place: 'record' | 'data row'): GlassboxError {
   const known = feature.categories ?? [];
   const shown = known.slice(0, 8).map((c) => JSON.stringify(c)).join(', ') + (known.length > 8 ? ', …' : '');
-  return new GlassboxError('invalid_input', `${source}: column "${feature.name}" has ${count} row(s) with a category the encoder does not know, first ${JSON.stringify(value)} at row ${row}`, {
+  return new GlassboxError('invalid_input', `${source}: column "${feature.name}" has ${count} row(s) with a category the encoder does not know, first ${JSON.stringify(value)} at ${place} ${row} (0-based${place === 'data row' ? ', header excluded' : ''})`, {
     column: feature.name,
     row,
     count,
@@ -41,7 +41,7 @@ export function rawMatrixFromRecords(records: readonly Readonly<Record<string, u
     for (let i = 0; i < nRows; i++) {
       const record = records[i]!;
       if (!(feature.name in record)) {
-        throw new GlassboxError('schema_mismatch', `${source}: row ${i} has no field "${feature.name}"`, { column: feature.name, row: i, hint: 'Every row needs a value (or null) for each encoder feature.' });
+        throw new GlassboxError('schema_mismatch', `${source}: record ${i} (0-based) has no field "${feature.name}"`, { column: feature.name, row: i, hint: 'Every row needs a value (or null) for each encoder feature.' });
       }
       data[i * nFeatures + j] = recordValue(record[feature.name], feature, index, i, source);
     }
@@ -53,12 +53,12 @@ function recordValue(value: unknown, feature: RawFeature, index: Map<string, num
   if (value === null || value === undefined) return NaN;
   if (index !== undefined) {
     const code = index.get(String(value));
-    if (code === undefined) throw unknownCategory(source, feature, String(value), row, 1);
+    if (code === undefined) throw unknownCategory(source, feature, String(value), row, 1, 'record');
     return code;
   }
   const x = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isNaN(x)) {
-    throw new GlassboxError('invalid_input', `${source}: row ${row}, column "${feature.name}": ${JSON.stringify(value)} is not a number`, { column: feature.name, row, hint: 'Numeric features need numbers (or null for missing).' });
+    throw new GlassboxError('invalid_input', `${source}: record ${row} (0-based), column "${feature.name}": ${JSON.stringify(value)} is not a number`, { column: feature.name, row, hint: 'Numeric features need numbers (or null for missing).' });
   }
   return x;
 }
@@ -127,5 +127,5 @@ function fillCategorical(table: Table, column: Column, feature: RawFeature, j: n
     }
     data[i * nFeatures + j] = code < 0 ? NaN : code;
   }
-  if (bad > 0) throw unknownCategory(source, feature, textOf(firstBad), table.rowIds[firstBad] ?? firstBad, bad);
+  if (bad > 0) throw unknownCategory(source, feature, textOf(firstBad), table.rowIds[firstBad] ?? firstBad, bad, 'data row');
 }
