@@ -24,8 +24,10 @@ export interface DiscoverOptions extends SearchOptions, SelectOptions, FeatureOp
 
 export interface Discovery {
   readonly slices: readonly DiscoveredSlice[];
-  /** Number of hypotheses tested (all enter the Benjamini–Hochberg correction). */
+  /** Number of conjunctions tested. */
   readonly tested: number;
+  /** Size of the FDR family: every conjunction of up to maxOrder conditions, tested or not (see familyScale). */
+  readonly hypotheses: number;
   /** Mean of the metric over all rows. */
   readonly overall: number;
   readonly rows: number;
@@ -53,6 +55,7 @@ export function discoverSlices(table: Table, columns: readonly string[], metric:
   return {
     slices,
     tested: result.tested,
+    hypotheses: result.family.reduce((a, b) => a + b, 0),
     overall: result.total.sum / result.total.n,
     rows: result.total.n,
     minSupport: result.minSupport,

@@ -76,7 +76,6 @@ function cover(ctx: Context, conditions: readonly Condition[]): void {
   }
 }
 
-
 /** The slice's rows outside the accepted slices, compared with the other uncovered rows. */
 function residualComparison(c: Candidate, ctx: Context): Comparison & { n: number } {
   const residual: Moments = { n: 0, sum: 0, sumSq: 0 };
@@ -175,10 +174,10 @@ function pruneExplained(chosen: Chosen[], ctx: Context): Chosen[] {
 /**
  * Turns search candidates into reported slices. Significant candidates (q ≤ fdr, effect ≥ minEffect) are
  * visited strongest first; each is replaced by the most general significant slice containing it that
- * keeps ≥ keepRatio of its effect, and is accepted only if its effect survives removing the rows of the
- * slices already accepted (so nested, overlapping and diluted variants of one failure are merged into it).
- * Numeric ranges of the accepted slices are then refined between bin edges (see refineRanges), each
- * refined slice tested at its coarse slice's step-up bound with a Bonferroni factor for the bounds tried.
+ * keeps ≥ keepRatio of its effect outside the accepted slices, and is accepted only if its effect survives
+ * removing the rows of the slices already accepted (so nested, overlapping and diluted variants of one
+ * failure are merged into it). Its numeric ranges are then refined between bin edges (see refineRanges),
+ * the refined slice tested at the same step-up bound with a Bonferroni factor for the bounds tried.
  * Finally a slice explained by the slices accepted after it is dropped (pruneExplained).
  */
 export function selectSlices(result: SearchResult, features: readonly SearchFeature[], metric: Float64Array, options: SelectOptions & { direction?: 1 | -1 } = {}): DiscoveredSlice[] {

@@ -40,11 +40,11 @@ export async function runSlices(flags: SlicesFlags): Promise<void> {
   });
   const slices = discovery.slices.map(({ conditions: _c, examples, ...s }) => ({ ...s, examples: examples.map((k) => audit.table.rowIds[k]!) }));
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, minSupport: discovery.minSupport, test: discovery.test, excluded: discovery.excluded, slices }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ version: 1, metric: 'error_rate', rows: discovery.rows, overall: discovery.overall, tested: discovery.tested, hypotheses: discovery.hypotheses, minSupport: discovery.minSupport, test: discovery.test, excluded: discovery.excluded, slices }, null, 2)}\n`);
     return;
   }
   const blocks: ReportBlock[] = [
-    { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows; overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.${discovery.excluded.length ? ` Not sliced on: ${discovery.excluded.map((e) => `${e.column} (${e.reason})`).join('; ')}.` : ''}` },
+    { kind: 'text', markdown: `${discovery.tested} slices tested on ${discovery.rows} rows (FDR controlled over all ${Math.round(discovery.hypotheses).toLocaleString('en-US')} conjunctions the search could test); overall error rate ${discovery.overall.toFixed(3)}; ${slices.length} reported at FDR ${flags.fdr ?? 0.05}.${discovery.excluded.length ? ` Not sliced on: ${discovery.excluded.map((e) => `${e.column} (${e.reason})`).join('; ')}.` : ''}` },
     { kind: 'table', caption: 'Slices', columns: ['slice', 'n', 'error rate', 'CI low', 'CI high', 'rest', 'q'], rows: slices.map((s) => [s.description, s.n, s.metric, s.interval.low, s.interval.high, s.restMetric, s.qValue]) },
   ];
   const top = discovery.slices[0];
