@@ -128,8 +128,11 @@ export function buildRowIndex(features: readonly SearchFeature[]): RowIndex {
   });
 }
 
-/** Rows satisfying every condition (ascending), walking the row lists of the most selective condition. */
-export function conjunctionRows(features: readonly SearchFeature[], index: RowIndex, conditions: readonly Condition[]): Int32Array {
+/**
+ * Rows satisfying every condition, walking the row lists of the most selective condition: ascending, or
+ * in bin order with `sorted = false` (for sums, where the order does not matter).
+ */
+export function conjunctionRows(features: readonly SearchFeature[], index: RowIndex, conditions: readonly Condition[], sorted = true): Int32Array {
   let best = conditions[0]!;
   let bestCount = Infinity;
   for (const c of conditions) {
@@ -155,5 +158,5 @@ export function conjunctionRows(features: readonly SearchFeature[], index: RowIn
       if (ok) out[m++] = i;
     }
   }
-  return out.subarray(0, m).sort();
+  return sorted ? out.subarray(0, m).sort() : out.subarray(0, m);
 }

@@ -62,11 +62,13 @@ interface Context {
   readonly covered: Uint8Array;
   /** Moments of the metric over the rows not covered yet. */
   readonly uncovered: Moments;
+  /** Conditions of the accepted slices as selected, before refinement: their nested variants are explained too. */
+  readonly selected: (readonly Condition[])[];
 }
 
 /** Marks the rows of an accepted slice as covered. */
 function cover(ctx: Context, conditions: readonly Condition[]): void {
-  for (const i of conjunctionRows(ctx.features, ctx.index, conditions)) {
+  for (const i of conjunctionRows(ctx.features, ctx.index, conditions, false)) {
     if (ctx.covered[i]) continue;
     ctx.covered[i] = 1;
     const v = ctx.metric[i]!;
@@ -79,7 +81,7 @@ function cover(ctx: Context, conditions: readonly Condition[]): void {
 /** The slice's rows outside the accepted slices, compared with the other uncovered rows. */
 function residualComparison(c: Candidate, ctx: Context): Comparison & { n: number } {
   const residual: Moments = { n: 0, sum: 0, sumSq: 0 };
-  for (const i of conjunctionRows(ctx.features, ctx.index, c.conditions)) {
+  for (const i of conjunctionRows(ctx.features, ctx.index, c.conditions, false)) {
     if (ctx.covered[i]) continue;
     const v = ctx.metric[i]!;
     residual.n++;
@@ -122,6 +124,7 @@ function mostGeneral(c: Candidate, sig: readonly Candidate[], ctx: Context): Can
  */
 function addsEvidence(c: Candidate, accepted: readonly Candidate[], ctx: Context, pairs = 1): boolean {
   if (accepted.some((a) => a === c || impliesConditions(c.conditions, a.conditions))) return false;
+  if (ctx.selected.some((conditions) => impliesConditions(c.conditions, conditions))) return false;
   const cmp = residualComparison(c, ctx);
   if (cmp.n < Math.max(10, c.n / 2)) return false;
   // Step-up threshold of weighted Benjamini–Hochberg for the (k+1)-th reported slice (see familyScale).
@@ -190,6 +193,7 @@ export function selectSlices(result: SearchResult, features: readonly SearchFeat
     direction: options.direction ?? 1,
     covered: new Uint8Array(metric.length),
     uncovered: { ...result.total },
+    selected: [],
   };
   const maxSlices = options.maxSlices ?? 20;
   const sig = result.candidates.filter((c) => c.qValue <= ctx.fdr && c.effect >= ctx.minEffect).sort((a, b) => b.statistic - a.statistic);
@@ -206,6 +210,7 @@ export function selectSlices(result: SearchResult, features: readonly SearchFeat
       if (r.pairs > 1 && addsEvidence(r.candidate, accepted, ctx, r.pairs)) pick = r;
     }
     accepted.push(pick.candidate);
+    ctx.selected.push(coarse.conditions);
     chosen.push(pick);
     cover(ctx, pick.candidate.conditions);
   }

@@ -98,11 +98,19 @@ function histograms(features: readonly SearchFeature[], metric: Float64Array, ro
   return h;
 }
 
+/**
+ * A bin-range condition with the same object shape as a refined one (value bounds undefined), so the hot
+ * loops that read conditions stay monomorphic once refined ranges appear.
+ */
+function condition(feature: number, lo: number, hi: number): Condition {
+  return { feature, lo, hi, low: undefined, high: undefined };
+}
+
 /** Every condition on feature f with its moments: each category, or each contiguous bin range except the full one. */
 function extensions(feature: SearchFeature, f: number, h: Float64Array, visit: (c: Condition, m: Moments) => void): void {
   const B = feature.labels.length;
   if (feature.kind === 'categorical') {
-    for (let b = 0; b < B; b++) visit({ feature: f, lo: b, hi: b }, { n: h[b * 3]!, sum: h[b * 3 + 1]!, sumSq: h[b * 3 + 2]! });
+    for (let b = 0; b < B; b++) visit(condition(f, b, b), { n: h[b * 3]!, sum: h[b * 3 + 1]!, sumSq: h[b * 3 + 2]! });
     return;
   }
   for (let lo = 0; lo < B; lo++) {
@@ -112,7 +120,7 @@ function extensions(feature: SearchFeature, f: number, h: Float64Array, visit: (
       m.sum += h[hi * 3 + 1]!;
       m.sumSq += h[hi * 3 + 2]!;
       if (lo === 0 && hi === B - 1) continue;
-      visit({ feature: f, lo, hi }, { ...m });
+      visit(condition(f, lo, hi), { ...m });
     }
   }
 }
