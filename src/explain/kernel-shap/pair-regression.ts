@@ -1,4 +1,4 @@
-import { choleskyFactor, choleskySolve, forwardSolve } from './cholesky.js';
+import { choleskyFactor, choleskySolve, forwardSolve } from '../../math/cholesky.js';
 import type { CubicDesign } from './cubic-design.js';
 import type { PairPlan } from './pair-sampler.js';
 
