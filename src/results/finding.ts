@@ -24,7 +24,8 @@ export type Relation = 'same-rows' | 'complement' | 'intersection';
  * is an intersection that only restates its parent attribute's disparity. Its metric sits beside the
  * parent's; it is not counted as a finding of its own.
  */
-export interface RelatedFinding {
+/** The headline of a finding: what is measured, its value and interval. Shared by findings and folded ones. */
+export interface FindingHeadline {
   readonly id: string;
   readonly detector: string;
   readonly severity: Severity;
@@ -34,22 +35,16 @@ export interface RelatedFinding {
   readonly value: number;
   readonly baseline?: number;
   readonly interval?: Interval;
+}
+
+export interface RelatedFinding extends FindingHeadline {
   readonly relation: Relation;
   /** Why it was folded in (e.g. "not significantly worse than sex = Female alone"). */
   readonly reason: string;
 }
 
 /** What a scan reports. Every number carries the evidence that produced it. */
-export interface Finding {
-  readonly id: string;
-  readonly detector: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly summary: string;
-  readonly metric: string;
-  readonly value: number;
-  readonly baseline?: number;
-  readonly interval?: Interval;
+export interface Finding extends FindingHeadline {
   readonly slice?: readonly Predicate[];
   /** Row ids of example rows. */
   readonly examples: readonly number[];

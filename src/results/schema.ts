@@ -12,8 +12,7 @@ const predicateSchema = z.object({
 
 const intervalSchema = z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() });
 
-/** A finding folded into another (same rows, complement, or an intersection that restates its parent). */
-const relatedFindingSchema = z.object({
+const headlineSchema = z.object({
   id: z.string(),
   detector: z.string(),
   severity: z.enum(SEVERITIES),
@@ -23,20 +22,15 @@ const relatedFindingSchema = z.object({
   value: z.number().nullable(),
   baseline: z.number().nullable().optional(),
   interval: intervalSchema.optional(),
+});
+
+/** A finding folded into another (same rows, complement, or an intersection that restates its parent). */
+const relatedFindingSchema = headlineSchema.extend({
   relation: z.enum(['same-rows', 'complement', 'intersection']),
   reason: z.string(),
 });
 
-export const findingSchema = z.object({
-  id: z.string(),
-  detector: z.string(),
-  severity: z.enum(SEVERITIES),
-  title: z.string(),
-  summary: z.string(),
-  metric: z.string(),
-  value: z.number().nullable(),
-  baseline: z.number().nullable().optional(),
-  interval: intervalSchema.optional(),
+export const findingSchema = headlineSchema.extend({
   slice: z.array(predicateSchema).optional(),
   examples: z.array(z.number()),
   evidence: z.record(z.string(), z.unknown()),

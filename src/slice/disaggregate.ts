@@ -1,6 +1,7 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
 import { Rng } from '../rng.js';
 import { confusionRates, rateOrNull } from '../math/stats/group-confusion.js';
+import type { ConfusionRates } from '../math/stats/group-confusion.js';
 import { wilsonInterval } from '../math/stats/wilson.js';
 import { groupSums, subsetsUpTo } from './group-counts.js';
 import type { GroupSums } from './group-counts.js';
@@ -11,7 +12,7 @@ import type { Outcomes } from './outcomes.js';
 import { rowLogLoss } from './outcomes.js';
 
 /** Metrics of one group (JSON field names are stable; null = undefined, e.g. a 0/0 rate; see ConfusionRates). */
-export interface GroupRow {
+export interface GroupRow extends ConfusionRates {
   /** Attribute → group label, e.g. { sex: 'female', age: '<25' }; {} for all rows. */
   readonly key: Readonly<Record<string, string>>;
   /** Labels joined with "|", e.g. "female|<25"; "all" for all rows. */
@@ -23,13 +24,6 @@ export interface GroupRow {
   readonly fn: number;
   readonly nPositiveLabel: number;
   readonly nNegativeLabel: number;
-  readonly accuracy: number | null;
-  readonly errorRate: number | null;
-  readonly ppv: number | null;
-  readonly tpr: number | null;
-  readonly fpr: number | null;
-  readonly fnr: number | null;
-  readonly selectionRate: number | null;
   /** Mean log loss of P(label) (null without scores). */
   readonly logLoss: number | null;
   /** Mean (score − label)² (null without scores). */

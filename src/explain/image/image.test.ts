@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../model/model.js';
-import type { Tensor } from '../../model/tensor.js';
+import { imageKind } from '../../../test/conformance/input-kinds.js';
 import { limeImage } from './lime-image.js';
 import { quickshift } from './quickshift.js';
 import { slic } from './slic.js';
@@ -37,25 +36,8 @@ describe('superpixels', () => {
   });
 });
 
-/** P(class 1) follows the mean red intensity of the top-left quadrant. */
-const model: Model = {
-  task: 'binary',
-  classes: ['no', 'yes'],
-  inputSpec: { name: 'x', shape: [null, 3, 16, 16], dtype: 'float32' },
-  outputWidth: 2,
-  async predict(x: Tensor) {
-    const n = x.shape[0]!;
-    const out = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let y = 0; y < 8; y++) for (let xx = 0; xx < 8; xx++) s += x.data[i * 768 + y * 16 + xx]!;
-      const p = 1 / (1 + Math.exp(-(8 * (s / 64) - 4)));
-      out[2 * i] = 1 - p;
-      out[2 * i + 1] = p;
-    }
-    return out;
-  },
-};
+/** P(class 1) follows the mean red intensity of the top-left quadrant (the conformance suite's image model). */
+const { model } = imageKind();
 
 describe('limeImage', () => {
   it('gives the top-left superpixels the largest weights', async () => {

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { TextClassifier } from './classifier.js';
+import { textKind } from '../../../test/conformance/input-kinds.js';
 import { limeText } from './lime-text.js';
 import { textOcclusion } from './occlusion-text.js';
 import { indexText, maskText } from './tokens.js';
 
-/** P(negative) rises with 'awful' and 'bad', falls with 'great'; other words do nothing. */
-const sentiment: TextClassifier = {
-  task: 'binary',
-  classes: ['pos', 'neg'],
-  outputWidth: 2,
-  async predictTexts(texts) {
-    const out = new Float32Array(texts.length * 2);
-    texts.forEach((t, i) => {
-      const words = t.toLowerCase().split(/\W+/);
-      const z = 2 * words.filter((w) => w === 'awful').length + words.filter((w) => w === 'bad').length - 1.5 * words.filter((w) => w === 'great').length;
-      const p = 1 / (1 + Math.exp(-z));
-      out[2 * i] = 1 - p;
-      out[2 * i + 1] = p;
-    });
-    return out;
-  },
-};
+/** P(negative) rises with 'awful' and 'bad', falls with 'great'; other words do nothing (the conformance suite's text model). */
+const sentiment = textKind().classifier;
 
 describe('text tokens', () => {
   it('keeps separators, groups repeated words with bow, and removes every occurrence', () => {
