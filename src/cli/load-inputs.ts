@@ -16,6 +16,7 @@ import type { TreeEnsemble } from '../model/trees/ir.js';
 import { loadModel } from '../model/load-model.js';
 import type { Model } from '../model/model.js';
 import type { ScanInputs } from '../scan/scan.js';
+import { excludeOutcomeColumns, refuseOutcomeColumns } from '../slice/outcome-columns.js';
 import { isImageData } from './input-kind.js';
 import { printInputWarnings } from './input-warnings.js';
 import { parseChoice, parseList } from './options.js';
@@ -168,7 +169,10 @@ function withProtected(schema: Schema, table: Table, flag: string | undefined): 
   if (flag === undefined) return schema;
   const names = parseList(flag);
   if (names.length === 0) throw new GlassboxError('invalid_argument', '--protected names no attribute.', { argument: '--protected', hint: 'e.g. --protected sex,age' });
-  return { ...schema, protected: protectedFromColumns(table, names, schema.protected ?? []) };
+  const specs = protectedFromColumns(table, names, schema.protected ?? []);
+  const { excluded } = excludeOutcomeColumns(table, specs.map((p) => p.column), { label: schema.target?.name, split: schema.split?.column });
+  refuseOutcomeColumns(excluded, '--protected');
+  return { ...schema, protected: specs };
 }
 
 function unknownCategoryWarning(u: UnknownCategories, policy: UnknownCategoryPolicy, data: string): InputWarning {

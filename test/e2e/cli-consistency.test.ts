@@ -62,6 +62,9 @@ describe.skipIf(!HAS_REFERENCE)('CLI consistency on german-credit files', () => 
     const unknown = await runGlassbox(['scan', ...own, '--target', 'target', '--protected', 'planet', '--out', join(dir, 'never'), '--quiet']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--protected: "planet" is neither/);
+    const label = await runGlassbox(['scan', ...own, '--target', 'target', '--protected', 'age,target', '--out', join(dir, 'never'), '--quiet']);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toMatch(/--protected names "target", which is the label column/);
   }, 120_000);
 
   it('--rows a:b and rowIds are 0-based data rows of the input file in predict, even after rows are dropped', async () => {
