@@ -38,6 +38,15 @@ describe('outcome columns are never slice features', () => {
     expect(() => refuseOutcomeColumns(excluded.slice(0, 1), '--features')).toThrow(/--features names "score", which is the predictions column/);
   });
 
+  it('a column the user vouches for (keepDerived) stays, but a role column never does', () => {
+    const { table, labels, decisions, scores, errors } = withDerivedColumns(1);
+    const names = table.columns.map((c) => c.name);
+    const { kept, excluded } = excludeOutcomeColumns(table, names, { label: 'label', predictions: 'score', labels, decisions, scores, errors, keepDerived: ['risk_band', 'label'] });
+    expect(kept).toContain('risk_band');
+    expect(excluded.map((e) => e.column)).toContain('label');
+    expect(excluded.map((e) => e.column)).toContain('score_pct');
+  });
+
   it('discoverSlices never puts the predictions column in a slice (it did: "score >= 0.43")', () => {
     const data = plantedData({ seed: 1, rows: 20000, baseError: 0.1, lift: [0.25, 0.4], plants: ['and2', 'and3', 'range', 'and2num'] });
     const columns = [...data.features, 'score'];

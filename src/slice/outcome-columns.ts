@@ -19,6 +19,11 @@ export interface OutcomeColumns {
   readonly scores?: ArrayLike<number> | undefined;
   /** The per-row 0/1 error being searched: a column that is a function of it is an error flag. */
   readonly errors?: ArrayLike<number> | undefined;
+  /**
+   * Columns the user vouches for: kept even when they look derived (a coincidental function of the
+   * label × prediction cells or of the score on a small sample). Role columns are never kept.
+   */
+  readonly keepDerived?: readonly string[] | undefined;
 }
 
 /** A column left out of the slice features, and why. */
@@ -107,7 +112,9 @@ export function excludeOutcomeColumns(table: Table, columns: readonly string[], 
     const role = named.get(name);
     const column = findColumn(table, name);
     let reason: string | undefined;
+    const vouched = outcomes.keepDerived?.includes(name) ?? false;
     if (role) reason = `${role}`;
+    else if (vouched) reason = undefined;
     else if (column && pair && functionOf(column, pair)) reason = 'derived from the label and predictions (constant within each label × prediction cell)';
     else if (column && errors && functionOf(column, errors)) reason = 'derived from the errors (constant among wrong and among right rows)';
     else if (column && order && scores && monotoneIn(column, order, scores)) reason = 'derived from the predictions (a monotone function of the score)';

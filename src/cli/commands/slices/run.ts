@@ -13,6 +13,7 @@ export interface SlicesFlags extends AuditFlags {
   minEffect?: string;
   fdr?: string;
   features?: string;
+  keepDerived?: string;
 }
 
 function parseFraction(flag: string, value: string | undefined, fallback: number): number {
@@ -29,9 +30,11 @@ export async function runSlices(flags: SlicesFlags): Promise<void> {
   const audit = await loadAuditInputs(flags);
   const featureNames = flags.features ? parseList(flags.features) : audit.schema.features.filter((f) => f.type === 'numeric' || f.type === 'categorical').map((f) => f.name);
   if (flags.features) refuseNamedOutcomeColumns(audit, featureNames, '--features');
+  const keepDerived = flags.keepDerived ? parseList(flags.keepDerived) : undefined;
+  if (keepDerived) refuseNamedOutcomeColumns(audit, keepDerived, '--keep-derived');
   const errors = rowErrors(audit.outcomes);
   const discovery = discoverSlices(audit.table, featureNames, errors, {
-    outcomes: auditOutcomeColumns(audit, Boolean(flags.predictions)),
+    outcomes: { ...auditOutcomeColumns(audit, Boolean(flags.predictions)), ...(keepDerived ? { keepDerived } : {}) },
     maxOrder: Math.max(1, maxOrder),
     minSupport: parseFraction('--min-support', flags.minSupport, 0.01),
     minEffect: parseFraction('--min-effect', flags.minEffect, 0.05),
