@@ -82,6 +82,20 @@ describe.skipIf(!HAS_REFERENCE)('glassbox explain with gradient methods on mnist
     for (let r = 0; r < IMAGES; r++) expect(relativeError(guided.values[r]!, captum.attributions.guided_backprop![r]!)).toBeLessThan(1e-4);
   });
 
+  it('expected-gradients takes --background FILE or n: from one black image it approaches f(x) − f(black) (it failed: no background reached it)', async () => {
+    const black = join(dir, 'black.npy');
+    writeNpy(black, new Float32Array(784), [1, 1, 28, 28]);
+    const eg = (await explain(['--method', 'expected-gradients', '--background', black, '--samples', '256'])) as GradientJson & { outputs: number[]; baseValues: number[] };
+    eg.delta!.forEach((d, r) => expect(Math.abs(d)).toBeLessThan(0.03 * Math.abs(eg.outputs[r]! - eg.baseValues[r]!)));
+    const firstRows = (await explain(['--method', 'expected-gradients', '--background', '2'])) as GradientJson & { baseValues: number[] };
+    expect(firstRows.baseValues.every(Number.isFinite)).toBe(true);
+    const wrong = join(dir, 'wrong.npy');
+    writeNpy(wrong, new Float32Array(2 * 100), [2, 1, 10, 10]);
+    const bad = await runGlassbox(['explain', '--model', referencePath('mnist/cnn.onnx'), '--data', xPath, '--method', 'expected-gradients', '--background', wrong]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/background rows have shape 1×10×10, the explained inputs 1×28×28/);
+  });
+
   it('rejects an unknown engine and --engine with a model-agnostic method before any work', async () => {
     const bad = await runGlassbox(['explain', '--model', referencePath('mnist/cnn.onnx'), '--data', xPath, '--method', 'saliency', '--engine', 'gpu']);
     expect(bad.code).toBe(2);

@@ -56,7 +56,7 @@ export const METHOD_FLAGS: readonly { readonly key: MethodFlag; readonly flag: s
   { key: 'stride', flag: '--stride', appliesTo: 'occlusion on images or text' },
   { key: 'baseline', flag: '--baseline', appliesTo: 'occlusion on images or text and integrated-gradients (tabular occlusion uses --background)' },
   { key: 'labels', flag: '--labels', appliesTo: 'image data and gradient methods (--class label)' },
-  { key: 'background', flag: '--background', appliesTo: 'tabular rows' },
+  { key: 'background', flag: '--background', appliesTo: 'tabular rows and expected-gradients' },
   { key: 'features', flag: '--features', appliesTo: 'tabular rows' },
   { key: 'heatmaps', flag: '--heatmaps', appliesTo: 'image data' },
   ...(['layer', 'steps', 'igRule', 'sigma', 'gradOutput', 'engine'] as const).map((key) => ({ key, flag: `--${kebab(key)}`, appliesTo: 'gradient methods (saliency, integrated-gradients, …)' })),

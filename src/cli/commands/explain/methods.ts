@@ -25,6 +25,8 @@ export interface ExplainMethod {
   readonly flags: readonly MethodFlag[];
   /** Tabular methods: which background rows the explainer takes for these flags ('training': every training row by default). */
   readonly background?: (flags: ExplainFlags) => 'shapley' | 'training' | undefined;
+  /** Gradient methods that integrate from background inputs (Expected Gradients): the input supplies them from --background. */
+  readonly tensorBackground?: true;
   /** Images in HTML: 'magnitude' for maps that are non-negative (default signed). */
   readonly heatmap?: 'magnitude';
   /** A sentence introducing the method's HTML output. */
@@ -126,7 +128,7 @@ export const EXPLAIN_METHODS: readonly ExplainMethod[] = [
     const options = { output, seed: seedFlag(f), steps: parseIntegerFlag('--steps', f.steps, 50), method: parseChoice('--ig-rule', f.igRule, IG_RULES, 'gausslegendre'), baseline: gradientBaseline(f.baseline) };
     return erase((await import('../../../explain/gradients/integrated-gradients.js')).integratedGradients(options));
   }),
-  gradient('expected-gradients', async (f, output) => erase((await import('../../../explain/gradients/expected-gradients.js')).expectedGradients({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 5, 1) }))),
+  gradient('expected-gradients', async (f, output) => erase((await import('../../../explain/gradients/expected-gradients.js')).expectedGradients({ output, seed: seedFlag(f), samples: parseIntegerFlag('--samples', f.samples, 5, 1) })), { tensorBackground: true, flags: [...GRADIENT_FLAGS, 'background'] }),
   gradient('guided-backprop', async (_f, output) => erase((await import('../../../explain/gradients/simple-gradients.js')).guidedBackprop({ output }))),
   gradient(
     'grad-cam',

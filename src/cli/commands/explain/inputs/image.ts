@@ -10,6 +10,7 @@ import { DEFAULT_ROWS, parseTargetClass, type ExplainFlags } from '../flags.js';
 import type { LoadJob } from '../job.js';
 import type { ExplainMethod } from '../methods.js';
 import { asGradientModel, gradientEngineOf, loadDifferentiable } from './differentiable.js';
+import { checkBackgroundShape, firstRows, isBackgroundCount } from './tensor-background.js';
 
 /** Images as loaded, before any channels-first view: the model, the rows of --rows, their labels and ids. */
 interface ImageRows {
@@ -17,6 +18,8 @@ interface ImageRows {
   readonly x: Tensor;
   readonly labels?: Int32Array;
   readonly rowIds: readonly number[];
+  /** Where `--background n` draws from: the training images of a demo, else every image of --data. */
+  readonly backgroundSource: Tensor;
   readonly dispose: () => Promise<void>;
 }
 
@@ -39,12 +42,14 @@ export const loadImageJob: LoadJob = async (flags, method, signal) => {
     }
     const channelsLast = x.shape.length === 4 && imageLayout(x.shape) === 'nhwc';
     const modelX = channelsLast ? permuteImages(x, 'nhwc') : x;
+    const background = method.tensorBackground ? await imageBackground(flags, rows, model) : undefined;
+    const modelBackground = background && channelsLast ? permuteImages(background, 'nhwc') : background;
     const target = parseTargetClass(flags.class, model, { selectors: true, fallback: 'predicted', labels: { ...(labels ? { labels } : {}), hint: LABEL_HINT }, rowIds });
     return {
       method,
       subject: channelsLast ? channelsFirstView(model) : model,
       x: modelX,
-      context: { ...(target === undefined ? {} : { target }), ...(signal ? { signal } : {}) },
+      context: { ...(target === undefined ? {} : { target }), ...(modelBackground ? { background: modelBackground } : {}), ...(signal ? { signal } : {}) },
       rowIds,
       classes: model.classes,
       layout: { kind: 'tensor', x: modelX, channelsLast },
@@ -66,11 +71,18 @@ async function fileImages(flags: ExplainFlags, method: ExplainMethod): Promise<I
     const n = data.x.shape[0] ?? 0;
     const all = flags.labels ? labelsFile(flags.labels, n) : data.labels && data.classes ? folderLabels(data.labels, data.classes, model) : undefined;
     const rows = selectRows({ nRows: n, rowIds: Int32Array.from({ length: n }, (_, i) => i) }, flags.rows, DEFAULT_ROWS);
-    return { model, x: takeTensorRows(data.x, rows), ...(all ? { labels: Int32Array.from(rows, (r) => all[r]!) } : {}), rowIds: Array.from(rows), dispose };
+    return { model, x: takeTensorRows(data.x, rows), ...(all ? { labels: Int32Array.from(rows, (r) => all[r]!) } : {}), rowIds: Array.from(rows), backgroundSource: data.x, dispose };
   } catch (error) {
     await dispose();
     throw error;
   }
+}
+
+/** Expected Gradients' background: `--background FILE` (a .npy tensor or image folder), or the first n images of the source. */
+async function imageBackground(flags: ExplainFlags, rows: ImageRows, model: Model): Promise<Tensor> {
+  if (isBackgroundCount(flags.background)) return firstRows(rows.backgroundSource, flags.background, flags.data ?? `--demo ${flags.demo}`);
+  const file = flags.background!;
+  return checkBackgroundShape((await loadGradientData(file, model)).x, rows.x, file);
 }
 
 async function plainModel(location: string): Promise<{ model: Model; dispose: () => Promise<void> }> {
@@ -93,7 +105,7 @@ async function demoImages(flags: ExplainFlags, method: ExplainMethod): Promise<I
   const rows = selectDemoRows(inputs.table.nRows, flags.rows, DEFAULT_ROWS);
   const table = takeRows(inputs.table, rows);
   const labels = inputs.schema.target && inputs.schema.target.task !== 'regression' ? labelsOf(table, inputs.schema) : undefined;
-  return { model, x: takeTensorRows(x, rows), ...(labels ? { labels } : {}), rowIds: Array.from(table.rowIds), dispose };
+  return { model, x: takeTensorRows(x, rows), ...(labels ? { labels } : {}), rowIds: Array.from(table.rowIds), backgroundSource: inputs.trainX ?? x, dispose };
 }
 
 /** The given rows of a tensor, in order. */

@@ -7,7 +7,9 @@ import { isTreeEnsemble } from '../../../../model/capabilities.js';
 import type { Model } from '../../../../model/model.js';
 import { pipeline } from '../../../../model/pipeline.js';
 import { labelsFile } from '../../../image-inputs.js';
-import { loadInputs, loadMoreRows } from '../../../load-inputs.js';
+import { loadInputs, loadMoreRows, type LoadedInputs } from '../../../load-inputs.js';
+import type { Tensor } from '../../../../model/tensor.js';
+import { checkBackgroundShape, firstRows, isBackgroundCount } from './tensor-background.js';
 import { parseFeatures, positiveFlag, selectDemoRows, selectRows } from '../../../options.js';
 import { DEFAULT_ROWS, parseTargetClass, seedFlag, withClassHint, type ExplainFlags } from '../flags.js';
 import type { ExplainJob, LoadJob } from '../job.js';
@@ -109,11 +111,12 @@ async function gradientJob(flags: ExplainFlags, method: ExplainMethod, signal?: 
     const rowIds = Array.from(table.rowIds);
     const labelSource = { ...(labels ? { labels } : {}), hint: 'Pass --labels labels.npy with one integer class per row of --data.' };
     const target = parseTargetClass(flags.class, loaded.model, { selectors: true, fallback: 'predicted', labels: labelSource, rowIds });
+    const background = method.tensorBackground ? await encodedBackground(flags, inputs, x) : undefined;
     return {
       method,
       subject: loaded.model,
       x,
-      context: { ...(target === undefined ? {} : { target }), ...(signal ? { signal } : {}) },
+      context: { ...(target === undefined ? {} : { target }), ...(background ? { background } : {}), ...(signal ? { signal } : {}) },
       rowIds,
       classes: loaded.model.classes,
       layout: { kind: 'tensor', x, channelsLast: false },
@@ -125,4 +128,13 @@ async function gradientJob(flags: ExplainFlags, method: ExplainMethod, signal?: 
     await loaded.dispose();
     throw error;
   }
+}
+
+/** Expected Gradients' background as encoded rows: `--background FILE` (read with the schema), or the first n training rows. */
+async function encodedBackground(flags: ExplainFlags, inputs: LoadedInputs, x: Tensor): Promise<Tensor> {
+  const encoder = inputs.encoder!;
+  const encode = (table: Table): Tensor => ({ data: encoder.encode(rawMatrixFromTable(table, encoder.features)), shape: [table.nRows, encoder.outputWidth] });
+  if (isBackgroundCount(flags.background)) return firstRows(encode(inputs.train ?? inputs.table), flags.background, flags.data!);
+  const file = flags.background!;
+  return checkBackgroundShape(encode(await loadMoreRows(file, { schema: inputs.schema, encoder }, flags)), x, file);
 }
