@@ -172,3 +172,56 @@ describe('category lists from the model file (LightGBM pandas_categorical)', () 
     expect(refused.stderr).toMatch(/takes encoded inputs.*column color/);
   });
 });
+
+/** An XGBoost ≥ 3.1 model trained on a dataframe holds its category names (`cats`): they give the codes. */
+describe('category lists from the model file (XGBoost cats)', () => {
+  let dir: string;
+  const names = ['blue', 'green', 'red'];
+  const bytes = names.map((n) => Array.from(new TextEncoder().encode(n)));
+  const offsets = bytes.reduce((acc, b) => [...acc, acc[acc.length - 1]! + b.length], [0]);
+  /** One categorical split on colour: red (code 2) goes right (+2), everything else left (−2). */
+  const model = (cats: unknown) => ({
+    learner: {
+      attributes: {},
+      feature_names: ['age', 'color'],
+      feature_types: ['int', 'c'],
+      gradient_booster: {
+        model: {
+          gbtree_model_param: { num_parallel_tree: '1', num_trees: '1', size_leaf_vector: '0' },
+          tree_info: [0],
+          trees: [{
+            base_weights: [0, -2, 2], categories: [2], categories_nodes: [0], categories_segments: [0], categories_sizes: [1], default_left: [1, 0, 0], id: 0,
+            left_children: [1, -1, -1], loss_changes: [3, 0, 0], parents: [2147483647, 0, 0], right_children: [2, -1, -1], split_conditions: [0, -2, 2],
+            split_indices: [1, 0, 0], split_type: [1, 0, 0], sum_hessian: [2, 1, 1], tree_param: { num_deleted: '0', num_feature: '2', num_nodes: '3', size_leaf_vector: '0' },
+          }],
+          ...(cats ? { cats } : {}),
+        },
+        name: 'gbtree',
+      },
+      learner_model_param: { base_score: '5E-1', boost_from_average: '1', num_class: '0', num_feature: '2', num_target: '1' },
+      objective: { name: 'binary:logistic', reg_loss_param: { scale_pos_weight: '1' } },
+    },
+    version: [3, 1, 0],
+  });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'glassbox-xgb-cats-'));
+    // only green and red: codes refitted from this file would make red 1, but the model's red is 2
+    await writeFile(join(dir, 'rows.csv'), 'age,color,y\n30,red,1\n40,green,0\n50,red,1\n');
+    await writeFile(join(dir, 'cats.json'), JSON.stringify(model({ enc: [{ type: 5, values: [] }, { offsets, values: bytes.flat() }], feature_segments: [0, 0, 3], sorted_idx: [0, 1, 2] })));
+    await writeFile(join(dir, 'no-cats.json'), JSON.stringify(model(undefined)));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('codes colour with the model\'s list (red → the split\'s right leaf), and refuses when the file holds none', async () => {
+    const run = await runGlassbox(['predict', '--model', join(dir, 'cats.json'), '--data', join(dir, 'rows.csv'), '--target', 'y']);
+    expect(run.code, run.stderr).toBe(0);
+    const p = (JSON.parse(run.stdout) as Predicted).outputs.map((o) => o[1]!);
+    const sigmoid = (m: number): number => 1 / (1 + Math.exp(-m));
+    [sigmoid(2), sigmoid(-2), sigmoid(2)].forEach((want, i) => expect(p[i]).toBeCloseTo(want, 6));
+    const refused = await runGlassbox(['predict', '--model', join(dir, 'no-cats.json'), '--data', join(dir, 'rows.csv'), '--target', 'y']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/takes encoded inputs.*column color/);
+  });
+});

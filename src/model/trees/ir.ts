@@ -54,7 +54,7 @@ export interface TreeEnsemble {
   readonly hasCover: boolean;
   /**
    * Per feature, the category names its integer codes index, when the model file holds them
-   * (LightGBM's `pandas_categorical`); null for numeric features. Absent when the file holds none.
+   * (LightGBM's `pandas_categorical`, XGBoost ≥ 3.1's `cats`); null for numeric features. Absent when the file holds none.
    */
   readonly featureCategories?: readonly (readonly string[] | null)[];
 }

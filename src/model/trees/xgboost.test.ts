@@ -26,14 +26,14 @@ function stump(id: number, f: number, cond: number, left: number, right: number)
   };
 }
 
-function xgbJson(options: { objective?: string; booster?: string; baseScore?: string; numClass?: number; trees?: ReturnType<typeof stump>[]; treeInfo?: number[] } = {}): string {
+function xgbJson(options: { objective?: string; booster?: string; baseScore?: string; numClass?: number; trees?: ReturnType<typeof stump>[]; treeInfo?: number[]; cats?: unknown } = {}): string {
   const trees = options.trees ?? [stump(0, 0, 0.5, -0.4, 0.6), stump(1, 1, 1.5, 0.2, -0.1)];
   return JSON.stringify({
     learner: {
       attributes: {},
       feature_names: ['age', 'income'],
       feature_types: [],
-      gradient_booster: { model: { gbtree_model_param: { num_parallel_tree: '1', num_trees: String(trees.length), size_leaf_vector: '0' }, tree_info: options.treeInfo ?? trees.map(() => 0), trees }, name: options.booster ?? 'gbtree' },
+      gradient_booster: { model: { gbtree_model_param: { num_parallel_tree: '1', num_trees: String(trees.length), size_leaf_vector: '0' }, tree_info: options.treeInfo ?? trees.map(() => 0), trees, ...(options.cats ? { cats: options.cats } : {}) }, name: options.booster ?? 'gbtree' },
       learner_model_param: { base_score: options.baseScore ?? '5E-1', boost_from_average: '1', num_class: String(options.numClass ?? 0), num_feature: '2', num_target: '1' },
       objective: { name: options.objective ?? 'binary:logistic', reg_loss_param: { scale_pos_weight: '1' } },
     },
@@ -60,6 +60,18 @@ describe('XGBoost JSON models', () => {
     const e = parseXgboostJson(xgbJson({ objective: 'reg:squarederror', baseScore: '0', trees: [cat] }), 'cat.json');
     const margin = predictMargin(e, Float64Array.of(1, 0, 3, 0, 40, 0, 0, 0, 2, 0, -1, 0, 99, 0, Number.NaN, 0), 8);
     expect(Array.from(margin)).toEqual([1, 1, 1, -1, -1, -1, -1, -1]);
+  });
+
+  it('reads the category names an XGBoost ≥ 3.1 file holds (cats: UTF-8 bytes cut at offsets, or integers)', () => {
+    const names = ['blue', 'grün', 'red'];
+    const bytes = names.map((n) => Array.from(new TextEncoder().encode(n), (b) => (b > 127 ? b - 256 : b))); // written as signed bytes
+    const offsets = bytes.reduce((acc, b) => [...acc, acc[acc.length - 1]! + b.length], [0]);
+    const cats = { enc: [{ type: 5, values: [] }, { offsets, values: bytes.flat() }], feature_segments: [0, 0, 3], sorted_idx: [0, 1, 2] };
+    expect(parseXgboostJson(xgbJson({ cats }), 'cats.json').featureCategories).toEqual([null, names]);
+    const ints = { enc: [{ type: 4, values: [7, -1, 3] }, { type: 5, values: [] }], feature_segments: [0, 3, 3], sorted_idx: [1, 2, 0] };
+    expect(parseXgboostJson(xgbJson({ cats: ints }), 'ints.json').featureCategories).toEqual([['7', '-1', '3'], null]);
+    expect(parseXgboostJson(xgbJson({ cats: { enc: [], feature_segments: [], sorted_idx: [] } }), 'none.json').featureCategories).toBeUndefined();
+    expect(() => parseXgboostJson(xgbJson({ cats: { enc: [{ offsets: [0, 9], values: [98] }, null] } }), 'bad.json')).toThrow(/bad.json: feature 0: category offsets 0..9 fall outside its 1 bytes/);
   });
 
   it('reads base_score in every spelling XGBoost writes', () => {

@@ -3,6 +3,7 @@ import { validateEnsemble } from './decide.js';
 import { SPLIT_OP, TreeEnsembleBuilder } from './ir.js';
 import type { TreeEnsemble, TreeLink } from './ir.js';
 import type { Task } from '../model.js';
+import { xgboostCategories } from './xgboost-categories.js';
 
 interface XgbObjective {
   readonly link: TreeLink;
@@ -111,7 +112,8 @@ export function parseXgboostJson(text: string, file = 'model.json'): TreeEnsembl
     accumulate: 'float32',
   });
   validateEnsemble(ensemble, file);
-  return ensemble;
+  const categories = xgboostCategories(model, nFeatures, file);
+  return categories ? Object.freeze({ ...ensemble, featureCategories: categories }) : ensemble;
 }
 
 function addTree(b: TreeEnsembleBuilder, tree: Json, group: number, t: number, file: string, groups: number): void {
