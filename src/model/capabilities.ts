@@ -9,6 +9,26 @@ import type { Tensor } from './tensor.js';
 /** Output selector for gradients: one class index for the whole batch, or one per row. */
 export type GradientTarget = number | Int32Array;
 
+/** Losses whose input gradients a Differentiable model can compute in one backward pass. */
+export type LossName = 'cross-entropy';
+
+export interface LossGradientOptions {
+  /** 'cross-entropy' (default): −log softmax(logits)_y, i.e. −log p_y for a model that outputs probabilities. */
+  readonly loss?: LossName;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Per-row loss gradients: row i holds ∂ loss_i / ∂ x_i (the gradient of Σ_i loss_i, which is each row's
+ * own gradient; PyTorch's default mean reduction would scale it by 1/batch), the per-row loss, and the
+ * model's class probabilities at x (one column per class), all from the same pass.
+ */
+export interface LossGradients {
+  readonly gradient: Float32Array;
+  readonly loss: Float32Array;
+  readonly probabilities: Float32Array;
+}
+
 export interface Differentiable {
   /** d output[target] / d input, in the input's shape. `output` picks logits or probabilities. */
   inputGradients(x: Tensor, target: GradientTarget, options?: { output?: 'logits' | 'probabilities'; signal?: AbortSignal }): Promise<Float32Array>;
@@ -18,6 +38,11 @@ export interface Differentiable {
   layerGradients(x: Tensor, layer: string, target: GradientTarget, options?: { output?: 'logits' | 'probabilities' }): Promise<{ activation: Tensor; gradient: Tensor }>;
   /** Names of intermediate tensors that may be asked for. */
   readonly layerNames: readonly string[];
+  /**
+   * Optional: input gradients of a per-row loss against integer labels in one backward pass (see
+   * model/loss-gradients.ts, which falls back to `inputGradients` for models without it).
+   */
+  lossGradients?(x: Tensor, labels: Int32Array, options?: LossGradientOptions): Promise<LossGradients>;
 }
 
 export interface TreeEnsembleCapable {

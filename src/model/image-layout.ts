@@ -1,4 +1,4 @@
-import type { Differentiable, GradientTarget } from './capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions } from './capabilities.js';
 import type { Model, PredictOptions } from './model.js';
 import type { Tensor } from './tensor.js';
 
@@ -74,6 +74,14 @@ export function channelsFirstView<M extends Model>(inner: M): M {
         return { activation: toFirst(r.activation), gradient: toFirst(r.gradient) };
       },
     });
+  }
+  if (source.lossGradients) {
+    const lossGradients = source.lossGradients;
+    view.lossGradients = async (x: Tensor, labels: Int32Array, o?: LossGradientOptions) => {
+      const last = toLast(x);
+      const r = await lossGradients.call(inner, last, labels, o);
+      return { ...r, gradient: toFirst({ data: r.gradient, shape: last.shape }).data };
+    };
   }
   if (source.forward) {
     const forward = source.forward;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { checkInput, positiveInt } from '../batch-predict.js';
-import type { Differentiable, GradientTarget } from '../capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients } from '../capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import { resolveTask } from '../output-transform.js';
 import { concatFloat32, type Tensor } from '../tensor.js';
@@ -11,7 +11,9 @@ import { detectHead, headLogits, headProbabilities, type Head } from './heads.js
 import type { HostTensor } from './host-tensor.js';
 import { checkSupportedOps, graphConstants, graphTensorNames, OnnxInterpreter } from './interpreter.js';
 import type { T, TF } from './op-context.js';
-import { ortActivations, ortForward, ortGradients, type OrtModelInfo } from './ort-paths.js';
+import { checkLossLabels } from '../loss-gradients.js';
+import { crossEntropyRows, tfjsLossGradients } from '../tfjs/loss-gradients.js';
+import { crossEntropySpec, ortActivations, ortForward, ortGradients, ortLossGradients, type OrtModelInfo } from './ort-paths.js';
 import { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
 import { setUpOrtEngine } from './ort-setup.js';
 
@@ -129,11 +131,11 @@ export class OnnxGradModel implements Model, Differentiable {
    * Runs `work` on onnxruntime unless this request cannot be compiled there (then undefined, and
    * the caller uses tfjs); with engine 'onnxruntime' the compile error is thrown instead.
    */
-  private async viaOrt<R>(key: string, outputs: readonly string[], gradient: { source: string; guided: boolean } | undefined, work: (info: OrtModelInfo) => Promise<R>): Promise<R | undefined> {
+  private async viaOrt<R>(key: string, outputs: readonly string[], gradient: { source: string; guided: boolean; crossEntropy?: boolean } | undefined, work: (info: OrtModelInfo) => Promise<R>): Promise<R | undefined> {
     const info = this.ort;
     if (!info || this.tfjsOnly.has(key)) return undefined;
     try {
-      await info.engine.prepare(outputs, gradient ? { ...gradient, target: info.logitsTensor } : undefined);
+      await info.engine.prepare(outputs, gradient ? { source: gradient.source, guided: gradient.guided, target: info.logitsTensor, ...(gradient.crossEntropy ? { loss: crossEntropySpec(info) } : {}) } : undefined);
     } catch (error) {
       if (this.shared.engineMode === 'onnxruntime' || !(error instanceof GlassboxError) || error.code !== 'unsupported_model') throw error;
       this.tfjsOnly.set(key, error.message);
@@ -249,6 +251,36 @@ export class OnnxGradModel implements Model, Differentiable {
     return result?.outputs ? this.used('onnxruntime', { gradients: result.gradient.data, outputs: result.outputs }) : undefined;
   }
 
+  /**
+   * ∂ CE(logits_i, y_i) / ∂ x_i per row with the per-row loss and probabilities, in one backward
+   * pass: on onnxruntime the loss head is compiled into the gradient graph (backward/loss-head.ts); the
+   * tfjs interpreter differentiates the same loss with tf.grad. For a graph ending in Softmax the logits
+   * are that Softmax's input, so the loss is −log p_y.
+   */
+  async lossGradients(x: Tensor, labels: Int32Array, options: LossGradientOptions = {}): Promise<LossGradients> {
+    checkLossLabels(this.task, labels, x.shape[0] ?? 0, this.outputWidth, this.shared.source, options.loss);
+    checkInput(x, this.inputSpec, this.shared.source);
+    const viaOrt = await this.viaOrt('loss|cross-entropy', [this.shared.head.logitsTensor], { source: this.shared.inputName, guided: false, crossEntropy: true }, (info) => ortLossGradients(info, x, labels, this.outputWidth, this.shared.source, options.signal));
+    if (viaOrt) return this.used('onnxruntime', viaOrt);
+    const n = x.shape[0] ?? 0;
+    const rowSize = x.data.length / Math.max(1, n);
+    const gradient = new Float32Array(x.data.length);
+    const loss = new Float32Array(n);
+    const probabilities = new Float32Array(n * this.outputWidth);
+    await this.batches(x, options.signal, async (xt, start, end) => {
+      const tf = this.shared.tf;
+      const y = labels.subarray(start, end);
+      const [g, l, p] = tfjsLossGradients(tf, xt, (input) => crossEntropyRows(tf, this.head(input, 'logits', 'default'), y), (input) => this.head(input, 'probabilities', 'default'));
+      gradient.set((await g.data()) as Float32Array, start * rowSize);
+      loss.set((await l.data()) as Float32Array, start);
+      probabilities.set((await p.data()) as Float32Array, start * this.outputWidth);
+      g.dispose();
+      l.dispose();
+      p.dispose();
+    });
+    return this.used('tfjs', { gradient, loss, probabilities });
+  }
+
   /** Values of named intermediate tensors (graph/NCHW layout). */
   async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
     for (const name of names) this.checkLayer(name);
@@ -333,6 +365,7 @@ function describeRequest(key: string): string {
   const [kind, a, b] = key.split('|');
   const guided = (flag: string | undefined): string => (flag === 'true' ? ' (guided ReLU)' : '');
   if (kind === 'input' || kind === 'input+outputs') return `input gradients${guided(a)}`;
+  if (kind === 'loss') return `loss gradients (${a ?? ''})`;
   if (kind === 'layer') return `gradients w.r.t. '${a}'${guided(b)}`;
   if (kind === 'activations') return `activations ${key.slice('activations|'.length).split('\u0000').join(', ')}`;
   return kind ?? key;

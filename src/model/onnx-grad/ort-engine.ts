@@ -2,10 +2,13 @@ import * as ort from 'onnxruntime-node';
 import { GlassboxError } from '../../errors.js';
 import { onnxSessionOptions } from '../onnx.js';
 import { compileOrtModel, GRADIENT_OUTPUT, SEED_INPUT, type GraphFacts } from './backward/compile.js';
+import { LABELS_INPUT, LOSS_OUTPUT, type LossSpec } from './backward/loss-head.js';
 import type { HostTensor } from './host-tensor.js';
 
 export interface OrtRunResult {
   readonly gradient?: Float32Array;
+  /** Per-row loss, when the request has a loss. */
+  readonly loss?: Float32Array;
   readonly outputs: ReadonlyMap<string, { data: Float32Array; dims: readonly number[] }>;
 }
 
@@ -13,6 +16,8 @@ export interface OrtGradientRequest {
   readonly source: string;
   readonly target: string;
   readonly guided: boolean;
+  /** A loss of the target is differentiated instead (then `seed` holds one-hot labels, [n, k]). */
+  readonly loss?: LossSpec;
   /** Σ seed ⊙ target is differentiated; the seed has the target tensor's shape. */
   readonly seed: Float32Array;
 }
@@ -40,7 +45,7 @@ export class OrtGradientEngine {
 
   /** Compiles (once) the model for a request; rejects when the graph cannot be differentiated here. */
   prepare(outputs: readonly string[], gradient?: Omit<OrtGradientRequest, 'seed'>): Promise<ort.InferenceSession> {
-    const key = `${outputs.join('\u0000')}\u0001${gradient ? `${gradient.source}\u0000${gradient.target}\u0000${gradient.guided}` : ''}`;
+    const key = `${outputs.join('\u0000')}\u0001${gradient ? `${gradient.source}\u0000${gradient.target}\u0000${gradient.guided}\u0000${gradient.loss ? JSON.stringify(gradient.loss) : ''}` : ''}`;
     let session = this.sessions.get(key);
     if (!session) {
       session = (async () => {
@@ -61,7 +66,9 @@ export class OrtGradientEngine {
   async run(x: Float32Array, shape: readonly number[], outputs: readonly string[], gradient?: OrtGradientRequest): Promise<OrtRunResult> {
     const session = await this.prepare(outputs, gradient);
     const feeds: Record<string, ort.Tensor> = { [this.inputName]: new ort.Tensor('float32', x, [...shape]) };
-    if (gradient) {
+    if (gradient?.loss) {
+      feeds[LABELS_INPUT] = new ort.Tensor('float32', gradient.seed, [shape[0] ?? 0, gradient.loss.binarySingle ? 2 : gradient.loss.rawWidth]);
+    } else if (gradient) {
       const targetShape = this.facts.shapes.get(gradient.target) ?? [];
       feeds[SEED_INPUT] = new ort.Tensor('float32', gradient.seed, [shape[0] ?? 0, ...targetShape.slice(1)]);
     }
@@ -73,6 +80,7 @@ export class OrtGradientEngine {
     };
     return {
       ...(gradient ? { gradient: read(GRADIENT_OUTPUT).data } : {}),
+      ...(gradient?.loss ? { loss: read(LOSS_OUTPUT).data } : {}),
       outputs: new Map(outputs.map((name) => [name, read(name)])),
     };
   }

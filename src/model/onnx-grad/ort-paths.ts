@@ -1,5 +1,7 @@
 import { GlassboxError, throwIfAborted } from '../../errors.js';
+import type { LossGradients } from '../capabilities.js';
 import { concatFloat32, type Tensor } from '../tensor.js';
+import type { LossSpec } from './backward/loss-head.js';
 import type { OutputSpace } from './adapter.js';
 import { gradientSeed, hostOutputs, type HostHead } from './host-head.js';
 import type { OrtGradientEngine } from './ort-engine.js';
@@ -109,4 +111,34 @@ export async function ortActivations(info: OrtModelInfo, x: Tensor, names: reado
   });
   const nRows = x.shape[0] ?? 0;
   return Object.fromEntries(names.map((name) => [name, { data: concatFloat32(parts.get(name)!), shape: [nRows, ...(dims.get(name) ?? [0]).slice(1)] }]));
+}
+
+/** The cross-entropy loss head for this model's logits (see backward/loss-head.ts). */
+export function crossEntropySpec(info: OrtModelInfo): LossSpec {
+  return { kind: 'cross-entropy', rawWidth: info.head.rawWidth, binarySingle: info.head.binarySingle };
+}
+
+/**
+ * ∂ CE(logits_i, y_i) / ∂ x_i for every row, with the per-row loss and the probabilities, from one
+ * onnxruntime pass per batch (the loss head is compiled into the graph).
+ */
+export async function ortLossGradients(info: OrtModelInfo, x: Tensor, labels: Int32Array, width: number, modelName: string, signal?: AbortSignal): Promise<LossGradients> {
+  const n = x.shape[0] ?? 0;
+  const gradient = new Float32Array(x.data.length);
+  const loss = new Float32Array(n);
+  const probabilities = new Float32Array(n * width);
+  const rowSize = x.data.length / Math.max(1, n);
+  const request = { source: info.inputName, target: info.logitsTensor, guided: false, loss: crossEntropySpec(info) };
+  let oneHot = new Float32Array(0);
+  await eachBatch(info, x, signal, async (rows, shape, start, end) => {
+    const targets = targetIndices(labels, start, end, width, modelName);
+    if (oneHot.length !== targets.length * width) oneHot = new Float32Array(targets.length * width);
+    else oneHot.fill(0);
+    for (let i = 0; i < targets.length; i++) oneHot[i * width + targets[i]!] = 1;
+    const result = await info.engine.run(rows, shape, [info.logitsTensor], { ...request, seed: oneHot });
+    gradient.set(result.gradient!, start * rowSize);
+    loss.set(result.loss!, start);
+    probabilities.set(hostOutputs(info.head, result.outputs.get(info.logitsTensor)!.data, end - start, 'probabilities'), start * width);
+  });
+  return { gradient, loss, probabilities };
 }

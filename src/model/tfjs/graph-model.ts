@@ -1,6 +1,7 @@
 import * as tf from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
-import type { Differentiable, GradientTarget } from '../capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients } from '../capabilities.js';
+import { checkLossLabels } from '../loss-gradients.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
 import { concatFloat32, rowSize, sliceRows } from '../tensor.js';
@@ -9,6 +10,7 @@ import { initTf } from './backend.js';
 import type { TfBackend } from './backend.js';
 import { readModelArtifacts } from './file-io.js';
 import { checkInput, checkTargets, selectTargets } from './targets.js';
+import { crossEntropyRows, tfjsLossGradients } from './loss-gradients.js';
 
 interface GraphNode {
   readonly name: string;
@@ -114,6 +116,40 @@ export class TfjsGraphModel implements Model, Differentiable {
       out.set(values, start * size);
     }
     return out;
+  }
+
+  /**
+   * ∂ CE_i / ∂ x_i per row with tf.grad, plus the per-row loss and probabilities: log-softmax
+   * cross-entropy of the logits node, or −log p_y (p clipped at 1e-7) when the graph's output is
+   * declared to be probabilities but no Softmax/Sigmoid node gives back its logits.
+   */
+  async lossGradients(x: Tensor, labels: Int32Array, options: LossGradientOptions = {}): Promise<LossGradients> {
+    checkInput(this, x);
+    const n = x.shape[0]!;
+    checkLossLabels(this.task, labels, n, this.outputWidth, 'tfjs graph model', options.loss);
+    const size = rowSize(x.shape);
+    const gradient = new Float32Array(n * size);
+    const loss = new Float32Array(n);
+    const probabilities = new Float32Array(n * this.outputWidth);
+    const opaque = this.activation !== 'none' && this.logitsNode === this.outputName;
+    for (let start = 0; start < n; start += this.batchSize) {
+      throwIfAborted(options.signal);
+      const end = Math.min(n, start + this.batchSize);
+      const batch = sliceRows(x, start, end);
+      const y = labels.subarray(start, end);
+      const lossOf = (input: tf.Tensor): tf.Tensor => {
+        if (!opaque) return crossEntropyRows(tf, this.classOutputs(input, 'logits'), y);
+        const p = tf.clipByValue(this.classOutputs(input, 'probabilities'), 1e-7, 1);
+        return tf.neg(tf.sum(tf.mul(tf.oneHot(tf.tensor1d(y, 'int32'), this.outputWidth), tf.log(p)), 1));
+      };
+      const xt = tf.tensor(batch.data, [...batch.shape]);
+      const [g, l, p] = tfjsLossGradients(tf, xt, lossOf, (input) => this.classOutputs(input, 'probabilities'));
+      gradient.set(g.dataSync(), start * size);
+      loss.set(l.dataSync(), start);
+      probabilities.set(p.dataSync(), start * this.outputWidth);
+      tf.dispose([xt, g, l, p]);
+    }
+    return { gradient, loss, probabilities };
   }
 
   private checkNode(name: string): void {

@@ -2,14 +2,16 @@ import * as tf from './tfjs-api.js';
 import type { io } from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { Rng } from '../../rng.js';
-import type { Differentiable, GradientTarget, Stochastic, Trainable } from '../capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients, Stochastic, Trainable } from '../capabilities.js';
+import { checkLossLabels } from '../loss-gradients.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
 import { concatFloat32, rowSize, sliceRows } from '../tensor.js';
 import { batchedLayerGradients } from './layer-gradients.js';
 import { fileSaveHandler } from './file-io.js';
 import { executeLayers, hasDropout, unknownLayer } from './graph-exec.js';
-import { classOutputs, detectHead, inferTask } from './head.js';
+import { classOutputs, detectHead, inferTask, perRowLoss, rawLogits } from './head.js';
+import { tfjsLossGradients } from './loss-gradients.js';
 import type { Head } from './head.js';
 import { reinitializeWeights } from './init.js';
 import { fitLayersModel } from './train.js';
@@ -114,6 +116,34 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
       out.set(values, start * size);
     }
     return out;
+  }
+
+  /**
+   * ∂ CE_i / ∂ x_i per row with tf.grad, plus the per-row loss and probabilities: the cross-entropy of
+   * the raw logits (stable log-softmax; softplus for one sigmoid unit), or −log p_y (p clipped to
+   * [1e-7, 1 − 1e-7]) when the model's last layer outputs probabilities the head cannot undo.
+   */
+  async lossGradients(x: Tensor, labels: Int32Array, options: LossGradientOptions = {}): Promise<LossGradients> {
+    checkInput(this, x);
+    const n = x.shape[0]!;
+    checkLossLabels(this.task, labels, n, this.outputWidth, 'tfjs model', options.loss);
+    const size = rowSize(x.shape);
+    const gradient = new Float32Array(n * size);
+    const loss = new Float32Array(n);
+    const probabilities = new Float32Array(n * this.outputWidth);
+    for (let start = 0; start < n; start += this.batchSize) {
+      throwIfAborted(options.signal);
+      const end = Math.min(n, start + this.batchSize);
+      const batch = sliceRows(x, start, end);
+      const y = Float32Array.from(labels.subarray(start, end));
+      const xt = tf.tensor(batch.data, [...batch.shape]);
+      const [g, l, p] = tfjsLossGradients(tf, xt, (input) => perRowLoss(this.head, rawLogits(this.model, this.head, input), tf.tensor1d(y), this.task), (input) => classOutputs(this.model, this.head, input, 'probabilities'));
+      gradient.set(g.dataSync(), start * size);
+      loss.set(l.dataSync(), start);
+      probabilities.set(p.dataSync(), start * this.outputWidth);
+      tf.dispose([xt, g, l, p]);
+    }
+    return { gradient, loss, probabilities };
   }
 
   async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {

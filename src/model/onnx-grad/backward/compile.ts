@@ -3,6 +3,7 @@ import { GlassboxError } from '../../../errors.js';
 import type { GraphIR, NodeIR } from '../graph-ir.js';
 import type { HostTensor } from '../host-tensor.js';
 import { GraphEmitter, ONNX_FLOAT } from './emitter.js';
+import { emitCrossEntropyHead, LABELS_INPUT, LOSS_OUTPUT, type LossSpec } from './loss-head.js';
 import { noRule, numberAttr, type BackwardRule, type RuleContext } from './rule.js';
 import { elementwiseRules } from './rules-elementwise.js';
 import { extraRules } from './rules-extra.js';
@@ -27,6 +28,11 @@ export interface GradientGraphSpec {
   /** Tensor whose seed-weighted sum is differentiated (the head's logits tensor). */
   readonly target: string;
   readonly guided: boolean;
+  /**
+   * Differentiate a loss of the target instead of Σ seed ⊙ target: the model then takes one-hot
+   * labels (LABELS_INPUT) in place of the seed and also returns the per-row loss (LOSS_OUTPUT).
+   */
+  readonly loss?: LossSpec;
 }
 
 export interface GraphFacts {
@@ -62,12 +68,12 @@ function shapeLookup(facts: GraphFacts): (name: string) => readonly number[] {
  * (rules per op in rules-*.ts), accumulating gradients of tensors used more than once with Sum.
  * Throws `unsupported_model` when a node on the path has no rule.
  */
-export function emitBackward(facts: GraphFacts, spec: GradientGraphSpec, e: GraphEmitter, extraForwardOutputs = new Map<string, string[]>()): string {
+export function emitBackward(facts: GraphFacts, spec: GradientGraphSpec, e: GraphEmitter, extraForwardOutputs = new Map<string, string[]>(), seedName = SEED_INPUT): string {
   const reached = forwardReachable(facts.graph, spec.source);
   if (!reached.has(spec.target)) {
     throw new GlassboxError('invalid_argument', `The output does not depend on tensor '${spec.source}'.`, { argument: 'layer', hint: 'Pick a tensor between the input and the output.' });
   }
-  const grads = new Map<string, string[]>([[spec.target, [SEED_INPUT]]]);
+  const grads = new Map<string, string[]>([[spec.target, [seedName]]]);
   const gradientOf = (name: string): string | undefined => {
     const parts = grads.get(name);
     if (!parts || parts.length === 0) return undefined;
@@ -186,16 +192,21 @@ export function compileOrtModel(original: Uint8Array, facts: GraphFacts, options
   if (options.gradient) {
     const e = new GraphEmitter(facts.graph.opset);
     const extraOutputs = new Map<string, string[]>();
-    const grad = emitBackward(facts, options.gradient, e, extraOutputs);
+    const { loss } = options.gradient;
+    const head = loss ? emitCrossEntropyHead(e, options.gradient.target, loss) : undefined;
+    const grad = emitBackward(facts, options.gradient, e, extraOutputs, head?.seed);
     for (const node of graph.node ?? []) {
       const outputs = extraOutputs.get(node.output?.[0] ?? '');
       if (outputs) node.output = outputs;
     }
     const targetShape = facts.shapes.get(options.gradient.target) ?? [];
-    graph.input = [...(graph.input ?? []), floatValueInfo(SEED_INPUT, targetShape.map((d, i) => (i === 0 ? null : d)))];
-    graph.node = [...(graph.node ?? []), ...e.nodes, { opType: 'Identity', name: `${GRADIENT_OUTPUT}_node`, input: [grad], output: [GRADIENT_OUTPUT] }];
+    const extraInput = loss ? floatValueInfo(LABELS_INPUT, [null, loss.binarySingle ? 2 : loss.rawWidth]) : floatValueInfo(SEED_INPUT, targetShape.map((d, i) => (i === 0 ? null : d)));
+    graph.input = [...(graph.input ?? []), extraInput];
+    const lossOutput = head ? [{ opType: 'Identity', name: `${LOSS_OUTPUT}_node`, input: [head.loss], output: [LOSS_OUTPUT] }] : [];
+    graph.node = [...(graph.node ?? []), ...e.nodes, { opType: 'Identity', name: `${GRADIENT_OUTPUT}_node`, input: [grad], output: [GRADIENT_OUTPUT] }, ...lossOutput];
     graph.initializer = [...(graph.initializer ?? []), ...e.initializers];
     outputs.push(floatValueInfo(GRADIENT_OUTPUT));
+    if (head) outputs.push(floatValueInfo(LOSS_OUTPUT));
   }
   for (const name of options.outputs) outputs.push(floatValueInfo(name));
   graph.output = outputs;
