@@ -3,6 +3,9 @@ import * as ort from 'onnxruntime-node';
 import { GlassboxError, throwIfAborted } from '../errors.js';
 import { checkInput, positiveInt } from './batch-predict.js';
 import type { InputSpec, Model, PredictOptions, Task } from './model.js';
+import type { Stochastic } from './capabilities.js';
+import { mayHaveDropout, rewriteDropout } from './onnx-dropout-rewrite.js';
+import { OnnxMcDropout } from './onnx-mc-dropout.js';
 import { kindFromProducer, outputProducerOp } from './onnx-graph.js';
 import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
 import type { Tensor } from './tensor.js';
@@ -75,10 +78,25 @@ export async function loadOnnxModel(pathOrBytes: string | Uint8Array, options: O
     const transform = new OutputTransform({ task, rawWidth, kind, source });
     const dims = output.shape.slice(1);
     const outputDims = dims.every((d): d is number => typeof d === 'number' && d > 0) ? dims : undefined;
-    return new OnnxAdapter({ session, source, inputName: input.name, outputName: output.name, inputSpec, batchSize, task, classes, transform, rawWidth, outputDims });
+    const mcDropout = task === 'regression' ? undefined : mcDropoutFor(bytes, { source, inputName: input.name, outputName: output.name, inputSpec, batchSize, rawWidth, outputWidth: transform.outputWidth, transform, sessionOptions: onnxSessionOptions(threads) });
+    return new OnnxAdapter({ session, source, inputName: input.name, outputName: output.name, inputSpec, batchSize, task, classes, transform, rawWidth, outputDims, ...mcDropout });
   } catch (error) {
     await session.release();
     throw error;
+  }
+}
+
+/**
+ * MC dropout for a graph with Dropout nodes (see onnx-mc-dropout.ts); a graph whose Dropout cannot be
+ * rewritten keeps predicting and says why it is not stochastic.
+ */
+function mcDropoutFor(bytes: Uint8Array, config: Omit<ConstructorParameters<typeof OnnxMcDropout>[0], 'rewrite'>): { mcDropout?: OnnxMcDropout; mcDropoutNote?: string } {
+  if (!mayHaveDropout(bytes)) return {};
+  try {
+    const rewrite = rewriteDropout(bytes, config.source);
+    return rewrite ? { mcDropout: new OnnxMcDropout({ ...config, rewrite }) } : {};
+  } catch (error) {
+    return { mcDropoutNote: (error as Error).message };
   }
 }
 
@@ -158,6 +176,10 @@ interface AdapterConfig {
   readonly rawWidth: number;
   /** Static non-batch dims of the output, when known: then onnxruntime writes into our buffers. */
   readonly outputDims: readonly number[] | undefined;
+  /** Present when the graph has Dropout nodes that could be rewritten for seeded MC dropout. */
+  readonly mcDropout?: OnnxMcDropout;
+  /** Why a graph with Dropout nodes is not stochastic. */
+  readonly mcDropoutNote?: string;
 }
 
 class OnnxAdapter implements OnnxModel {
@@ -169,10 +191,16 @@ class OnnxAdapter implements OnnxModel {
   readonly task: Task;
   readonly classes: readonly string[];
   readonly outputWidth: number;
+  /** MC-dropout passes [samples, n, K]; present only when the graph has Dropout nodes (so `isStochastic` holds only then). */
+  readonly sample?: Stochastic['sample'];
+  /** Why a graph with Dropout nodes offers no `sample`, if it does not. */
+  readonly mcDropoutNote?: string;
   readonly #config: AdapterConfig;
 
   constructor(config: AdapterConfig) {
     this.#config = config;
+    if (config.mcDropout) this.sample = config.mcDropout.sample;
+    if (config.mcDropoutNote) this.mcDropoutNote = config.mcDropoutNote;
     ({ session: this.session, inputName: this.inputName, outputName: this.outputName, inputSpec: this.inputSpec, batchSize: this.batchSize, task: this.task, classes: this.classes } = config);
     this.outputWidth = config.transform.outputWidth;
   }
@@ -217,6 +245,7 @@ class OnnxAdapter implements OnnxModel {
   }
 
   async dispose(): Promise<void> {
+    await this.#config.mcDropout?.dispose();
     await this.session.release();
   }
 }
