@@ -34,6 +34,10 @@ export interface OnnxModel extends Model {
   readonly batchSize: number;
   /** Raw output kind as resolved so far (undefined until 'auto' has seen outputs, or for regression). */
   readonly outputKind: 'probabilities' | 'logits' | undefined;
+  /** Seeded MC-dropout passes [samples, n, K]; present only when the graph has Dropout nodes (see onnx-mc-dropout.ts). */
+  readonly sample?: Stochastic['sample'];
+  /** Why a graph with Dropout nodes offers no `sample`. */
+  readonly mcDropoutNote?: string;
   dispose(): Promise<void>;
 }
 
