@@ -23,6 +23,7 @@ export * from './explain/gradients/public.js';
 export * from './global/public.js';
 export * from './slice/public.js';
 export * from './fairness/public.js';
+export * from './robust/drift/public.js';
 export * from './demos/public.js';
 export * from './results/public.js';
 export * from './scan/public.js';
