@@ -27,6 +27,7 @@ export {
   studentTCdf,
   chiSquaredCdf,
   wilsonInterval,
+  clopperPearsonInterval,
   twoProportionZTest,
   welchTTest,
   summarize,

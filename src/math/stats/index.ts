@@ -2,6 +2,7 @@ export { logGamma, regularizedBeta, regularizedGammaP, regularizedGammaQ, erfc }
 export { normalCdf, normalSf, normalQuantile, zCritical } from './normal.js';
 export { studentTCdf, studentTTwoSided, chiSquaredCdf, chiSquaredSf } from './distributions.js';
 export { wilsonInterval } from './wilson.js';
+export { clopperPearsonInterval, betaQuantile } from './clopper-pearson.js';
 export { twoProportionZTest, normalPValue } from './proportion-test.js';
 export type { Alternative, TestResult } from './proportion-test.js';
 export { welchTTest, summarize } from './welch-t-test.js';
