@@ -24,6 +24,8 @@ export * from './global/public.js';
 export * from './slice/public.js';
 export * from './fairness/public.js';
 export * from './robust/drift/public.js';
+export * from './uncertainty/conformal/public.js';
+export * from './uncertainty/selective/public.js';
 export * from './demos/public.js';
 export * from './results/public.js';
 export * from './scan/public.js';
