@@ -8,7 +8,7 @@ export { populationStabilityIndex, PSI_EPSILON } from './psi.js';
 export { jensenShannonDistance } from './jensen-shannon.js';
 export { wassersteinSorted } from './wasserstein.js';
 export { numericBins, categoricalBins } from './binning.js';
-export type { Bins } from './binning.js';
+export type { Bins as DriftBins } from './binning.js';
 export { featureDrift, DEFAULT_FDR } from './feature-drift.js';
 export type { FeatureDrift, FeatureDriftOptions, FeatureDriftReport } from './feature-drift.js';
 export { predictionDrift } from './prediction-drift.js';
