@@ -1,0 +1,47 @@
+import { bootstrapInterval } from '../../math/stats/bootstrap.js';
+import type { ConfidenceInterval } from '../../math/stats/interval.js';
+import { accuracyOn, brierOn, brierTopLabelOn, classwiseEceOn, eceOn, mceOn, nllOn, type CalibrationRows } from './metrics.js';
+
+/** The metrics that get an interval. */
+export const INTERVAL_METRICS = ['accuracy', 'ece', 'mce', 'classwiseEce', 'brier', 'brierTopLabel', 'nll'] as const;
+export type IntervalMetric = (typeof INTERVAL_METRICS)[number];
+
+export interface MetricIntervalOptions {
+  /** Resamples (default 1000). */
+  readonly iterations?: number;
+  /** Interval level (default 0.95). */
+  readonly level?: number;
+  /** Seed of the resamples (default 0); every metric uses the same resamples. */
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+}
+
+const STATISTICS: Readonly<Record<IntervalMetric, (r: CalibrationRows, rows: Int32Array) => number>> = {
+  accuracy: accuracyOn,
+  ece: eceOn,
+  mce: mceOn,
+  classwiseEce: classwiseEceOn,
+  brier: brierOn,
+  brierTopLabel: brierTopLabelOn,
+  nll: nllOn,
+};
+
+/**
+ * Percentile-bootstrap intervals (Efron & Tibshirani 1993, §13.3) for every calibration metric on the
+ * given rows: rows are resampled with replacement and the bin edges stay those of the full sample. Every
+ * metric sees the same resamples (the same seed). Method: "percentile-bootstrap (rows resampled, bins fixed)".
+ */
+export function calibrationIntervals(r: CalibrationRows, rows: Int32Array, options: MetricIntervalOptions = {}): Record<IntervalMetric, ConfidenceInterval> {
+  const seed = options.seed ?? 0;
+  const out = {} as Record<IntervalMetric, ConfidenceInterval>;
+  const picked = new Int32Array(rows.length);
+  for (const metric of INTERVAL_METRICS) {
+    const statistic = STATISTICS[metric];
+    const interval = bootstrapInterval(rows.length, (indices) => {
+      for (let j = 0; j < indices.length; j++) picked[j] = rows[indices[j]!]!;
+      return statistic(r, picked);
+    }, { iterations: options.iterations ?? 1000, level: options.level ?? 0.95, seed, ...(options.signal ? { signal: options.signal } : {}) });
+    out[metric] = { ...interval, method: 'percentile-bootstrap (rows resampled with replacement, bin edges fixed)' };
+  }
+  return out;
+}
