@@ -26,22 +26,24 @@ const STATISTICS: Readonly<Record<IntervalMetric, (r: CalibrationRows, rows: Int
   nll: nllOn,
 };
 
+/** The method string every calibration bootstrap interval carries. */
+export const BOOTSTRAP_METHOD = 'percentile-bootstrap (rows resampled with replacement, bin edges fixed)';
+
 /**
- * Percentile-bootstrap intervals (Efron & Tibshirani 1993, §13.3) for every calibration metric on the
- * given rows: rows are resampled with replacement and the bin edges stay those of the full sample. Every
- * metric sees the same resamples (the same seed). Method: "percentile-bootstrap (rows resampled, bins fixed)".
+ * Percentile-bootstrap interval (Efron & Tibshirani 1993, §13.3) for one calibration metric on the given
+ * rows: rows are resampled with replacement and the bin edges stay those of the full sample.
  */
-export function calibrationIntervals(r: CalibrationRows, rows: Int32Array, options: MetricIntervalOptions = {}): Record<IntervalMetric, ConfidenceInterval> {
-  const seed = options.seed ?? 0;
-  const out = {} as Record<IntervalMetric, ConfidenceInterval>;
+export function metricInterval(r: CalibrationRows, rows: Int32Array, metric: IntervalMetric, options: MetricIntervalOptions = {}): ConfidenceInterval {
+  const statistic = STATISTICS[metric];
   const picked = new Int32Array(rows.length);
-  for (const metric of INTERVAL_METRICS) {
-    const statistic = STATISTICS[metric];
-    const interval = bootstrapInterval(rows.length, (indices) => {
-      for (let j = 0; j < indices.length; j++) picked[j] = rows[indices[j]!]!;
-      return statistic(r, picked);
-    }, { iterations: options.iterations ?? 1000, level: options.level ?? 0.95, seed, ...(options.signal ? { signal: options.signal } : {}) });
-    out[metric] = { ...interval, method: 'percentile-bootstrap (rows resampled with replacement, bin edges fixed)' };
-  }
-  return out;
+  const interval = bootstrapInterval(rows.length, (indices) => {
+    for (let j = 0; j < indices.length; j++) picked[j] = rows[indices[j]!]!;
+    return statistic(r, picked);
+  }, { iterations: options.iterations ?? 1000, level: options.level ?? 0.95, seed: options.seed ?? 0, ...(options.signal ? { signal: options.signal } : {}) });
+  return { ...interval, method: BOOTSTRAP_METHOD };
+}
+
+/** {@link metricInterval} for every metric, all on the same resamples (the same seed). */
+export function calibrationIntervals(r: CalibrationRows, rows: Int32Array, options: MetricIntervalOptions = {}): Record<IntervalMetric, ConfidenceInterval> {
+  return Object.fromEntries(INTERVAL_METRICS.map((metric) => [metric, metricInterval(r, rows, metric, options)])) as Record<IntervalMetric, ConfidenceInterval>;
 }

@@ -73,8 +73,8 @@ export function fitTemperature(logits: Float64Array, labels: Int32Array, k: numb
   const atLo = f(lo);
   const atHi = f(hi);
   // the NLL falls towards a bound: the optimum lies beyond it
-  if (atLo.gradient >= 0) return { temperature: tMin, nllBefore, nllAfter: atLo.nll, iterations: 0, stepLogT: 0, atBound: atLo.gradient > 0 };
-  if (atHi.gradient <= 0) return { temperature: tMax, nllBefore, nllAfter: atHi.nll, iterations: 0, stepLogT: 0, atBound: atHi.gradient < 0 };
+  if (atLo.gradient >= 0) return { temperature: tMin, nllBefore, nllAfter: atLo.nll, iterations: 0, stepLogT: 0, atBound: true };
+  if (atHi.gradient <= 0) return { temperature: tMax, nllBefore, nllAfter: atHi.nll, iterations: 0, stepLogT: 0, atBound: true };
   let u = Math.min(Math.max(0, lo), hi);
   let step = Infinity;
   let iterations = 0;
