@@ -8,6 +8,7 @@ import { protectedFromColumns } from '../data/protected-columns.js';
 import type { Schema } from '../data/schema.js';
 import { findColumn, type Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
+import { declarativeEncoder } from '../encode/declarative.js';
 import { loadEncoderFile } from '../encode/json.js';
 import { resolveEncoding, schemaWithCategories, schemaWithEncoderCategories, tabularFeatures, type EncodingSource, type InputWarning } from '../encode/resolve-encoding.js';
 import { conformCategories, UNKNOWN_CATEGORY_POLICIES, type UnknownCategories, type UnknownCategoryPolicy } from '../encode/unknown-categories.js';
@@ -91,22 +92,30 @@ export async function loadInputs(flags: InputFlags, options: LoadInputsOptions):
   const target = labelColumn(flags);
   const inferred = givenSchema ?? inferSchema(loaded, target ? { target } : {});
   const scoring = options.requireLabels === false ? withoutAbsentLabelColumns(inferred, loaded) : inferred;
-  const schema = withProtected(preprocess ? schemaWithEncoderCategories(scoring, preprocess, { onlyEncoded: !givenSchema }) : scoring, loaded, flags.protected);
+  const readWith = (encoding: Encoder | undefined): Schema => withProtected(encoding ? schemaWithEncoderCategories(scoring, encoding, { onlyEncoded: !givenSchema }) : scoring, loaded, flags.protected);
+  let schema = readWith(preprocess);
   if (options.requireLabels !== false && !schema.target) {
     throw new GlassboxError('schema_mismatch', `${flags.data}: no label column is known, so the model cannot be audited.`, { file: flags.data, hint: 'Name it with --target COLUMN or in the schema ("target").' });
   }
   const missing = parseChoice('--missing', flags.missing, ['error', 'drop', 'impute'] as const, schema.missing ?? 'error');
-  const applied = applySchema(loaded, withoutFeatureCategories(schema), { missing });
+  let applied = applySchema(loaded, withoutFeatureCategories(schema), { missing });
   if (flags.textEncoder) return loadTextInputs(flags, options, applied, schema);
   const model = options.model ?? (await loadModel(flags.model, modelHints(inferred)));
   try {
+    // a model that encodes its raw columns itself (an ONNX pipeline with string inputs) gives the encoding, as --preprocess would
+    const embedded = preprocess ? undefined : embeddedEncoder(model);
+    if (embedded) {
+      schema = readWith(embedded);
+      applied = applySchema(loaded, withoutFeatureCategories(schema), { missing });
+    }
+    const encoding = preprocess ?? embedded;
     // a tree model file may hold its category lists: with no schema or preprocess spec, they give the codes
-    const modelCategories = givenSchema || preprocess ? undefined : categoriesOf(model);
+    const modelCategories = givenSchema || encoding ? undefined : categoriesOf(model);
     const encoded = modelCategories ? schemaWithCategories(schema, modelCategories) : schema;
-    const conformed = conformCategories(applied, preprocess?.features ?? tabularFeatures(encoded), { policy: unknownPolicy });
+    const conformed = conformCategories(applied, encoding?.features ?? tabularFeatures(encoded), { policy: unknownPolicy });
     const table = conformed.table;
     const split = encoded.split ? splitTrainTest(table, encoded) : undefined;
-    const resolved = resolveEncoding({ schema: encoded, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), ...(modelCategories ? { modelCategories } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
+    const resolved = resolveEncoding({ schema: encoded, schemaGiven: givenSchema !== undefined, treeModel: isTreeEnsemble(model), ...(preprocess ? { preprocess } : {}), ...(embedded ? { embedded } : {}), ...(modelCategories ? { modelCategories } : {}), fitRows: split?.train ?? table, handleUnknown: unknownPolicy === 'ignore' ? 'ignore' : 'error', dataName: flags.data, modelName: flags.model });
     const encoder = resolved.encoder;
     checkEncoderFitsModel(encoder, model, flags, resolved.source);
     const warnings = [...resolved.warnings, ...conformed.unknown.map((u) => unknownCategoryWarning(u, unknownPolicy, flags.data!))];
@@ -180,6 +189,17 @@ function unknownCategoryWarning(u: UnknownCategories, policy: UnknownCategoryPol
   const rows = u.rowIds.slice(0, 10).join(', ') + (u.count > 10 ? ', …' : '');
   const what = policy === 'ignore' ? 'treated as missing (--unknown-category ignore)' : `replaced by the most frequent category ${JSON.stringify(u.replacement)} (--unknown-category most-frequent)`;
   return { code: 'unknown-categories', message: `${u.count} rows of ${data} hold categories of "${u.column}" the encoding does not list (${values}); they were ${what}. Data rows (0-based, header excluded): ${rows}.` };
+}
+
+/**
+ * The encoder of a model that takes raw columns and encodes them inside (Model.inputColumns): numbers
+ * pass through, categories become their index in the model's own list.
+ */
+function embeddedEncoder(model: Model): Encoder | undefined {
+  const columns = model.inputColumns;
+  if (!columns) return undefined;
+  const steps = columns.map((c) => (c.kind === 'categorical' ? { column: c.name, kind: 'ordinal' as const, categories: [...(c.categories ?? [])] } : { column: c.name, kind: 'passthrough' as const }));
+  return declarativeEncoder({ steps }, `${model.inputSpec.name} (the model's inputs)`);
 }
 
 /** Category lists a tree model file holds (LightGBM pandas categories), by feature name. */

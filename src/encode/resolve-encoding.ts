@@ -10,7 +10,8 @@ import { ignoringUnknownCategories } from './unknown-categories.js';
  * Where a model's input encoding came from:
  * - 'preprocess': an encoder spec the user gave (`--preprocess`);
  * - 'schema': category lists (one-hot positions, ordinal codes) from a schema the user gave;
- * - 'model': category lists the model file holds (LightGBM's `pandas_categorical`), for a tree model;
+ * - 'model': the model file: category lists a tree model holds (LightGBM's `pandas_categorical`,
+ *   XGBoost's `cats`), or the encoders inside an ONNX pipeline that takes raw columns;
  * - 'raw-columns': nothing to encode — every feature is a number handed to the model as it is,
  *   with the feature list inferred from the data (reported as a warning).
  */
@@ -32,6 +33,8 @@ export interface ResolveEncodingInput {
   readonly treeModel: boolean;
   /** An encoder the user gave (`--preprocess`); used as is. */
   readonly preprocess?: Encoder;
+  /** The encoding a model carries inside (raw-column inputs with their category lists); used as is. */
+  readonly embedded?: Encoder;
   /** Rows to fit numeric scaling on when the schema gives categories but no scaling (the training split). */
   readonly fitRows: Table;
   /**
@@ -68,6 +71,7 @@ export function tabularFeatures(schema: Schema): FeatureSpec[] {
  */
 export function resolveEncoding(input: ResolveEncodingInput): ResolvedEncoding {
   if (input.preprocess) return { encoder: input.handleUnknown === 'ignore' ? ignoringUnknownCategories(input.preprocess) : input.preprocess, source: 'preprocess', warnings: [] };
+  if (input.embedded) return { encoder: input.handleUnknown === 'ignore' ? ignoringUnknownCategories(input.embedded) : input.embedded, source: 'model', warnings: [] };
   const features = tabularFeatures(input.schema);
   const handleUnknown = input.handleUnknown ?? 'error';
   const raw = (): ReturnType<typeof rawMatrixFromTable> => rawMatrixFromTable(input.fitRows, features);

@@ -2,6 +2,13 @@ import type { Tensor } from './tensor.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 
+/** One raw column a model takes (see Model.inputColumns). */
+export interface InputColumn {
+  readonly name: string;
+  readonly kind: 'numeric' | 'categorical';
+  readonly categories?: readonly string[];
+}
+
 export interface InputSpec {
   readonly name: string;
   /** `null` marks a dynamic dimension (normally the batch). */
@@ -23,6 +30,12 @@ export interface Model {
   /** Class labels in output-column order; empty for regression. */
   readonly classes: readonly string[];
   readonly inputSpec: InputSpec;
+  /**
+   * Models that take raw columns and encode them inside (ONNX pipelines with one input per column):
+   * each input column in order, with the category list of a categorical one. The rows given to
+   * `predict` are then one float per column — a number, or a category's index in that list.
+   */
+  readonly inputColumns?: readonly InputColumn[];
   /** Columns per row in `predict`'s output: classes.length, or 1 for regression. */
   readonly outputWidth: number;
   predict(x: Tensor, options?: PredictOptions): Promise<Float32Array>;

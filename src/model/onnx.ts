@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { GlassboxError, throwIfAborted } from '../errors.js';
 import { checkInput, positiveInt } from './batch-predict.js';
-import type { InputSpec, Model, PredictOptions, Task } from './model.js';
+import type { InputColumn, InputSpec, Model, PredictOptions, Task } from './model.js';
 import type { Stochastic } from './capabilities.js';
+import { columnFeeds, hasColumnInputs, readColumnInputs, type ColumnFeed } from './onnx-columns.js';
 import { mayHaveDropout, rewriteDropout } from './onnx-dropout-rewrite.js';
 import { OnnxMcDropout } from './onnx-mc-dropout.js';
 import { kindFromProducer, outputProducerOp } from './onnx-graph.js';
@@ -69,21 +70,22 @@ export async function loadOnnxModel(pathOrBytes: string | Uint8Array, options: O
   const bytes = typeof pathOrBytes === 'string' ? await readModelFile(pathOrBytes) : pathOrBytes;
   const session = await createSession(bytes, source, threads);
   try {
-    const input = pickValue(session.inputMetadata, options.inputName, 'input', source);
+    const columns = options.inputName === undefined && hasColumnInputs(session.inputMetadata) ? readColumnInputs(session.inputMetadata, bytes, source) : undefined;
+    const input = columns ? undefined : pickValue(session.inputMetadata, options.inputName, 'input', source);
     const output = pickValue(session.outputMetadata, options.outputName, 'output', source);
     if (output.type !== 'float32') {
       throw new GlassboxError('unsupported_model', `${source}: output "${output.name}" is ${output.type}; the ONNX adapter reads float32 scores`, { file: source, argument: 'outputName', hint: 'Pick the probability/logit output with outputName (not a label output).' });
     }
-    const inputSpec = makeInputSpec(input, source);
-    const rawWidth = await outputWidth(session, input, output, inputSpec, source);
+    const inputSpec = input ? makeInputSpec(input, source) : columnsInputSpec(columns!);
+    const rawWidth = input ? await outputWidth(session, input, output, inputSpec, source) : await columnsOutputWidth(session, columns!, output);
     const { task, classes } = resolveTask(options, rawWidth, source);
     let kind = options.outputKind ?? 'auto';
     if (kind === 'auto' && task !== 'regression') kind = kindFromProducer(outputProducerOp(bytes, output.name)) ?? 'auto';
     const transform = new OutputTransform({ task, rawWidth, kind, source });
     const dims = output.shape.slice(1);
     const outputDims = dims.every((d): d is number => typeof d === 'number' && d > 0) ? dims : undefined;
-    const mcDropout = task === 'regression' ? undefined : mcDropoutFor(bytes, { source, inputName: input.name, outputName: output.name, inputSpec, batchSize, rawWidth, outputWidth: transform.outputWidth, transform, sessionOptions: onnxSessionOptions(threads) });
-    return new OnnxAdapter({ session, source, inputName: input.name, outputName: output.name, inputSpec, batchSize, task, classes, transform, rawWidth, outputDims, ...mcDropout });
+    const mcDropout = task === 'regression' || columns ? undefined : mcDropoutFor(bytes, { source, inputName: inputSpec.name, outputName: output.name, inputSpec, batchSize, rawWidth, outputWidth: transform.outputWidth, transform, sessionOptions: onnxSessionOptions(threads) });
+    return new OnnxAdapter({ session, source, inputName: inputSpec.name, outputName: output.name, inputSpec, batchSize, task, classes, transform, rawWidth, outputDims, ...mcDropout, ...(columns ? { columns } : {}) });
   } catch (error) {
     await session.release();
     throw error;
@@ -167,6 +169,18 @@ async function outputWidth(session: ort.InferenceSession, input: Meta, output: M
   return result[output.name]!.size;
 }
 
+/** A column-input model takes one float per column: a number, or a category's code. */
+function columnsInputSpec(columns: readonly ColumnFeed[]): InputSpec {
+  return Object.freeze({ name: columns.map((c) => c.name).join(','), shape: Object.freeze([null, columns.length]), dtype: 'float32' as const });
+}
+
+async function columnsOutputWidth(session: ort.InferenceSession, columns: readonly ColumnFeed[], output: Meta & { isTensor: true }): Promise<number> {
+  const dims = output.shape.slice(1);
+  if (dims.every((d): d is number => typeof d === 'number' && d > 0)) return dims.reduce((a, b) => a * b, 1);
+  const result = await session.run(columnFeeds(columns, new Float32Array(columns.length), 0, 1), [output.name]);
+  return result[output.name]!.size;
+}
+
 interface AdapterConfig {
   readonly session: ort.InferenceSession;
   readonly source: string;
@@ -184,6 +198,8 @@ interface AdapterConfig {
   readonly mcDropout?: OnnxMcDropout;
   /** Why a graph with Dropout nodes is not stochastic. */
   readonly mcDropoutNote?: string;
+  /** Raw-column inputs (one graph input per column); absent for a single float32 tensor input. */
+  readonly columns?: readonly ColumnFeed[];
 }
 
 class OnnxAdapter implements OnnxModel {
@@ -199,6 +215,7 @@ class OnnxAdapter implements OnnxModel {
   readonly sample?: Stochastic['sample'];
   /** Why a graph with Dropout nodes offers no `sample`, if it does not. */
   readonly mcDropoutNote?: string;
+  readonly inputColumns?: readonly InputColumn[];
   readonly #config: AdapterConfig;
 
   constructor(config: AdapterConfig) {
@@ -207,6 +224,7 @@ class OnnxAdapter implements OnnxModel {
     if (config.mcDropoutNote) this.mcDropoutNote = config.mcDropoutNote;
     ({ session: this.session, inputName: this.inputName, outputName: this.outputName, inputSpec: this.inputSpec, batchSize: this.batchSize, task: this.task, classes: this.classes } = config);
     this.outputWidth = config.transform.outputWidth;
+    if (config.columns) this.inputColumns = Object.freeze(config.columns.map(({ name, kind, categories }) => Object.freeze({ name, kind, ...(categories ? { categories } : {}) })));
   }
 
   get outputKind(): 'probabilities' | 'logits' | undefined {
@@ -229,22 +247,20 @@ class OnnxAdapter implements OnnxModel {
       throwIfAborted(options.signal);
       const end = Math.min(nRows, start + this.batchSize);
       const n = end - start;
-      const feed = new ort.Tensor('float32', x.data.subarray(start * rowSize, end * rowSize), [n, ...rowDims]);
+      const feeds = this.#config.columns ? columnFeeds(this.#config.columns, x.data, start, n) : { [this.inputName]: new ort.Tensor('float32', x.data.subarray(start * rowSize, end * rowSize), [n, ...rowDims]) };
       const target = outputDims === undefined ? undefined : scratch ? scratch.subarray(0, n * rawWidth) : out.subarray(start * rawWidth, end * rawWidth);
-      const fetched = await this.#run(feed, target, start);
+      const fetched = await this.#run(feeds, n, target, start);
       if (target !== undefined && scratch === undefined) transform.finishInPlace(out, start, n);
       else transform.write(target ?? (fetched[outputName]!.data as Float32Array), n, out, start);
     }
     return out;
   }
 
-  #run(feed: ort.Tensor, target: Float32Array | undefined, start: number): Promise<ort.InferenceSession.ReturnType> {
-    const { session, inputName, outputName, outputDims, source } = this.#config;
-    const feeds = { [inputName]: feed };
-    const n = feed.dims[0]!;
+  #run(feeds: Record<string, ort.Tensor>, n: number, target: Float32Array | undefined, start: number): Promise<ort.InferenceSession.ReturnType> {
+    const { session, outputName, outputDims, source } = this.#config;
     const running = target !== undefined ? session.run(feeds, { [outputName]: new ort.Tensor('float32', target, [n, ...outputDims!]) }) : session.run(feeds, [outputName]);
     return running.catch((cause: unknown) => {
-      throw new GlassboxError('model_error', `${source}: onnxruntime failed on rows ${start}..${start + n - 1} (batch shape [${feed.dims.join(', ')}]): ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: source, row: start }, { cause });
+      throw new GlassboxError('model_error', `${source}: onnxruntime failed on rows ${start}..${start + n - 1} (batch of ${n} rows): ${(cause as Error).message.split('\n')[0] ?? ''}`, { file: source, row: start }, { cause });
     });
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsSchema } from '../../src/results/schema.js';
+import { columnPipelineOnnx, pipelineProbability } from '../fixtures/onnx/column-pipeline.js';
 import { runGlassbox } from '../support/cli.js';
 import { DATASETS_DIR, REPO_ROOT, referencePath, useReference } from '../support/reference.js';
 
@@ -223,5 +224,44 @@ describe('category lists from the model file (XGBoost cats)', () => {
     const refused = await runGlassbox(['predict', '--model', join(dir, 'no-cats.json'), '--data', join(dir, 'rows.csv'), '--target', 'y']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/takes encoded inputs.*column color/);
+  });
+});
+
+/** An ONNX pipeline with one input per raw column encodes them itself: its OneHotEncoder's list gives the codes. */
+describe('encodings inside an ONNX model (string inputs read by a OneHotEncoder)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'glassbox-onnx-columns-'));
+    await writeFile(join(dir, 'pipeline.onnx'), columnPipelineOnnx());
+    // only green and red, in another column order: codes refitted from this file would make red 1, the model's red is 2
+    await writeFile(join(dir, 'rows.csv'), 'color,age,y\nred,30,1\ngreen,40,0\nred,50,1\ngreen,20,0\n');
+    await writeFile(join(dir, 'unknown.csv'), 'age,color,y\n30,red,1\n40,purple,0\n');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('predicts from raw columns by name with the model\'s categories; unknown categories stop, or reach the model as unknown under ignore', async () => {
+    const model = join(dir, 'pipeline.onnx');
+    const run = await runGlassbox(['predict', '--model', model, '--data', join(dir, 'rows.csv'), '--target', 'y']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    const p = (JSON.parse(run.stdout) as Predicted).outputs.map((o) => o[1]!);
+    [[30, 'red'], [40, 'green'], [50, 'red'], [20, 'green']].forEach(([age, color], i) => expect(p[i]).toBeCloseTo(pipelineProbability(age as number, color as string), 6));
+    const refused = await runGlassbox(['predict', '--model', model, '--data', join(dir, 'unknown.csv'), '--target', 'y']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/purple/);
+    const ignored = await runGlassbox(['predict', '--model', model, '--data', join(dir, 'unknown.csv'), '--target', 'y', '--unknown-category', 'ignore']);
+    expect(ignored.code, ignored.stderr).toBe(0);
+    expect((JSON.parse(ignored.stdout) as Predicted).outputs[1]![1]).toBeCloseTo(pipelineProbability(40, 'purple'), 6);
+  });
+
+  it('explains the raw columns: exact Shapley values of the two columns sum to f(x) − E f(background)', async () => {
+    const run = await runGlassbox(['explain', '--model', join(dir, 'pipeline.onnx'), '--data', join(dir, 'rows.csv'), '--target', 'y', '--method', 'exact-shapley', '--rows', '0:1', '--class', '1', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { featureNames: string[]; values: number[][]; baseValues: number[]; outputs: number[] };
+    expect(json.featureNames.sort()).toEqual(['age', 'color']);
+    const sum = json.values[0]!.reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(json.outputs[0]! - json.baseValues[0]!, 6);
   });
 });
