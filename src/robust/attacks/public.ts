@@ -1,0 +1,14 @@
+export { runAttack, checkAttackInputs, maxPerturbationNorm } from './attack.js';
+export type { AttackContext, AttackResult } from './attack.js';
+export { uniformBounds, tabularBounds, checkBounds } from './bounds.js';
+export type { InputBounds, InputColumnKind } from './bounds.js';
+export { resolveAttackSettings } from './settings.js';
+export type { AttackMethod, AttackNorm, AttackOptions, AttackSettings } from './settings.js';
+export { robustAccuracyCurve } from './curve.js';
+export type { CurvePoint, RobustnessCurve } from './curve.js';
+export { minimalEpsilon } from './min-epsilon.js';
+export type { MinEpsilonResult } from './min-epsilon.js';
+export { groupRobustness, classGrouping } from './vulnerability.js';
+export type { GroupRobustness, RowGrouping } from './vulnerability.js';
+export { perturb, predictClasses, argmaxRows } from './perturb.js';
+export type { AttackModel, PerturbRun } from './perturb.js';
