@@ -1,0 +1,11 @@
+export { runInvariance, testsToRun } from './run.js';
+export type { InvarianceOptions } from './run.js';
+export { defaultTests } from './defaults.js';
+export { parseTestFile, loadTestFile, testFileZod } from './test-file.js';
+export type { TestFile, DeclaredTest } from './test-file.js';
+export { predictionChange, decide, defaultRegressionTolerance } from './prediction-change.js';
+export type { ChangeRule } from './prediction-change.js';
+export { textVariants, TEXT_PERTURBATIONS } from './text/perturbations.js';
+export type { TextPerturbation } from './text/perturbations.js';
+export { FIRST_NAMES, PLACES, SYNONYM_SETS, CONTRACTIONS } from './text/lexicon.js';
+export type { InvarianceSubject, TabularSubject, TextSubject, InvarianceReport, InvarianceTestResult, InvarianceExample, OutputSummary, RowOutcomes } from './types.js';
