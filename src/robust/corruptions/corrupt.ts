@@ -100,7 +100,6 @@ export async function corruptImages(x: Tensor, name: CorruptionName, severity: S
   const regime = resolveRegime(options.regime, g);
   const params = corruptionParams(name, severity, regime, g.height, g.width);
   const seed = options.seed ?? 0;
-  const size = g.channels * g.height * g.width;
   const out = new Float32Array(x.data.length);
   if (name === 'jpeg_compression') {
     for (let start = 0; start < g.n; start += 1024) {
