@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDriftCommand } from './commands/drift/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerImportanceCommand(program);
   registerSlicesCommand(program);
   registerFairnessCommand(program);
+  registerDriftCommand(program);
 }

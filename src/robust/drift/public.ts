@@ -21,3 +21,4 @@ export { domainBenchmark, MIN_DOMAIN_SIZE } from './domain-benchmark.js';
 export type { DomainBenchmark, DomainPerformance } from './domain-benchmark.js';
 export { simulateDrift } from './simulate.js';
 export type { DriftSimulation, PlantedShift } from './simulate.js';
+export { featureDriftTable, histogramComparison, predictionDriftTable, performanceDriftTable, domainBenchmarkBlocks } from './report-blocks.js';
