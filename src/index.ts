@@ -12,7 +12,7 @@ export * from './encode/public.js';
 export * from './model/public.js';
 export * from './model/trees/public.js';
 export * from './model/onnx-grad/public.js';
-export { initTf, registerGradientShims, TfjsLayersModel, loadTfjsLayersModel, reinitializeWeights } from './model/tfjs/public.js';
+export { initTf, registerGradientShims, TfjsLayersModel, loadTfjsLayersModel, reinitializeWeights, tfjsDenseHead } from './model/tfjs/public.js';
 export type { TfBackend, TfjsModelOptions, LoadTfjsOptions, FitOptions } from './model/tfjs/public.js';
 export { loadModel, detectModelFormat } from './model/load-model.js';
 export type { LoadModelOptions, ModelFormat } from './model/load-model.js';
@@ -35,6 +35,8 @@ export * from './results/public.js';
 export * from './scan/public.js';
 export * from './store/public.js';
 export * from './report/public.js';
+export * from './uncertainty/predictive/public.js';
+export * from './uncertainty/ood/public.js';
 
 // Names two areas both define for the same idea; these are the canonical ones.
 export type { OutputSpace } from './model/onnx-grad/public.js';

@@ -12,3 +12,4 @@ export { reinitializeWeights } from './init.js';
 export type { FitOptions } from './train.js';
 export { randomizableTfjs, isTfjsLayersLike } from './randomizable.js';
 export type { RandomizableTfjsModel } from './randomizable.js';
+export { tfjsDenseHead } from './dense-head.js';

@@ -1,0 +1,10 @@
+export { energyScores, maxLogitScores, mspScores } from './logit-scores.js';
+export type { LogitScoreMethod } from './logit-scores.js';
+export { fitMahalanobis, mahalanobisScores } from './mahalanobis.js';
+export type { MahalanobisModel } from './mahalanobis.js';
+export { knnReference, knnScores, normalizeRows } from './knn.js';
+export type { KnnReference } from './knn.js';
+export { evaluateOod } from './evaluate.js';
+export type { OodEvaluation } from './evaluate.js';
+export { OOD_METHODS, oodScorer } from './model-scorer.js';
+export type { OodMethod, OodScorer, OodScorerOptions } from './model-scorer.js';

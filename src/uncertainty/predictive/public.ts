@@ -1,0 +1,10 @@
+export { checkSamples, entropyAt, predictiveSummaries } from './summaries.js';
+export type { PredictiveSummaries, ProbabilitySamples } from './summaries.js';
+export { uncertaintyVsErrors } from './error-detection.js';
+export type { UncertaintyVsErrors } from './error-detection.js';
+export type { PassOptions } from './run-options.js';
+export { checkEnsemble, ensembleSamples } from '../ensemble/ensemble-samples.js';
+export { DEFAULT_PASSES, mcDropoutSamples, mcDropoutUnavailable } from '../mc-dropout/mc-dropout-samples.js';
+export { fitLastLayerLaplace, laplaceSamples, logEvidenceTerm, optimalPriorPrecision } from '../laplace/last-layer-laplace.js';
+export type { LastLayerLaplace } from '../laplace/last-layer-laplace.js';
+export { denseHeadOf } from '../laplace/dense-head-of.js';
