@@ -1,0 +1,4 @@
+export { certifyRobustness, inputBox, type CertifyOptions, type CertifyResult } from './certify.js';
+export { boundGraphFromOnnx, SUPPORTED_ONNX_OPS } from './from-onnx.js';
+export { propagateBounds, crownPlan, type BoundMethod, type OutputBounds, type CrownPlan } from './propagate.js';
+export type { BoundGraph, BoundNode, BoundRule, Bounds, Shape3, Window, BackwardContext } from './bound-graph.js';
