@@ -6,6 +6,7 @@ import { registerImportanceCommand } from './commands/importance/index.js';
 import { registerPredictCommand } from './commands/predict/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
+import { registerCalibrationCommand } from './commands/calibration/index.js';
 
 /**
  * Every `glassbox` sub-command, in help order. Each commands/<name>/index.ts only defines its command
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSlicesCommand(program);
   registerFairnessCommand(program);
   registerDriftCommand(program);
+  registerCalibrationCommand(program);
 }

@@ -1,4 +1,4 @@
-import { bootstrapInterval } from '../../math/stats/bootstrap.js';
+import { stratifiedBootstrapInterval } from '../../math/stats/stratified-bootstrap.js';
 import type { ConfidenceInterval } from '../../math/stats/interval.js';
 import { accuracyOn, brierOn, brierTopLabelOn, classwiseEceOn, eceOn, mceOn, nllOn, type CalibrationRows } from './metrics.js';
 
@@ -27,20 +27,24 @@ const STATISTICS: Readonly<Record<IntervalMetric, (r: CalibrationRows, rows: Int
 };
 
 /** The method string every calibration bootstrap interval carries. */
-export const BOOTSTRAP_METHOD = 'percentile-bootstrap (rows resampled with replacement, bin edges fixed)';
+export const BOOTSTRAP_METHOD = 'bootstrap-bc (bias-corrected percentile; rows resampled with replacement, bin edges fixed)';
 
 /**
- * Percentile-bootstrap interval (Efron & Tibshirani 1993, §13.3) for one calibration metric on the given
- * rows: rows are resampled with replacement and the bin edges stay those of the full sample.
+ * Bias-corrected percentile bootstrap interval (Efron 1981; Efron & Tibshirani 1993, §14.3) for one
+ * calibration metric on the given rows: rows are resampled with replacement and the bin edges stay those
+ * of the full sample. The bias correction matters for ECE and MCE, whose resampled values sit above the
+ * estimate (binning noise only adds to |acc − conf|): a plain percentile interval can miss the estimate.
  */
 export function metricInterval(r: CalibrationRows, rows: Int32Array, metric: IntervalMetric, options: MetricIntervalOptions = {}): ConfidenceInterval {
   const statistic = STATISTICS[metric];
   const picked = new Int32Array(rows.length);
-  const interval = bootstrapInterval(rows.length, (indices) => {
+  // one stratum: an ordinary bootstrap of the rows, with Efron's bias correction
+  const interval = stratifiedBootstrapInterval(new Int32Array(rows.length), (indices) => {
     for (let j = 0; j < indices.length; j++) picked[j] = rows[indices[j]!]!;
-    return statistic(r, picked);
+    return statistic(r, picked.subarray(0, indices.length));
   }, { iterations: options.iterations ?? 1000, level: options.level ?? 0.95, seed: options.seed ?? 0, ...(options.signal ? { signal: options.signal } : {}) });
-  return { ...interval, method: BOOTSTRAP_METHOD };
+  const widened = interval.method.endsWith('(widened to include the estimate)');
+  return { low: interval.low, high: interval.high, level: interval.level, method: widened ? `${BOOTSTRAP_METHOD}, widened to include the estimate` : BOOTSTRAP_METHOD };
 }
 
 /** {@link metricInterval} for every metric, all on the same resamples (the same seed). */

@@ -97,7 +97,7 @@ describe('calibration metrics', () => {
       expect(a.intervals[key].low).toBeLessThanOrEqual(a[key]);
       expect(a.intervals[key].high).toBeGreaterThanOrEqual(a[key]);
     }
-    expect(a.intervals.ece.method).toMatch(/percentile-bootstrap/);
+    expect(a.intervals.ece.method).toMatch(/^bootstrap-bc/);
   });
 
   it('the accuracy interval covers the true accuracy about 95% of the time', () => {

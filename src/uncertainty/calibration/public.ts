@@ -28,3 +28,4 @@ export type { GroupCalibration, GroupCalibrationOptions } from './groups.js';
 export { CALIBRATION_GAP, miscalibrated, calibrationGap } from './miscalibrated.js';
 export { reliabilityDiagram } from './reliability-diagram.js';
 export type { ReliabilitySeries } from './reliability-diagram.js';
+export { metricsTable, binsTable, reliabilityChart, groupsTable } from './report-blocks.js';

@@ -25,7 +25,8 @@ export function recalibrate(kind: CalibratorKind, scores: ModelScores, labels: I
   const part = (rows: Int32Array): { scores: ModelScores; labels: Int32Array } => ({ scores: { ...scores, values: takeMatrixRows(scores.values, k, rows) }, labels: Int32Array.from(rows, (i) => labels[i]!) });
   const fit = part(split.calibration);
   const held = part(split.evaluation);
-  const calibrator = fitCalibrator(kind, fit.scores, fit.labels, { ...(options.classNames ? { classNames: options.classNames } : {}), ...(options.source ? { source: options.source } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const where = `calibration split: ${split.calibration.length} of ${labels.length} rows (fraction ${split.fraction}, seed ${split.seed}, stratified by label)`;
+  const calibrator = fitCalibrator(kind, fit.scores, fit.labels, { ...(options.classNames ? { classNames: options.classNames } : {}), source: options.source ? `${options.source}; ${where}` : where, ...(options.signal ? { signal: options.signal } : {}) });
   const beforeProbabilities = held.scores.space === 'logits' ? softmax(held.scores.values, k) : held.scores.values;
   const metricOptions = { ...(options.bins !== undefined ? { bins: options.bins } : {}), ...(options.binning ? { binning: options.binning } : {}), ...(options.iterations !== undefined ? { iterations: options.iterations } : {}), ...(options.level !== undefined ? { level: options.level } : {}), seed: options.seed ?? 0, ...(options.signal ? { signal: options.signal } : {}) };
   const before = calibrationReport(checkProbabilities(beforeProbabilities, held.labels, k, 'held-out outputs'), metricOptions);

@@ -18,6 +18,7 @@ export function registerPredictCommand(program: Command): void {
     .option('--preprocess <file>', 'encoder spec JSON from raw columns to the model input')
     .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--rows <a:b>', 'rows whose 0-based data row id in the file (header excluded) is in [a, b)')
+    .option('--calibrator <file>', 'apply a calibrator saved by glassbox calibration --calibrator-out to the probabilities')
     .option('--format <format>', 'json or csv', 'json');
   addUnknownCategoryOption(addLabelOptions(command))
     .action(async (flags: PredictFlags) => {

@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { GlassboxError } from '../../../errors.js';
 import { takeRows } from '../../../data/table.js';
+import type { Model } from '../../../model/model.js';
+import { applyCalibrator, type Calibrator } from '../../../uncertainty/calibration/calibrator.js';
+import { calibratorFromJson } from '../../../uncertainty/calibration/calibrator-json.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import { pipeline } from '../../../model/pipeline.js';
 import { sliceRows } from '../../../model/tensor.js';
@@ -8,11 +13,13 @@ import { parseChoice, selectRows } from '../../options.js';
 export interface PredictFlags extends InputFlags {
   rows?: string;
   format?: string;
+  calibrator?: string;
 }
 
 /** `glassbox predict`: prints the model's outputs for rows of a data file. */
 export async function runPredict(flags: PredictFlags): Promise<void> {
   const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
+  const calibrator = flags.calibrator ? await readCalibrator(flags.calibrator) : undefined;
   const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
   const rows = selectRows(inputs.table, flags.rows);
   const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
@@ -25,9 +32,32 @@ export async function runPredict(flags: PredictFlags): Promise<void> {
   }
   const width = inputs.model.outputWidth;
   const classes = inputs.model.task === 'regression' ? ['value'] : [...inputs.model.classes];
-  const matrix = Array.from(rows, (_, i) => Array.from(outputs.subarray(i * width, (i + 1) * width)));
-  if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, rowIds, outputs: matrix })}\n`);
+  const values: ArrayLike<number> = calibrator ? calibrated(calibrator, outputs, inputs.model, flags.calibrator!) : outputs;
+  const matrix = Array.from(rows, (_, i) => Array.from({ length: width }, (_, k) => values[i * width + k]!));
+  const applied = calibrator ? { calibrator: { file: flags.calibrator, kind: calibrator.kind, applied: true, note: `outputs are the model's probabilities after the ${calibrator.kind} calibrator` } } : {};
+  if (calibrator && format === 'csv') process.stderr.write(`note: outputs calibrated by the ${calibrator.kind} calibrator in ${flags.calibrator}\n`);
+  if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, rowIds, outputs: matrix, ...applied })}\n`);
   else process.stdout.write(`${['row', ...classes.map(csvCell)].join(',')}\n${matrix.map((r, i) => [rowIds[i], ...r].join(',')).join('\n')}\n`);
+}
+
+async function readCalibrator(file: string): Promise<Calibrator> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new GlassboxError('invalid_input', `--calibrator ${file}: the file cannot be read.`, { file, argument: '--calibrator', hint: 'Write one with glassbox calibration --calibrator-out FILE.' }, { cause: error });
+  }
+  return calibratorFromJson(text, file);
+}
+
+/** The model's probabilities through the calibrator, refused when it was fitted on another model's classes. */
+function calibrated(calibrator: Calibrator, outputs: Float32Array, model: Model, file: string): Float64Array {
+  if (model.task === 'regression') throw new GlassboxError('invalid_argument', `--calibrator ${file}: a regression model has no class probabilities to calibrate.`, { argument: '--calibrator' });
+  const names = calibrator.fittedOn.classNames;
+  if (names && (names.length !== model.classes.length || names.some((c, k) => c !== model.classes[k]))) {
+    throw new GlassboxError('shape_mismatch', `--calibrator ${file} was fitted on classes [${names.join(', ')}]; the model's are [${model.classes.join(', ')}].`, { argument: '--calibrator', hint: 'Use the calibrator fitted on this model (glassbox calibration --model … --calibrator-out FILE).' });
+  }
+  return applyCalibrator(calibrator, { values: outputs, k: model.outputWidth, space: 'probabilities' });
 }
 
 function csvCell(text: string): string {
