@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerDriftCommand } from './commands/drift/index.js';
+import { registerConformalCommand } from './commands/conformal/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerFairnessCommand(program);
   registerDriftCommand(program);
   registerCalibrationCommand(program);
+  registerConformalCommand(program);
 }

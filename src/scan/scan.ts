@@ -86,7 +86,7 @@ export async function scan(inputs: ScanInputs, options: ScanCallOptions = {}): P
 }
 
 /** Labels as the detectors read them: class index per row (-1 = missing), or the regression target (NaN = missing). */
-function scanLabels(table: Table, schema: Schema): Float64Array {
+export function scanLabels(table: Table, schema: Schema): Float64Array {
   const target = schema.target;
   if (!target) return new Float64Array(table.nRows).fill(Number.NaN);
   if (target.task !== 'regression') return Float64Array.from(labelsOf(table, schema));

@@ -9,3 +9,7 @@ export { setCoverage, coverageByGroup } from './coverage.js';
 export type { CoverageSummary, GroupCoverage } from './coverage.js';
 export { absoluteResidualIntervals, cqrIntervals, intervalCoverage } from './regression.js';
 export type { ConformalIntervals, QuantilePredictions } from './regression.js';
+export { evaluateConformal } from './evaluate.js';
+export type { ConformalEvaluation, ConformalEvaluationInput, GroupingCoverage, RowGrouping } from './evaluate.js';
+export { conformalBlocks, coverageChartSpec, coverageTable, chartRows, describeThreshold } from './blocks.js';
+export type { GroupChartRow } from './blocks.js';

@@ -63,7 +63,10 @@ export function scoreScratch(k: number): ScoreScratch {
  *
  * - LAC (Sadinle, Lei & Wasserman 2019, "least ambiguous set-valued classifiers"): 1 − p_k.
  * - APS (Romano, Sesia & Candès 2020): the cumulative mass of the classes ranked at or above k,
- *   Σ_{r ≤ rank(k)} p_(r), summed left to right in rank order (ties: lower class index first).
+ *   Σ_{r ≤ rank(k)} p_(r), summed left to right in rank order (ties: lower class index first), capped
+ *   at 1, and exactly 1 for the class ranked last: a row is a probability vector, and summing float32
+ *   outputs would otherwise give 1 ± 1e-7 there and let rounding decide whether the last class joins
+ *   (MAPIE compares with a tolerance instead).
  * - RAPS (Angelopoulos, Bates, Malik & Jordan 2021): APS + λ·max(0, rank(k) − k_reg), rank 1-based.
  * - Randomised APS/RAPS: the cumulative mass minus u·p_k with u ~ U[0, 1) drawn once per row and shared
  *   by its classes (MAPIE's convention; the paper's ρ + u′·p with u′ = 1 − u is the same in distribution).
@@ -82,8 +85,9 @@ export function rowScores(probs: ArrayLike<number>, row: number, k: number, opti
   let mass = 0;
   for (let r = 0; r < k; r++) {
     mass += probs[offset + order[r]!]!;
-    cumulative[r] = mass;
+    cumulative[r] = Math.min(mass, 1);
   }
+  cumulative[k - 1] = 1;
   for (let c = 0; c < k; c++) {
     const r = rankOf[c]!;
     const penalty = options.lambda * Math.max(0, r + 1 - options.kReg);

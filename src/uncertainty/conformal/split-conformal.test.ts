@@ -132,7 +132,7 @@ function directSets(cal: Float64Array, y: number[], test: Float64Array, k: numbe
     const order = ranked(row);
     let mass = 0;
     for (let r = 0; r < k; r++) {
-      mass += row[order[r]!]!;
+      mass = r === k - 1 ? 1 : Math.min(1, mass + row[order[r]!]!);
       if (order[r] === label) return mass + pen(r + 1);
     }
     throw new Error('unreachable');
@@ -152,7 +152,7 @@ function directSets(cal: Float64Array, y: number[], test: Float64Array, k: numbe
     const members: number[] = [];
     let mass = 0;
     for (let r = 0; r < k; r++) {
-      mass += row[order[r]!]!;
+      mass = r === k - 1 ? 1 : Math.min(1, mass + row[order[r]!]!); // the whole row's mass is 1
       if (mass + pen(r + 1) > qhat) break;
       members.push(order[r]!);
     }
@@ -205,5 +205,16 @@ describe('split conformal sets equal the direct construction', () => {
     const run = (seed: number): Uint8Array => predictSets(calibrateConformalClassifier(cal, 4, y, { alpha: 0.2, score: 'aps', randomized: true, seed }), test).mask;
     expect(run(1)).toEqual(run(1));
     expect(run(1)).not.toEqual(run(2));
+  });
+});
+
+describe('float32 probabilities', () => {
+  it('the class ranked last has cumulative mass exactly 1, so rounding of the row sum never decides membership', () => {
+    // float32 rows whose sums round to 1 ± 1e-7: every calibration label is the second class (score 1)
+    const cal = Float32Array.from([0.7, 0.3, 0.9, 0.1, 0.6, 0.4, 0.8, 0.2, 0.55, 0.45]);
+    const model = calibrateConformalClassifier(cal, 2, [1, 1, 1, 1, 1], { alpha: 0.4, score: 'aps' });
+    expect(model.thresholds[0]!.qhat).toBe(1);
+    const sets = predictSets(model, Float32Array.from([0.7, 0.3, 0.33, 0.67, 0.9, 0.1]));
+    expect(Array.from(sets.sizes)).toEqual([2, 2, 2]);
   });
 });
