@@ -10,6 +10,6 @@ export type { CoverageSummary, GroupCoverage } from './coverage.js';
 export { absoluteResidualIntervals, cqrIntervals, intervalCoverage } from './regression.js';
 export type { ConformalIntervals, QuantilePredictions } from './regression.js';
 export { evaluateConformal } from './evaluate.js';
-export type { ConformalEvaluation, ConformalEvaluationInput, GroupingCoverage, RowGrouping } from './evaluate.js';
+export type { ConformalEvaluation, ConformalEvaluationInput, GroupingCoverage, RowGrouping as ConformalRowGrouping } from './evaluate.js';
 export { conformalBlocks, coverageChartSpec, coverageTable, chartRows, describeThreshold } from './blocks.js';
 export type { GroupChartRow } from './blocks.js';
