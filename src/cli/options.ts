@@ -25,6 +25,16 @@ export function parseFailOn(value: string | undefined): Severity | 'none' {
   throw new GlassboxError('invalid_argument', `--fail-on must be one of ${[...SEVERITIES, 'none'].join(', ')}; got "${value}".`, { argument: '--fail-on' });
 }
 
+/** A finite number flag (optionally ≥ `min`), naming the flag when it is not one. */
+export function parseNumberFlag(flag: string, value: string | undefined, fallback: number, min = -Infinity): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min) {
+    throw new GlassboxError('invalid_argument', `${flag} must be a finite number${min > -Infinity ? ` ≥ ${min}` : ''}; got "${value}".`, { argument: flag, hint: `e.g. ${flag} ${fallback}` });
+  }
+  return parsed;
+}
+
 /** An integer flag of at least `min` (default 1). */
 export function positiveFlag(flag: string, value: string | undefined, fallback: number, min = 1): number {
   return parseIntegerFlag(flag, value, fallback, min);

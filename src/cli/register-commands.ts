@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerDriftCommand } from './commands/drift/index.js';
 import { registerConformalCommand } from './commands/conformal/index.js';
+import { registerAttackCommand } from './commands/attack/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerDriftCommand(program);
   registerCalibrationCommand(program);
   registerConformalCommand(program);
+  registerAttackCommand(program);
 }

@@ -12,3 +12,4 @@ export { groupRobustness, classGrouping } from './vulnerability.js';
 export type { GroupRobustness, RowGrouping } from './vulnerability.js';
 export { perturb, predictClasses, argmaxRows } from './perturb.js';
 export type { AttackModel, PerturbRun } from './perturb.js';
+export { curveBlocks, describeAttack, groupBlocks, minEpsilonBlocks, summaryBlock } from './blocks.js';
