@@ -1,4 +1,5 @@
 import type { Detector } from './detector.js';
+import { dataDrift } from './detectors/data-drift.js';
 import { cleverHans } from './detectors/clever-hans.js';
 import { confidenceSlices } from './detectors/confidence-slices.js';
 import { disparity } from './detectors/disparity.js';
@@ -9,8 +10,9 @@ import { overallPerformance } from './detectors/overall-performance.js';
 import { perClassPerformance } from './detectors/per-class-performance.js';
 import { protectedPerformance } from './detectors/protected-performance.js';
 import { weakSlices } from './detectors/weak-slices.js';
+import { worstDomain } from './detectors/worst-domain.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain];
 }

@@ -14,6 +14,7 @@ export interface ScanFlags extends InputFlags {
   failOn?: string;
   quiet?: boolean;
   json?: boolean;
+  domain?: string;
 }
 
 /** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
@@ -22,6 +23,10 @@ export async function runScan(flags: ScanFlags): Promise<void> {
   const failOn = parseFailOn(flags.failOn);
   await checkOutputDir(flags.out);
   const inputs = await loadInputs(flags, { seed });
+  if (flags.domain && !inputs.table.columns.some((c) => c.name === flags.domain)) {
+    await inputs.model.dispose?.();
+    throw new GlassboxError('invalid_argument', `--domain "${flags.domain}" is not a column of the audited data.`, { argument: '--domain', hint: `Columns: ${inputs.table.columns.map((c) => c.name).join(', ')}.` });
+  }
   const progress = createProgress({ quiet: Boolean(flags.quiet) || Boolean(flags.json) });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -31,6 +36,7 @@ export async function runScan(flags: ScanFlags): Promise<void> {
       seed,
       signal: abort.signal,
       command: commandLine(flags),
+      ...(flags.domain ? { domain: flags.domain } : {}),
       onProgress: (p) => progress.update(p.index, p.total, p.detector),
     });
     progress.stop();
@@ -57,6 +63,7 @@ function commandLine(flags: ScanFlags): string {
   if (flags.preprocess) parts.push(`--preprocess ${flags.preprocess}`);
   if (flags.target ?? flags.label) parts.push(`--target ${flags.target ?? flags.label}`);
   if (flags.protected) parts.push(`--protected ${flags.protected}`);
+  if (flags.domain) parts.push(`--domain ${flags.domain}`);
   if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
   parts.push(`--seed ${flags.seed ?? 0}`);
   return parts.join(' ');
