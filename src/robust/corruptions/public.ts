@@ -7,3 +7,8 @@ export type { Regime, CorruptionParams } from './params.js';
 export { gaussianNoiseWith } from './noise.js';
 export { frostTexture } from './frost-texture.js';
 export { plasmaFractal } from './plasma-fractal.js';
+export { corruptionRobustness } from './evaluate.js';
+export type { RobustnessOptions, RobustnessResult, SettingResult, GroupError } from './evaluate.js';
+export { corruptionErrors } from './metrics.js';
+export type { CorruptionError } from './metrics.js';
+export { pairedDifference } from './paired-difference.js';
