@@ -6,6 +6,7 @@ import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
 import { registerPredictCommand } from './commands/predict/index.js';
+import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerCalibrationCommand(program);
   registerConformalCommand(program);
   registerAttackCommand(program);
+  registerRobustnessCommand(program);
 }

@@ -9,8 +9,10 @@ import { nextPowerOfTwo, plasmaFractal } from './plasma-fractal.js';
  *   - ice crystals: dendrites — a straight stem at a random angle with side branches at ±60° every few
  *     pixels, each branch again branching once — drawn as anti-aliased 1-px lines of random brightness
  *     and density about one crystal per 900 texture pixels,
- * summed, smoothed by a Gaussian of σ = 0.6 px and clipped to [0, 1]; its mean is about 0.3–0.45,
- * the range of the reference photos. Colour images get it tinted pale blue (R, G, B) = (0.86, 0.93, 1).
+ * summed, smoothed by a Gaussian of σ = 0.6 px, then set to a mean drawn in [0.45, 0.80] with standard
+ * deviation 0.11 and clipped to [0, 1] — the range of the reference photos (frost1–5: mean luminance
+ * 0.48–0.80, standard deviation 0.07–0.17; measured once, not shipped). Colour images get it tinted
+ * pale blue in the photos' proportions, R : G : B = 0.80 : 0.92 : 1, scaled to keep the luminance.
  * Lengths are in texture pixels times `unit` (the image's side over the table's side).
  */
 export function frostTexture(height: number, width: number, unit: number, rng: Rng): Float64Array {
@@ -24,7 +26,14 @@ export function frostTexture(height: number, width: number, unit: number, rng: R
     drawDendrite(out, height, width, stem, 0.25 + 0.45 * rng.next(), unit, rng);
   }
   const smooth = gaussianPlane(out, height, width, 0.6 * Math.max(unit, 0.5), 'reflect');
-  for (let i = 0; i < smooth.length; i++) smooth[i] = Math.min(1, Math.max(0, smooth[i]!));
+  // level and contrast like the reference photos: mean luminance 0.45–0.80, standard deviation 0.11
+  let mean = 0;
+  for (const v of smooth) mean += v / smooth.length;
+  let sd = 0;
+  for (const v of smooth) sd += (v - mean) ** 2 / smooth.length;
+  sd = Math.sqrt(sd) || 1;
+  const level = 0.45 + 0.35 * rng.next();
+  for (let i = 0; i < smooth.length; i++) smooth[i] = Math.min(1, Math.max(0, level + (0.11 * (smooth[i]! - mean)) / sd));
   return smooth;
 }
 
@@ -70,8 +79,8 @@ function splat(out: Float64Array, h: number, w: number, x: number, y: number, va
   add(y0 + 1, x0 + 1, fx * fy);
 }
 
-/** The bluish tint of colour frost, per RGB channel. */
-export const FROST_TINT = [0.86, 0.93, 1] as const;
+/** The bluish tint of colour frost per RGB channel, scaled so its luminance (0.299, 0.587, 0.114) is 1. */
+export const FROST_TINT = [0.8, 0.92, 1].map((v) => v / (0.299 * 0.8 + 0.587 * 0.92 + 0.114)) as readonly number[];
 
 /**
  * A bank of five textures per (seed, size, unit), made once and reused like the reference's five photos:

@@ -12,3 +12,5 @@ export type { RobustnessOptions, RobustnessResult, SettingResult, GroupError } f
 export { corruptionErrors } from './metrics.js';
 export type { CorruptionError } from './metrics.js';
 export { pairedDifference } from './paired-difference.js';
+export { accuracyChartBlock, robustnessTables } from './report.js';
+export { gridPng, imagePngBase64 } from './preview.js';

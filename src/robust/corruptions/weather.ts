@@ -66,12 +66,12 @@ export function frost(image: ImagePlanes, { rng, params, regime, seed }: Corrupt
   const f = ch === h && cw === w ? crop : boxResize(crop, ch, cw, h, w);
   const a = params.image as number;
   const b = params.texture as number;
-  const grey = 0.299 * FROST_TINT[0] + 0.587 * FROST_TINT[1] + 0.114 * FROST_TINT[2];
+  const grey = 1;
   const out = new Float32Array(image.data.length);
   for (let c = 0; c < channels; c++) {
     const tint = channels >= 3 && c < 3 ? FROST_TINT[c]! : grey;
     for (let i = 0; i < size; i++) {
-      const v = a * image.data[c * size + i]! + b * tint * f[i]!;
+      const v = a * image.data[c * size + i]! + b * Math.min(1, tint * f[i]!);
       out[c * size + i] = v > 1 ? 1 : v;
     }
   }
