@@ -65,7 +65,7 @@ async function runWorstDomain(c: ScanContext): Promise<DetectorResult> {
       metric: 'accuracy',
       value: bench.worst.accuracy!,
       baseline: bench.pooled.accuracy!,
-      interval: { low: bench.worst.interval.low, high: bench.worst.interval.high, level: bench.worst.interval.level, method: bench.worst.interval.method },
+      interval: { low: bench.worst.interval.low, high: bench.worst.interval.high, level: bench.worst.interval.level, method: 'wilson for accuracy' },
       ...(domains.how === 'categories as they are' ? { slice: [{ feature: column, op: '==' as const, value: bench.worst.domain }] } : {}),
       examples,
       evidence: { domain: bench.worst.domain, n: bench.worst.n, correct: bench.worst.correct, pooledN: bench.pooled.n, gapToPooled: gap.value, gapInterval: gap.interval, worstVsRest: bench.worstVsRest, domains: bench.domains.length, how: domains.how, minDomainSize: bench.minDomainSize },
