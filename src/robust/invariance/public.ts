@@ -10,3 +10,5 @@ export type { TextPerturbation } from './text/perturbations.js';
 export { FIRST_NAMES, PLACES, SYNONYM_SETS, CONTRACTIONS } from './text/lexicon.js';
 export type { InvarianceSubject, TabularSubject, TextSubject, InvarianceReport, InvarianceTestResult, InvarianceExample, OutputSummary, RowOutcomes } from './types.js';
 export { tabularSubject, textSubject } from './subject.js';
+export { invarianceBlocks } from './blocks.js';
+export type { SliceRow } from './blocks.js';
