@@ -5,6 +5,7 @@ import { registerAttackCommand } from './commands/attack/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
+import { registerInvarianceCommand } from './commands/invariance/index.js';
 import { registerPredictCommand } from './commands/predict/index.js';
 import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   registerConformalCommand(program);
   registerAttackCommand(program);
   registerRobustnessCommand(program);
+  registerInvarianceCommand(program);
 }

@@ -44,12 +44,12 @@ export function rateChart(report: InvarianceReport): ReportBlock {
 }
 
 const show = (v: ExampleInput | undefined): string => (v === undefined ? '' : typeof v === 'string' ? v : Object.entries(v).map(([k, x]) => `${k}=${x === null ? 'missing' : String(x)}`).join(', '));
-const out = (o: OutputSummary | undefined): string => (o === undefined ? '' : `${String(o.predicted)} (${o.score})`);
+const out = (o: OutputSummary | undefined): string => (o === undefined ? '' : o.scoreOf === 'value' ? String(o.predicted) : `${String(o.predicted)} · ${o.scoreOf} = ${o.score}`);
 
 /** Examples of a tabular test (or an MFT test) as a table: original vs perturbed, with the outputs. */
 export function examplesTable(t: InvarianceTestResult): ReportBlock {
   const mft = t.kind === 'mft';
-  const watched = mft ? 'predicted (P)' : 'output (watched score)';
+  const watched = mft ? 'predicted' : 'prediction · watched score';
   return {
     kind: 'table',
     caption: `${t.name}: worst ${mft ? 'failing cases' : 'violations'} (${mft ? '1 − P(expected)' : 'change in the watched score'} largest first)`,
@@ -58,41 +58,86 @@ export function examplesTable(t: InvarianceTestResult): ReportBlock {
   };
 }
 
-/** Tokens (split at whitespace) of both texts and the span of perturbed tokens that differ (common prefix and suffix removed). */
-export function changedSpan(original: string, perturbed: string): { a: string[]; b: string[]; start: number; endA: number; endB: number } {
+/** Tokens looked ahead for a resynchronisation after a mismatch (a contraction spans at most 2). */
+const RESYNC = 4;
+
+/**
+ * The words (split at whitespace) of both texts, with a mark on those that differ: a two-pointer walk
+ * that, at a mismatch, skips the fewest words on either side that bring the texts back in step.
+ */
+export function changedWords(original: string, perturbed: string): { a: string[]; b: string[]; ma: Uint8Array; mb: Uint8Array } {
   const a = original.split(/\s+/).filter(Boolean);
   const b = perturbed.split(/\s+/).filter(Boolean);
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
+  const ma = new Uint8Array(a.length);
+  const mb = new Uint8Array(b.length);
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    let skip: [number, number] = [1, 1];
+    search: for (let s = 1; s <= RESYNC; s++) {
+      for (let di = 0; di <= s; di++) {
+        const dj = s - di;
+        if (i + di < a.length && j + dj < b.length && a[i + di] === b[j + dj]) {
+          skip = [di, dj];
+          break search;
+        }
+      }
+    }
+    ma.fill(1, i, i + skip[0]);
+    mb.fill(1, j, j + skip[1]);
+    i += skip[0];
+    j += skip[1];
   }
-  return { a, b, start, endA, endB };
+  ma.fill(1, i);
+  mb.fill(1, j);
+  return { a, b, ma, mb };
 }
 
 /** Words shown on either side of a change. */
 const CONTEXT = 12;
 
-function window(tokens: readonly string[], start: number, end: number): { tokens: string[]; weights: number[] } {
-  const from = Math.max(0, start - CONTEXT);
-  const to = Math.min(tokens.length, Math.max(end, start + 1) + CONTEXT, from + 4 * CONTEXT);
+function window(tokens: readonly string[], marks: Uint8Array): { tokens: string[]; weights: number[] } {
+  const first = Math.max(0, marks.indexOf(1));
+  const last = Math.max(first, marks.lastIndexOf(1));
+  const from = Math.max(0, first - CONTEXT);
+  const to = Math.min(tokens.length, last + 1 + CONTEXT, from + 4 * CONTEXT);
   const shown = tokens.slice(from, to);
-  const weights = shown.map((_, k) => (from + k >= start && from + k < end ? 1 : 0));
+  const weights = shown.map((_, k) => marks[from + k]!);
   return { tokens: [...(from > 0 ? ['…'] : []), ...shown, ...(to < tokens.length ? ['…'] : [])], weights: [...(from > 0 ? [0] : []), ...weights, ...(to < tokens.length ? [0] : [])] };
 }
 
 /** A text example as two highlighted snippets: the original (changed words in blue) and the perturbed text (in red). */
 export function textExampleBlocks(t: InvarianceTestResult, e: InvarianceExample): ReportBlock[] {
-  const { a, b, start, endA, endB } = changedSpan(String(e.original ?? ''), String(e.perturbed));
-  const before = window(a, start, endA);
-  const after = window(b, start, endB);
+  const { a, b, ma, mb } = changedWords(String(e.original ?? ''), String(e.perturbed));
+  const before = window(a, ma);
+  const after = window(b, mb);
   return [
     { kind: 'highlighted-text', caption: `${t.name} · row ${e.rowId}: original, predicted ${out(e.before)}`, tokens: before.tokens, weights: before.weights.map((w) => -w) },
     { kind: 'highlighted-text', caption: `${t.name} · row ${e.rowId}: perturbed, predicted ${out(e.after)}; change ${e.change}`, tokens: after.tokens, weights: after.weights },
   ];
+}
+
+/** The changed words of a snippet marked with [[ ]] for plain text. */
+function marked(w: { tokens: string[]; weights: number[] }): string {
+  return w.tokens.map((t, k) => (w.weights[k] ? `[[${t}]]` : t)).join(' ');
+}
+
+/** Text examples as a table of snippets around the change, changed words in [[ ]] (for terminals). */
+export function textExamplesTable(t: InvarianceTestResult, k: number): ReportBlock {
+  return {
+    kind: 'table',
+    caption: `${t.name}: worst violations (snippets around the change; changed words in [[ ]])`,
+    columns: ['row', 'original', 'perturbed', 'before', 'after', 'change'],
+    rows: t.examples.slice(0, k).map((e) => {
+      const { a, b, ma, mb } = changedWords(String(e.original ?? ''), String(e.perturbed));
+      return [e.rowId, marked(window(a, ma)), marked(window(b, mb)), out(e.before), out(e.after), e.change];
+    }),
+  };
 }
 
 /** The slices where a test's violations concentrate, as a table. */
@@ -108,9 +153,9 @@ export function slicesTable(t: InvarianceTestResult, slices: readonly SliceRow[]
 /**
  * The report blocks of an invariance run: what was tested, the rates table and chart, and for each test
  * with violations its worst examples (a table for tabular rows and MFT cases, highlighted snippets for
- * text) and the slices where they concentrate.
+ * text, or a table of snippets with `highlightText: false`) and the slices where they concentrate.
  */
-export function invarianceBlocks(report: InvarianceReport, slices: Readonly<Record<string, readonly SliceRow[]>> = {}, options: { examplesPerTest?: number } = {}): ReportBlock[] {
+export function invarianceBlocks(report: InvarianceReport, slices: Readonly<Record<string, readonly SliceRow[]>> = {}, options: { examplesPerTest?: number; highlightText?: boolean } = {}): ReportBlock[] {
   const blocks: ReportBlock[] = [
     {
       kind: 'text',
@@ -122,7 +167,7 @@ export function invarianceBlocks(report: InvarianceReport, slices: Readonly<Reco
   const k = options.examplesPerTest ?? 3;
   for (const t of report.tests) {
     if (t.violations === 0) continue;
-    if (report.subject === 'text' && t.kind === 'inv') blocks.push(...t.examples.slice(0, k).flatMap((e) => textExampleBlocks(t, e)));
+    if (report.subject === 'text' && t.kind === 'inv') blocks.push(...(options.highlightText === false ? [textExamplesTable(t, k)] : t.examples.slice(0, k).flatMap((e) => textExampleBlocks(t, e))));
     else blocks.push(examplesTable(t));
     const s = slices[t.name];
     if (s && s.length > 0) blocks.push(slicesTable(t, s));

@@ -13,9 +13,10 @@ export interface OutputShape {
 /** The decision of output row `row` and the score of column `watch` (default: the decided class). */
 export function summarizeOutput(outputs: Float32Array, row: number, shape: OutputShape, watch?: number): OutputSummary {
   const w = shape.outputWidth;
-  if (shape.task === 'regression') return { predicted: round(outputs[row * w]!), score: round(outputs[row * w]!) };
+  if (shape.task === 'regression') return { predicted: round(outputs[row * w]!), score: round(outputs[row * w]!), scoreOf: 'value' };
   const cls = decide(outputs, row, w, shape.task);
-  return { predicted: shape.classes[cls] ?? String(cls), score: round(outputs[row * w + (watch ?? cls)]!) };
+  const watched = watch ?? cls;
+  return { predicted: shape.classes[cls] ?? String(cls), score: round(outputs[row * w + watched]!), scoreOf: `P(${shape.classes[watched] ?? watched})` };
 }
 
 /** Numbers in examples keep 6 significant digits, so JSON stays readable and byte-stable. */

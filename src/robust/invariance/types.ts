@@ -50,6 +50,8 @@ export interface OutputSummary {
   readonly predicted: string | number;
   /** The watched score: P(originally predicted class) for INV, the declared output for DIR, P(predicted) for MFT. */
   readonly score: number;
+  /** What `score` is: "P(class)" or "value". */
+  readonly scoreOf: string;
 }
 
 /** Feature values of a tabular example (only the features the test changed), or a document. */
