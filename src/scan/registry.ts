@@ -1,5 +1,6 @@
 import type { Detector } from './detector.js';
 import { dataDrift } from './detectors/data-drift.js';
+import { adversarialVulnerability } from './detectors/adversarial-vulnerability.js';
 import { cleverHans } from './detectors/clever-hans.js';
 import { confidenceSlices } from './detectors/confidence-slices.js';
 import { disparity } from './detectors/disparity.js';
@@ -15,4 +16,5 @@ import { worstDomain } from './detectors/worst-domain.js';
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
   return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, adversarialVulnerability];
 }
