@@ -66,8 +66,8 @@ async function loadImageModel(location: string): Promise<Model> {
  * classes or output indices) or `--data x.npy [--labels y.npy]`, with `--model`. The rows audited are
  * the images; the table beside them holds the label, brightness and contrast (see data/image-table.ts).
  */
-export async function loadImageInputs(flags: { data: string; model: string; labels?: string }, options: { requireLabels?: boolean }): Promise<{ table: Table; all: Table; schema: Schema; model: Model; x: Tensor; describe: { data: string; model: string } }> {
-  const model = await loadImageModel(flags.model);
+export async function loadImageInputs(flags: { data: string; model: string; labels?: string }, options: { requireLabels?: boolean; model?: Model }): Promise<{ table: Table; all: Table; schema: Schema; model: Model; x: Tensor; describe: { data: string; model: string } }> {
+  const model = options.model ?? (await loadImageModel(flags.model));
   try {
     if (model.task === 'regression') throw new GlassboxError('invalid_argument', `${flags.model}: image scans audit classifiers; this model is a regression model.`, { file: flags.model, hint: 'Scan a classification model.' });
     const data = await loadGradientData(flags.data, model);

@@ -11,6 +11,7 @@ import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
+import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
 
 /**
  * Every `glassbox` sub-command, in help order. Each commands/<name>/index.ts only defines its command
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerAttackCommand(program);
   registerRobustnessCommand(program);
   registerInvarianceCommand(program);
+  registerUncertaintyCommand(program);
 }

@@ -1,6 +1,6 @@
-import onnxProto from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildGraph as buildStaticGraph, values, type GraphSpec } from '../../test/fixtures/onnx/build-graph.js';
+import { values } from '../../test/fixtures/onnx/build-graph.js';
+import { buildDynamicGraph } from '../../test/fixtures/models/dropout-mlp.js';
 import { Rng } from '../rng.js';
 import { denseLogits, type DenseHead } from './dense-head.js';
 import { loadOnnxModel } from './onnx.js';
@@ -10,12 +10,7 @@ import { tfjsDenseHead } from './tfjs/dense-head.js';
 import { reinitializeWeights } from './tfjs/init.js';
 import { TfjsLayersModel } from './tfjs/layers-model.js';
 
-function dynamicBatch(spec: GraphSpec): Uint8Array {
-  const { onnx } = onnxProto;
-  const model = onnx.ModelProto.decode(buildStaticGraph(spec));
-  model.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = { dimParam: 'N' };
-  return onnx.ModelProto.encode(model).finish();
-}
+const dynamicBatch = buildDynamicGraph;
 
 /** Probabilities from the head alone: softmax(φW + b), or [1 − σ, σ] for one unit. */
 async function headProbabilities(head: DenseHead, x: { data: Float32Array; shape: number[] }): Promise<number[]> {

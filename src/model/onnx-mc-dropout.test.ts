@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import onnxProto from 'onnx-proto';
-import { buildGraph as buildStaticGraph, values, type GraphSpec } from '../../test/fixtures/onnx/build-graph.js';
+import { values } from '../../test/fixtures/onnx/build-graph.js';
+import { buildDynamicGraph } from '../../test/fixtures/models/dropout-mlp.js';
 import { Rng } from '../rng.js';
 import { isStochastic } from './capabilities.js';
 import { loadOnnxModel } from './onnx.js';
 import { dropoutMask } from './onnx-mc-dropout.js';
 
-/** buildGraph with the first input's batch dimension made dynamic ('N'). */
-function buildGraph(spec: GraphSpec): Uint8Array {
-  const { onnx } = onnxProto;
-  const model = onnx.ModelProto.decode(buildStaticGraph(spec));
-  model.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = { dimParam: 'N' };
-  return onnx.ModelProto.encode(model).finish();
-}
+const buildGraph = buildDynamicGraph;
 
 const D = 6, H = 5, K = 3;
 const W1 = values(D * H, 1);

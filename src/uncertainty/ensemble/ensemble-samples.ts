@@ -19,7 +19,7 @@ export function checkEnsemble(models: readonly Model[], names: readonly string[]
   models.forEach((m, i) => {
     const name = names[i]!;
     if (m.task === 'regression' || m.classes.length !== first.classes.length || m.classes.some((c, k) => c !== first.classes[k])) {
-      throw new GlassboxError('shape_mismatch', `${name} has classes [${m.classes.join(', ')}], but ${names[0]} has [${first.classes.join(', ')}]; ensemble members must predict the same classes in the same order`, { argument: '--model', hint: 'Export every member with the same label order, or pass --classes.' });
+      throw new GlassboxError('shape_mismatch', `${name} has classes [${m.classes.join(', ')}], but ${names[0]} has [${first.classes.join(', ')}]; ensemble members must predict the same classes in the same order`, { argument: '--model', hint: 'Export every member with the same classes in the same order.' });
     }
     const a = m.inputSpec.shape.slice(1).join('×');
     const b = first.inputSpec.shape.slice(1).join('×');
