@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCertifyCommand } from './commands/certify/index.js';
 import { registerDriftCommand } from './commands/drift/index.js';
 import { registerConformalCommand } from './commands/conformal/index.js';
 import { registerAttackCommand } from './commands/attack/index.js';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerRobustnessCommand(program);
   registerInvarianceCommand(program);
   registerUncertaintyCommand(program);
+  registerCertifyCommand(program);
 }
