@@ -15,6 +15,5 @@ import { worstDomain } from './detectors/worst-domain.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain];
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, adversarialVulnerability];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain, adversarialVulnerability];
 }
