@@ -3,6 +3,7 @@ import { dataDrift } from './detectors/data-drift.js';
 import { adversarialVulnerability } from './detectors/adversarial-vulnerability.js';
 import { cleverHans } from './detectors/clever-hans.js';
 import { confidenceSlices } from './detectors/confidence-slices.js';
+import { conformalCoverage } from './detectors/conformal-coverage.js';
 import { disparity } from './detectors/disparity.js';
 import { globalImportance } from './detectors/global-importance.js';
 import { imageAttributions } from './detectors/image-attributions.js';
@@ -15,5 +16,5 @@ import { worstDomain } from './detectors/worst-domain.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain, adversarialVulnerability];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, dataDrift, worstDomain, adversarialVulnerability];
 }

@@ -13,3 +13,4 @@ export { evaluateConformal } from './evaluate.js';
 export type { ConformalEvaluation, ConformalEvaluationInput, GroupingCoverage, RowGrouping as ConformalRowGrouping } from './evaluate.js';
 export { conformalBlocks, coverageChartSpec, coverageTable, chartRows, describeThreshold } from './blocks.js';
 export type { GroupChartRow } from './blocks.js';
+export { conformalSplit } from './conformal-split.js';

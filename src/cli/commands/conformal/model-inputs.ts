@@ -3,8 +3,8 @@ import { protectedGroups } from '../../../data/schema-helpers.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import { pipeline } from '../../../model/pipeline.js';
 import type { Model } from '../../../model/model.js';
-import { Rng } from '../../../rng.js';
 import { scanLabels } from '../../../scan/scan.js';
+import { conformalSplit } from '../../../uncertainty/conformal/conformal-split.js';
 import type { RowGrouping } from '../../../uncertainty/conformal/evaluate.js';
 import { loadInputs, type InputFlags } from '../../load-inputs.js';
 
@@ -23,18 +23,6 @@ export interface ModelRows {
   readonly unlabelled: number;
 }
 
-/**
- * Splits the labelled audited rows by a seeded permutation: the first ⌊f·n⌋ calibrate, the rest are
- * evaluated. Never the training rows: the model was fitted on them, so their scores are not
- * exchangeable with new rows' and the guarantee would not hold.
- */
-export function splitRows(labelled: Int32Array, fraction: number, seed: number): { calibration: Int32Array; evaluation: Int32Array } {
-  const order = new Rng(seed).permutation(labelled.length);
-  const cut = Math.floor(fraction * labelled.length);
-  const pick = (from: number, to: number): Int32Array => Int32Array.from(order.subarray(from, to), (p) => labelled[p]!).sort();
-  return { calibration: pick(0, cut), evaluation: pick(cut, labelled.length) };
-}
-
 export async function loadModelRows(flags: InputFlags, options: { fraction: number; seed: number }): Promise<ModelRows> {
   const inputs = await loadInputs(flags, { seed: 0 });
   const { table, schema, model } = inputs;
@@ -50,7 +38,8 @@ export async function loadModelRows(flags: InputFlags, options: { fraction: numb
   const labels = scanLabels(table, schema);
   const labelled = Int32Array.from({ length: table.nRows }, (_, i) => i).filter((i) => (model.task === 'regression' ? Number.isFinite(labels[i]!) : labels[i]! >= 0));
   if (labelled.length < 2) throw new GlassboxError('invalid_input', `${inputs.describe?.data ?? 'the data'}: ${labelled.length} labelled rows; conformal calibration needs labelled rows to split.`, { argument: '--data', hint: 'Give data with a label column (--target).' });
-  const { calibration, evaluation } = splitRows(labelled, options.fraction, options.seed);
+  // held-out rows only: the model was fitted on the training split, so its scores there are not exchangeable with new rows'
+  const { calibration, evaluation } = conformalSplit(labelled, options.fraction, options.seed);
   const width = model.outputWidth;
   const take = (rows: Int32Array) => ({
     outputs: Float64Array.from({ length: rows.length * width }, (_, j) => outputs[rows[Math.floor(j / width)]! * width + (j % width)]!),
