@@ -93,7 +93,7 @@ export const conformalCoverage: Detector = {
     const q = marginalModel.thresholds[0]!;
     const intro: ReportBlock = {
       kind: 'text',
-      markdown: `LAC prediction sets at α = ${alpha} (target coverage ${1 - alpha}): the ${labelledRows(context.labels).length} labelled audited rows are split by a seeded permutation (seed ${context.seed}) into ${calibration.length} calibration and ${evaluation.length} evaluation rows; training rows are never used, because the model was fitted on them. Marginal q̂ = ${q.infinite ? '+∞' : q.qhat.toFixed(4)} (the ${q.rank}-th smallest of ${q.n} scores). Coverage is guaranteed on average over all rows, not within a group; a group is reported when its whole ${Math.round(level * 100)}% Clopper–Pearson coverage interval lies below ${1 - alpha}. "per-group q̂" calibrates each group on its own calibration rows (Mondrian), which restores coverage within every group at the cost of set size.`,
+      markdown: `LAC prediction sets at α = ${alpha} (target coverage ${1 - alpha}): the ${labelledRows(context.labels).length} labelled audited rows are split by a seeded permutation (seed ${context.seed}) into ${calibration.length} calibration and ${evaluation.length} evaluation rows; training rows are never used, because the model was fitted on them. Marginal q̂ = ${q.infinite ? '+∞' : q.qhat.toFixed(4)} (the ${q.rank}-th smallest of ${q.n} scores). Coverage is guaranteed on average over all rows, not within a group; a group is reported when its whole ${Math.round(level * 100)}% Clopper–Pearson coverage interval lies below ${1 - alpha}. "q̂ per group" calibrates each group on its own calibration rows (Mondrian), which restores coverage within every group at the cost of set size.`,
     };
     const tables = attributes.flatMap((a) => [
       coverageTable(`By ${a.grouping.name}: one q̂ for everyone`, a.marginal),
@@ -101,8 +101,8 @@ export const conformalCoverage: Detector = {
     ]);
     const chart: ReportBlock = {
       kind: 'chart',
-      caption: `Coverage (dashed: target ${1 - alpha}) and mean set size per group, one q̂ for everyone vs a q̂ per group`,
-      spec: coverageChartSpec(attributes.flatMap((a) => [...chartRows(`${a.grouping.name} · one q̂`, a.marginal), ...chartRows(`${a.grouping.name} · q̂ per group`, a.perGroup)]), alpha, level),
+      caption: `Coverage (dashed: target ${1 - alpha}) and mean set size per group: one q̂ pooled over all calibration rows, and a q̂ per group`,
+      spec: coverageChartSpec(attributes.flatMap((a) => [...chartRows(`${a.grouping.name}, pooled q̂`, a.marginal), ...chartRows(`${a.grouping.name}, q̂ per group`, a.perGroup)]), alpha, level),
     };
     return {
       findings,

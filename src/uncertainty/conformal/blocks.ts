@@ -23,38 +23,36 @@ export function chartRows(series: string, groups: readonly GroupCoverage[]): Gro
 
 /**
  * Coverage per group (points with their Clopper–Pearson intervals, a dashed rule at the target 1 − α)
- * beside the mean set size per group, one row of panels per series.
+ * beside the mean set size per group; rows are "series · group (n)", in the order given.
  */
 export function coverageChartSpec(rows: readonly GroupChartRow[], alpha: number, level: number): Record<string, unknown> {
-  const y = { field: 'group', type: 'nominal', title: null, sort: null, axis: { labelFontSize: 12, labelLimit: 180 } };
-  const values = rows.map((r) => ({ ...r, target: 1 - alpha, label: `${r.group}  (n=${r.n})` }));
-  const low = Math.max(0, Math.min(1 - alpha - 0.1, ...rows.map((r) => r.low)) - 0.02);
+  const values = rows.map((r) => ({ ...r, label: `${r.series}: ${r.group} (n=${r.n})` }));
+  const low = Math.max(0, Math.floor((Math.min(1 - alpha - 0.05, ...rows.map((r) => r.low)) - 0.01) * 20) / 20);
+  const y = { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelFontSize: 12, labelLimit: 600 } };
+  const step = { step: 24 };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     data: { values },
-    facet: { row: { field: 'series', type: 'nominal', title: null, header: { labelFontSize: 13, labelAngle: 0, labelAlign: 'left' } } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      hconcat: [
-        {
-          width: 300,
-          encoding: { y: { ...y, field: 'label' } },
-          layer: [
-            { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'low', type: 'quantitative', scale: { domain: [low, 1] }, title: `coverage (${Math.round(level * 100)}% Clopper–Pearson)` }, x2: { field: 'high' } } },
-            { mark: { type: 'point', filled: true, size: 70 }, encoding: { x: { field: 'coverage', type: 'quantitative' }, tooltip: [{ field: 'group' }, { field: 'n' }, { field: 'coverage', format: '.3f' }, { field: 'low', format: '.3f' }, { field: 'high', format: '.3f' }] } },
-            { mark: { type: 'rule', strokeDash: [4, 3], color: '#cf222e' }, encoding: { x: { field: 'target', type: 'quantitative' } } },
-          ],
-        },
-        {
-          width: 200,
-          encoding: { y: { ...y, field: 'label', axis: null } },
-          layer: [
-            { mark: { type: 'bar', color: '#8fb8de' }, encoding: { x: { field: 'averageSetSize', type: 'quantitative', title: 'mean set size' } } },
-            { mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 }, encoding: { x: { field: 'averageSetSize', type: 'quantitative' }, text: { field: 'averageSetSize', format: '.2f' } } },
-          ],
-        },
-      ],
-    },
+    config: { axisY: { labelLimit: 600 } },
+    hconcat: [
+      {
+        width: 320,
+        height: step,
+        layer: [
+          { mark: { type: 'rule', strokeWidth: 2, color: '#57606a' }, encoding: { y, x: { field: 'low', type: 'quantitative', scale: { domain: [low, 1] }, title: `coverage, ${Math.round(level * 100)}% Clopper–Pearson (dashed: target ${1 - alpha})`, axis: { titleFontSize: 12, labelFontSize: 11 } }, x2: { field: 'high' } } },
+          { mark: { type: 'point', filled: true, size: 80 }, encoding: { y, x: { field: 'coverage', type: 'quantitative' }, color: { field: 'series', type: 'nominal', legend: null }, tooltip: [{ field: 'label' }, { field: 'coverage', format: '.3f' }, { field: 'low', format: '.3f' }, { field: 'high', format: '.3f' }] } },
+          { mark: { type: 'rule', strokeDash: [5, 4], color: '#cf222e', strokeWidth: 1.5 }, encoding: { x: { datum: 1 - alpha, type: 'quantitative' } } },
+        ],
+      },
+      {
+        width: 180,
+        height: step,
+        layer: [
+          { mark: { type: 'bar', color: '#8fb8de' }, encoding: { y: { ...y, axis: null }, x: { field: 'averageSetSize', type: 'quantitative', title: 'mean set size', axis: { titleFontSize: 12, labelFontSize: 11 } } } },
+          { mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 }, encoding: { y: { ...y, axis: null }, x: { field: 'averageSetSize', type: 'quantitative' }, text: { field: 'averageSetSize', format: '.2f' } } },
+        ],
+      },
+    ],
   };
 }
 
