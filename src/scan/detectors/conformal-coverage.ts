@@ -155,7 +155,7 @@ function gapFinding(context: ScanContext, a: Attribute, code: number, inputs: Ga
     metric: 'conformal coverage',
     value: g.coverage!,
     baseline: target,
-    interval: { low: ci.low, high: ci.high, level: ci.level, method: 'clopper-pearson for coverage' },
+    interval: { low: ci.low, high: ci.high, level: ci.level, method: 'clopper-pearson for conformal coverage' },
     slice,
     examples: missed,
     evidence: {
