@@ -47,6 +47,13 @@ function gather(t: Tensor, rows: Int32Array): Tensor {
   return { data, shape: [rows.length, ...t.shape.slice(1)] };
 }
 
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 function encodeTable(encoder: Encoder, table: Table): Float32Array {
   return encoder.encode(rawMatrixFromTable(table, encoder.features));
 }
@@ -74,7 +81,7 @@ async function gradientModel(location: string | undefined): Promise<Model | unde
 /**
  * Loads --demo, image data (x.npy with --labels, or a folder) or tabular data with its encoder, and
  * picks the bounds: --clip (default [0, 1]) for images; for tabular models each numeric input column's
- * range in the training rows (the audited rows when there is no split), one-hot columns frozen.
+ * range over the training and audited rows, one-hot columns frozen.
  */
 export async function loadAttackInputs(flags: AttackInputFlags, seed: number): Promise<AttackInputs> {
   const clip = parseClip(flags.clip);
@@ -98,9 +105,10 @@ export async function loadAttackInputs(flags: AttackInputFlags, seed: number): P
     let bounds: InputBounds;
     let boundsNote: string;
     if (encoder && !clip) {
-      const reference = inputs.train ? encodeTable(encoder, inputs.train) : all.data;
+      // the audited rows too: a test row outside the training range must not be refused or moved by the clip alone
+      const reference = inputs.train ? concat(encodeTable(encoder, inputs.train), all.data) : all.data;
       bounds = tabularBounds(encoder.features, reference, encoder.outputWidth, { perturbCategorical: flags.perturbCategorical === true });
-      boundsNote = `numeric input columns within their range in the ${inputs.train ? 'training' : 'audited'} rows; categorical one-hot columns ${flags.perturbCategorical ? 'within [0, 1] (--perturb-categorical)' : 'frozen'}`;
+      boundsNote = `numeric input columns within their range in the ${inputs.train ? 'training and audited' : 'audited'} rows; categorical one-hot columns ${flags.perturbCategorical ? 'within [0, 1] (--perturb-categorical)' : 'frozen'}`;
       const picked = categoricalGroupings(encoder, inputs.table).map((g) => ({ ...g, codes: Int32Array.from(rows, (r) => g.codes[r]!) }));
       groupings.push(...picked);
     } else {
