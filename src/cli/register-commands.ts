@@ -13,6 +13,7 @@ import { registerScanCommand } from './commands/scan/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
 import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
+import { registerOodCommand } from './commands/ood/index.js';
 
 /**
  * Every `glassbox` sub-command, in help order. Each commands/<name>/index.ts only defines its command
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerInvarianceCommand(program);
   registerUncertaintyCommand(program);
   registerCertifyCommand(program);
+  registerOodCommand(program);
 }

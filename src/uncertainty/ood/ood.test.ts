@@ -103,3 +103,23 @@ describe('kNN distance', () => {
     expect(() => knnReference(fit, n, d, { k: 51 })).toThrow(/k must be an integer in \[1, 50\]/);
   });
 });
+
+describe('synthetic OOD sets', () => {
+  const rng = new Rng(2);
+  const images = { data: Float32Array.from({ length: 3 * 5 * 5 }, () => rng.next()), shape: [3, 5, 5, 1] };
+  it('rotate by 90° (four turns give the images back), invert, and shuffle pixels keeping each image’s ink', async () => {
+    const { syntheticOodSet } = await import('./synthetic-sets.js');
+    let turned = images;
+    for (let t = 0; t < 4; t++) turned = syntheticOodSet(turned, 'rotated', 0);
+    expect(Array.from(turned.data)).toEqual(Array.from(images.data));
+    expect(syntheticOodSet(images, 'rotated', 0).data[0]).toBe(images.data[4 * 5]);
+    const inverted = syntheticOodSet(images, 'inverted', 0);
+    inverted.data.forEach((v, i) => expect(v).toBeCloseTo(1 - images.data[i]!, 6));
+    const shuffled = syntheticOodSet(images, 'pixel-shuffled', 1);
+    for (let i = 0; i < 3; i++) {
+      const sorted = (d: Float32Array): number[] => Array.from(d.subarray(i * 25, (i + 1) * 25)).sort();
+      expect(sorted(shuffled.data)).toEqual(sorted(images.data));
+    }
+    expect(Array.from(syntheticOodSet(images, 'uniform-noise', 4).data)).toEqual(Array.from(syntheticOodSet(images, 'uniform-noise', 4).data));
+  });
+});

@@ -8,3 +8,5 @@ export { evaluateOod } from './evaluate.js';
 export type { OodEvaluation } from './evaluate.js';
 export { OOD_METHODS, oodScorer } from './model-scorer.js';
 export type { OodMethod, OodScorer, OodScorerOptions } from './model-scorer.js';
+export { SYNTHETIC_OOD_SETS, syntheticOodSet } from './synthetic-sets.js';
+export type { SyntheticOodSet } from './synthetic-sets.js';
