@@ -109,7 +109,7 @@ describe('synthetic OOD sets', () => {
   const images = { data: Float32Array.from({ length: 3 * 5 * 5 }, () => rng.next()), shape: [3, 5, 5, 1] };
   it('rotate by 90° (four turns give the images back), invert, and shuffle pixels keeping each image’s ink', async () => {
     const { syntheticOodSet } = await import('./synthetic-sets.js');
-    let turned = images;
+    let turned: { data: Float32Array; shape: readonly number[] } = images;
     for (let t = 0; t < 4; t++) turned = syntheticOodSet(turned, 'rotated', 0);
     expect(Array.from(turned.data)).toEqual(Array.from(images.data));
     expect(syntheticOodSet(images, 'rotated', 0).data[0]).toBe(images.data[4 * 5]);
