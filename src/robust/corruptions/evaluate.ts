@@ -41,6 +41,8 @@ export interface SettingResult {
   /** Rows right when clean and wrong here, and the reverse. */
   readonly flippedToWrong: number;
   readonly flippedToRight: number;
+  /** Indices (into x) of the rows right when clean and wrong here, in order. */
+  readonly flippedRows: readonly number[];
   /** Accuracy per class (null for a class without rows). */
   readonly perClass: readonly (number | null)[];
   readonly baselineAccuracy?: number;
@@ -157,9 +159,13 @@ function settingResult(name: CorruptionName, severity: Severity, clean: Uint8Arr
   let both = 0;
   let onlyClean = 0;
   let onlyCorrupted = 0;
+  const flippedRows: number[] = [];
   for (let i = 0; i < right.length; i++) {
     if (clean[i] && right[i]) both++;
-    else if (clean[i]) onlyClean++;
+    else if (clean[i]) {
+      onlyClean++;
+      flippedRows.push(i);
+    }
     else if (right[i]) onlyCorrupted++;
   }
   const correct = both + onlyCorrupted;
@@ -175,6 +181,7 @@ function settingResult(name: CorruptionName, severity: Severity, clean: Uint8Arr
     drop: pairedDifference(both, onlyClean, onlyCorrupted, n, level),
     flippedToWrong: onlyClean,
     flippedToRight: onlyCorrupted,
+    flippedRows,
     perClass: perClassAccuracy(right, labels, k),
     ...(baselineRight ? { baselineAccuracy: count(baselineRight) / n } : {}),
   };

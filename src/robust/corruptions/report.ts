@@ -5,6 +5,7 @@ const r4 = (v: number | null | undefined): number | null => (v === null || v ===
 
 /** Accuracy against severity, one line per corruption, the clean accuracy as a dashed rule. */
 export function accuracyChartBlock(result: RobustnessResult): ReportBlock {
+  if (result.severities.length === 1) return accuracyBarsBlock(result);
   const values = result.corruptions.map((s) => ({ corruption: s.name, family: s.family, severity: s.severity, accuracy: r4(s.accuracy), low: r4(s.interval.low), high: r4(s.interval.high) }));
   return {
     kind: 'chart',
@@ -59,4 +60,23 @@ export function robustnessTables(result: RobustnessResult): ReportBlock[] {
     },
     ...result.perSlice.map((slice): ReportBlock => ({ kind: 'table', caption: `Error by ${slice.column}: clean and mean over every corruption × severity`, columns: [slice.column, 'n', 'clean error', 'corruption error'], rows: slice.groups.map((g) => [g.group, g.n, r4(g.cleanError), r4(g.corruptionError)]) })),
   ];
+}
+
+/** One severity: a bar per corruption (worst first) with its Wilson interval, the clean accuracy as a dashed rule. */
+function accuracyBarsBlock(result: RobustnessResult): ReportBlock {
+  const values = [...result.corruptions].sort((a, b) => a.accuracy - b.accuracy).map((s) => ({ corruption: s.name, family: s.family, accuracy: r4(s.accuracy), low: r4(s.interval.low), high: r4(s.interval.high) }));
+  const y = { field: 'corruption', type: 'nominal', sort: null, title: null };
+  return {
+    kind: 'chart',
+    caption: `Accuracy under each corruption at severity ${result.severities[0]} with Wilson intervals (${result.n} images, seed ${result.seed}, ${result.regime} table); dashed: clean accuracy ${result.clean.accuracy.toFixed(3)}`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: 420,
+      layer: [
+        { data: { values }, mark: 'bar', encoding: { y, x: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } }, color: { field: 'family', type: 'nominal' }, tooltip: [{ field: 'corruption' }, { field: 'accuracy' }, { field: 'low' }, { field: 'high' }] } },
+        { data: { values }, mark: { type: 'rule', color: 'black' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+        { data: { values: [{ clean: r4(result.clean.accuracy) }] }, mark: { type: 'rule', strokeDash: [6, 4], color: 'black' }, encoding: { x: { field: 'clean', type: 'quantitative' } } },
+      ],
+    },
+  };
 }

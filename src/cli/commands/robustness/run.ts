@@ -108,7 +108,7 @@ export async function runRobustness(flags: RobustnessFlags): Promise<void> {
       }
     }
     if (format === 'json') {
-      process.stdout.write(`${JSON.stringify({ version: 1, rowIds, ...toJson(result), ...(flags.save ? { saved: flags.save } : {}) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ version: 1, rowIds, ...toJson(result, rowIds), ...(flags.save ? { saved: flags.save } : {}) }, null, 2)}\n`);
       return;
     }
     const blocks: ReportBlock[] = [accuracyChartBlock(result), ...robustnessTables(result)];
@@ -120,7 +120,7 @@ export async function runRobustness(flags: RobustnessFlags): Promise<void> {
   }
 }
 
-function toJson(r: RobustnessResult): Record<string, unknown> {
+function toJson(r: RobustnessResult, rowIds: readonly number[]): Record<string, unknown> {
   const perClass = (v: readonly (number | null)[]): Record<string, number | null> => Object.fromEntries(v.map((a, k) => [r.classes[k] ?? String(k), a]));
   return {
     method: r.method,
@@ -129,7 +129,7 @@ function toJson(r: RobustnessResult): Record<string, unknown> {
     layout: r.layout,
     n: r.n,
     clean: { accuracy: r.clean.accuracy, correct: r.clean.correct, interval: r.clean.interval, perClass: perClass(r.clean.perClass), ...(r.clean.baselineAccuracy !== undefined ? { baselineAccuracy: r.clean.baselineAccuracy } : {}) },
-    corruptions: r.corruptions.map((s) => ({ ...s, perClass: perClass(s.perClass) })),
+    corruptions: r.corruptions.map(({ flippedRows, ...s }) => ({ ...s, perClass: perClass(s.perClass), flippedRowIds: flippedRows.map((i) => rowIds[i]!) })),
     ce: r.ce,
     mCE: r.mCE,
     relativeMCE: r.relativeMCE,

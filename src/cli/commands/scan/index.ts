@@ -21,6 +21,8 @@ export function registerScanCommand(program: Command): void {
     .option('--text-encoder <file>', 'text models: the bag-of-words encoder JSON saved with the model (the data then holds one text column)')
     .option('--protected <a,b>', "protected attributes: the schema's by name, or columns (numbers split at their quartiles); default: the schema's")
     .option('--domain <column>', 'a metadata column (region, device, date…): accuracy per domain and the worst domain\'s gap to the pooled accuracy')
+    .option('--corruption-severities <list>', 'image models: ImageNet-C severities the corruption check runs (default 3; 1,2,3,4,5 for the full benchmark)')
+    .option('--corruption-images <n>', 'image models: most images the corruption check corrupts (default 500, fewer for large images)')
     .option('--out <dir>', 'output folder', 'glassbox-out')
     .option('--seed <n>', 'seed for every stochastic step', '0')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')

@@ -7,6 +7,7 @@ import { EXIT_CLEAN, EXIT_FINDINGS } from '../../exit-codes.js';
 import { loadInputs, type InputFlags } from '../../load-inputs.js';
 import { parseFailOn, parseIntegerFlag } from '../../options.js';
 import { createProgress } from '../../progress.js';
+import { parseSeverities } from '../robustness/run.js';
 
 export interface ScanFlags extends InputFlags {
   out: string;
@@ -15,6 +16,8 @@ export interface ScanFlags extends InputFlags {
   quiet?: boolean;
   json?: boolean;
   domain?: string;
+  corruptionSeverities?: string;
+  corruptionImages?: string;
 }
 
 /** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
@@ -37,6 +40,8 @@ export async function runScan(flags: ScanFlags): Promise<void> {
       signal: abort.signal,
       command: commandLine(flags),
       ...(flags.domain ? { domain: flags.domain } : {}),
+      ...(flags.corruptionSeverities ? { corruptionSeverities: parseSeverities(flags.corruptionSeverities) } : {}),
+      ...(flags.corruptionImages ? { corruptionImages: parseIntegerFlag('--corruption-images', flags.corruptionImages, 500, 1) } : {}),
       onProgress: (p) => progress.update(p.index, p.total, p.detector),
     });
     progress.stop();
@@ -64,6 +69,8 @@ function commandLine(flags: ScanFlags): string {
   if (flags.target ?? flags.label) parts.push(`--target ${flags.target ?? flags.label}`);
   if (flags.protected) parts.push(`--protected ${flags.protected}`);
   if (flags.domain) parts.push(`--domain ${flags.domain}`);
+  if (flags.corruptionSeverities) parts.push(`--corruption-severities ${flags.corruptionSeverities}`);
+  if (flags.corruptionImages) parts.push(`--corruption-images ${flags.corruptionImages}`);
   if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
   parts.push(`--seed ${flags.seed ?? 0}`);
   return parts.join(' ');
