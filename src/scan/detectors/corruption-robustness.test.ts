@@ -49,7 +49,7 @@ describe('corruption-robustness detector', () => {
     // every dark image (half of them) turns "bright" at severity 3 (+0.3)
     expect(bright!.value).toBeCloseTo(0.5, 1);
     expect(bright!.interval!.low).toBeGreaterThan(0);
-    expect(bright!.interval!.method).toBe('newcombe-paired');
+    expect(bright!.interval!.method).toBe('newcombe-paired for accuracy_drop');
     expect(bright!.examples.every((row) => row % 2 === 0)).toBe(true);
     for (const f of r.findings) expect(f.interval!.low, f.id).toBeGreaterThan(0);
     const grid = r.sections![0]!.blocks.find((b) => b.kind === 'image-grid');

@@ -120,7 +120,7 @@ function finding(c: ScanContext, result: RobustnessResult, s: SettingResult, row
     metric: 'accuracy_drop',
     value: s.drop.value,
     baseline: result.clean.accuracy,
-    interval: s.drop.interval,
+    interval: { ...s.drop.interval, method: `${s.drop.interval.method} for accuracy_drop` },
     examples: s.flippedRows.slice(0, 10).map((i) => rowIds[i]!),
     evidence: { corruption: s.name, family: s.family, severity: s.severity, n: s.n, accuracy: s.accuracy, cleanAccuracy: result.clean.accuracy, flippedToWrong: s.flippedToWrong, flippedToRight: s.flippedToRight, regime: result.regime, seed: result.seed },
     suggestion: `Train with ${s.family === 'noise' ? 'noise' : s.family === 'blur' ? 'blur' : s.family === 'weather' ? 'weather-like overlays' : 'photometric and resampling'} augmentations (or AugMix-style mixtures), and check whether deployment images can look like this; \`glassbox robustness --corruptions ${s.name}\` gives every severity.`,
