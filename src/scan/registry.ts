@@ -1,6 +1,7 @@
 import type { Detector } from './detector.js';
 import { dataDrift } from './detectors/data-drift.js';
 import { adversarialVulnerability } from './detectors/adversarial-vulnerability.js';
+import { certifiedFraction } from './detectors/certified-fraction.js';
 import { cleverHans } from './detectors/clever-hans.js';
 import { corruptionRobustnessDetector } from './detectors/corruption-robustness.js';
 import { confidenceSlices } from './detectors/confidence-slices.js';
@@ -17,5 +18,5 @@ import { worstDomain } from './detectors/worst-domain.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, adversarialVulnerability];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, adversarialVulnerability, certifiedFraction];
 }

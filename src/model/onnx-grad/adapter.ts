@@ -105,6 +105,16 @@ export class OnnxGradModel implements Model, Differentiable {
     return this.lastGradientEngine;
   }
 
+  /** The decoded ONNX graph (read-only), e.g. for certified bounds; weights replaced by `withWeights` are not in it. */
+  get graphIR(): GraphIR {
+    return this.shared.graph;
+  }
+
+  /** True when this instance runs the weights of its graph file (no weights swapped in). */
+  get hasOriginalWeights(): boolean {
+    return this.weights === undefined;
+  }
+
   /** The tfjs interpreter of this model's graph and weights. */
   get interpreter(): OnnxInterpreter {
     this.tfjsInterpreter ??= new OnnxInterpreter(this.shared.tf, this.shared.graph, this.weights);

@@ -4,3 +4,4 @@ export { propagateBounds, crownPlan, type BoundMethod, type OutputBounds, type C
 export type { BoundGraph, BoundNode, BoundRule, Bounds, Shape3, Window, BackwardContext } from './bound-graph.js';
 export { certifyBlocks } from './blocks.js';
 export { boundGraphFromTfjs, type TfjsSequentialLike, type TfjsLayerLike } from './from-tfjs.js';
+export { boundGraphOfModel, relaxedNeurons } from './graph-of-model.js';
