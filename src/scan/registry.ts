@@ -9,6 +9,7 @@ import { conformalCoverage } from './detectors/conformal-coverage.js';
 import { disparity } from './detectors/disparity.js';
 import { globalImportance } from './detectors/global-importance.js';
 import { imageAttributions } from './detectors/image-attributions.js';
+import { invarianceViolations } from './detectors/invariance.js';
 import { textAttributions } from './detectors/text-attributions.js';
 import { overallPerformance } from './detectors/overall-performance.js';
 import { perClassPerformance } from './detectors/per-class-performance.js';
@@ -18,5 +19,5 @@ import { worstDomain } from './detectors/worst-domain.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, adversarialVulnerability, certifiedFraction];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, adversarialVulnerability, certifiedFraction, invarianceViolations];
 }
