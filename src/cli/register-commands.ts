@@ -3,6 +3,7 @@ import { registerCertifyCommand } from './commands/certify/index.js';
 import { registerDriftCommand } from './commands/drift/index.js';
 import { registerConformalCommand } from './commands/conformal/index.js';
 import { registerAttackCommand } from './commands/attack/index.js';
+import { registerCkaCommand } from './commands/cka/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerUncertaintyCommand(program);
   registerCertifyCommand(program);
   registerOodCommand(program);
+  registerCkaCommand(program);
 }

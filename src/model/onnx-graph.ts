@@ -36,3 +36,16 @@ export function kindFromProducer(op: string | undefined): 'probabilities' | 'log
   if (op === 'LogSoftmax') return 'logits';
   return undefined;
 }
+
+/** The op type producing each tensor of a graph (empty when the bytes do not decode). */
+export function tensorProducers(bytes: Uint8Array): Map<string, string> {
+  const out = new Map<string, string>();
+  let graph: onnxProto.onnx.IGraphProto | null | undefined;
+  try {
+    graph = onnx.ModelProto.decode(bytes).graph;
+  } catch {
+    return out;
+  }
+  for (const node of graph?.node ?? []) for (const name of node.output ?? []) out.set(name, node.opType ?? '');
+  return out;
+}

