@@ -73,6 +73,11 @@ describe('TfjsGraphModel', () => {
     close(await graph.logits(x), await layers.logits(x));
     close(await graph.inputGradients(x, 1), await layers.inputGradients(x, 1));
     close(await graph.inputGradients(x, Int32Array.from([0, 1, 0, 1, 1]), { output: 'probabilities' }), await layers.inputGradients(x, Int32Array.from([0, 1, 0, 1, 1]), { output: 'probabilities' }));
+    const labels = Int32Array.from([1, 0, 0, 1, 0]);
+    const [lossGraph, lossLayers] = [await graph.lossGradients(x, labels), await layers.lossGradients(x, labels)];
+    close(lossGraph.gradient, lossLayers.gradient);
+    close(lossGraph.loss, lossLayers.loss);
+    close(lossGraph.probabilities, await layers.predict(x));
     const acts = await graph.activations(x, ['relu']);
     close(acts.relu!.data, (await layers.activations(x, ['hidden'])).hidden!.data);
     const lg = await graph.layerGradients(x, 'relu', 1);

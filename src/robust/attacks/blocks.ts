@@ -28,7 +28,9 @@ export function curveBlocks(curve: RobustnessCurve): ReportBlock[] {
       { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, tooltip: [{ field: 'epsilon' }, { field: 'accuracy', format: '.3f' }] } },
     ],
   };
-  const method = describeAttack({ ...curve.settings, epsilon: Number.NaN }).replace(/, ε = NaN/, '');
+  const method = describeAttack({ ...curve.settings, epsilon: Number.NaN })
+    .replace(/, ε = NaN/, '')
+    .replace(/step [^,]+/, curve.stepSizeFixed ? `step ${num(curve.settings.stepSize)}` : `step 2.5·ε/${curve.settings.steps}`);
   return [
     { kind: 'chart', caption: `Robust accuracy against ε (${method}; band: Wilson 95% interval, n = ${curve.n})`, spec },
     { kind: 'table', caption: 'Robust accuracy per ε (ε = 0: clean accuracy)', columns: ['ε', 'correct', 'accuracy', '95% interval (Wilson)'], rows: curve.points.map((p) => [num(p.epsilon), p.correct, num(p.accuracy), `[${p.interval.low.toFixed(3)}, ${p.interval.high.toFixed(3)}]`]) },

@@ -22,6 +22,8 @@ export interface RobustnessCurve {
   readonly points: readonly CurvePoint[];
   /** Settings at the largest ε; the step size follows ε unless it was given (then it is fixed). */
   readonly settings: AttackSettings;
+  /** Whether the PGD step size was given (fixed for every ε) or follows 2.5·ε/steps. */
+  readonly stepSizeFixed: boolean;
   /** Per ε (same order as points), which rows stay correct: 1/0. */
   readonly correctByEpsilon: readonly Uint8Array[];
 }
@@ -59,5 +61,5 @@ export async function robustAccuracyCurve(model: Model, x: Tensor, labels: Int32
     correctByEpsilon.push(ok);
     points.push({ epsilon, correct, accuracy: n > 0 ? correct / n : Number.NaN, interval: wilsonInterval(correct, n) });
   }
-  return { n, points, settings: last, correctByEpsilon };
+  return { n, points, settings: last, stepSizeFixed: options.stepSize !== undefined, correctByEpsilon };
 }
