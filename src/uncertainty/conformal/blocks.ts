@@ -73,11 +73,11 @@ export function describeThreshold(t: ConformalQuantile, what: string): string {
 }
 
 /** Report blocks of a conformal evaluation: thresholds, coverage overall/per class/per group, chart, selective prediction. */
-export function conformalBlocks(evaluation: ConformalEvaluation, classes: readonly string[], level = 0.95): ReportBlock[] {
+export function conformalBlocks(evaluation: ConformalEvaluation, classes: readonly string[], level = 0.95, groupLabels?: readonly string[]): ReportBlock[] {
   const { classifier } = evaluation;
   const score = classifier.score;
   const name = `${score.randomized ? 'randomised ' : ''}${score.score.toUpperCase()}${score.score === 'raps' ? ` (λ=${score.lambda}, k_reg=${score.kReg})` : ''}`;
-  const labelOf = (b: number): string => (classifier.conditioning === 'class' ? `class ${classes[b] ?? b}` : classifier.conditioning === 'group' ? `group ${b}` : 'all calibration rows');
+  const labelOf = (b: number): string => (classifier.conditioning === 'class' ? `class ${classes[b] ?? b}` : classifier.conditioning === 'group' ? `group ${groupLabels?.[b] ?? b}` : 'all calibration rows');
   const blocks: ReportBlock[] = [
     { kind: 'text', markdown: `Split conformal prediction sets, score ${name}, α = ${classifier.alpha} (target coverage ${1 - classifier.alpha}), ${classifier.conditioning} calibration.\n\n${classifier.thresholds.map((t, b) => `- ${describeThreshold(t, labelOf(b))}`).join('\n')}` },
   ];

@@ -48,6 +48,8 @@ interface ClassificationRows {
   readonly test: { readonly probs: Float64Array; readonly labels?: Float64Array; readonly groups?: Int32Array; readonly groupings: readonly RowGrouping[]; readonly rowIds: Int32Array };
   readonly source: Record<string, unknown>;
   readonly split: string | null;
+  /** Group-conditional calibration: the names of the groups, by code. */
+  readonly groupLabels?: readonly string[];
 }
 
 /** `glassbox conformal`: prediction sets or intervals with a coverage guarantee, and how they cover per class and group. */
@@ -80,6 +82,7 @@ export async function runConformal(flags: ConformalFlags): Promise<void> {
         test: { probs: loaded.evaluation.outputs, labels: loaded.evaluation.labels, ...(by ? { groups: Int32Array.from(loaded.evaluation.positions, (p) => by.codes[p]!) } : {}), groupings: loaded.groupings.map((g) => groupingAt(g, loaded.evaluation.positions)), rowIds: loaded.evaluation.rowIds },
         source,
         split: loaded.split,
+        ...(by ? { groupLabels: by.labels } : {}),
       };
     }
   }
@@ -114,7 +117,7 @@ export async function runConformal(flags: ConformalFlags): Promise<void> {
     const y = rows.test.labels?.[i];
     return [rows.test.rowIds[i]!, `{${set.join(', ')}}`, ...(y === undefined ? [] : [rows.classes[y] ?? String(y), evaluation.sets.mask[i * rows.k + y] ? 'yes' : 'no'])];
   }) };
-  process.stdout.write(await renderBlocks(format, 'glassbox conformal', [intro, ...conformalBlocks(evaluation, rows.classes), sample]));
+  process.stdout.write(await renderBlocks(format, 'glassbox conformal', [intro, ...conformalBlocks(evaluation, rows.classes, 0.95, rows.groupLabels), sample]));
 }
 
 function fileRows(flags: ConformalFlags, score: string | undefined): ClassificationRows | RegressionRows {
@@ -138,7 +141,7 @@ function fileRows(flags: ConformalFlags, score: string | undefined): Classificat
 
 function classificationJson(rows: ClassificationRows, e: ConformalEvaluation, mondrian: string | undefined): Record<string, unknown> {
   const c = e.classifier;
-  const bins = c.thresholds.map((t, b) => thresholdJson(t, c.conditioning === 'class' ? (rows.classes[b] ?? String(b)) : c.conditioning === 'group' ? String(b) : 'all'));
+  const bins = c.thresholds.map((t, b) => thresholdJson(t, c.conditioning === 'class' ? (rows.classes[b] ?? String(b)) : c.conditioning === 'group' ? (rows.groupLabels?.[b] ?? String(b)) : 'all'));
   const infinite = c.thresholds.filter((t) => t.infinite);
   const warnings = infinite.map((t, b) => describeThreshold(t, c.conditioning === 'marginal' ? 'all calibration rows' : `bin ${b}`));
   const marginal = c.conditioning === 'marginal' ? c.thresholds[0]! : undefined;
