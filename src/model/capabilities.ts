@@ -1,5 +1,7 @@
+import type { Rng } from '../rng.js';
 import type { Model } from './model.js';
 import type { Tensor } from './tensor.js';
+import type * as tfTypes from './tfjs/tfjs-api.js';
 
 /**
  * Capabilities an adapter may implement besides `predict`. Code asks for them structurally with the
@@ -50,9 +52,55 @@ export interface TreeEnsembleCapable {
   treeEnsemble(): unknown;
 }
 
+/** Options of the built-in quick `fit(x, y)`: cross-entropy (or squared error), seeded Adam. */
+export interface QuickFitOptions {
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly seed?: number;
+  readonly sampleWeights?: Float32Array;
+  readonly learningRate?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: { epoch: number; epochs: number; loss: number }) => void;
+}
+
+/** Model weights by name (TF.js: the variable's original name, e.g. `dense/kernel`; ONNX: the initializer name). */
+export type NamedWeights = ReadonlyMap<string, Tensor>;
+
+/** One trainable parameter of a TrainingGraph: a tfjs variable the optimizer updates. */
+export interface TrainingParameter {
+  readonly name: string;
+  readonly variable: tfTypes.Variable;
+}
+
+/**
+ * What a Trainable model hands the training layer (src/train): its trainable parameters as tfjs
+ * variables and a differentiable forward pass to glassbox's logits view ([n, k]: a single sigmoid unit
+ * z becomes [0, z]; regression values pass through). Call `logits` inside tf.tidy / an optimizer's
+ * minimize. `commit` writes the variables back into the model (a no-op when they are the model's own);
+ * `dispose` frees what the graph created (call `commit` first to keep the training).
+ */
+export interface TrainingGraph {
+  readonly parameters: readonly TrainingParameter[];
+  logits(x: tfTypes.Tensor, options?: { readonly training?: boolean; readonly dropoutRng?: Rng }): tfTypes.Tensor2D;
+  commit(): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * A model glassbox can train or fine-tune. `fit(x, y)` is the quick built-in (cross-entropy, Adam);
+ * composable losses, SGD, early stopping and batch transforms are `fit(model, data, loss, options)`
+ * in src/train, which trains through `trainingGraph()`. `save` writes the model's own format (TF.js
+ * folder with model.json + weights.bin; an ONNX file with its initializers replaced), atomically.
+ */
 export interface Trainable {
   clone(): Promise<Model & Trainable>;
-  fit(x: Tensor, y: Float32Array, options?: { epochs?: number; batchSize?: number; seed?: number; sampleWeights?: Float32Array; signal?: AbortSignal }): Promise<void>;
+  fit(x: Tensor, y: Float32Array, options?: QuickFitOptions): Promise<void>;
+  /** Copies of every weight (trainable or not), by name. */
+  getWeights(): NamedWeights;
+  /** Replaces the named weights (a subset is fine); names and shapes must match. */
+  setWeights(weights: NamedWeights): Promise<void>;
+  save(path: string): Promise<void>;
+  trainingGraph(): Promise<TrainingGraph>;
 }
 
 export interface Stochastic {
@@ -71,7 +119,8 @@ export function isTreeEnsemble(model: object): model is TreeEnsembleCapable {
 }
 
 export function isTrainable(model: object): model is Trainable {
-  return typeof (model as Partial<Trainable>).fit === 'function' && typeof (model as Partial<Trainable>).clone === 'function';
+  const m = model as Partial<Trainable>;
+  return typeof m.fit === 'function' && typeof m.clone === 'function' && typeof m.trainingGraph === 'function' && typeof m.getWeights === 'function';
 }
 
 export function isStochastic(model: object): model is Stochastic {

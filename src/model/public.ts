@@ -3,7 +3,7 @@ export type { InputSpec, Model, PredictOptions, Task } from './model.js';
 export { rowSize, sliceRows, tensor } from './tensor.js';
 export type { Tensor } from './tensor.js';
 export { hasCapability, isDifferentiable, isStochastic, isTrainable, isTreeEnsemble } from './capabilities.js';
-export type { Capability, Differentiable, GradientTarget, LossGradientOptions, LossGradients, LossName, Stochastic, Trainable, TreeEnsembleCapable } from './capabilities.js';
+export type { Capability, Differentiable, GradientTarget, LossGradientOptions, LossGradients, LossName, NamedWeights, QuickFitOptions, Stochastic, Trainable, TrainingGraph, TrainingParameter, TreeEnsembleCapable } from './capabilities.js';
 export { lossGradients } from './loss-gradients.js';
 export { pipeline } from './pipeline.js';
 export type { Pipeline } from './pipeline.js';

@@ -2,7 +2,7 @@ import * as tf from './tfjs-api.js';
 import type { io } from './tfjs-api.js';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { Rng } from '../../rng.js';
-import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients, Stochastic, Trainable } from '../capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients, NamedWeights, Stochastic, Trainable, TrainingGraph } from '../capabilities.js';
 import { checkLossLabels } from '../loss-gradients.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import type { Tensor } from '../tensor.js';
@@ -207,6 +207,46 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
   async fit(x: Tensor, y: Float32Array, options: FitOptions = {}): Promise<void> {
     checkInput(this, x);
     return fitLayersModel(this.model, this.head, this.task, x, y, options);
+  }
+
+  /** Copies of every weight (trainable or not) by its original name, e.g. `dense/kernel`. */
+  getWeights(): NamedWeights {
+    const out = new Map<string, Tensor>();
+    for (const w of this.model.weights) out.set(w.originalName, { data: Float32Array.from(w.read().dataSync() as Float32Array), shape: [...w.shape] as number[] });
+    return out;
+  }
+
+  /** Replaces the named weights; unknown names and wrong sizes are refused before anything changes. */
+  async setWeights(weights: NamedWeights): Promise<void> {
+    const byName = new Map(this.model.weights.map((w) => [w.originalName, w]));
+    for (const [name, t] of weights) {
+      const w = byName.get(name);
+      if (!w) throw new GlassboxError('invalid_argument', `setWeights: the model has no weight '${name}'`, { argument: name, hint: `Weights: ${[...byName.keys()].join(', ')}` });
+      const size = w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+      if (t.data.length !== size) throw new GlassboxError('shape_mismatch', `setWeights: '${name}' has ${size} values ([${w.shape.join(', ')}]) but ${t.data.length} were given`, { argument: name, hint: 'Pass weights taken from getWeights() of the same architecture.' });
+    }
+    for (const [name, t] of weights) {
+      const w = byName.get(name)!;
+      const value = tf.tensor(t.data, w.shape as number[]);
+      w.write(value);
+      value.dispose();
+    }
+  }
+
+  /**
+   * The model's own trainable variables and its logits (class-output view) for src/train. Dropout is
+   * active when `training` is set (seeded by `dropoutRng`); the variables are the model's, so
+   * `commit` has nothing to copy and `dispose` frees nothing.
+   */
+  trainingGraph(): Promise<TrainingGraph> {
+    const parameters = this.model.trainableWeights.map((w) => ({ name: w.originalName, variable: w.read() as tf.Variable }));
+    return Promise.resolve({
+      parameters,
+      logits: (x: tf.Tensor, options: { training?: boolean; dropoutRng?: Rng } = {}) =>
+        classOutputs(this.model, this.head, x, 'logits', { ...(options.training ? { training: true } : {}), ...(options.dropoutRng ? { dropoutRng: options.dropoutRng } : {}) }),
+      commit: () => Promise.resolve(),
+      dispose: () => undefined,
+    });
   }
 
   /** Saves model.json + weights.bin into `dir` atomically, with task and classes in the metadata. */
