@@ -12,6 +12,7 @@ export * from './encode/public.js';
 export * from './model/public.js';
 export * from './model/trees/public.js';
 export * from './model/onnx-grad/public.js';
+export * from './train/public.js';
 export { initTf, registerGradientShims, TfjsLayersModel, loadTfjsLayersModel, reinitializeWeights, tfjsDenseHead } from './model/tfjs/public.js';
 export type { TfBackend, TfjsModelOptions, LoadTfjsOptions, FitOptions } from './model/tfjs/public.js';
 export { loadModel, detectModelFormat } from './model/load-model.js';

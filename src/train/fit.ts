@@ -8,7 +8,7 @@ import { checkTrainingData, gatherBatch, splitRows, subset } from './batches.js'
 import { evaluateLoss, monitoredValue } from './evaluate.js';
 import { createOptimizer, resolveOptimizer } from './optimizers.js';
 import { meanParts, trainStep } from './step.js';
-import type { EpochRecord, FitOptions, FitResult, Loss, LossParts, TrainingData } from './types.js';
+import type { EpochRecord, TrainingOptions, TrainingResult, Loss, LossParts, TrainingData } from './types.js';
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
@@ -28,7 +28,7 @@ function restore(graph: TrainingGraph, values: readonly Float32Array[]): void {
   });
 }
 
-function splitData(data: TrainingData, options: FitOptions, seed: number): { train: TrainingData; validation?: TrainingData } {
+function splitData(data: TrainingData, options: TrainingOptions, seed: number): { train: TrainingData; validation?: TrainingData } {
   const v = options.validation;
   if (!v) {
     if (options.earlyStopping) throw new GlassboxError('invalid_argument', 'fit: earlyStopping needs validation rows', { argument: 'earlyStopping', hint: 'Add validation: { fraction: 0.1 } or validation: { data }.' });
@@ -46,7 +46,7 @@ function splitData(data: TrainingData, options: FitOptions, seed: number): { tra
  * the same weights, byte for byte. On cancellation or error the model's weights are put back as they
  * were, and nothing partial is returned.
  */
-export async function fit(model: Model & Trainable, data: TrainingData, loss: Loss, options: FitOptions = {}): Promise<FitResult> {
+export async function fit(model: Model & Trainable, data: TrainingData, loss: Loss, options: TrainingOptions = {}): Promise<TrainingResult> {
   if (!isTrainable(model)) {
     throw new GlassboxError('missing_capability', 'fit: the model cannot be trained by glassbox (it is not Trainable)', { hint: 'Use a TF.js LayersModel, or an ONNX file loaded with loadTrainableOnnx.' });
   }

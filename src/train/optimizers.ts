@@ -2,7 +2,7 @@ import { GlassboxError } from '../errors.js';
 import type * as tfTypes from '../model/tfjs/tfjs-api.js';
 import type { OptimizerSpec, TF } from './types.js';
 
-/** The spec with every default filled in, as recorded in a FitResult. */
+/** The spec with every default filled in, as recorded in a TrainingResult. */
 export function resolveOptimizer(spec: OptimizerSpec = { kind: 'adam' }): OptimizerSpec {
   const lr = spec.learningRate ?? (spec.kind === 'adam' ? 1e-3 : 1e-2);
   if (!(Number.isFinite(lr) && lr > 0)) {

@@ -104,7 +104,7 @@ export type ValidationSpec = { readonly fraction: number } | { readonly data: Tr
 /** Lower is better. `loss`: the composed loss on the validation rows; `task-loss`: the task loss only. */
 export type Monitor = 'loss' | 'task-loss' | ((probabilities: Float32Array, data: TrainingData) => number);
 
-export interface FitProgress extends LossParts {
+export interface TrainingProgress extends LossParts {
   readonly kind: 'batch' | 'epoch';
   readonly epoch: number;
   readonly epochs: number;
@@ -114,7 +114,7 @@ export interface FitProgress extends LossParts {
   readonly validation?: number;
 }
 
-export interface FitOptions {
+export interface TrainingOptions {
   readonly epochs?: number;
   readonly batchSize?: number;
   /** Default Adam with learning rate 1e-3. */
@@ -128,7 +128,7 @@ export interface FitOptions {
   /** Dropout active while training (TF.js models with Dropout layers; default true). */
   readonly dropout?: boolean;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: FitProgress) => void;
+  readonly onProgress?: (progress: TrainingProgress) => void;
 }
 
 export interface EpochRecord extends LossParts {
@@ -137,7 +137,7 @@ export interface EpochRecord extends LossParts {
 }
 
 /** What `fit` did: per-epoch losses, the epoch kept, whether it stopped early, and its settings. */
-export interface FitResult {
+export interface TrainingResult {
   readonly history: readonly EpochRecord[];
   readonly epochsRun: number;
   /** 1-based epoch whose weights the model holds at the end (the last one without restoreBest). */

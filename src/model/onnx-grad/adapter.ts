@@ -358,6 +358,13 @@ export class OnnxGradModel implements Model, Differentiable {
     return parameterLayers(this.shared.graph);
   }
 
+  /** The same graph with some initializers replaced (float32, by name); onnxruntime and tfjs both use them. */
+  withWeights(weights: ReadonlyMap<string, HostTensor>): OnnxGradModel {
+    const current = new Map<string, HostTensor>(this.weights ?? []);
+    for (const [name, t] of weights) current.set(name, t);
+    return new OnnxGradModel(this.shared, current);
+  }
+
   /** A copy whose parameters in `layers` are re-initialised (seeded; PyTorch default uniform ±1/√fan_in). */
   withRandomizedLayers(layers: readonly string[], seed: number): OnnxGradModel {
     return new OnnxGradModel(this.shared, randomizedWeights(this.shared.graph, layers, seed, graphConstants(this.shared.graph, this.weights)));

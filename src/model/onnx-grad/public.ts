@@ -4,3 +4,4 @@ export { decodeOnnx, type GraphIR, type NodeIR, type ValueInfoIR } from './graph
 export { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
 export { maxPoolBackward } from './kernels/max-pool-backward.js';
 export { smallCnnOnnx, type SmallCnnWeights } from './small-cnn.js';
+export { floatInitializerNames, replaceInitializers } from './write-initializers.js';

@@ -143,7 +143,7 @@ function floatValueInfo(name: string, dims?: readonly (number | null)[]): onnxPr
 }
 
 /** Replaces initializer values (e.g. randomized weights for sanity checks); float32 only. */
-function overrideWeights(graph: onnxProto.onnx.IGraphProto, weights: ReadonlyMap<string, HostTensor>): void {
+export function overrideWeights(graph: onnxProto.onnx.IGraphProto, weights: ReadonlyMap<string, HostTensor>): void {
   if (weights.size === 0) return;
   const toProto = (name: string, t: HostTensor): onnxProto.onnx.ITensorProto => ({ name, dims: [...t.shape], dataType: ONNX_FLOAT, rawData: new Uint8Array(Float32Array.from(t.data).buffer) });
   graph.initializer = (graph.initializer ?? []).map((init) => (weights.has(init.name ?? '') ? toProto(init.name ?? '', weights.get(init.name ?? '')!) : init));

@@ -70,16 +70,19 @@ function filterOf(ctx: OpContext, w: T): T {
 function conv(ctx: OpContext): OpResult {
   const tf = ctx.tf;
   const { x, oneD } = nhwcInput(ctx, 0);
-  const filter = filterOf(ctx, ctx.input(1));
+  const weight = ctx.input(1);
+  const filter = filterOf(ctx, weight);
   const kernel: [number, number] = [filter.shape[0]!, filter.shape[1]!];
   const win = readWindow(ctx, [x.shape[1]!, x.shape[2]!], kernel, oneD);
   const group = ctx.int('group', 1);
+  // A weight being trained (a tf.Variable, see src/train) needs its gradient: the fast path has none.
+  const constantFilter = !(weight instanceof tf.Variable);
   const [t, l, b, r] = win.pads;
   const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [t, b], [l, r], [0, 0]];
   const dilated = win.dilations[0] !== 1 || win.dilations[1] !== 1;
   const strided = win.strides[0] !== 1 || win.strides[1] !== 1;
   const run = (xi: T, fi: T): T => {
-    if (fastPath(win)) {
+    if (constantFilter && fastPath(win)) {
       const y1 = convUnitStride(ctx, xi, fi, win);
       return strided ? subsample(ctx, y1, win.strides) : y1;
     }
