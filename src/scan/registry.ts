@@ -16,8 +16,10 @@ import { perClassPerformance } from './detectors/per-class-performance.js';
 import { protectedPerformance } from './detectors/protected-performance.js';
 import { weakSlices } from './detectors/weak-slices.js';
 import { worstDomain } from './detectors/worst-domain.js';
+import { highUncertainty } from './detectors/high-uncertainty.js';
+import { oodRows } from './detectors/ood-rows.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, adversarialVulnerability, certifiedFraction, invarianceViolations];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, adversarialVulnerability, certifiedFraction, invarianceViolations];
 }
