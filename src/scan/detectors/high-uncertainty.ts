@@ -75,7 +75,7 @@ function finding(c: ScanContext, slice: DiscoveredSlice, overall: number, hypoth
     metric: 'mutualInformation',
     value: slice.metric,
     baseline: slice.restMetric,
-    interval: slice.interval,
+    interval: { ...slice.interval, method: `${slice.interval.method} for mutualInformation` },
     slice: slice.predicates,
     examples: slice.examples.map((i) => c.table.rowIds[i]!),
     evidence: { n: slice.n, support: slice.support, pValue: slice.pValue, qValue: slice.qValue, fdr: FDR, hypotheses, passes: PASSES, seed: c.seed, method: 'mc-dropout', overallMeanMutualInformation: overall },
