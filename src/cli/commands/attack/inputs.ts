@@ -75,7 +75,7 @@ function categoricalGroupings(encoder: Encoder, table: Table): RowGrouping[] {
 async function gradientModel(location: string | undefined): Promise<Model | undefined> {
   if (!location?.toLowerCase().endsWith('.onnx')) return undefined;
   const { loadOnnxGradModel } = await import('../../../model/onnx-grad/adapter.js');
-  return loadOnnxGradModel(location, { batchSize: 256 });
+  return loadOnnxGradModel(location);
 }
 
 /**

@@ -56,7 +56,7 @@ function epsilonList(value: string | undefined): number[] | undefined {
 const list = (a: ArrayLike<number>): number[] => Array.from(a);
 
 /** The JSON result: per-row predictions before/after with rowIds, accuracies, settings and seed. */
-function resultJson(inputs: AttackInputs, result: Awaited<ReturnType<typeof runAttack>>, extras: { curve?: RobustnessCurve; minEps?: MinEpsilonResult; out?: string; seconds: number; engine?: string }): Record<string, unknown> {
+function resultJson(inputs: AttackInputs, result: Awaited<ReturnType<typeof runAttack>>, extras: { curve?: RobustnessCurve; minEps?: MinEpsilonResult; out?: string; engine?: string }): Record<string, unknown> {
   const groups = groupRobustness(inputs.labels, result.predictionsBefore, result.predictionsAfter, inputs.groupings);
   return {
     model: inputs.describe.model,
@@ -79,7 +79,6 @@ function resultJson(inputs: AttackInputs, result: Awaited<ReturnType<typeof runA
       ? { minEpsilon: { method: 'bisection', maxEpsilon: extras.minEps.maxEpsilon, tolerance: extras.minEps.tolerance, rounds: extras.minEps.rounds, settings: extras.minEps.settings, values: Array.from(extras.minEps.minEpsilon, (v) => (Number.isNaN(v) ? null : v)) } }
       : {}),
     ...(extras.out ? { out: extras.out, outShape: result.shape } : {}),
-    seconds: extras.seconds,
   };
 }
 
@@ -92,7 +91,6 @@ export async function runAttackCommand(flags: AttackFlags): Promise<void> {
   if (flags.out !== undefined && !flags.out.endsWith('.npy')) throw new GlassboxError('invalid_argument', `--out ${flags.out}: the adversarial inputs are written as .npy.`, { argument: '--out', hint: 'e.g. --out adv.npy' });
   const inputs = await loadAttackInputs(flags, options.seed ?? 0);
   const progress = createProgress({ quiet: flags.quiet === true });
-  const started = performance.now();
   try {
     const context = { bounds: inputs.bounds, onProgress: (done: number, total: number) => progress.update(done, total, 'gradient passes') };
     const result = await runAttack(inputs.model, inputs.x, inputs.labels, options, context);
@@ -100,10 +98,9 @@ export async function runAttackCommand(flags: AttackFlags): Promise<void> {
     const curve = epsilons ? await robustAccuracyCurve(inputs.model, inputs.x, inputs.labels, epsilons, options, context) : undefined;
     const minEps = flags.minEpsilon ? await minimalEpsilon(inputs.model, inputs.x, inputs.labels, { ...options, ...(tolerance ? { tolerance } : {}) }, { bounds: inputs.bounds, onProgress: (d, t) => progress.update(d, t, 'bisection rounds') }) : undefined;
     progress.stop();
-    const seconds = (performance.now() - started) / 1000;
     const engine = (inputs.model as { gradientEngine?: string }).gradientEngine;
     if (format === 'json') {
-      process.stdout.write(`${JSON.stringify(resultJson(inputs, result, { ...(curve ? { curve } : {}), ...(minEps ? { minEps } : {}), ...(flags.out ? { out: flags.out } : {}), seconds, ...(engine ? { engine } : {}) }))}\n`);
+      process.stdout.write(`${JSON.stringify(resultJson(inputs, result, { ...(curve ? { curve } : {}), ...(minEps ? { minEps } : {}), ...(flags.out ? { out: flags.out } : {}), ...(engine ? { engine } : {}) }))}\n`);
       return;
     }
     const blocks: ReportBlock[] = [summaryBlock(result.settings, inputs.labels.length, result.accuracyBefore, result.accuracyAfter, result.flipped)];
