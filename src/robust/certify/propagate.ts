@@ -6,14 +6,17 @@ export type BoundMethod = 'ibp' | 'crown' | 'crown-ibp';
 
 /** Which nodes get CROWN intermediate bounds, and whether stable neurons may be skipped. */
 export interface CrownPlan {
-  /** Per node: 0 = interval bounds suffice, 1 = CROWN on unstable neurons only, 2 = CROWN on every neuron. */
+  /**
+   * Per node: 0 = interval bounds suffice; 1 = CROWN on unstable neurons only; 2 = on every neuron the
+   * interval bounds do not prove dead (u ≤ 0); 3 = on every neuron.
+   */
   readonly mode: Uint8Array;
 }
 
 /**
- * A node needs tight bounds when a relaxed op (ReLU, MaxPool) reads it. When only ReLUs read it and
- * only linear ops read those ReLUs, a neuron the interval bounds already prove stable gets nothing
- * from tighter bounds, so it is skipped (as auto_LiRPA does with unstable_idx).
+ * A node needs tight bounds when a relaxed op (ReLU, MaxPool) reads it. When only ReLUs read it, a
+ * neuron the interval bounds prove dead is 0 whatever its bounds, so it is skipped; when moreover only
+ * linear ops read those ReLUs, every stable neuron is skipped (as auto_LiRPA does with unstable_idx).
  */
 export function crownPlan(graph: BoundGraph): CrownPlan {
   const consumers: number[][] = graph.nodes.map(() => []);
@@ -26,8 +29,9 @@ export function crownPlan(graph: BoundGraph): CrownPlan {
     if (node.inputs.every((i) => box[i])) continue;
     const readers = consumers[node.id]!.map((id) => graph.nodes[id]!);
     if (!readers.some((r) => r.rule?.nonlinear)) continue;
-    const reluOnly = readers.every((r) => r.rule?.op === 'Relu' && consumers[r.id]!.every((c) => !graph.nodes[c]!.rule?.nonlinear));
-    mode[node.id] = reluOnly ? 1 : 2;
+    const relus = readers.every((r) => r.rule?.op === 'Relu');
+    const thenLinear = relus && readers.every((r) => consumers[r.id]!.every((c) => !graph.nodes[c]!.rule?.nonlinear));
+    mode[node.id] = thenLinear ? 1 : relus ? 2 : 3;
   }
   return { mode };
 }
@@ -56,7 +60,7 @@ export function propagateBounds(graph: BoundGraph, box: Bounds, method: BoundMet
   for (let k = 1; k < graph.nodes.length; k++) {
     const node = graph.nodes[k]!;
     node.rule!.ibp(node.inputs.map((i) => bounds[i]!), bounds[k]!);
-    if (engine && method === 'crown' && plan.mode[k]) tightenNode(engine, graph, k, bounds[k]!, plan.mode[k] === 1);
+    if (engine && method === 'crown' && plan.mode[k]) tightenNode(engine, graph, k, bounds[k]!, plan.mode[k]!);
   }
   const out = bounds[graph.output]!;
   if (!engine) return { lower: out.lower, upper: out.upper, ...(label === undefined ? {} : { margins: intervalMargins(out, label) }) };
@@ -70,9 +74,10 @@ export function propagateBounds(graph: BoundGraph, box: Bounds, method: BoundMet
   return { lower, upper, ...(label === undefined ? {} : { margins: crownMargins(engine, graph, label) }) };
 }
 
-function tightenNode(engine: BackwardEngine, graph: BoundGraph, k: number, b: Bounds, unstableOnly: boolean): void {
+function tightenNode(engine: BackwardEngine, graph: BoundGraph, k: number, b: Bounds, mode: number): void {
   for (let i = 0; i < b.lower.length; i++) {
-    if (unstableOnly && (b.lower[i]! >= 0 || b.upper[i]! <= 0)) continue;
+    if (mode <= 2 && b.upper[i]! <= 0) continue;
+    if (mode === 1 && b.lower[i]! >= 0) continue;
     const lo = unitBound(engine, graph, k, i, 1);
     const hi = -unitBound(engine, graph, k, i, -1);
     // both bounds are sound, so their intersection is too
