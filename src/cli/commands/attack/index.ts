@@ -23,7 +23,7 @@ export function registerAttackCommand(program: Command): void {
     .option('--steps <t>', 'PGD iterations', '10')
     .option('--random-start <bool>', 'PGD random start: true or false', 'true')
     .option('--norm <norm>', 'linf or l2 (PGD)', 'linf')
-    .option('--clip <min,max>', 'valid input range (default 0,1 for images; tabular data: each numeric column\'s range in the training rows)')
+    .option('--clip <min,max>', 'valid input range (default 0,1 for images; tabular data: each numeric column\'s range over the training and audited rows)')
     .option('--perturb-categorical', 'tabular data: let the attack move one-hot columns too (frozen by default)')
     .option('--epsilons <a,b,c>', 'also compute robust accuracy at each of these ε (the curve)')
     .option('--min-epsilon', 'also find, by bisection on [0, --epsilon], the smallest ε that flips each row')
