@@ -3,6 +3,7 @@ import { registerCertifyCommand } from './commands/certify/index.js';
 import { registerDriftCommand } from './commands/drift/index.js';
 import { registerConformalCommand } from './commands/conformal/index.js';
 import { registerAttackCommand } from './commands/attack/index.js';
+import { registerActivationsCommand } from './commands/activations/index.js';
 import { registerCkaCommand } from './commands/cka/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
@@ -37,5 +38,6 @@ export function registerCommands(program: Command): void {
   registerUncertaintyCommand(program);
   registerCertifyCommand(program);
   registerOodCommand(program);
+  registerActivationsCommand(program);
   registerCkaCommand(program);
 }

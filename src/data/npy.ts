@@ -11,18 +11,19 @@ export interface NpyArray {
   readonly data: Float32Array | Float64Array | Uint8Array | BigInt64Array;
 }
 
-const DESCR: Readonly<Record<string, NpyDtype>> = { '<f4': 'float32', '<f8': 'float64', '|u1': 'uint8', '<u1': 'uint8', '<i8': 'int64' };
+export const NPY_DESCR: Readonly<Record<string, NpyDtype>> = { '<f4': 'float32', '<f8': 'float64', '|u1': 'uint8', '<u1': 'uint8', '<i8': 'int64' };
 const DESCR_OF: Readonly<Record<NpyDtype, string>> = { float32: '<f4', float64: '<f8', uint8: '|u1', int64: '<i8' };
-const ITEM_SIZE: Readonly<Record<NpyDtype, number>> = { float32: 4, float64: 8, uint8: 1, int64: 8 };
+export const NPY_ITEM_SIZE: Readonly<Record<NpyDtype, number>> = { float32: 4, float64: 8, uint8: 1, int64: 8 };
 const MAGIC = '\x93NUMPY';
 
 function npyError(source: string, message: string, hint: string): GlassboxError {
   return new GlassboxError('invalid_input', `${source}: ${message}`, { file: source, hint });
 }
 
-interface Header { readonly descr: string; readonly fortran: boolean; readonly shape: number[]; readonly dataOffset: number }
+export interface NpyHeader { readonly descr: string; readonly fortran: boolean; readonly shape: number[]; readonly dataOffset: number }
 
-function parseHeader(bytes: Uint8Array, source: string): Header {
+/** Parses the header of a .npy file from its first bytes (the whole header must be present). */
+export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader {
   if (bytes.length < 10 || Buffer.from(bytes.subarray(0, 6)).toString('latin1') !== MAGIC) {
     throw npyError(source, 'not a .npy file (the magic string \\x93NUMPY is missing).', 'Save the array with numpy.save (not savez or pickle).');
   }
@@ -54,8 +55,8 @@ export function readNpy(input: string | Uint8Array, name?: string): NpyArray {
   } catch (error) {
     throw new GlassboxError('invalid_input', `.npy file not found: ${source}.`, { file: source, hint: 'Check the path.' }, { cause: error });
   }
-  const header = parseHeader(bytes, source);
-  const dtype = DESCR[header.descr];
+  const header = parseNpyHeader(bytes, source);
+  const dtype = NPY_DESCR[header.descr];
   if (!dtype) {
     throw npyError(source, `unsupported dtype ${JSON.stringify(header.descr)}.`, 'Convert it first: arr.astype(np.float32) (float32, float64, uint8 and int64, little-endian, are supported).');
   }
@@ -63,7 +64,7 @@ export function readNpy(input: string | Uint8Array, name?: string): NpyArray {
     throw npyError(source, 'the array is stored in Fortran (column-major) order.', 'Save a C-ordered copy: np.save(path, np.ascontiguousarray(arr)).');
   }
   const count = header.shape.reduce((a, b) => a * b, 1);
-  const byteLength = count * ITEM_SIZE[dtype];
+  const byteLength = count * NPY_ITEM_SIZE[dtype];
   const available = bytes.length - header.dataOffset;
   if (available < byteLength) {
     throw npyError(source, `truncated data: shape [${header.shape.join(', ')}] ${dtype} needs ${byteLength} bytes but only ${available} follow the header.`, 'The file was cut off while copying or saving; save it again.');
@@ -91,8 +92,15 @@ export function encodeNpy(data: NpyArray['data'], shape: readonly number[]): Uin
   if (count !== data.length) {
     throw new GlassboxError('shape_mismatch', `encodeNpy: shape [${shape.join(', ')}] needs ${count} values but data has ${data.length}.`, { argument: 'shape', hint: 'Pass the shape of the data.' });
   }
+  const header = npyHeaderBytes(dtypeOf(data), shape);
+  const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.concat([header, body]);
+}
+
+/** The header of a .npy file (format 1.0, C order, little-endian) for this dtype and shape. */
+export function npyHeaderBytes(dtype: NpyDtype, shape: readonly number[]): Buffer {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let dict = `{'descr': '${DESCR_OF[dtypeOf(data)]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let dict = `{'descr': '${DESCR_OF[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = 10 + dict.length + 1;
   dict += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   const header = Buffer.alloc(10 + dict.length);
@@ -101,8 +109,7 @@ export function encodeNpy(data: NpyArray['data'], shape: readonly number[]): Uin
   header[7] = 0;
   header.writeUInt16LE(dict.length, 8);
   header.write(dict, 10, 'latin1');
-  const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.concat([header, body]);
+  return header;
 }
 
 /** Writes an array as a `.npy` file readable by numpy.load. */

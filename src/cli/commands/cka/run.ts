@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { defaultLayers } from '../../model-layers.js';
 import { GlassboxError } from '../../../errors.js';
 import { readNpy } from '../../../data/npy.js';
 import type { Differentiable } from '../../../model/capabilities.js';
@@ -32,9 +33,6 @@ export interface CkaFlags {
   quiet?: boolean;
   format?: string;
 }
-
-/** Ops whose outputs are a network's representations by default (after the nonlinearity or pooling). */
-const REPRESENTATION_OPS = new Set(['Relu', 'LeakyRelu', 'Gelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
 
 /** `glassbox cka`: two matrices → one value; one or two models → a layer × layer matrix. */
 export async function runCka(flags: CkaFlags): Promise<void> {
@@ -93,16 +91,6 @@ async function output(matrix: CkaMatrix, flags: CkaFlags, format: 'json' | 'tabl
   ];
   if (format === 'html') blocks.push({ kind: 'chart', caption: 'Layer × layer CKA', spec: ckaHeatmapSpec(matrix, titles) });
   process.stdout.write(await renderBlocks(format, 'glassbox cka', blocks));
-}
-
-/** ONNX: outputs of activation and pooling nodes, then the graph output; TF.js: every named layer. */
-async function defaultLayers(location: string, model: Differentiable): Promise<string[]> {
-  if (!location.toLowerCase().endsWith('.onnx')) return [...model.layerNames];
-  const { tensorProducers } = await import('../../../model/onnx-graph.js');
-  const producers = tensorProducers(await readFile(location));
-  const picked = model.layerNames.filter((name) => REPRESENTATION_OPS.has(producers.get(name) ?? ''));
-  const last = model.layerNames[model.layerNames.length - 1];
-  return [...picked, ...(last && !picked.includes(last) ? [last] : [])];
 }
 
 function pick(acts: Record<string, RepresentationMatrix>, names: readonly string[]): Record<string, RepresentationMatrix> {
