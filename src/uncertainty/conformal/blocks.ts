@@ -2,6 +2,7 @@ import type { ReportBlock } from '../../results/blocks.js';
 import type { CoverageSummary, GroupCoverage } from './coverage.js';
 import type { ConformalEvaluation } from './evaluate.js';
 import type { ConformalQuantile } from './quantile.js';
+import type { RiskCoverage } from '../selective/risk-coverage.js';
 
 const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 
@@ -83,7 +84,7 @@ export function conformalBlocks(evaluation: ConformalEvaluation, classes: readon
   ];
   const { overall, perClass, perGroup, selective } = evaluation;
   if (!overall) return blocks;
-  blocks.push(coverageTable('Coverage and set size', [{ group: 'all rows', ...overall }, ...(perClass ?? [])]));
+  blocks.push(coverageTable('Coverage and set size', [{ group: 'all rows', ...overall }, ...(perClass ?? []).map((g) => ({ ...g, group: `true class ${g.group}` }))]));
   for (const g of perGroup ?? []) blocks.push(coverageTable(`By ${g.attribute}`, g.groups));
   const rows = [...chartRows('true class', perClass ?? []), ...(perGroup ?? []).flatMap((g) => chartRows(g.attribute, g.groups))];
   if (rows.length) blocks.push({ kind: 'chart', caption: `Coverage (target ${1 - classifier.alpha}, dashed) and mean set size per class and group`, spec: coverageChartSpec(rows, classifier.alpha, level) });
@@ -94,6 +95,31 @@ export function conformalBlocks(evaluation: ConformalEvaluation, classes: readon
       columns: ['coverage', 'rows kept', 'accuracy', 'confidence threshold'],
       rows: selective.accuracyAtCoverage.map((a) => [a.coverage, a.n, a.accuracy, a.threshold]),
     });
+    blocks.push({ kind: 'chart', caption: 'Risk–coverage curve: error rate of the most confident rows kept', spec: riskCoverageSpec(selective) });
   }
   return blocks;
+}
+
+/** The risk–coverage curve (at most 200 points) with the perfect ranking's curve, dashed, for reference. */
+export function riskCoverageSpec(rc: RiskCoverage): Record<string, unknown> {
+  const stride = Math.max(1, Math.floor(rc.n / 200));
+  const values: { coverage: number; risk: number; curve: string }[] = [];
+  for (let k = 0; k < rc.n; k += stride) {
+    const kept = k + 1;
+    values.push({ coverage: rc.coverage[k]!, risk: rc.risk[k]!, curve: 'model' });
+    values.push({ coverage: rc.coverage[k]!, risk: Math.max(0, kept - (rc.n - rc.errors)) / kept, curve: 'perfect ranking' });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { values },
+    width: 360,
+    height: 220,
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x: { field: 'coverage', type: 'quantitative', scale: { domain: [0, 1] }, title: 'coverage (share of rows answered)' },
+      y: { field: 'risk', type: 'quantitative', title: 'error rate among answered rows' },
+      color: { field: 'curve', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+      strokeDash: { field: 'curve', type: 'nominal', legend: null, scale: { domain: ['model', 'perfect ranking'], range: [[1, 0], [4, 3]] } },
+    },
+  };
 }

@@ -11,6 +11,6 @@ export { absoluteResidualIntervals, cqrIntervals, intervalCoverage } from './reg
 export type { ConformalIntervals, QuantilePredictions } from './regression.js';
 export { evaluateConformal } from './evaluate.js';
 export type { ConformalEvaluation, ConformalEvaluationInput, GroupingCoverage, RowGrouping as ConformalRowGrouping } from './evaluate.js';
-export { conformalBlocks, coverageChartSpec, coverageTable, chartRows, describeThreshold } from './blocks.js';
+export { conformalBlocks, coverageChartSpec, coverageTable, chartRows, describeThreshold, riskCoverageSpec } from './blocks.js';
 export type { GroupChartRow } from './blocks.js';
 export { conformalSplit } from './conformal-split.js';
