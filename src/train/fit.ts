@@ -8,6 +8,7 @@ import { checkTrainingData, gatherBatch, splitRows, subset } from './batches.js'
 import { evaluateLoss, monitoredValue } from './evaluate.js';
 import { createOptimizer, resolveOptimizer } from './optimizers.js';
 import { meanParts, trainStep } from './step.js';
+import { graphLossGradients } from './transforms.js';
 import type { EpochRecord, TrainingOptions, TrainingResult, Loss, LossParts, TrainingData } from './types.js';
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
@@ -83,7 +84,10 @@ export async function fit(model: Model & Trainable, data: TrainingData, loss: Lo
       for (let b = 0; b < batches; b++) {
         throwIfAborted(options.signal);
         let batch = gatherBatch(train, order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize)));
-        if (options.transform) batch = await options.transform(batch, { tf, graph, task: model.task, epoch, step, rng: transformRng });
+        if (options.transform) {
+          const lossGradients = (x: Float32Array, shape: readonly number[], labels: Float32Array) => graphLossGradients(tf, graph, model.task, x, shape, labels);
+          batch = await options.transform(batch, { tf, graph, task: model.task, epoch, step, rng: transformRng, lossGradients });
+        }
         const parts = trainStep(tf, graph, optimizer, loss, model.task, batch, dropoutRng);
         if (!Number.isFinite(parts.loss)) {
           throw new GlassboxError('not_converged', `fit: the loss became ${parts.loss} at epoch ${epoch}, batch ${b + 1}`, { hint: 'Lower the learning rate or the penalty weights λ.' });

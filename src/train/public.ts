@@ -4,6 +4,7 @@ export { composeLoss, crossEntropy, squaredError, taskLossFor, weightedMean } fr
 export { gaussianMmd, outputL2, type MmdOptions } from './penalties.js';
 export { createOptimizer, resolveOptimizer } from './optimizers.js';
 export { concatBatches, gatherBatch } from './batches.js';
+export { graphLossGradients, mixIn, type MixInOptions } from './transforms.js';
 export { loadTrainableOnnx, TrainableOnnxModel, type TrainableOnnxOptions } from './onnx-trainable.js';
 export { defaultTrainableInitializers } from './onnx-parameters.js';
 export type {

@@ -80,6 +80,12 @@ export interface TransformContext {
   readonly step: number;
   /** A stream reserved for transforms (seeded from the fit's seed). */
   readonly rng: Rng;
+  /**
+   * Per-row cross-entropy (squared error for regression) and its input gradient ∂ℓ_i/∂x_i under the
+   * weights being trained (not the model's last committed ones): what PGD/FGSM steps need to craft
+   * adversarial examples for adversarial training. Inference mode (no dropout).
+   */
+  lossGradients(x: Float32Array, shape: readonly number[], labels: Float32Array): { gradient: Float32Array; loss: Float32Array };
 }
 
 /** Replaces or augments a batch before the step (adversarial examples, Defuse samples…). */
