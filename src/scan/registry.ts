@@ -4,8 +4,8 @@ import { adversarialVulnerability } from './detectors/adversarial-vulnerability.
 import { certifiedFraction } from './detectors/certified-fraction.js';
 import { cleverHans } from './detectors/clever-hans.js';
 import { corruptionRobustnessDetector } from './detectors/corruption-robustness.js';
-import { confidenceSlices } from './detectors/confidence-slices.js';
 import { conformalCoverage } from './detectors/conformal-coverage.js';
+import { miscalibration } from './detectors/miscalibration.js';
 import { disparity } from './detectors/disparity.js';
 import { globalImportance } from './detectors/global-importance.js';
 import { imageAttributions } from './detectors/image-attributions.js';
@@ -21,5 +21,5 @@ import { oodRows } from './detectors/ood-rows.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, confidenceSlices, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, adversarialVulnerability, certifiedFraction, invarianceViolations];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, adversarialVulnerability, certifiedFraction, invarianceViolations];
 }

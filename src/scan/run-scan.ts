@@ -7,7 +7,7 @@ import { toJsonSafe } from './json-safe.js';
 import { groupFindings } from './group-findings.js';
 import { labelledRows } from './predictions.js';
 
-/** The registered detector a finding comes from ("confidence-slices/over" → "confidence-slices"). */
+/** The registered detector a finding comes from ("miscalibration/over" → "miscalibration"). */
 const detectorOf = (f: Finding): string => f.detector.split('/')[0]!;
 
 export interface ScanInputDescription {

@@ -64,7 +64,11 @@ function groupRows(strata: Int32Array): Int32Array[] {
   return lists.filter((l) => l !== undefined && l.length > 0).map((l) => Int32Array.from(l));
 }
 
-function biasCorrected(sorted: Float64Array, estimate: number, level: number): { low: number; high: number } {
+/**
+ * Efron's bias-corrected percentile bounds from sorted bootstrap replicates: z0 = Φ⁻¹(share of replicates
+ * below the estimate, ties counted half), bounds at the Φ(2·z0 ± z) quantiles.
+ */
+export function biasCorrected(sorted: Float64Array, estimate: number, level: number): { low: number; high: number } {
   const b = sorted.length;
   let below = 0;
   for (const v of sorted) below += v < estimate ? 1 : v === estimate ? 0.5 : 0;

@@ -3,7 +3,7 @@ import { Rng } from '../../rng.js';
 import { syntheticContext, type SyntheticColumn } from '../../../test/support/synthetic-scan.js';
 import { runScan } from '../run-scan.js';
 import type { Detector, ScanContext } from '../detector.js';
-import { confidenceSlices } from './confidence-slices.js';
+import { miscalibration } from './miscalibration.js';
 import { disparity } from './disparity.js';
 import { imageAttributions } from './image-attributions.js';
 import { protectedPerformance } from './protected-performance.js';
@@ -40,34 +40,37 @@ function overConfidentSplit(seed: number, slice = { accuracy: 0.7, confidence: 0
   return syntheticContext({ columns, labels, predicted, confidence });
 }
 
-describe('confidence slices report only slices miscalibrated on their own terms', () => {
+describe('the miscalibration detector reports only slices miscalibrated on their own terms', () => {
   it('does not call the complement of an over-confident slice under-confident', async () => {
-    const result = await confidenceSlices.run(overConfidentSplit(1));
-    const under = result.findings.filter((f) => f.detector === 'confidence-slices/under');
+    const result = await miscalibration.run(overConfidentSplit(1));
+    const under = result.findings.filter((f) => f.detector === 'miscalibration/under');
     expect(under.map((f) => `${f.title}: ${f.value} [${f.interval?.low}, ${f.interval?.high}]`)).toEqual([]);
-    const over = result.findings.filter((f) => f.detector === 'confidence-slices/over');
+    const over = result.findings.filter((f) => f.detector === 'miscalibration/over');
     expect(over.length).toBeGreaterThan(0);
     for (const f of over) expect(f.interval!.low).toBeGreaterThanOrEqual(0.05);
+    // every over-confident slice covers rows of income ≥ 0.9 and carries its rows for grouping
+    for (const f of over) expect(result.rows![f.id]!.reduce((a, b) => a + b, 0)).toBe(f.evidence['n']);
   });
 
-  it('prints no empty table when nothing is miscalibrated', async () => {
-    const result = await confidenceSlices.run(overConfidentSplit(1, { accuracy: 0.85, confidence: 0.85 }));
+  it('prints no empty slice table and no finding when nothing is miscalibrated', async () => {
+    const result = await miscalibration.run(overConfidentSplit(1, { accuracy: 0.85, confidence: 0.85 }));
     expect(result.findings).toEqual([]);
     const blocks = result.sections!.flatMap((s) => s.blocks);
-    expect(blocks.filter((b) => b.kind === 'table')).toEqual([]);
+    expect(blocks.filter((b) => b.kind === 'table' && /slices/i.test(b.caption ?? ''))).toEqual([]);
     expect(JSON.stringify(blocks)).toMatch(/No slice is over- or under-confident/);
+    expect(JSON.stringify(blocks)).toMatch(/Neither holds/);
   });
 });
 
 describe('findings about the same rows are one finding', () => {
   it('groups the weak slice and the over-confident slice on income ≥ 0.9, metrics side by side', async () => {
-    const results = await scanWith(overConfidentSplit(2), [weakSlices, confidenceSlices]);
+    const results = await scanWith(overConfidentSplit(2), [weakSlices, miscalibration]);
     const aboutSplit = results.findings.filter((f) => JSON.stringify(f.slice ?? []).includes('income'));
     expect(aboutSplit, aboutSplit.map((f) => f.title).join('\n')).toHaveLength(1);
     const [finding] = aboutSplit;
     const detectors = [finding!.detector, ...(finding!.related ?? []).map((r) => r.detector)];
     expect(detectors).toContain('weak-slices');
-    expect(detectors).toContain('confidence-slices/over');
+    expect(detectors).toContain('miscalibration/over');
     expect(finding!.related!.every((r) => r.relation === 'same-rows' && r.interval && r.interval.low <= r.value! && r.value! <= r.interval.high)).toBe(true);
     expect(results.summary.findings).toBe(results.findings.length);
   });
@@ -179,10 +182,15 @@ describe('a weak slice whose extra errors come from its base rate says so', () =
 });
 
 describe('detectors that do not apply say why, once', () => {
-  it('confidence slices on input with no tabular columns, image attributions on tabular data', () => {
+  it('image attributions on tabular data; calibration on images measures everything but slices, and says why', async () => {
     const tabular = { ...overConfidentSplit(7), pipeline: {} as never };
     expect(imageAttributions.applies(tabular)).toMatch(/tabular/);
     const images = { ...overConfidentSplit(7), schema: { features: [], target: { name: 'y', task: 'binary' as const, classes: ['no', 'yes'] } } };
-    expect(confidenceSlices.applies(images)).toMatch(/no tabular columns/);
+    expect(miscalibration.applies(images)).toBe(true);
+    const result = await miscalibration.run(images);
+    expect(JSON.stringify(result.sections)).toMatch(/Slices\.\*\* Not searched: the input is images or text, so there are no tabular columns to slice on/);
+    expect(result.findings.filter((f) => f.detector === 'miscalibration/over' || f.detector === 'miscalibration/under')).toEqual([]);
+    const unlabelled = { ...overConfidentSplit(7), labels: new Float64Array(4000).fill(-1) };
+    expect(miscalibration.applies(unlabelled)).toMatch(/no labels/);
   });
 });

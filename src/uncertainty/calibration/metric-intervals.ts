@@ -1,4 +1,6 @@
-import { stratifiedBootstrapInterval } from '../../math/stats/stratified-bootstrap.js';
+import { GlassboxError, throwIfAborted } from '../../errors.js';
+import { biasCorrected } from '../../math/stats/stratified-bootstrap.js';
+import { Rng } from '../../rng.js';
 import type { ConfidenceInterval } from '../../math/stats/interval.js';
 import { accuracyOn, brierOn, brierTopLabelOn, classwiseEceOn, eceOn, mceOn, nllOn, type CalibrationRows } from './metrics.js';
 
@@ -30,24 +32,42 @@ const STATISTICS: Readonly<Record<IntervalMetric, (r: CalibrationRows, rows: Int
 export const BOOTSTRAP_METHOD = 'bootstrap-bc (bias-corrected percentile; rows resampled with replacement, bin edges fixed)';
 
 /**
- * Bias-corrected percentile bootstrap interval (Efron 1981; Efron & Tibshirani 1993, §14.3) for one
- * calibration metric on the given rows: rows are resampled with replacement and the bin edges stay those
- * of the full sample. The bias correction matters for ECE and MCE, whose resampled values sit above the
- * estimate (binning noise only adds to |acc − conf|): a plain percentile interval can miss the estimate.
+ * Bias-corrected percentile bootstrap intervals (Efron 1981; Efron & Tibshirani 1993, §14.3) for
+ * calibration metrics on the given rows, all from the same resamples: rows are resampled with
+ * replacement and the bin edges stay those of the full sample. The bias correction matters for ECE and
+ * MCE, whose resampled values sit above the estimate (binning noise only adds to |acc − conf|), so a plain
+ * percentile interval can miss the estimate; should the corrected one still miss it, it is widened to
+ * reach it and its method says so. Same seed → same intervals.
  */
-export function metricInterval(r: CalibrationRows, rows: Int32Array, metric: IntervalMetric, options: MetricIntervalOptions = {}): ConfidenceInterval {
-  const statistic = STATISTICS[metric];
-  const picked = new Int32Array(rows.length);
-  // one stratum: an ordinary bootstrap of the rows, with Efron's bias correction
-  const interval = stratifiedBootstrapInterval(new Int32Array(rows.length), (indices) => {
-    for (let j = 0; j < indices.length; j++) picked[j] = rows[indices[j]!]!;
-    return statistic(r, picked.subarray(0, indices.length));
-  }, { iterations: options.iterations ?? 1000, level: options.level ?? 0.95, seed: options.seed ?? 0, ...(options.signal ? { signal: options.signal } : {}) });
-  const widened = interval.method.endsWith('(widened to include the estimate)');
-  return { low: interval.low, high: interval.high, level: interval.level, method: widened ? `${BOOTSTRAP_METHOD}, widened to include the estimate` : BOOTSTRAP_METHOD };
+export function metricIntervals<M extends IntervalMetric>(r: CalibrationRows, rows: Int32Array, metrics: readonly M[], options: MetricIntervalOptions = {}): Record<M, ConfidenceInterval> {
+  const iterations = options.iterations ?? 1000;
+  const level = options.level ?? 0.95;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new GlassboxError('invalid_argument', `iterations = ${iterations} must be a positive integer.`, { argument: '--iterations', hint: 'e.g. 1000' });
+  const n = rows.length;
+  const replicates = metrics.map(() => new Float64Array(iterations));
+  const rng = new Rng(options.seed ?? 0);
+  const picked = new Int32Array(n);
+  for (let b = 0; b < iterations; b++) {
+    if ((b & 31) === 0) throwIfAborted(options.signal);
+    for (let j = 0; j < n; j++) picked[j] = rows[rng.int(n)]!;
+    metrics.forEach((m, q) => (replicates[q]![b] = STATISTICS[m](r, picked)));
+  }
+  const out = {} as Record<M, ConfidenceInterval>;
+  metrics.forEach((m, q) => {
+    const estimate = STATISTICS[m](r, rows);
+    const { low, high } = n === 0 ? { low: Number.NaN, high: Number.NaN } : biasCorrected(replicates[q]!.sort(), estimate, level);
+    const widened = !(low <= estimate && estimate <= high);
+    out[m] = { low: widened ? Math.min(low, estimate) : low, high: widened ? Math.max(high, estimate) : high, level, method: widened ? `${BOOTSTRAP_METHOD}, widened to include the estimate` : BOOTSTRAP_METHOD };
+  });
+  return out;
 }
 
-/** {@link metricInterval} for every metric, all on the same resamples (the same seed). */
+/** One metric's interval ({@link metricIntervals}). */
+export function metricInterval(r: CalibrationRows, rows: Int32Array, metric: IntervalMetric, options: MetricIntervalOptions = {}): ConfidenceInterval {
+  return metricIntervals(r, rows, [metric], options)[metric];
+}
+
+/** {@link metricIntervals} for every metric. */
 export function calibrationIntervals(r: CalibrationRows, rows: Int32Array, options: MetricIntervalOptions = {}): Record<IntervalMetric, ConfidenceInterval> {
-  return Object.fromEntries(INTERVAL_METRICS.map((metric) => [metric, metricInterval(r, rows, metric, options)])) as Record<IntervalMetric, ConfidenceInterval>;
+  return metricIntervals(r, rows, INTERVAL_METRICS, options);
 }

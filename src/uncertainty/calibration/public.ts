@@ -4,7 +4,7 @@ export { equalWidthEdges, equalMassEdges, assignBins } from './bins.js';
 export type { Binning } from './bins.js';
 export { calibrationMetrics, calibrationRows, metricsOn, allRows } from './metrics.js';
 export type { CalibrationMetrics, CalibrationOptions, CalibrationRows, ReliabilityBin } from './metrics.js';
-export { calibrationIntervals, metricInterval, INTERVAL_METRICS } from './metric-intervals.js';
+export { calibrationIntervals, metricInterval, metricIntervals, INTERVAL_METRICS } from './metric-intervals.js';
 export type { IntervalMetric, MetricIntervalOptions } from './metric-intervals.js';
 export { calibrationReport } from './report.js';
 export type { CalibrationReport } from './report.js';
