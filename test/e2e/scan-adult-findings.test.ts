@@ -48,8 +48,8 @@ describe.skipIf(!present)('glassbox scan of adult with adult-xgb', () => {
   });
 
   it('reports slices only when miscalibrated themselves, and no slice twice', () => {
-    for (const f of results.findings.filter((x) => x.detector === 'confidence-slices/under')) expect(f.interval!.high).toBeLessThanOrEqual(-0.05);
-    for (const f of results.findings.filter((x) => x.detector === 'confidence-slices/over')) expect(f.interval!.low).toBeGreaterThanOrEqual(0.05);
+    for (const f of results.findings.filter((x) => x.detector === 'miscalibration/under')) expect(f.interval!.high).toBeLessThanOrEqual(-0.05);
+    for (const f of results.findings.filter((x) => x.detector === 'miscalibration/over')) expect(f.interval!.low).toBeGreaterThanOrEqual(0.05);
     expect(duplicateSlices(results)).toEqual([]);
   });
 });

@@ -90,7 +90,7 @@ describe('glassbox scan --demo credit', () => {
   });
 
   it('reports a slice only when it is miscalibrated itself, and findings about the same rows once', () => {
-    const under = results.findings.flatMap((f) => [f, ...(f.related ?? [])]).filter((f) => f.detector === 'confidence-slices/under');
+    const under = results.findings.flatMap((f) => [f, ...(f.related ?? [])]).filter((f) => f.detector === 'miscalibration/under');
     for (const f of under) expect(f.interval!.high, f.title).toBeLessThanOrEqual(-0.05);
     expect(results.findings.some((f) => f.title === 'Under-confident slice: income < 88.5')).toBe(false);
     expect(duplicateSlices(results)).toEqual([]);

@@ -48,10 +48,15 @@ describe('glassbox scan on the image and text demos', () => {
     expect(results.findings.some((f) => f.detector === 'image-attributions' && /guided/i.test(f.title))).toBe(true);
     expect(markdown).toContain('Accuracy');
     expect(intervalViolations(results)).toEqual([]);
-    const confidence = results.summary.detectors.find((d) => d.id === 'confidence-slices');
-    expect(confidence?.status).toBe('skipped');
-    expect(confidence?.reason).toMatch(/no tabular columns/);
-    expect(results.sections.some((s) => s.id === 'confidence-slices')).toBe(false);
+    // calibration is measured on images (reliability diagram, held-out temperature scaling); slices are not searched, and the report says why
+    const calibration = results.sections.find((s) => s.id === 'miscalibration');
+    expect(results.summary.detectors.find((d) => d.id === 'miscalibration')?.status).toBe('ran');
+    expect(calibration?.blocks.some((b) => b.kind === 'chart')).toBe(true);
+    expect(JSON.stringify(calibration)).toMatch(/no tabular columns to slice on/);
+    const measured = results.detectors['miscalibration'] as { overall: { ece: number; n: number }; temperature: { value: number } | null };
+    expect(measured.overall.n).toBeGreaterThan(0);
+    expect(measured.temperature?.value).toBeGreaterThan(0);
+    expect(results.findings.some((f) => f.detector === 'miscalibration/over' || f.detector === 'miscalibration/under')).toBe(false);
     expect(results.summary.detectors.find((d) => d.id === 'global-importance')?.reason).toMatch(/images, not tabular/);
   }, 300_000);
 
@@ -74,7 +79,7 @@ describe('glassbox scan on the image and text demos', () => {
     expect(finding?.examples.length).toBe(highlighted.length);
     expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
     expect(intervalViolations(results)).toEqual([]);
-    expect(results.sections.some((s) => s.id === 'confidence-slices')).toBe(false);
+    expect(JSON.stringify(results.sections.find((s) => s.id === 'miscalibration'))).toMatch(/no tabular columns to slice on/);
     expect(results.summary.detectors.find((d) => d.id === 'image-attributions')?.reason).toMatch(/text, not images/);
   }, 300_000);
 });

@@ -67,8 +67,9 @@ export function reliabilityDiagram(series: readonly ReliabilitySeries[], options
                 encoding: { x: { field: 'middle', type: 'quantitative', scale: { domain: [0, 1] }, title: null }, y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows per bin' }, ...color, tooltip },
               }
             : {
-                mark: { type: 'bar', color: '#9ecae9' },
-                encoding: { x: { ...x, title: null }, x2: { field: 'upper' }, y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows per bin' }, tooltip },
+                transform: [{ filter: 'datum.count > 0' }],
+                mark: { type: 'rect', color: '#9ecae9', stroke: 'white', strokeWidth: 0.5 },
+                encoding: { x: { ...x, title: null }, x2: { field: 'upper' }, y: { field: 'count', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows per bin' }, y2: { datum: 0 }, tooltip },
               },
           ...(series.length > 1
             ? []
