@@ -5,7 +5,7 @@ import { Rng } from '../../rng.js';
 import { runAttack } from './attack.js';
 import { robustAccuracyCurve } from './curve.js';
 import { minimalEpsilon } from './min-epsilon.js';
-import { classGrouping, groupRobustness } from './vulnerability.js';
+import { classGrouping, groupRobustness, quartileGrouping } from './vulnerability.js';
 
 describe('robust accuracy curve, minimal ε by bisection, vulnerable groups', () => {
   const n = 30;
@@ -70,5 +70,12 @@ describe('robust accuracy curve, minimal ε by bisection, vulnerable groups', ()
     expect(rows.map((r) => r.accuracyAfter)).toEqual([0, 0.5, 1]);
     expect(rows[0]!.flipRate).toBe(1);
     expect(rows.reduce((s, r) => s + r.n, 0)).toBe(6);
+  });
+
+  it('quartile slices put each row in one of four ranges cut at the type-7 quartiles', () => {
+    const values = Float64Array.from({ length: 8 }, (_, i) => i);
+    const g = quartileGrouping('v', [...values, Number.NaN]);
+    expect(g.values).toEqual(['< 1.75', '[1.75, 3.5)', '[3.5, 5.25)', '≥ 5.25']);
+    expect(Array.from(g.codes)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, -1]);
   });
 });

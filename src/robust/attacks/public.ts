@@ -8,7 +8,7 @@ export { robustAccuracyCurve } from './curve.js';
 export type { CurvePoint, RobustnessCurve } from './curve.js';
 export { minimalEpsilon } from './min-epsilon.js';
 export type { MinEpsilonResult } from './min-epsilon.js';
-export { groupRobustness, classGrouping } from './vulnerability.js';
+export { groupRobustness, classGrouping, numericColumnGroupings, quartileGrouping } from './vulnerability.js';
 export type { GroupRobustness, RowGrouping } from './vulnerability.js';
 export { perturb, predictClasses, argmaxRows } from './perturb.js';
 export type { AttackModel, PerturbRun } from './perturb.js';

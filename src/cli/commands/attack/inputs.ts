@@ -1,11 +1,12 @@
 import { GlassboxError } from '../../../errors.js';
 import { labelsOf } from '../../../data/schema-helpers.js';
+import type { Schema } from '../../../data/schema.js';
 import type { Table } from '../../../data/table.js';
 import type { Encoder } from '../../../encode/encoder.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import type { Model } from '../../../model/model.js';
 import { rowSize, type Tensor } from '../../../model/tensor.js';
-import { classGrouping, tabularBounds, uniformBounds, type InputBounds, type RowGrouping } from '../../../robust/attacks/public.js';
+import { classGrouping, numericColumnGroupings, tabularBounds, uniformBounds, type InputBounds, type RowGrouping } from '../../../robust/attacks/public.js';
 import { isImageData } from '../../input-kind.js';
 import { loadInputs, type InputFlags } from '../../load-inputs.js';
 import { selectRows } from '../../options.js';
@@ -71,6 +72,11 @@ function categoricalGroupings(encoder: Encoder, table: Table): RowGrouping[] {
   });
 }
 
+/** Numeric metadata beside images (brightness, contrast, a demo's ink) as quartile slices. */
+function numericSlices(table: Table, schema: Schema, rows: Int32Array): RowGrouping[] {
+  return numericColumnGroupings(table, rows, new Set([schema.target?.name, schema.split?.column, 'image_id'].filter((n): n is string => n !== undefined)));
+}
+
 /** ONNX files load through the gradient adapter (onnxruntime computes the loss gradients). */
 async function gradientModel(location: string | undefined): Promise<Model | undefined> {
   if (!location?.toLowerCase().endsWith('.onnx')) return undefined;
@@ -112,6 +118,7 @@ export async function loadAttackInputs(flags: AttackInputFlags, seed: number): P
       const picked = categoricalGroupings(encoder, inputs.table).map((g) => ({ ...g, codes: Int32Array.from(rows, (r) => g.codes[r]!) }));
       groupings.push(...picked);
     } else {
+      groupings.push(...numericSlices(inputs.table, inputs.schema, rows));
       const [lo, hi] = clip ?? [0, 1];
       bounds = uniformBounds(rowSize(x.shape), lo, hi);
       boundsNote = `every input element clipped to [${lo}, ${hi}]${clip ? ' (--clip)' : ' (default for images)'}`;
