@@ -38,7 +38,7 @@ describe('glassbox certify', () => {
   it('prints bounds n × K, certificates and certified accuracy as JSON, on the logits before the Softmax', async () => {
     const run = await runGlassbox(['certify', '--model', f.model, '--data', f.x, '--labels', f.y, '--method', 'crown', '--epsilon', '0.01', '--rows', '1:4', '--format', 'json', '--quiet']);
     expect(run.code).toBe(0);
-    const json = JSON.parse(run.stdout) as { rowIds: number[]; lower: number[][]; upper: number[][]; certified: boolean[]; certifiedAccuracy: number; method: string; epsilon: number; boundsOn: string };
+    const json = JSON.parse(run.stdout) as { rowIds: number[]; lower: number[][]; upper: number[][]; certified: boolean[]; certifiedAccuracy: number; cleanAccuracy: number; method: string; epsilon: number; boundsOn: string };
     expect(json.rowIds).toEqual([1, 2, 3]);
     expect(json.method).toBe('crown');
     expect(json.epsilon).toBe(0.01);
@@ -47,6 +47,8 @@ describe('glassbox certify', () => {
     expect(json.lower[0]).toHaveLength(3);
     json.lower.forEach((row, i) => row.forEach((l, k) => expect(l).toBeLessThanOrEqual(json.upper[i]![k]!)));
     expect(json.certifiedAccuracy).toBeCloseTo(json.certified.filter(Boolean).length / 3, 12);
+    // a certified row is classified correctly at the example itself
+    expect(json.cleanAccuracy).toBeGreaterThanOrEqual(json.certifiedAccuracy);
   });
 
   it('--method both shows IBP and CROWN side by side; both are deterministic', async () => {
@@ -71,4 +73,14 @@ describe('glassbox certify', () => {
     expect((await runGlassbox(['certify', '--model', f.model, '--data', f.x, '--labels', f.y, '--epsilon', '0.01', '--clip', '1,0'])).stderr).toMatch(/--clip/);
     expect((await runGlassbox(['certify', '--model', f.model, '--data', f.x, '--epsilon', '0.01'])).stderr).toMatch(/--labels/);
   });
+
+  it('certifies the digits demo CNN (TF.js) through the same bound rules', async () => {
+    const run = await runGlassbox(['certify', '--demo', 'digits', '--rows', '0:3', '--method', 'crown', '--epsilon', '0.005', '--format', 'json', '--quiet']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { rowIds: number[]; lower: number[][]; boundsOn: string; source: string };
+    expect(json.source).toBe('demo:digits');
+    expect(json.rowIds).toHaveLength(3);
+    expect(json.lower[0]).toHaveLength(10);
+    expect(json.boundsOn).toContain('softmax');
+  }, 60_000);
 });

@@ -49,6 +49,7 @@ export async function runCertify(flags: CertifyFlags): Promise<void> {
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   const results: CertifyResult[] = [];
+  let correct: Uint8Array = new Uint8Array(0);
   try {
     for (const m of methods) {
       const n = inputs.labels.length;
@@ -62,18 +63,32 @@ export async function runCertify(flags: CertifyFlags): Promise<void> {
         }),
       );
     }
+    // the float64 forward pass (IBP at ε = 0) gives the clean predictions beside the certificates
+    const clean = await certifyRobustness(inputs.graph, inputs.x, inputs.labels, { method: 'ibp', epsilon: 0, clip: null, signal: controller.signal });
+    correct = cleanCorrect(clean, inputs.labels);
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
   }
+  const cleanAccuracy = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
   if (format === 'json') {
     const json = results.map((r) => resultJson(r));
-    const common = { epsilon, clip, source: inputs.source, rowIds: Array.from(inputs.rowIds), labels: Array.from(inputs.labels) };
+    const common = { epsilon, clip, source: inputs.source, rowIds: Array.from(inputs.rowIds), labels: Array.from(inputs.labels), cleanAccuracy };
     const body = json.length === 1 ? { ...common, ...json[0] } : { ...common, results: json };
     process.stdout.write(`${JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
     return;
   }
-  process.stdout.write(await renderBlocks(format, `glassbox certify · ${inputs.source}`, certifyBlocks(results)));
+  process.stdout.write(await renderBlocks(format, `glassbox certify · ${inputs.source}`, certifyBlocks(results, correct)));
+}
+
+/** 1 where the logits at the example itself (lower = upper at ε = 0) rank the label first. */
+function cleanCorrect(r: CertifyResult, labels: Int32Array): Uint8Array {
+  const K = r.classes;
+  return Uint8Array.from({ length: r.rows }, (_, i) => {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (r.lower[i * K + k]! > r.lower[i * K + best]!) best = k;
+    return best === labels[i] ? 1 : 0;
+  });
 }
 
 function resultJson(r: CertifyResult): Record<string, unknown> {
