@@ -22,11 +22,16 @@ export interface OnnxMcDropoutConfig {
   readonly sessionOptions: ort.InferenceSession.SessionOptions;
 }
 
-/** Inverted-dropout mask values for `count` units: 1/(1−p) with probability 1−p, else 0 (Srivastava et al. 2014). */
+/**
+ * Inverted-dropout mask values for `count` units: 1/(1−p) with probability 1−p, else 0 (Srivastava et
+ * al. 2014). One 32-bit draw per unit (a unit is dropped when the draw is below p·2³², so the drop
+ * probability is p to within 2⁻³²).
+ */
 export function dropoutMask(count: number, rate: number, rng: Rng, out = new Float32Array(count)): Float32Array {
   if (rate <= 0) return out.fill(1);
   const scale = 1 / (1 - rate);
-  for (let i = 0; i < count; i++) out[i] = rng.next() >= rate ? scale : 0;
+  const cut = rate * 4294967296;
+  for (let i = 0; i < count; i++) out[i] = rng.nextUint32() >= cut ? scale : 0;
   return out;
 }
 
