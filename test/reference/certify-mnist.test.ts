@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOnnxGradModel, type OnnxGradModel } from '../../src/model/onnx-grad/public.js';
+import { runAttack } from '../../src/robust/attacks/public.js';
 import { boundGraphFromOnnx } from '../../src/robust/certify/from-onnx.js';
 import { certifyRobustness, inputBox } from '../../src/robust/certify/certify.js';
 import type { BoundGraph } from '../../src/robust/certify/bound-graph.js';
@@ -107,5 +108,29 @@ describe.skipIf(!present)('IBP and CROWN on the reference MNIST CNNs', () => {
     expect(crown.certifiedAccuracy).toBeGreaterThan(ibp.certifiedAccuracy);
     // CROWN's margin bound beats the interval margin on every image here
     for (let r = 0; r < 10; r++) expect(crown.margin[r]).toBeGreaterThan(ibp.margin[r]!);
+  }, 60_000);
+
+  it('PGD-20 examples at ε = 0.01 stay inside the bounds, and PGD flips no image that CROWN certifies', async () => {
+    const graph = graphs.get('mnist/cnn.onnx')!;
+    const n = 8;
+    const epsilon = 0.01;
+    const x = { data: images(n), shape: [n, 1, 28, 28] };
+    const labels = Int32Array.from(samples!.labels.slice(0, n));
+    const attack = await runAttack(model, x, labels, { method: 'pgd', epsilon, steps: 20, randomStart: true, seed: 0 });
+    const logits = await model.forward({ data: attack.adversarial, shape: x.shape }, { output: 'logits' });
+    for (const method of ['ibp', 'crown'] as const) {
+      const b = await certifyRobustness(graph, x, labels, { method, epsilon });
+      for (let r = 0; r < n; r++) {
+        let worst = Infinity;
+        for (let k = 0; k < 10; k++) {
+          const v = logits[r * 10 + k]!;
+          expect(v).toBeGreaterThanOrEqual(b.lower[r * 10 + k]! - LOGIT_TOL);
+          expect(v).toBeLessThanOrEqual(b.upper[r * 10 + k]! + LOGIT_TOL);
+          if (k !== labels[r]) worst = Math.min(worst, logits[r * 10 + labels[r]!]! - v);
+        }
+        expect(worst).toBeGreaterThanOrEqual(b.margin[r]! - 2 * LOGIT_TOL);
+        if (b.certified[r]) expect(attack.predictionsAfter[r]).toBe(labels[r]);
+      }
+    }
   }, 60_000);
 });
