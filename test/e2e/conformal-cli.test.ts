@@ -111,3 +111,54 @@ describe('glassbox conformal --demo credit', () => {
     expect(group.conditioning).toBe('group');
   }, 60_000);
 });
+
+/** A one-stump XGBoost regression model: ŷ = 0 when x < 0.5, else 1 (base score 0). */
+function stumpRegressor(): string {
+  const tree = {
+    base_weights: [0, 0, 1], categories: [], categories_nodes: [], categories_segments: [], categories_sizes: [],
+    default_left: [1, 0, 0], id: 0, left_children: [1, -1, -1], loss_changes: [1, 0, 0], parents: [2147483647, 0, 0], right_children: [2, -1, -1],
+    split_conditions: [0.5, 0, 1], split_indices: [0, 0, 0], split_type: [0, 0, 0], sum_hessian: [2, 1, 1],
+    tree_param: { num_deleted: '0', num_feature: '1', num_nodes: '3', size_leaf_vector: '0' },
+  };
+  return JSON.stringify({
+    learner: {
+      attributes: {}, feature_names: ['x'], feature_types: [],
+      gradient_booster: { model: { gbtree_model_param: { num_parallel_tree: '1', num_trees: '1', size_leaf_vector: '0' }, tree_info: [0], trees: [tree] }, name: 'gbtree' },
+      learner_model_param: { base_score: '0E0', boost_from_average: '1', num_class: '0', num_feature: '1', num_target: '1' },
+      objective: { name: 'reg:squarederror', reg_loss_param: {} },
+    },
+    version: [2, 0, 3],
+  });
+}
+
+describe('glassbox conformal with a regression model', () => {
+  it('makes absolute-residual intervals ŷ ± q̂ on the evaluation half, q̂ from the calibration half', async () => {
+    const lines = ['x,y'];
+    for (let i = 0; i < 200; i++) {
+      const x = (i % 100) / 100;
+      lines.push(`${x},${(x < 0.5 ? 0 : 1) + (((i * 37) % 21) - 10) / 100}`);
+    }
+    const data = join(dir, 'reg.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const model = join(dir, 'reg.json');
+    writeFileSync(model, stumpRegressor());
+    const schema = join(dir, 'reg-schema.json');
+    writeFileSync(schema, JSON.stringify({ features: [{ name: 'x', type: 'numeric' }], target: { name: 'y', task: 'regression' } }));
+    const out = await json(['conformal', '--model', model, '--data', data, '--schema', schema, '--alpha', '0.2']);
+    expect(out.task).toBe('regression');
+    expect(out.method).toBe('absolute-residual');
+    // residuals are multiples of 0.01 in [−0.10, 0.10]: q̂ is one of them
+    const q = out.qhat as number;
+    expect(q).toBeGreaterThan(0);
+    expect(q).toBeLessThanOrEqual(0.1 + 1e-9);
+    const rowIds = out.rowIds as number[];
+    const intervals = out.intervals as [number, number][];
+    expect(rowIds.length).toBe(100);
+    rowIds.forEach((id, i) => {
+      const yhat = (id % 100) / 100 < 0.5 ? 0 : 1;
+      expect(intervals[i]![0]).toBeCloseTo(yhat - q, 6);
+      expect(intervals[i]![1]).toBeCloseTo(yhat + q, 6);
+    });
+    expect(out.coverage as number).toBeGreaterThan(0.6);
+  });
+});
