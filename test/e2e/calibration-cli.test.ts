@@ -97,4 +97,19 @@ describe.skipIf(!present)('glassbox calibration', () => {
     calibrated.outputs.flat().forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 6));
     expect(calibrated.outputs.flat()).not.toEqual(plain.outputs.flat());
   }, 60_000);
+
+  it('draws the reliability diagram in HTML and tables per protected group on a demo', async () => {
+    const html = await runGlassbox(['calibration', '--predictions', join(dir, 'probs.csv'), '--labels', join(dir, 'y.txt'), '--iterations', '50', '--format', 'html']);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toContain('<svg');
+    expect(html.stdout).toContain('rows per bin');
+    expect(html.stdout).toContain('1317');
+    const demo = await runGlassbox(['calibration', '--demo', 'credit', '--protected', 'gender', '--fit-temperature', '--iterations', '50', '--format', 'json']);
+    expect(demo.code, demo.stderr).toBe(0);
+    const out = JSON.parse(demo.stdout) as Printed & { n: number; groups: { attribute: string; groups: { n: number; gap: number; gapInterval: { low: number; high: number } }[] }[] };
+    const gender = out.groups.find((g) => g.attribute === 'gender')!;
+    expect(gender.groups.reduce((s, g) => s + g.n, 0)).toBe(out.n);
+    for (const g of gender.groups) expect(g.gapInterval.low <= g.gap && g.gap <= g.gapInterval.high).toBe(true);
+    expect(out.temperature!.split!.calibrationRows + out.temperature!.split!.evaluationRows).toBe(out.n);
+  }, 60_000);
 });
