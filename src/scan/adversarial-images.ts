@@ -55,3 +55,15 @@ function range(a: Float32Array, b: Float32Array): [number, number] {
   }
   return [lo, hi];
 }
+
+/** Up to k of the given row indices, one per true class in turn (class order, then row order), so a grid shows many classes. */
+export function spreadAcrossClasses(indices: readonly number[], labels: Int32Array, k: number): number[] {
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) byClass.set(labels[i]!, [...(byClass.get(labels[i]!) ?? []), i]);
+  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, rows]) => rows);
+  const out: number[] = [];
+  for (let round = 0; out.length < k && queues.some((q) => q.length > round); round++) {
+    for (const q of queues) if (q.length > round && out.length < k) out.push(q[round]!);
+  }
+  return out;
+}

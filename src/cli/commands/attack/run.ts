@@ -109,8 +109,9 @@ export async function runAttackCommand(flags: AttackFlags): Promise<void> {
     if (curve) blocks.push(...curveBlocks(curve));
     if (minEps) blocks.push(...minEpsilonBlocks(minEps));
     if (format === 'html' && !inputs.tabular) {
-      const { adversarialImageGrid } = await import('../../../scan/adversarial-images.js');
-      const flippedRows = [...inputs.labels.keys()].filter((i) => result.predictionsBefore[i] === inputs.labels[i] && result.predictionsAfter[i] !== inputs.labels[i]).slice(0, 12);
+      const { adversarialImageGrid, spreadAcrossClasses } = await import('../../../scan/adversarial-images.js');
+      const flipped = [...inputs.labels.keys()].filter((i) => result.predictionsBefore[i] === inputs.labels[i] && result.predictionsAfter[i] !== inputs.labels[i]);
+      const flippedRows = spreadAcrossClasses(flipped, inputs.labels, 12);
       const classes = inputs.model.classes;
       const grid = await adversarialImageGrid(inputs.x, result.adversarial, flippedRows.map((i) => ({ index: i, title: `row ${inputs.rowIds[i]} · label ${classes[inputs.labels[i]!]} → ${classes[result.predictionsAfter[i]!]}` })), 'Flipped examples: original, adversarial, and the perturbation (red raised, blue lowered)');
       if (grid) blocks.push(grid);
