@@ -91,7 +91,7 @@ export async function oodScorer(model: Model, options: OodScorerOptions): Promis
   const nFit = fit.shape[0]!;
   if (method === 'knn') {
     const ref = knnReference(fitted.data, nFit, fitted.dim, options.k !== undefined ? { k: options.k } : {});
-    return { method, source: `${reader.name} (L2-normalised)`, k: ref.k, score: async (x) => knnScores(ref, (await reader.read(x)).data, x.shape[0]!) };
+    return { method, source: `activations of "${reader.name}" (L2-normalised)`, k: ref.k, score: async (x) => knnScores(ref, (await reader.read(x)).data, x.shape[0]!) };
   }
   let labels = options.fitLabels;
   const classMeansFrom = labels ? 'labels' : 'predicted classes';
@@ -104,5 +104,5 @@ export async function oodScorer(model: Model, options: OodScorerOptions): Promis
     });
   }
   const gauss = fitMahalanobis(fitted.data, labels, nFit, fitted.dim);
-  return { method, source: reader.name, classMeansFrom, score: async (x) => mahalanobisScores(gauss, (await reader.read(x)).data, x.shape[0]!) };
+  return { method, source: `activations of "${reader.name}", class means from ${classMeansFrom}`, classMeansFrom, score: async (x) => mahalanobisScores(gauss, (await reader.read(x)).data, x.shape[0]!) };
 }

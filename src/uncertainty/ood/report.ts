@@ -29,7 +29,7 @@ export function oodReportBlocks(rows: readonly OodResultRow[], skipped: readonly
         data: { values: rows.map((r) => ({ score: r.method, oodSet: r.oodSet, auroc: r.auroc })) },
         mark: 'bar',
         encoding: {
-          x: { field: 'score', type: 'nominal', title: null },
+          x: { field: 'score', type: 'nominal', title: null, sort: null },
           xOffset: { field: 'oodSet' },
           y: { field: 'auroc', type: 'quantitative', scale: { domain: [0, 1] }, title: 'AUROC' },
           color: { field: 'oodSet', type: 'nominal', title: 'OOD set' },

@@ -26,14 +26,20 @@ export function predictiveReportBlocks(s: PredictiveSummaries, options: { method
   const values = Array.from(s.mutualInformation, (mi, i) => ({ mutualInformation: mi, outcome: options.labels ? (options.labels[i]! < 0 ? 'unlabelled' : options.labels[i] === s.predicted[i] ? 'correct' : 'wrong') : 'all rows' }));
   blocks.push({
     kind: 'chart',
-    caption: 'Mutual information (epistemic uncertainty) per row, by whether the mean prediction is right',
+    caption: 'Distribution of mutual information (epistemic uncertainty) over the rows of each group: right and wrong mean predictions, each normalised to its own row count',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       data: { values },
-      mark: 'bar',
+      transform: [
+        { bin: { maxbins: 30 }, field: 'mutualInformation', as: 'bin' },
+        { aggregate: [{ op: 'count', as: 'count' }], groupby: ['bin', 'outcome'] },
+        { joinaggregate: [{ op: 'sum', field: 'count', as: 'total' }], groupby: ['outcome'] },
+        { calculate: 'datum.count / datum.total', as: 'share' },
+      ],
+      mark: { type: 'line', interpolate: 'step-after', point: true },
       encoding: {
-        x: { field: 'mutualInformation', type: 'quantitative', bin: { maxbins: 30 }, title: 'mutual information (nats)' },
-        y: { aggregate: 'count', type: 'quantitative', title: 'rows' },
+        x: { field: 'bin', type: 'quantitative', title: 'mutual information (nats), binned' },
+        y: { field: 'share', type: 'quantitative', title: 'share of the group\'s rows', axis: { format: '%' } },
         color: { field: 'outcome', type: 'nominal' },
       },
       width: 480,
