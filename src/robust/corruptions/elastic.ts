@@ -78,6 +78,13 @@ function bilinear(plane: ArrayLike<number>, h: number, w: number, y: number, x: 
   const x0 = Math.floor(x);
   const fy = y - y0;
   const fx = x - x0;
+  if (y0 >= 0 && x0 >= 0 && y0 + 1 < h && x0 + 1 < w) {
+    // inside: no boundary rule needed
+    const a = y0 * w + x0;
+    const top = plane[a]! + fx * (plane[a + 1]! - plane[a]!);
+    const bottom = plane[a + w]! + fx * (plane[a + w + 1]! - plane[a + w]!);
+    return top + fy * (bottom - top);
+  }
   const r0 = boundaryIndex(y0, h, mode);
   const r1 = boundaryIndex(y0 + 1, h, mode);
   const c0 = boundaryIndex(x0, w, mode);

@@ -1,3 +1,4 @@
+import { Rng } from '../../rng.js';
 import { luminance } from './colour.js';
 import { motionBlurPlane } from './blur.js';
 import { FROST_TINT, frostBank } from './frost-texture.js';
@@ -81,14 +82,18 @@ export function frost(image: ImagePlanes, { rng, params, regime, seed }: Corrupt
 /**
  * fog: x + strength·plasma (diamond-square map, decay `decay`, side the next power of two of
  * max(H, W, fogMap·side/tableSide), cropped to the image), rescaled by max(x)/(max(x) + strength).
+ * When the map is at least 16 times the image's area (MNIST-C cuts 28 px from a 256 px map), a fresh
+ * map per image would cost 80 times the crop; instead each image cuts its crop at a random offset,
+ * wrapping around, from one of 16 maps made once per seed — diamond-square maps wrap, so every such
+ * crop is a crop of a valid map, normalised over the whole map as the reference does.
  */
-export function fog(image: ImagePlanes, { rng, params, regime }: CorruptionContext): Float32Array {
+export function fog(image: ImagePlanes, { rng, params, regime, seed }: CorruptionContext): Float32Array {
   const { channels, height: h, width: w } = image;
   const size = h * w;
   const strength = params.strength as number;
   const scale = Math.min(h, w) / REFERENCE_SIDE[regime];
   const map = nextPowerOfTwo(Math.max(h, w, Math.round(TEXTURE_SPAN[regime].fogMap * scale)));
-  const plasma = plasmaFractal(map, params.decay as number, rng);
+  const plasma = fogMap(map, h, w, params.decay as number, seed, rng);
   let max = 0;
   for (const v of image.data) max = Math.max(max, v);
   const factor = max / (max + strength);
@@ -97,10 +102,35 @@ export function fog(image: ImagePlanes, { rng, params, regime }: CorruptionConte
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = y * w + x;
-        const v = (image.data[c * size + i]! + strength * plasma[y * map + x]!) * factor;
+        const v = (image.data[c * size + i]! + strength * plasma[y * w + x]!) * factor;
         out[c * size + i] = v > 1 ? 1 : v < 0 ? 0 : v;
       }
     }
   }
+  return out;
+}
+
+const fogBanks = new Map<string, Float64Array[]>();
+
+function fogMap(map: number, h: number, w: number, decay: number, seed: number, rng: CorruptionContext['rng']): Float64Array {
+  const out = new Float64Array(h * w);
+  if (map * map < 16 * h * w) {
+    const plasma = plasmaFractal(map, decay, rng);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = plasma[y * map + x]!;
+    return out;
+  }
+  const key = `${seed}|${map}|${decay}`;
+  let bank = fogBanks.get(key);
+  if (!bank) {
+    const source = new Rng(seed ^ 0x0f09f09f);
+    bank = Array.from({ length: 16 }, () => plasmaFractal(map, decay, source));
+    if (fogBanks.size > 16) fogBanks.clear();
+    fogBanks.set(key, bank);
+  }
+  const plasma = bank[rng.int(bank.length)]!;
+  const oy = rng.int(map);
+  const ox = rng.int(map);
+  const mask = map - 1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = plasma[((oy + y) & mask) * map + ((ox + x) & mask)]!;
   return out;
 }
