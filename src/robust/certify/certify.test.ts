@@ -140,6 +140,50 @@ describe('certified bounds on a graph with every supported op', () => {
   });
 });
 
+describe('strided, dilated, grouped convolution and overlapping padded max-pool', () => {
+  const spec: GraphSpec = {
+    opset: 13,
+    inputs: { x: [BATCH, 2, 7, 8] },
+    inits: {
+      w: { dims: [4, 1, 3, 2], values: values(24, 41) },
+      b: { dims: [4], values: values(4, 42, -0.2, 0.2) },
+      w2: { dims: [3, 32], values: values(96, 43) },
+    },
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attrs: { kernel_shape: [3, 2], strides: [2, 1], dilations: [1, 2], pads: [1, 0, 0, 1], group: 2 } },
+      { op: 'Relu', inputs: ['c'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', inputs: ['f', 'w2'], outputs: ['logits'], attrs: { transB: 1 } },
+    ],
+    outputs: ['logits'],
+  };
+  const bytes = buildGraph(spec);
+  const graph = boundGraphFromOnnx(bytes, [2, 7, 8]);
+  const size = 2 * 7 * 8;
+  const x = Float32Array.from(values(size, 44, 0, 1));
+
+  it('matches onnxruntime at ε = 0 and contains every sampled logit at ε = 0.1', async () => {
+    expect(graph.nodes.map((n) => n.shape.join('x'))).toEqual(['2x7x8', '4x3x7', '4x3x7', '4x2x4', '32x1x1', '3x1x1']);
+    const session = await ort.InferenceSession.create(bytes);
+    const exact = await ortLogits(session, Float64Array.from(x), size, [2, 7, 8]);
+    const box = inputBox(x, 0.1, [0, 1]);
+    const points = boxPoints(box.lower, box.upper, 128, 45);
+    const logits = await ortLogits(session, points, size, [2, 7, 8]);
+    for (const method of METHODS) {
+      const at0 = await certifyRobustness(graph, { data: x, shape: [1, 2, 7, 8] }, [0], { method, epsilon: 0 });
+      for (let k = 0; k < 3; k++) expect(at0.lower[k]).toBeCloseTo(exact[k]!, 5);
+      const b = await certifyRobustness(graph, { data: x, shape: [1, 2, 7, 8] }, [0], { method, epsilon: 0.1 });
+      for (let p = 0; p < 128; p++) {
+        for (let k = 0; k < 3; k++) {
+          expect(logits[p * 3 + k]).toBeGreaterThanOrEqual(b.lower[k]! - FLOAT32_TOL);
+          expect(logits[p * 3 + k]).toBeLessThanOrEqual(b.upper[k]! + FLOAT32_TOL);
+        }
+      }
+    }
+  });
+});
+
 function denseNet(layers: { w: number[]; b: number[]; out: number }[], inputs: number, relu: boolean): Uint8Array {
   const inits: GraphSpec['inits'] = {};
   const nodes: GraphSpec['nodes'] = [];

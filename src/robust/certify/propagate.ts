@@ -1,5 +1,5 @@
 import { BackwardEngine } from './backward-engine.js';
-import { emptyBounds, type Bounds, type BoundGraph } from './bound-graph.js';
+import { emptyBounds, type Bounds, type BoundGraph, type Window } from './bound-graph.js';
 
 /** `ibp`: interval bounds; `crown`: CROWN with CROWN intermediate bounds; `crown-ibp`: CROWN on IBP intermediate bounds. */
 export type BoundMethod = 'ibp' | 'crown' | 'crown-ibp';
@@ -86,12 +86,16 @@ function tightenNode(engine: BackwardEngine, graph: BoundGraph, k: number, b: Bo
   }
 }
 
+const unitWindow: Window = { h0: 0, h1: 0, w0: 0, w1: 0 };
+
 /** Lower bound of sign·node[k][i]. */
 function unitBound(engine: BackwardEngine, graph: BoundGraph, k: number, i: number, sign: number): number {
   const [, height, width] = graph.nodes[k]!.shape;
-  const h = Math.floor(i / width) % height;
-  const w = i % width;
-  engine.row(k, { h0: h, h1: h + 1, w0: w, w1: w + 1 })[i] = sign;
+  unitWindow.h0 = Math.floor(i / width) % height;
+  unitWindow.h1 = unitWindow.h0 + 1;
+  unitWindow.w0 = i % width;
+  unitWindow.w1 = unitWindow.w0 + 1;
+  engine.row(k, unitWindow)[i] = sign;
   return engine.lowerBound(k);
 }
 

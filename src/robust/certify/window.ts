@@ -10,7 +10,8 @@ export function widenWindow(into: Window, win: Window): void {
 
 /**
  * The input rectangle a sliding-window op (conv, pooling) reads when producing the output rectangle
- * `win`: rows `oh·stride − padTop + k·dilation` for k < kernel, clipped to the input.
+ * `win`: rows `oh·stride − padTop + k·dilation` for k < kernel, clipped to the input. Written into `out`
+ * when given (the engine copies a target window, so a rule may reuse one scratch object).
  */
 export function receptiveWindow(
   win: Window,
@@ -19,12 +20,17 @@ export function receptiveWindow(
   stride: readonly [number, number],
   padBegin: readonly [number, number],
   dilation: readonly [number, number],
+  out: Window = { h0: 0, h1: 0, w0: 0, w1: 0 },
 ): Window {
   const h0 = win.h0 * stride[0] - padBegin[0];
   const h1 = (win.h1 - 1) * stride[0] - padBegin[0] + (kernel[0] - 1) * dilation[0] + 1;
   const w0 = win.w0 * stride[1] - padBegin[1];
   const w1 = (win.w1 - 1) * stride[1] - padBegin[1] + (kernel[1] - 1) * dilation[1] + 1;
-  return { h0: Math.max(0, h0), h1: Math.min(input[1], h1), w0: Math.max(0, w0), w1: Math.min(input[2], w1) };
+  out.h0 = Math.max(0, h0);
+  out.h1 = Math.min(input[1], h1);
+  out.w0 = Math.max(0, w0);
+  out.w1 = Math.min(input[2], w1);
+  return out;
 }
 
 /** Zeroes a buffer inside a window (all channels), restoring the all-zero state the engine relies on. */

@@ -9,6 +9,7 @@ export interface AveragePoolParams extends SlidingGeometry {
 
 /** Average pooling: a linear map with non-negative weights, so IBP averages the lowers and the uppers. */
 export function averagePoolRule(p: AveragePoolParams): BoundRule {
+  const scratch: Window = { h0: 0, h1: 0, w0: 0, w1: 0 };
   const [channels, outH, outW] = p.output;
   const [, inH, inW] = p.input;
   const each = (c: number, oh: number, ow: number, visit: (index: number, weight: number) => void): void => {
@@ -46,7 +47,7 @@ export function averagePoolRule(p: AveragePoolParams): BoundRule {
       }
     },
     backward(a: Float64Array, win: Window, ctx: BackwardContext): number {
-      const target = ctx.target(0, receptiveWindow(win, p.input, p.kernel, p.stride, p.padBegin, p.dilation));
+      const target = ctx.target(0, receptiveWindow(win, p.input, p.kernel, p.stride, p.padBegin, p.dilation, scratch));
       for (let c = 0; c < channels; c++) {
         for (let oh = win.h0; oh < win.h1; oh++) {
           for (let ow = win.w0; ow < win.w1; ow++) {

@@ -15,6 +15,7 @@ export interface ConvParams extends SlidingGeometry {
  * transposed convolution of the coefficients over the row's receptive field, plus Σ a·bias.
  */
 export function convRule(p: ConvParams, op = 'Conv'): BoundRule {
+  const scratch: Window = { h0: 0, h1: 0, w0: 0, w1: 0 };
   const absWeight = p.weight.map(Math.abs);
   return {
     op,
@@ -37,7 +38,7 @@ export function convRule(p: ConvParams, op = 'Conv'): BoundRule {
       }
     },
     backward(a: Float64Array, win: Window, ctx: BackwardContext): number {
-      return convTranspose(p, a, win, ctx.target(0, receptiveWindow(win, p.input, p.kernel, p.stride, p.padBegin, p.dilation)));
+      return convTranspose(p, a, win, ctx.target(0, receptiveWindow(win, p.input, p.kernel, p.stride, p.padBegin, p.dilation, scratch)));
     },
   };
 }
@@ -75,32 +76,42 @@ export function convolve(p: ConvParams, w: Float64Array, x: Float64Array, out: F
   }
 }
 
+/** Kernel taps [lo, hi) whose input position `out·stride − pad + tap·dilation` lies in [0, size). */
+function tapRange(out: number, stride: number, pad: number, dilation: number, kernel: number, size: number): [number, number] {
+  const base = out * stride - pad;
+  const lo = base >= 0 ? 0 : Math.ceil(-base / dilation);
+  const hi = Math.min(kernel, Math.ceil((size - base) / dilation));
+  return [lo, hi];
+}
+
 function convTranspose(p: ConvParams, a: Float64Array, win: Window, target: Float64Array): number {
   const [inC, inH, inW] = p.input;
   const [outC, outH, outW] = p.output;
   const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  const [ph, pw] = p.padBegin;
+  const [dh, dw] = p.dilation;
   const inPerGroup = inC / p.groups;
   const outPerGroup = outC / p.groups;
+  const weight = p.weight;
   let bias = 0;
-  for (let o = 0; o < outC; o++) {
-    const group = Math.floor(o / outPerGroup);
-    for (let oh = win.h0; oh < win.h1; oh++) {
-      for (let ow = win.w0; ow < win.w1; ow++) {
+  for (let oh = win.h0; oh < win.h1; oh++) {
+    const [i0, i1] = tapRange(oh, sh, ph, dh, kh, inH);
+    for (let ow = win.w0; ow < win.w1; ow++) {
+      const [j0, j1] = tapRange(ow, sw, pw, dw, kw, inW);
+      const ihBase = oh * sh - ph;
+      const iwBase = ow * sw - pw;
+      for (let o = 0; o < outC; o++) {
         const coef = a[(o * outH + oh) * outW + ow]!;
         if (coef === 0) continue;
         if (p.bias) bias += coef * p.bias[o]!;
+        const group = Math.floor(o / outPerGroup);
         for (let ci = 0; ci < inPerGroup; ci++) {
           const c = group * inPerGroup + ci;
-          for (let i = 0; i < kh; i++) {
-            const ih = oh * p.stride[0] - p.padBegin[0] + i * p.dilation[0];
-            if (ih < 0 || ih >= inH) continue;
+          for (let i = i0; i < i1; i++) {
             const wRow = ((o * inPerGroup + ci) * kh + i) * kw;
-            const xRow = (c * inH + ih) * inW;
-            for (let j = 0; j < kw; j++) {
-              const iw = ow * p.stride[1] - p.padBegin[1] + j * p.dilation[1];
-              if (iw < 0 || iw >= inW) continue;
-              target[xRow + iw]! += coef * p.weight[wRow + j]!;
-            }
+            const xRow = (c * inH + ihBase + i * dh) * inW + iwBase;
+            for (let j = j0; j < j1; j++) target[xRow + j * dw]! += coef * weight[wRow + j]!;
           }
         }
       }

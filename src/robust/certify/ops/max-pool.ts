@@ -22,6 +22,7 @@ function forEachInput(g: SlidingGeometry, c: number, oh: number, ow: number, vis
  * is x_i*), else the constant max_j u_j. Overlapping windows are fine: coefficients add up.
  */
 export function maxPoolRule(g: SlidingGeometry): BoundRule {
+  const scratch: Window = { h0: 0, h1: 0, w0: 0, w1: 0 };
   const [channels, outH, outW] = g.output;
   return {
     op: 'MaxPool',
@@ -46,7 +47,7 @@ export function maxPoolRule(g: SlidingGeometry): BoundRule {
     },
     backward(a: Float64Array, win: Window, ctx: BackwardContext): number {
       const { lower, upper } = ctx.inputBounds(0);
-      const target = ctx.target(0, receptiveWindow(win, g.input, g.kernel, g.stride, g.padBegin, g.dilation));
+      const target = ctx.target(0, receptiveWindow(win, g.input, g.kernel, g.stride, g.padBegin, g.dilation, scratch));
       const [, inH, inW] = g.input;
       const [kh, kw] = g.kernel;
       const [sh, sw] = g.stride;
