@@ -29,6 +29,29 @@ function restore(graph: TrainingGraph, values: readonly Float32Array[]): void {
   });
 }
 
+/** Checks the masks against the graph's parameters; returns them as tensors in parameter order. */
+function maskTensors(graph: TrainingGraph, masks: ReadonlyMap<string, Float32Array> | undefined): (tf.Tensor | undefined)[] {
+  if (!masks) return [];
+  const names = new Set(graph.parameters.map((p) => p.name));
+  for (const name of masks.keys()) {
+    if (!names.has(name)) throw new GlassboxError('invalid_argument', `fit: mask for '${name}', which is not a trainable parameter`, { argument: 'masks', hint: `Trainable parameters: ${[...names].slice(0, 20).join(', ')}` });
+  }
+  return graph.parameters.map((p) => {
+    const m = masks.get(p.name);
+    if (!m) return undefined;
+    if (m.length !== p.variable.size) throw new GlassboxError('shape_mismatch', `fit: mask for '${p.name}' has ${m.length} values, the parameter ${p.variable.size}`, { argument: 'masks', hint: 'Give one 0/1 value per weight.' });
+    return tf.tensor(m, p.variable.shape);
+  });
+}
+
+function applyMasks(graph: TrainingGraph, masks: readonly (tf.Tensor | undefined)[]): void {
+  masks.forEach((m, i) => {
+    if (!m) return;
+    const v = graph.parameters[i]!.variable;
+    tf.tidy(() => v.assign(tf.where(tf.greater(m, 0), v, tf.zerosLike(v))));
+  });
+}
+
 function splitData(data: TrainingData, options: TrainingOptions, seed: number): { train: TrainingData; validation?: TrainingData } {
   const v = options.validation;
   if (!v) {
@@ -72,12 +95,20 @@ export async function fit(model: Model & Trainable, data: TrainingData, loss: Lo
 
   const graph = await model.trainingGraph();
   const initial = snapshot(graph);
+  let masks: (tf.Tensor | undefined)[] = [];
+  try {
+    masks = maskTensors(graph, options.masks);
+  } catch (error) {
+    graph.dispose();
+    throw error;
+  }
   const optimizer = createOptimizer(tf, optimizerSpec);
   const history: EpochRecord[] = [];
   let best = { value: Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
   let stoppedEarly = false;
   let step = 0;
   try {
+    applyMasks(graph, masks);
     for (let epoch = 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const order = shuffleRng.permutation(n);
       const items: { parts: LossParts; rows: number }[] = [];
@@ -89,6 +120,7 @@ export async function fit(model: Model & Trainable, data: TrainingData, loss: Lo
           batch = await options.transform(batch, { tf, graph, task: model.task, epoch, step, rng: transformRng, lossGradients });
         }
         const parts = trainStep(tf, graph, optimizer, loss, model.task, batch, dropoutRng);
+        applyMasks(graph, masks);
         if (!Number.isFinite(parts.loss)) {
           throw new GlassboxError('not_converged', `fit: the loss became ${parts.loss} at epoch ${epoch}, batch ${b + 1}`, { hint: 'Lower the learning rate or the penalty weights λ.' });
         }
@@ -125,6 +157,7 @@ export async function fit(model: Model & Trainable, data: TrainingData, loss: Lo
     await graph.commit();
     throw error;
   } finally {
+    tf.dispose(masks.filter((m): m is tf.Tensor => m !== undefined));
     optimizer.dispose();
     graph.dispose();
   }

@@ -127,4 +127,21 @@ describe('TrainableOnnxModel', () => {
     await expect(model.setWeights(new Map([['b1', { data: new Float32Array(2), shape: [2] }]]))).rejects.toMatchObject({ code: 'shape_mismatch' });
     await expect(loadTrainableOnnx(mlpOnnx(w, 'none'), { parameters: ['input'] })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
+
+  it('masks keep pruned weights exactly 0 while the rest is fine-tuned (prune, then fine-tune)', async () => {
+    const w = randomMlp(11, 4, 8, 2);
+    const model = await loadTrainableOnnx(mlpOnnx(w, 'softmax'));
+    const data = rows(12, 64, 4, 2, (x, i) => (x[i * 4 + 1]! > 0 ? 1 : 0));
+    const median = [...w.w1].map(Math.abs).sort((a, b) => a - b)[16]!;
+    const mask = Float32Array.from(w.w1, (v) => (Math.abs(v) >= median ? 1 : 0));
+    const result = await fit(model, data, ce, { epochs: 5, batchSize: 16, seed: 0, optimizer: { kind: 'adam', learningRate: 0.05 }, masks: new Map([['w1', mask]]) });
+    const tuned = model.getWeights().get('w1')!.data;
+    mask.forEach((m, i) => {
+      if (m === 0) expect(tuned[i]).toBe(0);
+      else expect(tuned[i]).not.toBe(w.w1[i]);
+    });
+    expect(result.history[4]!.taskLoss).toBeLessThan(result.history[0]!.taskLoss);
+    await expect(fit(model, data, ce, { masks: new Map([['w9', mask]]) })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(fit(model, data, ce, { masks: new Map([['b1', mask]]) })).rejects.toMatchObject({ code: 'shape_mismatch' });
+  });
 });

@@ -131,6 +131,11 @@ export interface TrainingOptions {
   readonly earlyStopping?: EarlyStopping;
   readonly monitor?: Monitor;
   readonly transform?: BatchTransform;
+  /**
+   * Per-parameter masks (1 keeps, 0 prunes), by parameter name: applied before training and after
+   * every step, so pruned weights stay exactly 0 while the rest is fine-tuned.
+   */
+  readonly masks?: ReadonlyMap<string, Float32Array>;
   /** Dropout active while training (TF.js models with Dropout layers; default true). */
   readonly dropout?: boolean;
   readonly signal?: AbortSignal;
