@@ -138,3 +138,35 @@ describe('coverage summaries', () => {
     expect(coverageByGroup(sets, [0, 1, 0, 0], [0, 0, 0, 0], ['a', 'empty'])[1]).toMatchObject({ n: 0, coverage: null, coverageInterval: null });
   });
 });
+
+describe('group-conditional coverage', () => {
+  it('holds ≥ 1 − α within each group of a known attribute, where one pooled q̂ under-covers the group the model serves worse', () => {
+    const alpha = 0.1;
+    const rng = new Rng(31);
+    const covered = { pooled: [0, 0], grouped: [0, 0] };
+    const count = [0, 0];
+    for (let t = 0; t < 200; t++) {
+      // group 1 (30% of rows): a third of its labels are random classes the model does not see coming
+      const make = (n: number): { probs: Float64Array; labels: Int32Array; groups: Int32Array } => {
+        const d = draw(rng, n, false);
+        const groups = Int32Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+        for (let i = 0; i < n; i++) if (groups[i] === 1 && rng.next() < 0.33) d.labels[i] = rng.int(K);
+        return { ...d, groups };
+      };
+      const cal = make(300);
+      const test = make(200);
+      for (const [kind, conditioning] of [['pooled', 'marginal'], ['grouped', 'group']] as const) {
+        const model = calibrateConformalClassifier(cal.probs, K, cal.labels, { alpha, score: 'lac', conditioning }, cal.groups);
+        coverageByGroup(predictSets(model, test.probs, test.groups), test.labels, test.groups, ['0', '1']).forEach((g, c) => {
+          covered[kind][c] = covered[kind][c]! + g.covered;
+          if (kind === 'pooled') count[c] = count[c]! + g.n;
+        });
+      }
+    }
+    for (let c = 0; c < 2; c++) {
+      const se = Math.sqrt((alpha * (1 - alpha)) / count[c]!) * 3; // trials share calibration sets: inflate
+      expect(covered.grouped[c]! / count[c]!).toBeGreaterThanOrEqual(1 - alpha - 4 * se);
+    }
+    expect(covered.pooled[1]! / count[1]!).toBeLessThan(1 - alpha - 0.03);
+  });
+});
