@@ -5,6 +5,7 @@ import { runAttack } from '../../src/robust/attacks/public.js';
 import { boundGraphFromOnnx } from '../../src/robust/certify/from-onnx.js';
 import { certifyRobustness, inputBox } from '../../src/robust/certify/certify.js';
 import type { BoundGraph } from '../../src/robust/certify/bound-graph.js';
+import { relaxedNeurons } from '../../src/robust/certify/graph-of-model.js';
 import { referencePath, useReference } from '../support/reference.js';
 
 const present = useReference('certified bounds on the reference CNNs', ['mnist/cnn.onnx', 'mnist/samples.json', 'cka/cnn_seed1.onnx']);
@@ -54,6 +55,10 @@ describe.skipIf(!present)('IBP and CROWN on the reference MNIST CNNs', () => {
   });
   afterAll(async () => {
     await model?.dispose();
+  });
+
+  it('counts the CNN’s pre-activation neurons (conv1, conv2, fc1) for the scan budget', () => {
+    expect(relaxedNeurons(graphs.get('mnist/cnn.onnx')!)).toBe(8 * 28 * 28 + 16 * 14 * 14 + 64);
   });
 
   it('at ε = 0 both methods give lower = upper = the torch logits', async () => {

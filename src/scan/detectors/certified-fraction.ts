@@ -13,7 +13,7 @@ export const CERTIFIED_SETTINGS = Object.freeze({
   epsilon: 0.01,
   /** Labelled images certified at most (a seeded sample beyond this). */
   maxImages: 50,
-  /** Largest network, counted as inputs of ReLU and max-pool (CROWN bounds each one by back-substitution). */
+  /** Largest network, counted in pre-activation neurons (inputs of ReLU and max-pool, which CROWN bounds one by one). */
   maxRelaxedNeurons: 20_000,
 });
 
@@ -44,7 +44,7 @@ export const certifiedFraction: Detector = {
     const graph = graphOf(c);
     if (typeof graph === 'string') return `no sound bounds for this model: ${graph}`;
     const neurons = relaxedNeurons(graph);
-    if (neurons > CERTIFIED_SETTINGS.maxRelaxedNeurons) return `the network has ${neurons} ReLU/max-pool inputs, above the scan's budget of ${CERTIFIED_SETTINGS.maxRelaxedNeurons}; run \`glassbox certify\` on chosen rows`;
+    if (neurons > CERTIFIED_SETTINGS.maxRelaxedNeurons) return `the network has ${neurons} pre-activation neurons (inputs of ReLU and max-pool), above the scan's budget of ${CERTIFIED_SETTINGS.maxRelaxedNeurons}; run \`glassbox certify\` on chosen rows`;
     return labelledRows(c.labels).length > 0 ? true : 'the data has no labels';
   },
   run: (c) => runCertified(c),
@@ -90,10 +90,10 @@ async function runCertified(c: ScanContext): Promise<DetectorResult> {
   const labelled = labelledRows(c.labels).length;
   const notes =
     `${rows.length} labelled images${rows.length < labelled ? ` (a seeded sample of ${labelled})` : ''}, L∞ box of radius ε = ${epsilon} clipped to [0, 1]. ` +
-    `The scan certifies networks with at most ${CERTIFIED_SETTINGS.maxRelaxedNeurons} ReLU/max-pool inputs (this one: ${relaxedNeurons(graph)}). Certified accuracy is a proven lower bound on accuracy under any attack within ε; an attack (PGD) gives an upper bound.`;
+    `The scan certifies networks with at most ${CERTIFIED_SETTINGS.maxRelaxedNeurons} pre-activation neurons (inputs of ReLU and max-pool; this one: ${relaxedNeurons(graph)}). Certified accuracy is a proven lower bound on accuracy under any attack within ε; an attack (PGD) gives an upper bound.`;
   return {
     findings: [overallFinding(c, ibp, crown, correct, rowIds)],
-    sections: [{ id: 'certified-fraction', title: 'Certified robustness', blocks: [{ kind: 'text', markdown: notes }, ...certifyBlocks(results, correct)] }],
+    sections: [{ id: 'certified-fraction', title: 'Certified robustness', blocks: [{ kind: 'text', markdown: notes }, ...certifyBlocks(results, correct, { timing: false })] }],
     data: {
       settings: { ...CERTIFIED_SETTINGS, images: rows.length, clip: [0, 1], seed: c.seed, relaxedNeurons: relaxedNeurons(graph), ...(graph.skippedHead ? { boundsOn: `logits before ${graph.skippedHead}` } : {}) },
       rowIds,
@@ -122,7 +122,7 @@ function overallFinding(c: ScanContext, ibp: CertifyResult, crown: CertifyResult
     detector: 'certified-fraction',
     severity: severityOf(clean, crown.certifiedAccuracy),
     title: `CROWN proves ${count} of ${n} images robust at ε = ${crown.epsilon} (IBP: ${ibpCount})`,
-    summary: `For ${count} of ${n} images no perturbation of at most ${crown.epsilon} per pixel can change the prediction away from the label (CROWN); IBP proves ${ibpCount}. ${unproven.length} correctly classified images could not be proven robust. Clean accuracy on these images: ${clean.toFixed(3)}.`,
+    summary: `For ${count} of ${n} images no perturbation of at most ${crown.epsilon} per pixel can change the prediction away from the label (CROWN); IBP proves ${ibpCount}. CROWN could not prove ${unproven.length} correctly classified image${unproven.length === 1 ? '' : 's'} robust. Clean accuracy on these images: ${clean.toFixed(3)}.`,
     metric: 'certified_accuracy',
     value: crown.certifiedAccuracy,
     baseline: clean,
