@@ -48,12 +48,15 @@ export async function run(): Promise<BenchResult[]> {
     const upper = pgd.points.find((p) => p.epsilon === epsilon)!.accuracy;
     for (const method of METHODS) {
       const load = loadavg()[0]!.toFixed(1);
+      const cpu = process.cpuUsage();
       const r = await certifyRobustness(graph, x, labels, { method, epsilon });
+      const used = process.cpuUsage(cpu);
+      const cpuPerImage = (used.user + used.system) / 1e6 / n;
       results.push({
         name: `${method.toUpperCase()} ${file}, ${n} test images, ε = ${epsilon}`,
         ours: r.seconds / n,
         unit: 's/row',
-        note: `certified accuracy ${r.certifiedAccuracy.toFixed(3)} (PGD-20 robust accuracy ${upper.toFixed(3)}); load ${load}`,
+        note: `certified accuracy ${r.certifiedAccuracy.toFixed(3)} (PGD-20 robust accuracy ${upper.toFixed(3)}); CPU ${(cpuPerImage * 1000).toFixed(1)} ms per image; load ${load}`,
       });
     }
   }
