@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import type { Tensor } from '../model/tensor.js';
 import { initTf, tf } from '../model/tfjs/backend.js';
 import { reinitializeWeights } from '../model/tfjs/init.js';
 import { TfjsLayersModel } from '../model/tfjs/layers-model.js';
+import { loadTfjsLayersModel } from '../model/tfjs/load.js';
+import { isTrainable } from '../model/capabilities.js';
 import { fit } from './fit.js';
 import { composeLoss, crossEntropy } from './losses.js';
 import { outputL2 } from './penalties.js';
@@ -189,5 +194,25 @@ describe('fit (TF.js)', () => {
     const x: Tensor = { data: new Float32Array(40), shape: [10, 4] };
     expect(() => composeLoss(crossEntropy(), [{ term: outputL2(), lambda: -1 }])).toThrow(/λ/);
     void x;
+  });
+
+  it('Trainable round trip: clone is independent, setWeights copies, save writes model.json the loader reads back', async () => {
+    const data = blobs(19, 40);
+    const model = mlp(20);
+    expect(isTrainable(model)).toBe(true);
+    const copy = await model.clone();
+    await fit(copy, data, ce, { epochs: 2, batchSize: 8, seed: 0, optimizer: { kind: 'adam', learningRate: 0.05 } });
+    expect(weightBytes(copy)).not.toBe(weightBytes(model));
+    await model.setWeights(copy.getWeights());
+    expect(weightBytes(model)).toBe(weightBytes(copy));
+    await expect(model.setWeights(new Map([['out/kernel', { data: new Float32Array(2), shape: [2] }]]))).rejects.toMatchObject({ code: 'shape_mismatch' });
+    const dir = await mkdtemp(join(tmpdir(), 'glassbox-train-tfjs-'));
+    try {
+      await copy.save(dir);
+      const loaded = await loadTfjsLayersModel(dir);
+      expect(await loaded.predict(data.x)).toEqual(await copy.predict(data.x));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
