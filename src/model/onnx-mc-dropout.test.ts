@@ -136,3 +136,21 @@ describe('dropoutMask', () => {
     expect(Array.from(dropoutMask(5, 0, new Rng(1)))).toEqual([1, 1, 1, 1, 1]);
   });
 });
+
+describe('MC dropout through the ONNX gradient adapter', () => {
+  it('samples the same bytes as the plain adapter, and a copy with replaced weights does not sample', async () => {
+    const { loadOnnxGradModel } = await import('./onnx-grad/adapter.js');
+    const { denseHeadOf } = await import('../uncertainty/laplace/dense-head-of.js');
+    const bytes = mlpWithDropout(0.4, 13);
+    const grad = await loadOnnxGradModel(bytes, { classes: ['a', 'b', 'c'] });
+    const plain = await load(bytes);
+    expect(isStochastic(grad)).toBe(true);
+    const a = await grad.sample!(input, 3, 21);
+    const b = await plain.sample!(input, 3, 21);
+    expect(Buffer.from(a.buffer)).toEqual(Buffer.from(b.buffer));
+    expect(isStochastic(grad.withWeights(new Map()))).toBe(false);
+    const head = await denseHeadOf(grad);
+    expect('head' in head && head.head.featureName).toBe('d');
+    await Promise.all([grad.dispose(), plain.dispose()]);
+  });
+});

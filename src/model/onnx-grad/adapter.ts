@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { checkInput, positiveInt } from '../batch-predict.js';
-import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients } from '../capabilities.js';
+import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients, Stochastic } from '../capabilities.js';
+import { mayHaveDropout } from '../onnx-dropout-rewrite.js';
+import { loadOnnxModel, type OnnxModel } from '../onnx.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model.js';
 import { resolveTask } from '../output-transform.js';
 import { concatFloat32, type Tensor } from '../tensor.js';
@@ -59,6 +61,10 @@ interface Shared {
   readonly ort?: OrtModelInfo;
   /** Why the tfjs interpreter is used, when onnxruntime was possible in principle. */
   readonly engineNote?: string;
+  /** The model file's bytes, for readers that need the graph as written (dense head, MC dropout). */
+  readonly bytes?: Uint8Array;
+  /** Graphs with Dropout: the plain onnxruntime adapter, loaded on first use, which samples MC dropout. */
+  readonly mcDropout?: () => Promise<OnnxModel>;
 }
 
 /**
@@ -81,6 +87,12 @@ export class OnnxGradModel implements Model, Differentiable {
   private readonly tfjsOnly = new Map<string, string>();
   /** The engine that computed the latest gradients (before any: the one planned at load). */
   private lastGradientEngine: 'onnxruntime' | 'tfjs';
+  /**
+   * Seeded MC-dropout passes [samples, n, K] (see onnx-mc-dropout.ts), run by the plain onnxruntime
+   * adapter on the same file; present only for graphs with Dropout nodes and the file's own weights.
+   */
+  readonly sample?: Stochastic['sample'];
+  private plain: Promise<OnnxModel> | undefined;
 
   constructor(
     private readonly shared: Shared,
@@ -94,6 +106,20 @@ export class OnnxGradModel implements Model, Differentiable {
     this.layerNames = graphTensorNames(shared.graph);
     this.ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
     this.lastGradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+    const mcDropout = shared.mcDropout;
+    if (mcDropout && !weights) {
+      this.sample = async (x, samples, seed) => {
+        this.plain ??= mcDropout();
+        const plain = await this.plain;
+        if (!plain.sample) throw new GlassboxError('missing_capability', `${shared.source}: MC dropout is not available: ${plain.mcDropoutNote ?? 'the graph has no Dropout node'}`, { file: shared.source });
+        return plain.sample(x, samples, seed);
+      };
+    }
+  }
+
+  /** The model file's bytes when this model runs the file's own weights (undefined after withWeights). */
+  get onnxBytes(): Uint8Array | undefined {
+    return this.weights ? undefined : this.shared.bytes;
   }
 
   /**
@@ -374,6 +400,7 @@ export class OnnxGradModel implements Model, Differentiable {
     this.tfjsInterpreter?.dispose();
     this.tfjsInterpreter = undefined;
     await this.ort?.engine.dispose();
+    if (this.plain) await (await this.plain).dispose();
   }
 }
 
@@ -421,5 +448,6 @@ export async function loadOnnxGradModel(source: string | Uint8Array, options: On
   const engineMode = options.engine ?? 'auto';
   const engine = engineMode === 'tfjs' ? {} : await setUpOrtEngine({ bytes, graph, tf, inputName: input.name, inputDims: input.shape, head, task, batchSize, mode: engineMode });
   const { ort, note } = engine;
-  return new OnnxGradModel({ tf, graph, source: file, inputName: input.name, inputSpec, head, task, classes, outputWidth, batchSize, engineMode, ...(ort ? { ort } : {}), ...(note ? { engineNote: note } : {}) });
+  const mcDropout = mayHaveDropout(bytes) && task !== 'regression' ? () => loadOnnxModel(bytes, { task, classes, outputName, batchSize: 1024 }) : undefined;
+  return new OnnxGradModel({ tf, graph, source: file, inputName: input.name, inputSpec, head, task, classes, outputWidth, batchSize, engineMode, bytes, ...(ort ? { ort } : {}), ...(note ? { engineNote: note } : {}), ...(mcDropout ? { mcDropout } : {}) });
 }
