@@ -52,5 +52,6 @@ describe('conformal coverage per protected group', () => {
     expect(conformalCoverage.applies({ ...c, schema: { ...c.schema, protected: [] } })).toMatch(/--protected/);
     expect(conformalCoverage.applies({ ...c, labels: c.labels.map(() => -1) })).toMatch(/no labels/);
     expect(conformalCoverage.applies({ ...c, model: { ...c.model, task: 'regression' } })).toMatch(/regression/);
+    expect(conformalCoverage.applies({ ...c, outputs: c.outputs.map((p, i) => (i === 0 ? 2.5 : p)) })).toMatch(/not probabilities/);
   });
 });

@@ -57,6 +57,7 @@ export const conformalCoverage: Detector = {
     if (!context.schema.protected?.length) return 'no protected attributes: pass --protected a,b or add "protected" to the schema';
     const n = labelledRows(context.labels).length;
     if (n === 0) return 'the data has no labels';
+    if (context.outputs.some((p) => !(p >= 0 && p <= 1))) return 'the model outputs are not probabilities in [0, 1], which conformal scores need';
     return n >= MIN_ROWS ? true : `${n} labelled rows: split conformal needs at least ${MIN_ROWS} (half of them calibrate)`;
   },
   async run(context) {
