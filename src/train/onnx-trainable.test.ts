@@ -14,6 +14,7 @@ import { parameterGradients } from './gradients.js';
 import { composeLoss, crossEntropy } from './losses.js';
 import { loadTrainableOnnx } from './onnx-trainable.js';
 import type { TrainingData } from './types.js';
+import { buildGraph, values } from '../../test/fixtures/onnx/build-graph.js';
 
 const ce = composeLoss(crossEntropy());
 
@@ -143,5 +144,46 @@ describe('TrainableOnnxModel', () => {
     expect(result.history[4]!.taskLoss).toBeLessThan(result.history[0]!.taskLoss);
     await expect(fit(model, data, ce, { masks: new Map([['w9', mask]]) })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(fit(model, data, ce, { masks: new Map([['b1', mask]]) })).rejects.toMatchObject({ code: 'shape_mismatch' });
+  });
+
+  it('PyTorch-style MatMul + Add, BatchNormalization and Gemm(transB): trains weights, biases, BN scale/shift (not its statistics); gradients match float64 differences', async () => {
+    const P = { W: values(20, 1), b: values(5, 2), s: values(5, 3, 0.5, 1.5), B: values(5, 4), mean: values(5, 5), v: values(5, 6, 0.5, 2), W2: values(15, 7), b2: values(3, 8) };
+    const bytes = buildGraph({
+      opset: 13,
+      inputs: { input: [6, 4] },
+      inits: { W: { dims: [4, 5], values: P.W }, b: { dims: [5], values: P.b }, s: { dims: [5], values: P.s }, B: { dims: [5], values: P.B }, mean: { dims: [5], values: P.mean }, v: { dims: [5], values: P.v }, W2: { dims: [3, 5], values: P.W2 }, b2: { dims: [3], values: P.b2 } },
+      nodes: [
+        { op: 'MatMul', inputs: ['input', 'W'], outputs: ['mm'] },
+        { op: 'Add', inputs: ['mm', 'b'], outputs: ['lin'] },
+        { op: 'BatchNormalization', inputs: ['lin', 's', 'B', 'mean', 'v'], outputs: ['bn'], attrs: { epsilon: { f: 1e-5 } } },
+        { op: 'Relu', inputs: ['bn'], outputs: ['r'] },
+        { op: 'Gemm', inputs: ['r', 'W2', 'b2'], outputs: ['z'], attrs: { transB: 1 } },
+        { op: 'Softmax', inputs: ['z'], outputs: ['probabilities'], attrs: { axis: 1 } },
+      ],
+      outputs: ['probabilities'],
+    });
+    const model = await loadTrainableOnnx(bytes, { task: 'multiclass', classes: ['a', 'b', 'c'] });
+    expect(model.trainableParameters).toEqual(['W', 'b', 's', 'B', 'W2', 'b2']);
+    const data = rows(13, 6, 4, 3, (_x, i) => i);
+    const logits64 = (q: Record<keyof typeof P, ArrayLike<number>>, x: ArrayLike<number>): Float64Array => {
+      const h = Array.from({ length: 5 }, (_, j) => {
+        let t = q.b[j]!;
+        for (let i = 0; i < 4; i++) t += x[i]! * q.W[i * 5 + j]!;
+        const a = q.s[j]! / Math.sqrt(q.v[j]! + 1e-5);
+        return Math.max(0, (t - q.mean[j]!) * a + q.B[j]!);
+      });
+      return Float64Array.from({ length: 3 }, (_, k) => h.reduce((acc, hj, j) => acc + hj * q.W2[k * 5 + j]!, q.b2[k]!));
+    };
+    const f32 = Object.fromEntries(Object.entries(P).map(([k, v]) => [k, Float32Array.from(v)])) as Record<keyof typeof P, Float32Array>;
+    const { gradients } = await parameterGradients(model, data, ce);
+    for (const name of ['W', 'b', 's', 'B', 'W2', 'b2'] as const) {
+      const fd = centralDifferences((v) => meanLoss(data, (x) => logits64({ ...f32, [name]: v }, x)), f32[name], 1e-4);
+      expectClose(gradients.get(name)!, fd, 2e-3);
+    }
+    await fit(model, data, ce, { epochs: 2, batchSize: 3, optimizer: { kind: 'sgd', learningRate: 0.1 } });
+    const after = model.getWeights();
+    expect(after.get('mean')!.data).toEqual(f32.mean);
+    expect(after.get('v')!.data).toEqual(f32.v);
+    expect(after.get('s')!.data).not.toEqual(f32.s);
   });
 });
