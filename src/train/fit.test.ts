@@ -11,7 +11,7 @@ import { TfjsLayersModel } from '../model/tfjs/layers-model.js';
 import { loadTfjsLayersModel } from '../model/tfjs/load.js';
 import { isTrainable } from '../model/capabilities.js';
 import { fit } from './fit.js';
-import { composeLoss, crossEntropy } from './losses.js';
+import { composeLoss, crossEntropy, squaredError } from './losses.js';
 import { outputL2 } from './penalties.js';
 import type { HostBatch, TrainingData } from './types.js';
 
@@ -214,5 +214,32 @@ describe('fit (TF.js)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('regression: one SGD step of the weighted squared error equals w − η·2Σ wᵢ(zᵢ − yᵢ)xᵢ / Σ wᵢ', async () => {
+    const net = tf.sequential();
+    net.add(tf.layers.dense({ inputShape: [2], units: 1, name: 'lin' }));
+    reinitializeWeights(net, 21);
+    const model = new TfjsLayersModel(net);
+    expect(model.task).toBe('regression');
+    const x = Float32Array.from([1, 2, -1, 0.5, 0.3, -2, 2, 1]);
+    const y = Float32Array.from([1, -1, 0.5, 2]);
+    const sw = Float32Array.from([1, 2, 0.5, 1]);
+    const k0 = model.getWeights().get('lin/kernel')!.data;
+    const b0 = model.getWeights().get('lin/bias')!.data[0]!;
+    await fit(model, { x: { data: x, shape: [4, 2] }, y, sampleWeights: sw }, composeLoss(squaredError()), { epochs: 1, batchSize: 4, optimizer: { kind: 'sgd', learningRate: 0.1 } });
+    const gk = [0, 0];
+    let gb = 0;
+    const total = 4.5;
+    for (let i = 0; i < 4; i++) {
+      const r = (k0[0]! * x[2 * i]! + k0[1]! * x[2 * i + 1]! + b0 - y[i]!) * 2 * sw[i]! / total;
+      gk[0] += r * x[2 * i]!;
+      gk[1] += r * x[2 * i + 1]!;
+      gb += r;
+    }
+    const after = model.getWeights();
+    expect(after.get('lin/kernel')!.data[0]!).toBeCloseTo(k0[0]! - 0.1 * gk[0]!, 5);
+    expect(after.get('lin/kernel')!.data[1]!).toBeCloseTo(k0[1]! - 0.1 * gk[1]!, 5);
+    expect(after.get('lin/bias')!.data[0]!).toBeCloseTo(b0 - 0.1 * gb, 5);
   });
 });
