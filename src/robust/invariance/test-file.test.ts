@@ -66,3 +66,17 @@ describe('tests file: names checked against the model before it is called', () =
     expect(await runError(text, [{ name: 'm', kind: 'mft', templates: ['Hi {who}'], expected: 'ham' }])).toMatch(/Test "m", field templates\[0\]: placeholder \{who\} has no values/);
   });
 });
+
+describe('the documented tests files', () => {
+  it('the example in docs/robustness.md and the files in docs/examples/ are valid', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const docs = readFileSync(new URL('../../../docs/robustness.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('### The tests file'));
+    const block = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(parseTestFile(JSON.parse(block), 'docs/robustness.md').tests.length).toBeGreaterThan(5);
+    const dir = new URL('../../../docs/examples/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('-tests.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) expect(parseTestFile(JSON.parse(readFileSync(new URL(f, dir), 'utf8')), f).tests.length).toBeGreaterThan(0);
+  });
+});

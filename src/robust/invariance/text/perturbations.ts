@@ -4,7 +4,7 @@ import { contractionVariants } from './contractions.js';
 import { FIRST_NAMES, PLACES, SYNONYM_SETS } from './lexicon.js';
 import { punctuationVariants } from './punctuation.js';
 import { typoVariants } from './typo.js';
-import { swapVariants } from './word-swap.js';
+import { swapVariants, type SwapGroups } from './word-swap.js';
 
 /** The text perturbations an INV test can declare. */
 export const TEXT_PERTURBATIONS = ['typo', 'case', 'punctuation', 'contractions', 'synonyms', 'names', 'locations'] as const;
@@ -26,6 +26,10 @@ export const TEXT_PERTURBATION_DESCRIPTIONS: Readonly<Record<TextPerturbation, s
   locations: 'a city or country replaced by another city or country (small built-in list)',
 };
 
+const SYNONYMS: SwapGroups = { groups: SYNONYM_SETS, ignoreCase: true };
+const NAMES: SwapGroups = { groups: [FIRST_NAMES.female, FIRST_NAMES.male], ignoreCase: false };
+const LOCATIONS: SwapGroups = { groups: [PLACES.city, PLACES.country], ignoreCase: false };
+
 /** The variants of one document under a perturbation ([] when it does not apply). */
 export function textVariants(kind: TextPerturbation, text: string, rng: Rng, options: TextPerturbationOptions): string[] {
   switch (kind) {
@@ -38,10 +42,10 @@ export function textVariants(kind: TextPerturbation, text: string, rng: Rng, opt
     case 'contractions':
       return contractionVariants(text);
     case 'synonyms':
-      return swapVariants(text, { groups: SYNONYM_SETS, ignoreCase: true }, rng, options.samples);
+      return swapVariants(text, SYNONYMS, rng, options.samples);
     case 'names':
-      return swapVariants(text, { groups: [FIRST_NAMES.female, FIRST_NAMES.male], ignoreCase: false }, rng, options.samples);
+      return swapVariants(text, NAMES, rng, options.samples);
     case 'locations':
-      return swapVariants(text, { groups: [PLACES.city, PLACES.country], ignoreCase: false }, rng, options.samples);
+      return swapVariants(text, LOCATIONS, rng, options.samples);
   }
 }

@@ -8,6 +8,20 @@ export interface SwapGroups {
   readonly ignoreCase: boolean;
 }
 
+const COMPILED = new WeakMap<SwapGroups, { groupOf: Map<string, number>; pattern: RegExp }>();
+
+/** The group of each word and one pattern for all of them, built once per set of groups. */
+function compiled(swap: SwapGroups): { groupOf: Map<string, number>; pattern: RegExp } {
+  let entry = COMPILED.get(swap);
+  if (!entry) {
+    const groupOf = new Map<string, number>();
+    swap.groups.forEach((g, k) => g.forEach((w) => groupOf.set(swap.ignoreCase ? w.toLowerCase() : w, k)));
+    entry = { groupOf, pattern: wordPattern([...swap.groups.flat()], swap.ignoreCase ? 'gi' : 'g') };
+    COMPILED.set(swap, entry);
+  }
+  return entry;
+}
+
 /**
  * Variants of `text` with one word of a group replaced — every occurrence of it, so the text stays
  * consistent — by another member of the same group. Each variant picks the word and its replacement
@@ -16,9 +30,7 @@ export interface SwapGroups {
  */
 export function swapVariants(text: string, swap: SwapGroups, rng: Rng, samples: number): string[] {
   const key = (w: string): string => (swap.ignoreCase ? w.toLowerCase() : w);
-  const groupOf = new Map<string, number>();
-  swap.groups.forEach((g, k) => g.forEach((w) => groupOf.set(key(w), k)));
-  const pattern = wordPattern([...swap.groups.flat()], swap.ignoreCase ? 'gi' : 'g');
+  const { groupOf, pattern } = compiled(swap);
   const found = [...new Set(Array.from(text.matchAll(pattern), (m) => key(m[0])))].sort();
   if (found.length === 0) return [];
   const out = new Set<string>();
