@@ -228,13 +228,13 @@ describe('fit (TF.js)', () => {
     const k0 = model.getWeights().get('lin/kernel')!.data;
     const b0 = model.getWeights().get('lin/bias')!.data[0]!;
     await fit(model, { x: { data: x, shape: [4, 2] }, y, sampleWeights: sw }, composeLoss(squaredError()), { epochs: 1, batchSize: 4, optimizer: { kind: 'sgd', learningRate: 0.1 } });
-    const gk = [0, 0];
+    const gk = new Float64Array(2);
     let gb = 0;
     const total = 4.5;
     for (let i = 0; i < 4; i++) {
       const r = (k0[0]! * x[2 * i]! + k0[1]! * x[2 * i + 1]! + b0 - y[i]!) * 2 * sw[i]! / total;
-      gk[0] += r * x[2 * i]!;
-      gk[1] += r * x[2 * i + 1]!;
+      gk[0]! += r * x[2 * i]!;
+      gk[1]! += r * x[2 * i + 1]!;
       gb += r;
     }
     const after = model.getWeights();
