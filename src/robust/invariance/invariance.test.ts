@@ -224,6 +224,10 @@ describe('determinism and defaults', () => {
     const json = (r: typeof a): string => JSON.stringify(r, (k, v: unknown) => (k === 'rows' && typeof v === 'object' ? undefined : v));
     expect(json(a)).toBe(json(b));
     expect(json(a)).not.toBe(json(c));
+    // outputs already known (the scan's) give the same result
+    const outputs = await s.predict(s.rows);
+    expect(json(await runInvariance(s, { seed: 5, outputs }))).toBe(json(a));
+    await expect(runInvariance(s, { outputs: outputs.subarray(2) })).rejects.toMatchObject({ code: 'shape_mismatch' });
     expect(a.tests.map((t) => t.name)).toEqual(['noise: x0', 'noise: x1']);
     const textDefaults = await runInvariance(textSubject(DOCS), { seed: 1 });
     expect(textDefaults.tests.map((t) => t.name)).toEqual(['typo', 'case', 'punctuation', 'contractions', 'synonyms', 'names', 'locations']);

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../errors.js';
+import { GlassboxError, throwIfAborted } from '../../errors.js';
 import { defaultTests } from './defaults.js';
 import { testRng } from './outputs.js';
 import { defaultRegressionTolerance } from './prediction-change.js';
@@ -18,6 +18,8 @@ export interface InvarianceOptions {
   readonly examples?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number, label: string) => void;
+  /** The model's outputs on the audited rows when already known (n × outputWidth), so they are not scored again. */
+  readonly outputs?: Float32Array;
 }
 
 const TABULAR_ONLY = new Set(['noise', 'category-swap']);
@@ -92,7 +94,11 @@ export async function runInvariance(subject: InvarianceSubject, options: Invaria
   }
   const signalOption = options.signal ? { signal: options.signal } : {};
   options.onProgress?.(0, tests.length + 1, 'scoring the audited rows');
-  const original = subject.kind === 'text' ? await subject.predict(subject.documents, signalOption) : await subject.predict(subject.rows, signalOption);
+  const nRows = subject.kind === 'text' ? subject.documents.length : subject.rows.nRows;
+  if (options.outputs && options.outputs.length !== nRows * subject.outputWidth) {
+    throw new GlassboxError('shape_mismatch', `runInvariance: outputs has ${options.outputs.length} values for ${nRows} rows × ${subject.outputWidth} outputs.`, { argument: 'outputs', hint: 'Pass the model outputs of exactly the audited rows, or leave them out.' });
+  }
+  const original = options.outputs ?? (subject.kind === 'text' ? await subject.predict(subject.documents, signalOption) : await subject.predict(subject.rows, signalOption));
   const tolerance = subject.task === 'regression' ? defaultRegressionTolerance(original, subject.outputWidth) : 0;
   const base = { original, tolerance, level, examples: options.examples ?? 5, ...signalOption };
   const results: InvarianceTestResult[] = [];
@@ -102,5 +108,5 @@ export async function runInvariance(subject: InvarianceSubject, options: Invaria
     results.push(await runOne(test, subject, base, seed));
   }
   options.onProgress?.(tests.length + 1, tests.length + 1, 'done');
-  return { subject: subject.kind, rows: subject.kind === 'text' ? subject.documents.length : subject.rows.nRows, seed, confidence: level, tests: results };
+  return { subject: subject.kind, rows: nRows, seed, confidence: level, tests: results };
 }

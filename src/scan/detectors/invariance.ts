@@ -71,7 +71,7 @@ export const invarianceViolations: Detector = {
   },
   async run(c): Promise<DetectorResult> {
     const threshold = typeof c.options['invarianceThreshold'] === 'number' ? c.options['invarianceThreshold'] : INVARIANCE_THRESHOLD;
-    const report = await runInvariance(subjectOf(c), { seed: c.seed, confidence: c.options.confidence, ...(c.signal ? { signal: c.signal } : {}), onProgress: (done, total, label) => c.progress(`invariance: ${label} (${done}/${total})`) });
+    const report = await runInvariance(subjectOf(c), { seed: c.seed, confidence: c.options.confidence, outputs: c.outputs, ...(c.signal ? { signal: c.signal } : {}), onProgress: (done, total, label) => c.progress(`invariance: ${label} (${done}/${total})`) });
     const flagged = report.tests.filter((t) => t.interval !== null && t.interval.low > threshold);
     const slices = new Map<string, ViolationSlices>();
     for (const t of flagged) if (t.rows) slices.set(t.name, violationSlices(c.table, c.schema, t.rows, { seed: c.seed, level: c.options.confidence, ...(c.signal ? { signal: c.signal } : {}) }));
