@@ -40,3 +40,4 @@ export {
   confusionRates,
 } from './stats/index.js';
 export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping, ConfusionCounts, ConfusionRates } from './stats/index.js';
+export { fitLogisticRegression, logisticDecision, logisticPredict, logisticProbabilities, type LogisticRegressionModel, type LogisticRegressionOptions } from './logistic-regression.js';
