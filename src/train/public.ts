@@ -6,6 +6,7 @@ export { createOptimizer, resolveOptimizer } from './optimizers.js';
 export { concatBatches, gatherBatch } from './batches.js';
 export { graphLossGradients, mixIn, type MixInOptions } from './transforms.js';
 export { loadTrainableOnnx, TrainableOnnxModel, type TrainableOnnxOptions } from './onnx-trainable.js';
+export { loadTrainableModel, type LoadTrainableOptions } from './load.js';
 export { defaultTrainableInitializers } from './onnx-parameters.js';
 export type {
   BatchTransform,
