@@ -41,3 +41,4 @@ export {
 } from './stats/index.js';
 export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping, ConfusionCounts, ConfusionRates } from './stats/index.js';
 export { fitLogisticRegression, logisticDecision, logisticPredict, logisticProbabilities, type LogisticRegressionModel, type LogisticRegressionOptions } from './logistic-regression.js';
+export { symmetricEigen } from './symmetric-eigen.js';

@@ -63,8 +63,8 @@ describe('glassbox uncertainty', () => {
     const e = await run(['--model', `${dropout},${other}`, '--data', xPath]);
     expect(e.method).toBe('ensemble');
     expect(e.samples).toBe(2);
-    const l = await run(['--model', other, '--data', xPath, '--method', 'laplace', '--fit-data', fitPath, '--passes', '5']);
-    expect(l.laplace).toMatchObject({ priorPrecisionMethod: 'marginal-likelihood', nFit: 100 });
+    const l = await run(['--model', other, '--data', xPath, '--method', 'laplace', '--fit-data', fitPath, '--passes', '5', '--hessian', 'kfac']);
+    expect(l.laplace).toMatchObject({ hessian: 'kfac-ggn', priorPrecisionMethod: 'marginal-likelihood', nFit: 100 });
     expect(l.mutualInformation.every((v) => v >= 0)).toBe(true);
   });
 

@@ -78,3 +78,59 @@ describe('last-layer Laplace (diagonal GGN)', () => {
     expect(a.classes).toBe(2);
   });
 });
+
+describe('last-layer Laplace (KFAC GGN)', () => {
+  const head = identityHead([0.5, -1, 0.2, 1, 0.3, -0.4], [0.1, 0, -0.2], 2, 'softmax');
+  const rows = [1, 0.5, -0.3, 2, 0.8, -1, 0, 1.5, -1.2, 0.4];
+  const fitX = { data: Float32Array.from(rows), shape: [5, 2] };
+
+  it('gives the logit covariance (φ̃ᵀ ⊗ I)(A ⊗ G + λI)⁻¹(φ̃ ⊗ I) of a direct inversion', async () => {
+    const { logitCovariance } = await import('./last-layer-laplace.js');
+    const { invertDense } = await import('../../math/dense.js');
+    const lambda = 0.7;
+    const fit = await fitLastLayerLaplace(head, fitX, { priorPrecision: lambda, structure: 'kfac' });
+    expect(fit.hessian).toBe('kfac-ggn');
+    // A = Σ φ̃φ̃ᵀ, G = mean of diag(p) − ppᵀ, computed directly
+    const e = 3, k = 3, P = e * k;
+    const A = new Float64Array(e * e);
+    const G = new Float64Array(k * k);
+    for (let i = 0; i < 5; i++) {
+      const f = [rows[2 * i]!, rows[2 * i + 1]!, 1];
+      const z = [0, 1, 2].map((c) => head.bias[c]! + f[0]! * head.weights[c]! + f[1]! * head.weights[3 + c]!);
+      const m = Math.max(...z);
+      const ex = z.map((v) => Math.exp(v - m));
+      const p = ex.map((v) => v / ex.reduce((a, b) => a + b, 0));
+      for (let a = 0; a < e; a++) for (let b = 0; b < e; b++) A[a * e + b] = A[a * e + b]! + f[a]! * f[b]!;
+      for (let c = 0; c < k; c++) for (let c2 = 0; c2 < k; c2++) G[c * k + c2] = G[c * k + c2]! + ((c === c2 ? p[c]! : 0) - p[c]! * p[c2]!) / 5;
+    }
+    const H = new Float64Array(P * P);
+    for (let a = 0; a < e; a++) for (let b = 0; b < e; b++) for (let c = 0; c < k; c++) for (let c2 = 0; c2 < k; c2++) H[(a * k + c) * P + b * k + c2] = A[a * e + b]! * G[c * k + c2]! + (a === b && c === c2 ? lambda : 0);
+    const Sigma = invertDense(H, P)!;
+    const phi = [0.3, -0.7];
+    const ft = [...phi, 1];
+    const cov = logitCovariance(fit, phi, 2, 3);
+    for (let c = 0; c < k; c++) for (let c2 = 0; c2 < k; c2++) {
+      let s = 0;
+      for (let a = 0; a < e; a++) for (let b = 0; b < e; b++) s += ft[a]! * Sigma[(a * k + c) * P + b * k + c2]! * ft[b]!;
+      // the fitting features are float32, the direct computation float64
+      expect(cov[c * k + c2]).toBeCloseTo(s, 7);
+    }
+  });
+
+  it('draws logits with that covariance, and chooses λ by the evidence over the Kronecker eigenvalues', async () => {
+    const { logitCovariance } = await import('./last-layer-laplace.js');
+    const fit = await fitLastLayerLaplace(head, fitX, { structure: 'kfac' });
+    expect(fit.priorPrecisionMethod).toBe('marginal-likelihood');
+    const norm = [...head.weights, ...head.bias].reduce((a, b) => a + b * b, 0);
+    expect(fit.hessianDiagonal.reduce((s, v) => s + v / (fit.priorPrecision * (v + fit.priorPrecision)), 0)).toBeCloseTo(norm, 8);
+    const S = 20000;
+    const phi = [0.3, -0.7];
+    const s = await laplaceSamples(fit, head, { data: Float32Array.from(phi), shape: [1, 2] }, { samples: S, seed: 5 });
+    const cov = logitCovariance(fit, phi, 2, 3);
+    const expected = cov[4]! + cov[0]! - 2 * cov[1]!;
+    const diffs = Array.from({ length: S }, (_, t) => Math.log(s.data[3 * t + 1]! / s.data[3 * t]!));
+    const m = diffs.reduce((a, b) => a + b, 0) / S;
+    const variance = diffs.reduce((a, b) => a + (b - m) ** 2, 0) / (S - 1);
+    expect(Math.abs(variance - expected)).toBeLessThan(5 * expected * Math.sqrt(2 / S));
+  });
+});

@@ -8,3 +8,4 @@ export { DEFAULT_PASSES, mcDropoutSamples, mcDropoutUnavailable } from '../mc-dr
 export { fitLastLayerLaplace, laplaceSamples, logEvidenceTerm, optimalPriorPrecision } from '../laplace/last-layer-laplace.js';
 export type { LastLayerLaplace } from '../laplace/last-layer-laplace.js';
 export { denseHeadOf } from '../laplace/dense-head-of.js';
+export { logitCovariance } from '../laplace/last-layer-laplace.js';

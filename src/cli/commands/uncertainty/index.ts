@@ -19,6 +19,7 @@ export function registerUncertaintyCommand(program: Command): void {
     .option('--method <name>', 'ensemble (several models), mc-dropout (default for one model) or laplace')
     .option('--passes <n>', 'MC-dropout passes, or Laplace posterior draws', '30')
     .option('--fit-data <file.npy>', 'laplace: training inputs the Hessian is summed over (default: the train split)')
+    .option('--hessian <kind>', 'laplace: diag (default) or kfac GGN of the last layer')
     .option('--prior-precision <λ>', 'laplace: prior precision (default: chosen by marginal likelihood)')
     .option('--rows <a:b>', 'score the audited rows in [a, b) (0-based)')
     .option('--seed <n>', 'seed of the dropout masks and posterior draws', '0')

@@ -25,6 +25,7 @@ export interface UncertaintyFlags extends InputFlags {
   rows?: string;
   fitData?: string;
   priorPrecision?: string;
+  hessian?: string;
   format?: string;
   quiet?: boolean;
 }
@@ -41,6 +42,8 @@ export async function runUncertainty(flags: UncertaintyFlags, signal?: AbortSign
   const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'json');
   const seed = parseIntegerFlag('--seed', flags.seed, 0);
   const passes = parseIntegerFlag('--passes', flags.passes, DEFAULT_PASSES, 1);
+  const structure = parseChoice('--hessian', flags.hessian, ['diag', 'kfac'] as const, 'diag');
+  if (flags.hessian && method !== 'laplace') throw new GlassboxError('invalid_argument', '--hessian applies to --method laplace', { argument: '--hessian' });
   const priorPrecision = flags.priorPrecision === undefined ? undefined : Number(flags.priorPrecision);
   if (priorPrecision !== undefined && !(priorPrecision > 0)) throw new GlassboxError('invalid_argument', `--prior-precision must be a positive number (got ${flags.priorPrecision})`, { argument: '--prior-precision' });
   if (method === 'ensemble' && models.length < 2) throw new GlassboxError('invalid_argument', '--method ensemble needs at least two models: --model a.onnx,b.onnx,…', { argument: '--model' });
@@ -69,7 +72,7 @@ export async function runUncertainty(flags: UncertaintyFlags, signal?: AbortSign
       if ('reason' in found) throw new GlassboxError('unsupported_model', `--method laplace needs a model whose last layer is dense: ${found.reason}`, { argument: '--method' });
       const fitX = flags.fitData ? (await loadGradientData(flags.fitData, inputs.model)).x : all.trainX;
       if (!fitX) throw new GlassboxError('invalid_argument', '--method laplace fits its Hessian on training inputs: pass --fit-data train.npy, or data whose schema has a train/test split', { argument: '--fit-data' });
-      laplace = await fitLastLayerLaplace(found.head, fitX, { ...(priorPrecision !== undefined ? { priorPrecision } : {}), ...(signal ? { signal } : {}) });
+      laplace = await fitLastLayerLaplace(found.head, fitX, { structure: structure === 'kfac' ? 'kfac' : 'diagonal', ...(priorPrecision !== undefined ? { priorPrecision } : {}), ...(signal ? { signal } : {}) });
       samples = await laplaceSamples(laplace, found.head, x, { ...passOptions, samples: passes, seed });
     }
     progress.stop();
