@@ -43,13 +43,20 @@ export function correlate1d(src: ArrayLike<number>, h: number, w: number, kernel
   const index = new Int32Array(n + 2 * r);
   for (let i = 0; i < index.length; i++) index[i] = boundaryIndex(i - r, n, mode);
   if (axis === 1) {
+    const k = kernel.length;
     for (let y = 0; y < h; y++) {
       const base = y * w;
       for (let x = 0; x < w; x++) {
         let acc = 0;
-        for (let t = 0; t < kernel.length; t++) {
-          const j = index[x + t]!;
-          if (j >= 0) acc += kernel[t]! * src[base + j]!;
+        if (x >= r && x + r < w) {
+          // interior: the taps read base + x − r … base + x + r directly
+          const start = base + x - r;
+          for (let t = 0; t < k; t++) acc += kernel[t]! * src[start + t]!;
+        } else {
+          for (let t = 0; t < k; t++) {
+            const j = index[x + t]!;
+            if (j >= 0) acc += kernel[t]! * src[base + j]!;
+          }
         }
         out[base + x] = acc;
       }

@@ -19,10 +19,10 @@ export function accuracyChartBlock(result: RobustnessResult): ReportBlock {
           data: { values },
           mark: { type: 'line', point: true },
           encoding: {
-            x: { field: 'severity', type: 'ordinal', title: 'severity' },
+            x: { field: 'severity', type: 'ordinal', title: 'severity', axis: { labelAngle: 0 } },
             y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
             color: { field: 'corruption', type: 'nominal', scale: { scheme: 'category20' } },
-            strokeDash: { field: 'family', type: 'nominal' },
+            strokeDash: { field: 'family', type: 'nominal', legend: { title: 'family (line style)', symbolType: 'stroke' } },
             tooltip: [{ field: 'corruption' }, { field: 'severity' }, { field: 'accuracy' }, { field: 'low', title: 'Wilson low' }, { field: 'high', title: 'Wilson high' }],
           },
         },
