@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSpamData } from '../../src/demos/spam/data.js';
 import { runGlassbox } from '../support/cli.js';
 import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
@@ -82,5 +83,29 @@ describe('glassbox invariance on the spam demo', () => {
     const run = await runGlassbox(['invariance', '--demo', 'digits', '--quiet']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/invariance tests run on tabular and text models/);
+  });
+});
+
+describe('glassbox invariance on a text model from files', () => {
+  it('runs declared text tests (INV and MFT) on --model + --text-encoder + a CSV, with data row ids from --rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'glassbox-inv-text-'));
+    const data = loadSpamData(0);
+    const rows = Array.from(data.isTest.keys()).filter((i) => data.isTest[i] === 1).slice(0, 60);
+    const field = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+    const csv = join(dir, 'messages.csv');
+    await writeFile(csv, `message\n${rows.map((i) => field(data.texts[i]!)).join('\n')}\n`);
+    const tests = join(dir, 'tests.json');
+    await writeFile(tests, JSON.stringify({ defaults: false, tests: [{ name: 'contractions', kind: 'inv', perturbation: 'contractions' }, { name: 'newsletters are ham', kind: 'mft', templates: ['Hi {first_name}, the minutes of the {city} meeting are attached.'], expected: 'ham' }] }));
+    const model = new URL('../../models/spam/', import.meta.url).pathname;
+    const run = await runGlassbox(['invariance', '--model', join(model, 'model.json'), '--text-encoder', join(model, 'text-encoder.json'), '--data', csv, '--tests', tests, '--rows', '10:50', '--format', 'json', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const printed = JSON.parse(run.stdout) as { subject: string; rows: number; tests: PrintedTest[] };
+    expect(printed.subject).toBe('text');
+    expect(printed.rows).toBe(40);
+    const [inv, mft] = printed.tests;
+    expect(inv!.n).toBeLessThanOrEqual(40);
+    for (const e of inv!.examples) expect(e.rowId! >= 10 && e.rowId! < 50).toBe(true);
+    expect(mft!.n).toBe(40 * 21);
+    for (const e of mft!.examples) expect(e.rowId).toBeNull();
   });
 });
