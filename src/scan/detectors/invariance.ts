@@ -42,7 +42,7 @@ function finding(t: InvarianceTestResult, s: ViolationSlices | undefined, report
     metric: 'violation rate',
     value: rate,
     baseline: threshold,
-    interval: { ...interval, method: 'wilson (test cases: rows the perturbation changed)' },
+    interval: { ...interval, method: 'wilson for violation rate (test cases: rows the perturbation changed)' },
     examples: t.examples.flatMap((e) => (e.rowId === null ? [] : [e.rowId])),
     evidence: { n: t.n, violations: t.violations, tolerance: t.tolerance, evaluations: t.evaluations, seed: report.seed, ...(t.perturbation ? { perturbation: t.perturbation } : {}), ...(top ? { topSlice: top.description } : {}) },
     suggestion: report.subject === 'text'
