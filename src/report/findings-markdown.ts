@@ -19,7 +19,7 @@ export function renderFindingsMarkdown(results: ScanResults): string {
     lines.push(`## [${f.severity}] ${f.title}`, '', f.summary, '', `- **${f.metric}**: ${formatNumber(f.value)}${interval}${baseline}`);
     for (const r of f.related ?? []) {
       const ci = r.interval ? ` (${Math.round(r.interval.level * 100)}% CI ${formatNumber(r.interval.low)}–${formatNumber(r.interval.high)})` : '';
-      lines.push(`- **${r.relation === 'same-rows' ? 'same rows' : r.relation}** — ${r.title}: ${r.metric} ${r.value === null ? '—' : formatNumber(r.value)}${ci}; ${r.reason}`);
+      lines.push(`- **${r.relation === 'same-rows' ? 'same rows' : r.relation === 'same-test' ? 'same test' : r.relation}** — ${r.title}: ${r.metric} ${r.value === null ? '—' : formatNumber(r.value)}${ci}; ${r.reason}`);
     }
     if (f.slice?.length) lines.push(`- **slice**: ${f.slice.map((p) => `${p.feature} ${p.op} ${JSON.stringify(p.value)}`).join(' AND ')}`);
     if (f.examples.length) lines.push(`- **example rows**: ${f.examples.slice(0, 10).join(', ')}`);

@@ -61,7 +61,7 @@ function findingsTable(findings: readonly Finding[]): string {
   return `<table class="findings"><thead><tr><th>severity</th><th>finding</th><th>metric</th><th>value</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-const RELATION_LABEL: Record<string, string> = { 'same-rows': 'same rows', complement: 'complement', intersection: 'intersection' };
+const RELATION_LABEL: Record<string, string> = { 'same-rows': 'same rows', complement: 'complement', intersection: 'intersection', 'same-test': 'same test' };
 
 /**
  * Findings folded into this one (same rows, complement, restating intersection), one line each with its

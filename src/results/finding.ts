@@ -17,7 +17,8 @@ export interface Interval {
 }
 
 /** How a finding folded into another relates to it. */
-export type Relation = 'same-rows' | 'complement' | 'intersection';
+/** 'same-test': the same test at another setting (e.g. another corruption of the same family). */
+export type Relation = 'same-rows' | 'complement' | 'intersection' | 'same-test';
 
 /**
  * A finding shown inside another because it is about the same rows (or their complement), or because it

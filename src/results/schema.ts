@@ -26,7 +26,7 @@ const headlineSchema = z.object({
 
 /** A finding folded into another (same rows, complement, or an intersection that restates its parent). */
 const relatedFindingSchema = headlineSchema.extend({
-  relation: z.enum(['same-rows', 'complement', 'intersection']),
+  relation: z.enum(['same-rows', 'complement', 'intersection', 'same-test']),
   reason: z.string(),
 });
 

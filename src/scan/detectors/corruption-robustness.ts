@@ -5,7 +5,7 @@ import { accuracyChartBlock, robustnessTables } from '../../robust/corruptions/r
 import { CORRUPTION_NAMES, type Severity } from '../../robust/corruptions/types.js';
 import type { Tensor } from '../../model/tensor.js';
 import type { ImageGridRow, ReportBlock } from '../../results/blocks.js';
-import type { Finding, Severity as FindingSeverity } from '../../results/finding.js';
+import { severityRank, type Finding, type Severity as FindingSeverity } from '../../results/finding.js';
 import { Rng } from '../../rng.js';
 import type { Detector, DetectorResult, ScanContext } from '../detector.js';
 import { labelledRows, predictedClasses } from '../predictions.js';
@@ -68,7 +68,7 @@ async function runCorruptionScan(c: ScanContext): Promise<DetectorResult> {
   });
   const rowIds = chosen.map((r) => c.table.rowIds[r]!);
   const worst = worstPerCorruption(result);
-  const findings = worst.map((s) => finding(c, result, s, rowIds));
+  const findings = foldByFamily(worst.map((s) => finding(c, result, s, rowIds)));
   const grid = await exampleGrid(c, images, labels, worst, rowIds, result);
   const notes: ReportBlock = {
     kind: 'text',
@@ -126,6 +126,33 @@ function finding(c: ScanContext, result: RobustnessResult, s: SettingResult, row
     suggestion: `Train with ${s.family === 'noise' ? 'noise' : s.family === 'blur' ? 'blur' : s.family === 'weather' ? 'weather-like overlays' : 'photometric and resampling'} augmentations (or AugMix-style mixtures), and check whether deployment images can look like this; \`glassbox robustness --corruptions ${s.name}\` gives every severity.`,
     reproduce: reproduceCommand(c),
   };
+}
+
+/**
+ * One finding per corruption family (noise, blur, weather, digital): the family's worst corruption leads,
+ * and the family's other reported corruptions sit beside it as the same test at other settings. Fifteen
+ * corruptions would otherwise crowd the findings list with near-restatements of one weakness.
+ */
+function foldByFamily(findings: readonly Finding[]): Finding[] {
+  const byFamily = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const family = String(f.evidence.family);
+    byFamily.set(family, [...(byFamily.get(family) ?? []), f]);
+  }
+  return [...byFamily.entries()].map(([family, [lead, ...rest]]) => {
+    if (rest.length === 0) return lead!;
+    const worst = [lead!, ...rest].reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
+    return {
+      ...lead!,
+      severity: worst.severity,
+      title: `${lead!.title}; ${rest.length} more ${family} corruption${rest.length === 1 ? '' : 's'} also hurt`,
+      related: rest.map(({ id, detector, severity, title, summary, metric, value, baseline, interval }) => ({
+        id, detector, severity, title, summary, metric, value, ...(baseline !== undefined ? { baseline } : {}), ...(interval ? { interval } : {}),
+        relation: 'same-test' as const,
+        reason: `another ${family} corruption; the same robustness gap`,
+      })),
+    };
+  });
 }
 
 /** For the worst reported corruptions, a few images that turn wrong: original beside corrupted, with both predictions. */
