@@ -5,3 +5,6 @@ export type { RepresentationMatrix } from './cka/matrix.js';
 export { collectActivations, type CollectActivationsOptions } from './activations.js';
 export { pca, type PcaOptions, type PcaResult } from './projection/pca.js';
 export { trustworthiness } from './projection/trustworthiness.js';
+export { tsne, type TsneOptions, type TsneResult } from './projection/tsne.js';
+export { umap, type UmapOptions, type UmapResult } from './projection/umap.js';
+export { exactNeighbors, type NeighborGraph } from './projection/neighbors.js';
