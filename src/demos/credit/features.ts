@@ -1,4 +1,5 @@
 import type { Rng } from '../../rng.js';
+import { poisson } from '../../math/poisson.js';
 
 /** Category lists, sorted by code point (the order schema inference would give when read from a file). */
 export const CREDIT_CATEGORIES = {
@@ -49,18 +50,6 @@ function pick(rng: Rng, weights: readonly number[]): number {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
-}
-
-/** Poisson draw by inversion (small λ only). */
-function poisson(rng: Rng, lambda: number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rng.next();
-  while (p > limit) {
-    k++;
-    p *= rng.next();
-  }
-  return k;
 }
 
 function employmentFor(rng: Rng, age: number): number {
@@ -117,7 +106,7 @@ export function sampleCreditFeatures(rng: Rng, n: number): CreditFeatures {
     f.loan_term_months[i] = TERMS[rng.int(TERMS.length)]!;
     f.debt_to_income[i] = round(dti, 3);
     f.credit_history_years[i] = round(Math.min(age - 18, Math.abs(0.45 * (age - 18) + 3 * rng.normal())), 1);
-    f.num_late_payments[i] = poisson(rng, 0.35 + (dti > 0.45 ? 1.1 : 0));
+    f.num_late_payments[i] = poisson(0.35 + (dti > 0.45 ? 1.1 : 0), rng);
     f.home_ownership[i] = homeFor(rng, age);
     f.purpose[i] = purposeFor(rng, employment);
     f.marketing_channel[i] = rng.int(CREDIT_CATEGORIES.marketing_channel.length);

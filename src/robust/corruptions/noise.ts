@@ -1,5 +1,5 @@
 import type { CorruptionContext, ImagePlanes } from './types.js';
-import { poisson } from './poisson.js';
+import { poisson } from '../../math/poisson.js';
 
 /**
  * The noise corruptions of ImageNet-C (Hendrycks & Dietterich 2019), per value (every channel draws

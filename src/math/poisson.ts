@@ -1,5 +1,5 @@
-import { logGamma } from '../../math/stats/special.js';
-import type { Rng } from '../../rng.js';
+import { logGamma } from './stats/special.js';
+import type { Rng } from '../rng.js';
 
 /**
  * A Poisson(λ) draw: multiplication of uniforms (Knuth) for λ < 10, and Hörmann's transformed rejection
