@@ -5,6 +5,7 @@ import { registerConformalCommand } from './commands/conformal/index.js';
 import { registerAttackCommand } from './commands/attack/index.js';
 import { registerActivationsCommand } from './commands/activations/index.js';
 import { registerCkaCommand } from './commands/cka/index.js';
+import { registerProbeCommand } from './commands/probe/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -40,4 +41,5 @@ export function registerCommands(program: Command): void {
   registerOodCommand(program);
   registerActivationsCommand(program);
   registerCkaCommand(program);
+  registerProbeCommand(program);
 }

@@ -10,6 +10,12 @@ export interface LogisticRegressionOptions {
   readonly maxIterations?: number;
   /** Stop when the largest gradient entry of the objective divided by n is below this (default 1e-6). */
   readonly tolerance?: number;
+  /**
+   * Standardise each feature to zero mean and unit variance inside (default true). Pass false for features
+   * whose scale carries meaning, such as principal-component coordinates (standardising them would whiten
+   * the low-variance noise directions up to the level of the signal).
+   */
+  readonly standardize?: boolean;
   /** Number of classes (default: max label + 1). */
   readonly classes?: number;
   readonly signal?: AbortSignal;
@@ -22,7 +28,7 @@ export interface LogisticRegressionModel {
   readonly coefficients: Float64Array;
   /** One intercept per class, on the original features. */
   readonly intercepts: Float64Array;
-  /** Feature means and standard deviations used to standardise (population std; 1 where a column is constant). */
+  /** Feature means and standard deviations used to standardise (population std; 1 where a column is constant; 0 and 1 when not standardised). */
   readonly mean: Float64Array;
   readonly scale: Float64Array;
   readonly converged: boolean;
@@ -59,7 +65,7 @@ export function fitLogisticRegression(x: Float32Array | Float64Array, n: number,
   if (maxLabel >= k) throw new GlassboxError('invalid_input', `fitLogisticRegression: label ${maxLabel} with ${k} classes.`, { argument: 'y' });
   const c = options.c ?? 1;
   if (!(c > 0)) throw new GlassboxError('invalid_argument', `C must be > 0; got ${c}.`, { argument: 'c' });
-  const { mean, scale, z } = standardise(x, n, d);
+  const { mean, scale, z } = standardise(x, n, d, options.standardize ?? true);
   const labels = Int32Array.from(y as ArrayLike<number>);
   const p = k * (d + 1); // per class: d weights then the intercept
   const objective = (w: Float64Array, grad: Float64Array): number => lossAndGradient(z, labels, n, d, k, w, grad, 1 / (c * n));
@@ -114,9 +120,10 @@ export function logisticProbabilities(model: LogisticRegressionModel, x: Float32
   return scores;
 }
 
-function standardise(x: Float32Array | Float64Array, n: number, d: number): { mean: Float64Array; scale: Float64Array; z: Float64Array } {
+function standardise(x: Float32Array | Float64Array, n: number, d: number, enabled: boolean): { mean: Float64Array; scale: Float64Array; z: Float64Array } {
   const mean = new Float64Array(d);
   const scale = new Float64Array(d);
+  if (!enabled) return { mean, scale: scale.fill(1), z: Float64Array.from(x) };
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]!;
   for (let j = 0; j < d; j++) mean[j]! /= n;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scale[j]! += (x[i * d + j]! - mean[j]!) ** 2;

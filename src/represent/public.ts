@@ -8,3 +8,5 @@ export { trustworthiness } from './projection/trustworthiness.js';
 export { tsne, type TsneOptions, type TsneResult } from './projection/tsne.js';
 export { umap, type UmapOptions, type UmapResult } from './projection/umap.js';
 export { exactNeighbors, type NeighborGraph } from './projection/neighbors.js';
+export { linearProbes, type LayerProbe, type ProbeOptions, type ProbeResult } from './probes/probes.js';
+export { stratifiedFolds } from './probes/folds.js';
