@@ -103,4 +103,13 @@ describe('glassbox robustness --demo digits', () => {
     expect(run.stdout).toMatch(/severity 3/);
     expect((run.stdout.match(/data:image\/png;base64/g) ?? []).length).toBeGreaterThanOrEqual(6);
   });
+
+  it('--demo digits --rows a:b counts the demo\'s test images, so they span the classes (it took the source\'s first ids: only zeros)', async () => {
+    const run = await runGlassbox(['robustness', '--demo', 'digits', '--rows', '0:100', '--corruptions', 'brightness', '--severities', '1', '--format', 'json', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { rowIds: number[]; perClass: { n: number }[] | Record<string, { n: number }> };
+    expect(json.rowIds).toHaveLength(100);
+    const classes = Object.values(json.perClass).filter((c) => c.n > 0);
+    expect(classes.length).toBeGreaterThanOrEqual(8);
+  });
 });

@@ -9,7 +9,7 @@ import { rowSize, type Tensor } from '../../../model/tensor.js';
 import { classGrouping, numericColumnGroupings, tabularBounds, uniformBounds, type InputBounds, type RowGrouping } from '../../../robust/attacks/public.js';
 import { isImageData } from '../../input-kind.js';
 import { loadInputs, type InputFlags } from '../../load-inputs.js';
-import { selectRows } from '../../options.js';
+import { selectDemoRows, selectRows } from '../../options.js';
 
 export interface AttackInputFlags extends InputFlags {
   clip?: string;
@@ -99,7 +99,8 @@ export async function loadAttackInputs(flags: AttackInputFlags, seed: number): P
     const encoder = inputs.encoder;
     const all = encoder ? { data: encodeTable(encoder, inputs.table), shape: [inputs.table.nRows, encoder.outputWidth] } : inputs.x;
     if (!all) throw new GlassboxError('invalid_input', 'No model input could be built from the data.', { argument: '--data' });
-    const rows = selectRows(inputs.table, flags.rows);
+    // a demo has no input file: --rows counts its audited (test) rows, as in explain
+    const rows = flags.demo ? selectDemoRows(inputs.table.nRows, flags.rows) : selectRows(inputs.table, flags.rows);
     const x = gather(all, rows);
     const labelsAll = labelsOf(inputs.table, inputs.schema);
     const labels = Int32Array.from(rows, (r) => labelsAll[r]!);

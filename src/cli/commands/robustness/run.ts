@@ -14,7 +14,7 @@ import { gridPng, imagePngBase64 } from '../../../robust/corruptions/preview.js'
 import { accuracyChartBlock, robustnessTables } from '../../../robust/corruptions/report.js';
 import { CORRUPTION_FAMILIES, CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../../robust/corruptions/types.js';
 import { loadInputs } from '../../load-inputs.js';
-import { parseChoice, parseIntegerFlag, parseList, selectRows } from '../../options.js';
+import { parseChoice, parseIntegerFlag, parseList, selectDemoRows, selectRows } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 
@@ -77,7 +77,8 @@ export async function runRobustness(flags: RobustnessFlags): Promise<void> {
   const baseline = flags.baselineModel ? await loadModel(flags.baselineModel) : undefined;
   try {
     if (!inputs.x) throw new GlassboxError('invalid_argument', 'glassbox robustness needs image input.', { argument: '--data' });
-    const rows = selectRows(inputs.table, flags.rows);
+    // a demo has no input file: --rows counts its audited (test) images, as in explain and attack
+    const rows = flags.demo ? selectDemoRows(inputs.table.nRows, flags.rows) : selectRows(inputs.table, flags.rows);
     const x = gather(inputs.x, rows);
     const labels = labelCodes(inputs.table, rows);
     const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
