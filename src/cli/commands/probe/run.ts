@@ -39,6 +39,8 @@ interface ProbeInputs {
   readonly labels?: Int32Array;
   /** 0-based rows of the source (the data file, or the demo's table) used, in order. */
   readonly rowIds: Int32Array;
+  /** Rows of the source that rowIds index (a --target file may cover all of them). */
+  readonly totalRows: number;
   readonly dispose: () => Promise<void>;
 }
 
@@ -74,8 +76,7 @@ function targetValues(flags: ProbeFlags, inputs: ProbeInputs, n: number): ArrayL
   if (!target.endsWith('.npy')) throw new GlassboxError('invalid_argument', `--target ${target}: pass 'labels' or a .npy file with one value per input row.`, { argument: '--target', hint: 'e.g. --target group.npy' });
   const array = readNpy(target);
   const values = Float64Array.from(array.data instanceof BigInt64Array ? Array.from(array.data, Number) : Array.from(array.data as ArrayLike<number>));
-  const total = flags.demo ? inputs.rowIds.length : values.length;
-  if (values.length !== total && values.length !== n) throw new GlassboxError('shape_mismatch', `--target ${target} has ${values.length} values for ${n} inputs.`, { file: target, argument: '--target', hint: 'Give one value per row of --data (all rows; --rows selects among them).' });
+  if (values.length !== inputs.totalRows && values.length !== n) throw new GlassboxError('shape_mismatch', `--target ${target} has ${values.length} values for ${n} inputs${inputs.totalRows !== n ? ` (${inputs.totalRows} rows in all)` : ''}.`, { file: target, argument: '--target', hint: 'Give one value per input row: for every row of the source (--rows then selects), or for the selected rows only.' });
   return values.length === n ? values : Float64Array.from(inputs.rowIds, (r) => values[r]!);
 }
 
@@ -99,6 +100,7 @@ async function loadProbeInputs(flags: ProbeFlags): Promise<ProbeInputs> {
       x: { data: data.x.data.subarray(start * size, end * size), shape: [end - start, ...data.x.shape.slice(1)] },
       ...(labels ? { labels: labels.subarray(start, end) } : {}),
       rowIds: Int32Array.from({ length: end - start }, (_, i) => start + i),
+      totalRows: total,
       dispose: loaded.dispose,
     };
   } catch (error) {
@@ -127,6 +129,7 @@ async function loadDemoInputs(name: string, rows: string | undefined): Promise<P
     x: { data, shape: [picked.length, ...images.shape.slice(1)] },
     labels: Int32Array.from(picked, (row) => labels[row]!),
     rowIds: Int32Array.from(picked, (row) => demo.table.rowIds[row]!),
+    totalRows: demo.table.nRows,
     dispose,
   };
 }
