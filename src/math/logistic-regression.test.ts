@@ -80,6 +80,24 @@ describe('fitLogisticRegression', () => {
     for (let i = 0; i < 3; i++) for (let c = 0; c < 3; c++) expect(p[i * 3 + c]).toBeCloseTo(expected[i]![c]!, 6);
   });
 
+  it('standardize: false equals the default on features that are already standardised, and differs on scaled ones', () => {
+    const n = 50;
+    const raw = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) + (i % 2) * 0.8);
+    const y = Int32Array.from({ length: n }, (_, i) => i % 2);
+    let mean = 0;
+    for (const v of raw) mean += v / n;
+    let sd = 0;
+    for (const v of raw) sd += (v - mean) ** 2 / n;
+    const z = raw.map((v) => (v - mean) / Math.sqrt(sd));
+    const a = fitLogisticRegression(z, n, 1, y, { tolerance: 1e-10 });
+    const b = fitLogisticRegression(z, n, 1, y, { tolerance: 1e-10, standardize: false });
+    expect(b.coefficients[1]! - b.coefficients[0]!).toBeCloseTo(a.coefficients[1]! - a.coefficients[0]!, 6);
+    const scaled = z.map((v) => v * 0.01);
+    const c = fitLogisticRegression(scaled, n, 1, y, { tolerance: 1e-10, standardize: false });
+    // the penalty now binds a 100× larger weight: the fitted margin on the data shrinks
+    expect(Math.abs((c.coefficients[1]! - c.coefficients[0]!) * 0.01)).toBeLessThan(Math.abs(a.coefficients[1]! - a.coefficients[0]!) * 0.9);
+  });
+
   it('is deterministic and rejects bad labels', () => {
     const x = Float64Array.from({ length: 30 }, (_, i) => Math.cos(i));
     const y = Int32Array.from({ length: 30 }, (_, i) => (Math.cos(i) > 0.2 ? 1 : 0));
