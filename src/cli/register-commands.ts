@@ -6,6 +6,7 @@ import { registerAttackCommand } from './commands/attack/index.js';
 import { registerActivationsCommand } from './commands/activations/index.js';
 import { registerCkaCommand } from './commands/cka/index.js';
 import { registerProbeCommand } from './commands/probe/index.js';
+import { registerProjectCommand } from './commands/project/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
@@ -42,4 +43,5 @@ export function registerCommands(program: Command): void {
   registerActivationsCommand(program);
   registerCkaCommand(program);
   registerProbeCommand(program);
+  registerProjectCommand(program);
 }

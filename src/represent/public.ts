@@ -10,3 +10,5 @@ export { umap, type UmapOptions, type UmapResult } from './projection/umap.js';
 export { exactNeighbors, type NeighborGraph } from './projection/neighbors.js';
 export { linearProbes, type LayerProbe, type ProbeOptions, type ProbeResult } from './probes/probes.js';
 export { stratifiedFolds } from './probes/folds.js';
+export { project, sampledTrustworthiness, type Projection, type ProjectionMethod, type ProjectOptions } from './projection/project.js';
+export { projectionScatterSpec } from './projection/scatter-spec.js';
