@@ -1,7 +1,7 @@
 import { GlassboxError, throwIfAborted } from '../../errors.js';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
-import type { PassOptions } from '../predictive/run-options.js';
+import { yieldToEventLoop, type PassOptions } from '../predictive/run-options.js';
 import type { ProbabilitySamples } from '../predictive/summaries.js';
 
 /**
@@ -40,6 +40,7 @@ export async function ensembleSamples(models: readonly Model[], x: Tensor, optio
   const K = models[0]!.outputWidth;
   const data = new Float32Array(models.length * n * K);
   for (let m = 0; m < models.length; m++) {
+    await yieldToEventLoop();
     throwIfAborted(options.signal);
     data.set(await models[m]!.predict(x, options.signal ? { signal: options.signal } : {}), m * n * K);
     options.onProgress?.(m + 1, models.length);

@@ -4,7 +4,7 @@ import { denseLogits } from '../../model/dense-head.js';
 import type { Tensor } from '../../model/tensor.js';
 import { symmetricEigen } from '../../math/symmetric-eigen.js';
 import { Rng } from '../../rng.js';
-import type { PassOptions } from '../predictive/run-options.js';
+import { yieldToEventLoop, type PassOptions } from '../predictive/run-options.js';
 import type { ProbabilitySamples } from '../predictive/summaries.js';
 
 /**
@@ -247,6 +247,7 @@ export async function laplaceSamples(fit: LastLayerLaplace, head: DenseHead, x: 
   const root = new Rng(options.seed ?? 0);
   const z = new Float64Array(n * k);
   for (let s = 0; s < S; s++) {
+    await yieldToEventLoop();
     throwIfAborted(options.signal);
     const rng = root.fork();
     if (fit.kfac) {

@@ -3,7 +3,7 @@ import { isStochastic } from '../../model/capabilities.js';
 import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import { Rng } from '../../rng.js';
-import type { PassOptions } from '../predictive/run-options.js';
+import { yieldToEventLoop, type PassOptions } from '../predictive/run-options.js';
 import type { ProbabilitySamples } from '../predictive/summaries.js';
 
 /** Default number of MC-dropout passes (`--passes`). */
@@ -37,6 +37,7 @@ export async function mcDropoutSamples(model: Model, x: Tensor, options: PassOpt
   const data = new Float32Array(passes * n * K);
   const seeds = new Rng(options.seed ?? 0);
   for (let t = 0; t < passes; t++) {
+    await yieldToEventLoop();
     throwIfAborted(options.signal);
     const pass = await model.sample(x, 1, seeds.nextUint32());
     if (pass.length !== n * K) throw new GlassboxError('model_error', `MC dropout: a pass returned ${pass.length} values for ${n} rows × ${K} classes`, {});

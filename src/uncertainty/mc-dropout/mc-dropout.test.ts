@@ -53,6 +53,15 @@ describe('mcDropoutSamples (TF.js)', () => {
     expect(s.mutualInformation.some((v) => v > 0)).toBe(true);
   });
 
+  it('sees an abort fired from an event (as Ctrl-C is) between passes of a synchronous engine', async () => {
+    const controller = new AbortController();
+    let passes = 0;
+    setImmediate(() => controller.abort());
+    const run = mcDropoutSamples(mlp(0.5), input(4), { passes: 1000, seed: 1, signal: controller.signal, onProgress: (done) => (passes = done) });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(passes).toBeLessThan(1000);
+  });
+
   it('keeps a fraction 1 − p of the units, scaled so the mean activation is unchanged', async () => {
     // ones(400) → dropout(p) → dense(1, kernel 1/400, linear): each pass outputs the mask mean
     const width = 400;

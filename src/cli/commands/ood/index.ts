@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withInterrupt } from '../../interrupt.js';
 import type { OodFlags } from './run.js';
 
 /**
@@ -24,6 +25,6 @@ export function registerOodCommand(program: Command): void {
     .option('--quiet', 'no progress output')
     .action(async (flags: OodFlags) => {
       const { runOod } = await import('./run.js');
-      process.stdout.write(await runOod(flags));
+      process.stdout.write(await withInterrupt('glassbox ood', (signal) => runOod(flags, signal)));
     });
 }

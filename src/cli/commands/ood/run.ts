@@ -10,6 +10,7 @@ import { evaluateOod } from '../../../uncertainty/ood/evaluate.js';
 import { OOD_METHODS, oodScorer, type OodMethod } from '../../../uncertainty/ood/model-scorer.js';
 import { oodReportBlocks, type OodResultRow } from '../../../uncertainty/ood/report.js';
 import { SYNTHETIC_OOD_SETS, syntheticOodSet } from '../../../uncertainty/ood/synthetic-sets.js';
+import { yieldToEventLoop } from '../../../uncertainty/predictive/run-options.js';
 import { loadGradientData } from '../../image-inputs.js';
 import { loadInputs } from '../../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseList, selectDemoRows } from '../../options.js';
@@ -61,6 +62,8 @@ export async function runOod(flags: OodFlags, signal?: AbortSignal): Promise<str
     let done = 0;
     for (const method of methods) {
       progress.update(done++, methods.length, `ood: ${method}`);
+      await yieldToEventLoop();
+      if (signal?.aborted) throw new GlassboxError('cancelled', 'glassbox ood was interrupted', {});
       let scorer;
       try {
         scorer = await oodScorer(inputs.model, { method, ...(head ? { head } : {}), ...(flags.layer ? { layer: flags.layer } : {}), ...(inputs.fit ? { fit: inputs.fit } : {}), ...(inputs.fitLabels ? { fitLabels: inputs.fitLabels } : {}), ...(k !== undefined ? { k } : {}), ...(signal ? { signal } : {}) });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withInterrupt } from '../../interrupt.js';
 import { addLabelOptions, addUnknownCategoryOption } from '../../input-options.js';
 import type { UncertaintyFlags } from './run.js';
 
@@ -27,6 +28,6 @@ export function registerUncertaintyCommand(program: Command): void {
     .option('--quiet', 'no progress output');
   addUnknownCategoryOption(addLabelOptions(command)).action(async (flags: UncertaintyFlags) => {
     const { runUncertainty } = await import('./run.js');
-    process.stdout.write(await runUncertainty(flags));
+    process.stdout.write(await withInterrupt('glassbox uncertainty', (signal) => runUncertainty(flags, signal)));
   });
 }
