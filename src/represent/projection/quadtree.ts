@@ -35,6 +35,14 @@ export class QuadTree {
     this.newNode((minX + maxX) / 2, (minY + maxY) / 2, half);
     const minHalf = half * 1e-12;
     for (let i = 0; i < n; i++) this.insert(y[2 * i]!, y[2 * i + 1]!, minHalf);
+    // from here on sumX/sumY hold centres of mass, so the traversal does no divisions
+    for (let c = 0; c < this.size; c++) {
+      const m = this.mass[c]!;
+      if (m > 0) {
+        this.sumX[c]! /= m;
+        this.sumY[c]! /= m;
+      }
+    }
   }
 
   private insert(px: number, py: number, minHalf: number): void {
@@ -124,8 +132,8 @@ export class QuadTree {
       const node = stack[--top]!;
       const m = this.mass[node]!;
       if (m === 0) continue;
-      const dx = px - this.sumX[node]! / m;
-      const dy = py - this.sumY[node]! / m;
+      const dx = px - this.sumX[node]!;
+      const dy = py - this.sumY[node]!;
       const d2 = dx * dx + dy * dy;
       const leaf = this.firstChild[node]! < 0;
       const width = 2 * this.half[node]!;
