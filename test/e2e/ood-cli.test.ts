@@ -48,3 +48,18 @@ describe('glassbox ood', () => {
     expect(r.stderr).toMatch(/--fit-data/);
   });
 });
+
+describe('glassbox ood --demo digits', () => {
+  it('compares the test digits with synthetic OOD sets and with corrupted digits, one per corruption family', async () => {
+    const r = await runGlassbox(['ood', '--demo', 'digits', '--rows', '0:200', '--method', 'msp,energy', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as OodJson & { oodSets: string[] };
+    expect(json.oodSets).toEqual(['uniform-noise', 'inverted', 'rotated', 'pixel-shuffled', 'corrupted: gaussian noise (severity 5)', 'corrupted: motion blur (severity 5)', 'corrupted: fog (severity 5)']);
+    expect(json.results).toHaveLength(14);
+    for (const row of json.results) {
+      expect(row.nIn).toBe(200);
+      expect(row.auroc).toBeGreaterThan(0.5);
+    }
+    expect(json.results.find((x) => x.method === 'energy' && x.oodSet === 'uniform-noise')!.auroc).toBeGreaterThan(0.95);
+  }, 120_000);
+});

@@ -9,6 +9,8 @@ import { denseHeadOf } from '../../../uncertainty/laplace/dense-head-of.js';
 import { evaluateOod } from '../../../uncertainty/ood/evaluate.js';
 import { OOD_METHODS, oodScorer, type OodMethod } from '../../../uncertainty/ood/model-scorer.js';
 import { oodReportBlocks, type OodResultRow } from '../../../uncertainty/ood/report.js';
+import { corruptImages } from '../../../robust/corruptions/corrupt.js';
+import type { CorruptionName } from '../../../robust/corruptions/types.js';
 import { SYNTHETIC_OOD_SETS, syntheticOodSet } from '../../../uncertainty/ood/synthetic-sets.js';
 import { yieldToEventLoop } from '../../../uncertainty/predictive/run-options.js';
 import { loadGradientData } from '../../image-inputs.js';
@@ -77,12 +79,15 @@ export async function runOod(flags: OodFlags, signal?: AbortSignal): Promise<str
     }
     progress.stop();
     if (format !== 'json') return renderBlocks(format, 'glassbox ood', oodReportBlocks(results, skipped));
-    return `${JSON.stringify({ seed, methods, oodSets: inputs.oodSets.map((s) => s.name), ...(flags.demo ? { oodSetsMadeFrom: 'the audited test digits (synthetic, seeded)' } : {}), results, skipped })}\n`;
+    return `${JSON.stringify({ seed, methods, oodSets: inputs.oodSets.map((s) => s.name), ...(flags.demo ? { oodSetsMadeFrom: 'the audited test digits: four synthetic sets and three ImageNet-C corruptions at severity 5 (seeded)' } : {}), results, skipped })}\n`;
   } finally {
     progress.stop();
     await inputs.model.dispose?.();
   }
 }
+
+/** One corruption per family (noise, blur, weather) for the demo's corrupted-digit OOD sets. */
+const CORRUPTED_OOD_SETS: readonly CorruptionName[] = ['gaussian_noise', 'motion_blur', 'fog'];
 
 async function demoInputs(flags: OodFlags, seed: number): Promise<OodInputs> {
   if (flags.data || flags.oodData || flags.model) throw new GlassboxError('invalid_argument', 'Use either --demo or --model/--data/--ood-data, not both.', { argument: '--demo' });
@@ -90,7 +95,10 @@ async function demoInputs(flags: OodFlags, seed: number): Promise<OodInputs> {
   const inputs = await loadInputs({ demo: 'digits' }, { seed, requireLabels: false });
   const picked = selectDemoRows(inputs.x!.shape[0]!, flags.rows);
   const inX = gatherRows(inputs.x!, picked);
-  const oodSets = SYNTHETIC_OOD_SETS.map((name, i) => ({ name, x: syntheticOodSet(inX, name, seed + i) }));
+  const synthetic = SYNTHETIC_OOD_SETS.map((name, i) => ({ name, x: syntheticOodSet(inX, name, seed + i) }));
+  // covariate shift rather than new content: the same digits under ImageNet-C corruptions at severity 5
+  const corrupted = await Promise.all(CORRUPTED_OOD_SETS.map(async (name, i) => ({ name: `corrupted: ${name.replace(/_/g, ' ')} (severity 5)`, x: await corruptImages(inX, name, 5, { seed: seed + SYNTHETIC_OOD_SETS.length + i }) })));
+  const oodSets = [...synthetic, ...corrupted];
   return { model: inputs.model, inX, oodSets, ...(inputs.trainX ? { fit: inputs.trainX } : {}), ...(inputs.train ? { fitLabels: labelsOf(inputs.train, inputs.schema) } : {}) };
 }
 
