@@ -2,6 +2,7 @@ import { symmetricEigen } from '../../math/symmetric-eigen.js';
 import { Rng } from '../../rng.js';
 import { centerColumns, gram, type RepresentationMatrix } from '../cka/matrix.js';
 import { pca } from '../projection/pca.js';
+import { orthonormalColumns } from '../../math/orthonormal-columns.js';
 
 /** Largest row count for which the n × n Gram route is used (its memory is 8 n² bytes). */
 const GRAM_ROWS = 3000;
@@ -55,23 +56,4 @@ function multiply(g: Float64Array, b: Float64Array, n: number, l: number): Float
     }
   }
   return out;
-}
-
-/** Modified Gram–Schmidt on the columns of a row-major rows × cols matrix, twice for stability. */
-function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
-  const q = Float64Array.from(a);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let c = 0; c < cols; c++) {
-      for (let p = 0; p < c; p++) {
-        let dot = 0;
-        for (let r = 0; r < rows; r++) dot += q[r * cols + p]! * q[r * cols + c]!;
-        for (let r = 0; r < rows; r++) q[r * cols + c]! -= dot * q[r * cols + p]!;
-      }
-      let norm = 0;
-      for (let r = 0; r < rows; r++) norm += q[r * cols + c]! ** 2;
-      norm = Math.sqrt(norm) || 1;
-      for (let r = 0; r < rows; r++) q[r * cols + c]! /= norm;
-    }
-  }
-  return q;
 }

@@ -1,4 +1,5 @@
 import { GlassboxError } from '../../errors.js';
+import { orthonormalColumns } from '../../math/orthonormal-columns.js';
 import { symmetricEigen } from '../../math/symmetric-eigen.js';
 import { Rng } from '../../rng.js';
 import { centerColumns, checkMatrix, crossProduct, type RepresentationMatrix } from '../cka/matrix.js';
@@ -99,25 +100,6 @@ function randomizedAxes(xc: Float64Array, n: number, d: number, k: number, overs
     axes[c * d + j] = s;
   }
   return axes;
-}
-
-/** Modified Gram–Schmidt on the columns of a row-major rows × cols matrix (twice, for stability). */
-function orthonormalColumns(a: Float64Array, rows: number, cols: number): Float64Array {
-  const q = Float64Array.from(a);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let c = 0; c < cols; c++) {
-      for (let p = 0; p < c; p++) {
-        let dot = 0;
-        for (let r = 0; r < rows; r++) dot += q[r * cols + p]! * q[r * cols + c]!;
-        for (let r = 0; r < rows; r++) q[r * cols + c]! -= dot * q[r * cols + p]!;
-      }
-      let norm = 0;
-      for (let r = 0; r < rows; r++) norm += q[r * cols + c]! ** 2;
-      norm = Math.sqrt(norm) || 1;
-      for (let r = 0; r < rows; r++) q[r * cols + c]! /= norm;
-    }
-  }
-  return q;
 }
 
 function orientAxes(axes: Float64Array, k: number, d: number): void {
