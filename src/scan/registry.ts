@@ -18,8 +18,9 @@ import { weakSlices } from './detectors/weak-slices.js';
 import { worstDomain } from './detectors/worst-domain.js';
 import { highUncertainty } from './detectors/high-uncertainty.js';
 import { oodRows } from './detectors/ood-rows.js';
+import { representationMap } from './detectors/representation-map.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, adversarialVulnerability, certifiedFraction, invarianceViolations];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, representationMap, adversarialVulnerability, certifiedFraction, invarianceViolations];
 }
