@@ -111,7 +111,7 @@ describe.skipIf(!present)('the reported gradient engine is the one actually used
     expect(model.gradientEngine).toBe('onnxruntime');
     expect(model.engineNote).toBeUndefined();
     // Simulate an op without a backward rule on the path to one layer: onnxruntime refuses to compile it.
-    const engine = (model as unknown as { ort: { engine: { prepare: (outputs: readonly string[], g?: { source: string }) => Promise<unknown> } } }).ort.engine;
+    const engine = (model as unknown as { router: { ort: { engine: { prepare: (outputs: readonly string[], g?: { source: string }) => Promise<unknown> } } } }).router.ort.engine;
     const prepare = engine.prepare.bind(engine);
     const layer = model.layerNames.find((n) => n !== model.inputSpec.name && /relu|conv/i.test(n)) ?? model.layerNames[0]!;
     engine.prepare = (outputs, g) => (g?.source === layer ? Promise.reject(new GlassboxError('unsupported_model', "ONNX node 'n' (Fancy): no backward rule")) : prepare(outputs, g));

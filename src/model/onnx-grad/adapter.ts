@@ -15,7 +15,8 @@ import { checkSupportedOps, graphConstants, graphTensorNames, OnnxInterpreter } 
 import type { T, TF } from './op-context.js';
 import { checkLossLabels } from '../loss-gradients.js';
 import { crossEntropyRows, tfjsLossGradients } from '../tfjs/loss-gradients.js';
-import { crossEntropySpec, ortActivations, ortForward, ortGradients, ortLossGradients, type OrtModelInfo } from './ort-paths.js';
+import { EngineRouter } from './engine-router.js';
+import { ortActivations, ortForward, ortGradients, ortLossGradients, targetIndices, type OrtModelInfo } from './ort-paths.js';
 import { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';
 import { setUpOrtEngine } from './ort-setup.js';
 
@@ -82,11 +83,8 @@ export class OnnxGradModel implements Model, Differentiable {
   readonly supportsGuidedRelu = true;
   /** Built on first use: with the onnxruntime engine only fallbacks need the tfjs weights. */
   private tfjsInterpreter: OnnxInterpreter | undefined;
-  private readonly ort: OrtModelInfo | undefined;
-  /** Requests (layer, guided) whose graph onnxruntime cannot run, with the reason: they use tfjs. */
-  private readonly tfjsOnly = new Map<string, string>();
-  /** The engine that computed the latest gradients (before any: the one planned at load). */
-  private lastGradientEngine: 'onnxruntime' | 'tfjs';
+  /** onnxruntime or the tfjs interpreter, per request (see EngineRouter). */
+  private readonly router: EngineRouter;
   /**
    * Seeded MC-dropout passes [samples, n, K] (see onnx-mc-dropout.ts), run by the plain onnxruntime
    * adapter on the same file; present only for graphs with Dropout nodes and the file's own weights.
@@ -104,8 +102,8 @@ export class OnnxGradModel implements Model, Differentiable {
     this.inputSpec = shared.inputSpec;
     this.outputWidth = shared.outputWidth;
     this.layerNames = graphTensorNames(shared.graph);
-    this.ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
-    this.lastGradientEngine = this.ort ? 'onnxruntime' : 'tfjs';
+    const ort = shared.ort && weights ? { ...shared.ort, engine: shared.ort.engine.withWeights(weights) } : shared.ort;
+    this.router = new EngineRouter(ort, shared.engineMode, shared.engineNote);
     const mcDropout = shared.mcDropout;
     if (mcDropout && !weights) {
       this.sample = async (x, samples, seed) => {
@@ -128,7 +126,7 @@ export class OnnxGradModel implements Model, Differentiable {
    * actually used, so a fallback to tfjs after construction shows here (and in engineNote).
    */
   get gradientEngine(): 'onnxruntime' | 'tfjs' {
-    return this.lastGradientEngine;
+    return this.router.lastEngine;
   }
 
   /** The decoded ONNX graph (read-only), e.g. for certified bounds; weights replaced by `withWeights` are not in it. */
@@ -152,32 +150,7 @@ export class OnnxGradModel implements Model, Differentiable {
    * that fell back to tfjs since (undefined while onnxruntime computes everything).
    */
   get engineNote(): string | undefined {
-    const fallbacks = [...this.tfjsOnly].map(([key, why]) => `${describeRequest(key)}: ${why}`);
-    if (fallbacks.length === 0) return this.shared.engineNote;
-    return [this.shared.engineNote, `computed by the tfjs interpreter because onnxruntime could not compile them — ${fallbacks.join('; ')}`].filter(Boolean).join('; ');
-  }
-
-  /** Records which engine computed a gradient request and passes its result on. */
-  private used<R>(engine: 'onnxruntime' | 'tfjs', result: R): R {
-    this.lastGradientEngine = engine;
-    return result;
-  }
-
-  /**
-   * Runs `work` on onnxruntime unless this request cannot be compiled there (then undefined, and
-   * the caller uses tfjs); with engine 'onnxruntime' the compile error is thrown instead.
-   */
-  private async viaOrt<R>(key: string, outputs: readonly string[], gradient: { source: string; guided: boolean; crossEntropy?: boolean } | undefined, work: (info: OrtModelInfo) => Promise<R>): Promise<R | undefined> {
-    const info = this.ort;
-    if (!info || this.tfjsOnly.has(key)) return undefined;
-    try {
-      await info.engine.prepare(outputs, gradient ? { source: gradient.source, guided: gradient.guided, target: info.logitsTensor, ...(gradient.crossEntropy ? { loss: crossEntropySpec(info) } : {}) } : undefined);
-    } catch (error) {
-      if (this.shared.engineMode === 'onnxruntime' || !(error instanceof GlassboxError) || error.code !== 'unsupported_model') throw error;
-      this.tfjsOnly.set(key, error.message);
-      return undefined;
-    }
-    return work(info);
+    return this.router.note;
   }
 
   get batchSize(): number {
@@ -217,7 +190,7 @@ export class OnnxGradModel implements Model, Differentiable {
   async forward(x: Tensor, options: { output?: OutputSpace; signal?: AbortSignal } = {}): Promise<Float32Array> {
     checkInput(x, this.inputSpec, this.shared.source);
     const output = options.output ?? 'probabilities';
-    const viaOrt = await this.viaOrt('forward', [this.shared.head.logitsTensor], undefined, (info) => ortForward(info, x, output, this.outputWidth, options.signal));
+    const viaOrt = await this.router.viaOrt('forward', [this.shared.head.logitsTensor], undefined, (info) => ortForward(info, x, output, this.outputWidth, options.signal));
     if (viaOrt) return viaOrt;
     const nRows = x.shape[0] ?? 0;
     const out = new Float32Array(nRows * this.outputWidth);
@@ -235,14 +208,7 @@ export class OnnxGradModel implements Model, Differentiable {
 
   private targetMask(target: GradientTarget, start: number, end: number): T {
     const tf = this.shared.tf;
-    const idx = new Int32Array(end - start);
-    for (let i = 0; i < idx.length; i++) idx[i] = typeof target === 'number' ? target : target[start + i] ?? -1;
-    for (const t of idx) {
-      if (!(t >= 0 && t < this.outputWidth)) {
-        throw new GlassboxError('invalid_argument', `${this.shared.source}: gradient target ${t} is outside the ${this.outputWidth} output columns.`, { argument: 'target', hint: `Use a class index in [0, ${this.outputWidth - 1}].` });
-      }
-    }
-    return tf.cast(tf.oneHot(tf.tensor1d(idx, 'int32'), this.outputWidth), 'float32');
+    return tf.cast(tf.oneHot(tf.tensor1d(targetIndices(target, start, end, this.outputWidth, this.shared.source), 'int32'), this.outputWidth), 'float32');
   }
 
   private checkTarget(x: Tensor, target: GradientTarget): void {
@@ -257,8 +223,8 @@ export class OnnxGradModel implements Model, Differentiable {
     checkInput(x, this.inputSpec, this.shared.source);
     const guided = options.relu === 'guided';
     const call = { source: this.shared.inputName, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
-    const viaOrt = await this.viaOrt(`input|${guided}`, [], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
-    if (viaOrt) return this.used('onnxruntime', viaOrt.gradient.data);
+    const viaOrt = await this.router.viaOrt(`input|${guided}`, [], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
+    if (viaOrt) return this.router.used('onnxruntime', viaOrt.gradient.data);
     const tf = this.shared.tf;
     const out = new Float32Array(x.data.length);
     const rowSize = x.data.length / Math.max(1, x.shape[0] ?? 1);
@@ -270,7 +236,7 @@ export class OnnxGradModel implements Model, Differentiable {
       out.set((await g.data()) as Float32Array, start * rowSize);
       g.dispose();
     });
-    return this.used('tfjs', out);
+    return this.router.used('tfjs', out);
   }
 
   /**
@@ -283,8 +249,8 @@ export class OnnxGradModel implements Model, Differentiable {
     checkInput(x, this.inputSpec, this.shared.source);
     const guided = options.relu === 'guided';
     const call = { source: this.shared.inputName, target, output: 'logits', guided, width: this.outputWidth, modelName: this.shared.source, withOutputs: true, ...(options.signal ? { signal: options.signal } : {}) } as const;
-    const result = await this.viaOrt(`input+outputs|${guided}`, [this.shared.head.logitsTensor], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
-    return result?.outputs ? this.used('onnxruntime', { gradients: result.gradient.data, outputs: result.outputs }) : undefined;
+    const result = await this.router.viaOrt(`input+outputs|${guided}`, [this.shared.head.logitsTensor], { source: this.shared.inputName, guided }, (info) => ortGradients(info, x, call));
+    return result?.outputs ? this.router.used('onnxruntime', { gradients: result.gradient.data, outputs: result.outputs }) : undefined;
   }
 
   /**
@@ -296,8 +262,8 @@ export class OnnxGradModel implements Model, Differentiable {
   async lossGradients(x: Tensor, labels: Int32Array, options: LossGradientOptions = {}): Promise<LossGradients> {
     checkLossLabels(this.task, labels, x.shape[0] ?? 0, this.outputWidth, this.shared.source, options.loss);
     checkInput(x, this.inputSpec, this.shared.source);
-    const viaOrt = await this.viaOrt('loss|cross-entropy', [this.shared.head.logitsTensor], { source: this.shared.inputName, guided: false, crossEntropy: true }, (info) => ortLossGradients(info, x, labels, this.outputWidth, this.shared.source, options.signal));
-    if (viaOrt) return this.used('onnxruntime', viaOrt);
+    const viaOrt = await this.router.viaOrt('loss|cross-entropy', [this.shared.head.logitsTensor], { source: this.shared.inputName, guided: false, crossEntropy: true }, (info) => ortLossGradients(info, x, labels, this.outputWidth, this.shared.source, options.signal));
+    if (viaOrt) return this.router.used('onnxruntime', viaOrt);
     const n = x.shape[0] ?? 0;
     const rowSize = x.data.length / Math.max(1, n);
     const gradient = new Float32Array(x.data.length);
@@ -314,14 +280,14 @@ export class OnnxGradModel implements Model, Differentiable {
       l.dispose();
       p.dispose();
     });
-    return this.used('tfjs', { gradient, loss, probabilities });
+    return this.router.used('tfjs', { gradient, loss, probabilities });
   }
 
   /** Values of named intermediate tensors (graph/NCHW layout). */
   async activations(x: Tensor, names: readonly string[]): Promise<Record<string, Tensor>> {
     for (const name of names) this.checkLayer(name);
     checkInput(x, this.inputSpec, this.shared.source);
-    const viaOrt = await this.viaOrt(`activations|${names.join('\u0000')}`, names, undefined, (info) => ortActivations(info, x, names));
+    const viaOrt = await this.router.viaOrt(`activations|${names.join('\u0000')}`, names, undefined, (info) => ortActivations(info, x, names));
     if (viaOrt) return viaOrt;
     const parts: Record<string, Float32Array[]> = Object.fromEntries(names.map((n) => [n, []]));
     const shapes: Record<string, number[]> = {};
@@ -349,8 +315,8 @@ export class OnnxGradModel implements Model, Differentiable {
     const guided = options.relu === 'guided';
     const call = { source: layer, target, output: options.output ?? 'logits', guided, width: this.outputWidth, modelName: this.shared.source, ...(options.signal ? { signal: options.signal } : {}) } as const;
     if (layer !== this.shared.inputName) {
-      const viaOrt = await this.viaOrt(`layer|${layer}|${guided}`, [layer], { source: layer, guided }, (info) => ortGradients(info, x, call));
-      if (viaOrt?.activation) return this.used('onnxruntime', { activation: viaOrt.activation, gradient: viaOrt.gradient });
+      const viaOrt = await this.router.viaOrt(`layer|${layer}|${guided}`, [layer], { source: layer, guided }, (info) => ortGradients(info, x, call));
+      if (viaOrt?.activation) return this.router.used('onnxruntime', { activation: viaOrt.activation, gradient: viaOrt.gradient });
     }
     const tf = this.shared.tf;
     const acts: Float32Array[] = [];
@@ -370,7 +336,7 @@ export class OnnxGradModel implements Model, Differentiable {
       g.dispose();
     });
     const full = [x.shape[0] ?? 0, ...shape.slice(1)];
-    return this.used('tfjs', { activation: { data: concatFloat32(acts), shape: full }, gradient: { data: concatFloat32(grads), shape: full } });
+    return this.router.used('tfjs', { activation: { data: concatFloat32(acts), shape: full }, gradient: { data: concatFloat32(grads), shape: full } });
   }
 
   private checkLayer(name: string): void {
@@ -399,20 +365,9 @@ export class OnnxGradModel implements Model, Differentiable {
   async dispose(): Promise<void> {
     this.tfjsInterpreter?.dispose();
     this.tfjsInterpreter = undefined;
-    await this.ort?.engine.dispose();
+    await this.router.ort?.engine.dispose();
     if (this.plain) await (await this.plain).dispose();
   }
-}
-
-/** A fallback key (see viaOrt's callers) in words, for engineNote. */
-function describeRequest(key: string): string {
-  const [kind, a, b] = key.split('|');
-  const guided = (flag: string | undefined): string => (flag === 'true' ? ' (guided ReLU)' : '');
-  if (kind === 'input' || kind === 'input+outputs') return `input gradients${guided(a)}`;
-  if (kind === 'loss') return `loss gradients (${a ?? ''})`;
-  if (kind === 'layer') return `gradients w.r.t. '${a}'${guided(b)}`;
-  if (kind === 'activations') return `activations ${key.slice('activations|'.length).split('\u0000').join(', ')}`;
-  return kind ?? key;
 }
 
 /**
