@@ -9,6 +9,7 @@ import { registerProbeCommand } from './commands/probe/index.js';
 import { registerProjectCommand } from './commands/project/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
+import { registerMitigateCommand } from './commands/mitigate/index.js';
 import { registerImportanceCommand } from './commands/importance/index.js';
 import { registerInvarianceCommand } from './commands/invariance/index.js';
 import { registerPredictCommand } from './commands/predict/index.js';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command): void {
   registerImportanceCommand(program);
   registerSlicesCommand(program);
   registerFairnessCommand(program);
+  registerMitigateCommand(program);
   registerDriftCommand(program);
   registerCalibrationCommand(program);
   registerConformalCommand(program);
