@@ -10,6 +10,9 @@ import { OnnxMcDropout } from './onnx-mc-dropout.js';
 import { kindFromProducer, outputProducerOp } from './onnx-graph.js';
 import { OutputTransform, resolveTask, type OutputKind } from './output-transform.js';
 import type { Tensor } from './tensor.js';
+import { onnxSessionOptions } from './onnx-session-options.js';
+
+export { onnxSessionOptions };
 
 export interface OnnxModelOptions {
   /** Graph input to feed (default: the only input). */
@@ -40,21 +43,6 @@ export interface OnnxModel extends Model {
   /** Why a graph with Dropout nodes offers no `sample`. */
   readonly mcDropoutNote?: string;
   dispose(): Promise<void>;
-}
-
-/**
- * Session options shared by the adapter, the gradient engine and the benchmark's bare loop. The
- * intra-op pool does not spin between runs: explainers do JS work (sampling, accumulating) between
- * model calls, and a spinning pool thread would take the core that work (or its worker) needs.
- */
-export function onnxSessionOptions(threads?: number): ort.InferenceSession.SessionOptions {
-  return {
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
-    extra: { session: { intra_op: { allow_spinning: process.env.GLASSBOX_ORT_SPIN === '1' ? '1' : '0' } } },
-  };
 }
 
 /**

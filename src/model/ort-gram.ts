@@ -1,9 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import onnxProto from 'onnx-proto';
-import { onnxSessionOptions } from './onnx.js';
-
-const { onnx } = onnxProto;
-const A = onnx.AttributeProto.AttributeType;
+import { encodeSmallGraph } from './onnx-small-graph.js';
+import { onnxSessionOptions } from './onnx-session-options.js';
 
 /** The three squared Frobenius norms linear CKA needs, of the column-centred n × dx and n × dy matrices. */
 export interface CenteredGramNorms {
@@ -22,30 +19,25 @@ let session: Promise<ort.InferenceSession> | undefined;
  * (transA) and reduce each to its squared Frobenius norm. The products run in onnxruntime's MLAS sgemm on
  * its thread pool, in float32, so large activation matrices never pass through a JS loop.
  */
-function gramGraph(): Uint8Array {
-  const matrix = (name: string, columns: string): onnxProto.onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }, { dimParam: columns }] } } } });
-  const scalar = (name: string): onnxProto.onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [] } } } });
-  const ints = (name: string, values: number[]): onnxProto.onnx.IAttributeProto => ({ name, type: A.INTS, ints: values });
-  const int = (name: string, value: number): onnxProto.onnx.IAttributeProto => ({ name, type: A.INT, i: value });
-  const node = (opType: string, input: string[], output: string[], attribute: onnxProto.onnx.IAttributeProto[] = []): onnxProto.onnx.INodeProto => ({ opType, input, output, attribute, name: output[0] });
-  const graph: onnxProto.onnx.IGraphProto = {
+export function gramGraph(): Uint8Array {
+  return encodeSmallGraph({
     name: 'centered_gram_norms',
-    input: [matrix('X', 'dx'), matrix('Y', 'dy')],
-    output: [scalar('xy'), scalar('xx'), scalar('yy')],
-    node: [
-      node('ReduceMean', ['X'], ['mx'], [ints('axes', [0]), int('keepdims', 1)]),
-      node('Sub', ['X', 'mx'], ['Xc']),
-      node('ReduceMean', ['Y'], ['my'], [ints('axes', [0]), int('keepdims', 1)]),
-      node('Sub', ['Y', 'my'], ['Yc']),
-      node('Gemm', ['Yc', 'Xc'], ['YX'], [int('transA', 1)]),
-      node('Gemm', ['Xc', 'Xc'], ['XX'], [int('transA', 1)]),
-      node('Gemm', ['Yc', 'Yc'], ['YY'], [int('transA', 1)]),
-      node('ReduceSumSquare', ['YX'], ['xy'], [int('keepdims', 0)]),
-      node('ReduceSumSquare', ['XX'], ['xx'], [int('keepdims', 0)]),
-      node('ReduceSumSquare', ['YY'], ['yy'], [int('keepdims', 0)]),
+    opset: 13,
+    inputs: [{ name: 'X', shape: ['n', 'dx'] }, { name: 'Y', shape: ['n', 'dy'] }],
+    outputs: ['xy', 'xx', 'yy'].map((name) => ({ name, shape: [] })),
+    nodes: [
+      { opType: 'ReduceMean', inputs: ['X'], outputs: ['mx'], ints: { axes: [0], keepdims: 1 } },
+      { opType: 'Sub', inputs: ['X', 'mx'], outputs: ['Xc'] },
+      { opType: 'ReduceMean', inputs: ['Y'], outputs: ['my'], ints: { axes: [0], keepdims: 1 } },
+      { opType: 'Sub', inputs: ['Y', 'my'], outputs: ['Yc'] },
+      { opType: 'Gemm', inputs: ['Yc', 'Xc'], outputs: ['YX'], ints: { transA: 1 } },
+      { opType: 'Gemm', inputs: ['Xc', 'Xc'], outputs: ['XX'], ints: { transA: 1 } },
+      { opType: 'Gemm', inputs: ['Yc', 'Yc'], outputs: ['YY'], ints: { transA: 1 } },
+      { opType: 'ReduceSumSquare', inputs: ['YX'], outputs: ['xy'], ints: { keepdims: 0 } },
+      { opType: 'ReduceSumSquare', inputs: ['XX'], outputs: ['xx'], ints: { keepdims: 0 } },
+      { opType: 'ReduceSumSquare', inputs: ['YY'], outputs: ['yy'], ints: { keepdims: 0 } },
     ],
-  };
-  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph, producerName: 'glassbox' })).finish();
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { GlassboxError } from '../../errors.js';
-import { onnxSessionOptions } from '../onnx.js';
+import { onnxSessionOptions } from '../onnx-session-options.js';
 import { compileOrtModel, GRADIENT_OUTPUT, SEED_INPUT, type GraphFacts } from './backward/compile.js';
 import { LABELS_INPUT, LOSS_OUTPUT, type LossSpec } from './backward/loss-head.js';
 import type { HostTensor } from './host-tensor.js';
