@@ -12,3 +12,5 @@ export { linearProbes, type LayerProbe, type ProbeOptions, type ProbeResult } fr
 export { stratifiedFolds } from './probes/folds.js';
 export { project, sampledTrustworthiness, type Projection, type ProjectionMethod, type ProjectOptions } from './projection/project.js';
 export { projectionScatterSpec } from './projection/scatter-spec.js';
+export { classNormalise, varianceOfGradients, type VogCheckpoint, type VogClassStats, type VogOptions, type VogResult } from './vog/vog.js';
+export { vogErrorConcentration, type VogErrorConcentration } from './vog/error-concentration.js';
