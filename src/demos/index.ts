@@ -5,6 +5,8 @@ import { saveCreditModel, trainCreditModel } from './credit/model.js';
 import { DIGITS_DESCRIPTION, digitsFingerprint, loadDigitsDemo } from './digits/index.js';
 import { loadDigitsData } from './digits/data.js';
 import { trainDigitsModel } from './digits/model.js';
+import { DIGITS_CHECKPOINT_STEPS, digitsCheckpointFingerprint, saveDigitsCheckpoints } from './digits/checkpoints.js';
+import type { NamedWeights } from '../model/capabilities.js';
 import { SPAM_DESCRIPTION, loadSpamDemo, saveSpamModel, spamFingerprint } from './spam/index.js';
 import { loadSpamData } from './spam/data.js';
 import { trainSpamModel } from './spam/model.js';
@@ -53,9 +55,11 @@ export async function trainDemoArtifact(name: DemoName, dir: string, onProgress:
       return `${encoder.outputWidth} inputs, ${model.model.countParams()} parameters`;
     }
     case 'digits': {
-      const model = await trainDigitsModel(loadDigitsData(0), 0, onProgress);
+      const snapshots = new Map<number, NamedWeights>();
+      const model = await trainDigitsModel(loadDigitsData(0), 0, onProgress, undefined, { steps: DIGITS_CHECKPOINT_STEPS, into: snapshots });
       await model.save(dir, { fingerprint: digitsFingerprint(0) });
-      return `${model.model.countParams()} parameters`;
+      await saveDigitsCheckpoints(model, snapshots, dir, digitsCheckpointFingerprint(digitsFingerprint(0)));
+      return `${model.model.countParams()} parameters, ${DIGITS_CHECKPOINT_STEPS.length} float16 checkpoints for VoG`;
     }
     case 'spam': {
       const { model, encoder } = await trainSpamModel(loadSpamData(0), 0, onProgress);

@@ -52,3 +52,19 @@ describe('digits demo', () => {
     expect(cam.activation.shape).toEqual([4, 11, 11, 16]);
   });
 });
+
+describe('digits checkpoints for VoG', () => {
+  it('loads the committed float16 checkpoints in training order, ending with the demo model', async () => {
+    const { loadDigitsCheckpoints } = await import('./index.js');
+    const { models, steps, locations, demo } = await loadDigitsCheckpoints();
+    expect(steps).toEqual([75, 150, 225, 300, 375]);
+    expect(locations.every((l) => l !== 'trained')).toBe(true);
+    expect(models[4]).toBe(demo.model);
+    // the weights move over training: each checkpoint differs from the next, and less so as training settles
+    const kernel = (i: number): Float32Array => models[i]!.getWeights().get('conv1/kernel')!.data;
+    const distance = (a: Float32Array, b: Float32Array): number => Math.sqrt(a.reduce((s, v, k) => s + (v - b[k]!) ** 2, 0));
+    const moves = [0, 1, 2, 3].map((i) => distance(kernel(i), kernel(i + 1)));
+    expect(Math.min(...moves)).toBeGreaterThan(0);
+    expect(moves[3]!).toBeLessThan(moves[0]!);
+  });
+});

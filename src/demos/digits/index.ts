@@ -1,9 +1,13 @@
 import { defaultDemoProgress, loadMatchingModel } from '../artifacts.js';
 import { demoModelDir } from '../paths.js';
 import type { Demo, DemoOptions } from '../types.js';
+import type { TfjsLayersModel } from '../../model/tfjs/layers-model.js';
 import { loadDigitsData } from './data.js';
 import type { DigitsData } from './data.js';
 import { DIGITS_TRAINING, trainDigitsModel } from './model.js';
+import type { NamedWeights } from '../../model/capabilities.js';
+import { DIGITS_CHECKPOINT_STEPS, DIGITS_FINAL_STEP, digitsCheckpointFingerprint, loadMatchingCheckpoints } from './checkpoints.js';
+import type { DigitsCheckpoints } from './checkpoints.js';
 
 export interface DigitsDemo extends Demo {
   readonly name: 'digits';
@@ -36,4 +40,30 @@ export async function loadDigitsDemo(options: DemoOptions & { saveTo?: string } 
     if (options.saveTo) await model.save(options.saveTo, { fingerprint });
   }
   return { name: 'digits', description: DIGITS_DESCRIPTION, table: data.table, schema: data.schema, model, inputs: data.images, data, modelSource };
+}
+
+/**
+ * The digits CNN at K = 5 training checkpoints (steps 75, 150, 225, 300 and the final model at 375), for
+ * Variance of Gradients. Read from the committed float16 folders in models/digits/checkpoints when they match
+ * the demo; otherwise the CNN is retrained now with the same seed (about 20 s) and the snapshots are kept
+ * in memory (float32).
+ */
+export async function loadDigitsCheckpoints(options: DemoOptions = {}): Promise<DigitsCheckpoints & { readonly demo: DigitsDemo }> {
+  const demo = await loadDigitsDemo(options);
+  const seed = options.seed ?? 0;
+  const fingerprint = digitsCheckpointFingerprint(digitsFingerprint(seed));
+  const dir = options.modelDir ?? demoModelDir('digits');
+  const committed = options.retrain || demo.modelSource === 'trained' ? undefined : await loadMatchingCheckpoints(fingerprint, demo.model as TfjsLayersModel, dir);
+  if (committed) return { ...committed, demo };
+  const report = options.onProgress ?? defaultDemoProgress;
+  report({ stage: 'train', message: `digits: no saved checkpoints match (seed ${seed}); training the CNN with checkpoints now (about 20 s)…` });
+  const snapshots = new Map<number, NamedWeights>();
+  const model = await trainDigitsModel(demo.data, seed, report, options.signal, { steps: DIGITS_CHECKPOINT_STEPS, into: snapshots });
+  const models: TfjsLayersModel[] = [];
+  for (const step of DIGITS_CHECKPOINT_STEPS) {
+    const copy = await model.clone();
+    await copy.setWeights(snapshots.get(step)!);
+    models.push(copy);
+  }
+  return { models: [...models, model], steps: [...DIGITS_CHECKPOINT_STEPS, DIGITS_FINAL_STEP], locations: [...DIGITS_CHECKPOINT_STEPS.map(() => 'trained'), 'trained'], demo: { ...demo, model, modelSource: 'trained' } };
 }

@@ -1,6 +1,7 @@
 import { initTf, tf } from '../../model/tfjs/backend.js';
 import { reinitializeWeights } from '../../model/tfjs/init.js';
 import { TfjsLayersModel } from '../../model/tfjs/layers-model.js';
+import type { NamedWeights } from '../../model/capabilities.js';
 import type { DemoProgress } from '../types.js';
 import { DIGIT_CLASSES, IMAGE_SIZE } from './data.js';
 import type { DigitsData } from './data.js';
@@ -26,8 +27,12 @@ export function buildDigitsNetwork(seed: number): tf.LayersModel {
   return model;
 }
 
-/** Trains the CNN on the train split with seeded Adam on the wasm backend (≈ 15–20 s on one core). */
-export async function trainDigitsModel(data: DigitsData, seed: number, onProgress?: (p: DemoProgress) => void, signal?: AbortSignal): Promise<TfjsLayersModel> {
+/**
+ * Trains the CNN on the train split with seeded Adam on the wasm backend (≈ 15–20 s on one core). With
+ * `checkpoints`, copies of the weights after the given optimizer steps are put into `checkpoints.into`
+ * (training is unchanged by it).
+ */
+export async function trainDigitsModel(data: DigitsData, seed: number, onProgress?: (p: DemoProgress) => void, signal?: AbortSignal, checkpoints?: { readonly steps: readonly number[]; readonly into: Map<number, NamedWeights> }): Promise<TfjsLayersModel> {
   await initTf('wasm');
   const size = IMAGE_SIZE * IMAGE_SIZE;
   const trainRows: number[] = [];
@@ -43,6 +48,9 @@ export async function trainDigitsModel(data: DigitsData, seed: number, onProgres
     ...DIGITS_TRAINING,
     seed,
     ...(signal ? { signal } : {}),
+    onStep: ({ step }) => {
+      if (checkpoints?.steps.includes(step)) checkpoints.into.set(step, model.getWeights());
+    },
     onProgress: (p) => onProgress?.({ stage: 'train', message: `digits: epoch ${p.epoch}/${p.epochs}, loss ${p.loss.toFixed(4)}`, ...p }),
   });
   return model;

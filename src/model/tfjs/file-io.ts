@@ -4,6 +4,7 @@ import * as tf from './tfjs-api.js';
 import type { io } from './tfjs-api.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { GlassboxError } from '../../errors.js';
+import { float32ToFloat16Bits } from './float16.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -93,16 +94,44 @@ function weightBytes(artifacts: io.ModelArtifacts): Uint8Array {
   return new Uint8Array(tf.io.concatenateArrayBuffers(list as ArrayBuffer[]));
 }
 
+export interface SaveWeightOptions {
+  /** Store float32 weights as float16 (`quantization: { dtype: 'float16' }`), half the bytes; tfjs decodes them on load. */
+  readonly float16?: boolean;
+}
+
+/** The artifacts with every float32 weight stored as float16 (others unchanged). */
+function toFloat16(artifacts: io.ModelArtifacts): io.ModelArtifacts {
+  const bytes = weightBytes(artifacts);
+  const parts: Uint8Array[] = [];
+  const specs: io.WeightsManifestEntry[] = [];
+  let offset = 0;
+  for (const spec of artifacts.weightSpecs ?? []) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const size = count * (spec.dtype === 'float32' || spec.dtype === 'int32' ? 4 : spec.dtype === 'bool' ? 1 : 4);
+    if (spec.dtype === 'float32' && !spec.quantization) {
+      const values = new Float32Array(bytes.slice(offset, offset + size).buffer);
+      parts.push(new Uint8Array(float32ToFloat16Bits(values).buffer));
+      specs.push({ ...spec, quantization: { dtype: 'float16' } });
+    } else {
+      parts.push(bytes.slice(offset, offset + size));
+      specs.push(spec);
+    }
+    offset += size;
+  }
+  return { ...artifacts, weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(parts.map((p) => p.buffer as ArrayBuffer)) };
+}
+
 /**
  * An IOHandler that saves into a folder as model.json + weights.bin, each written atomically; the
  * weights go first so a present model.json always has its weights. `metadata` is merged into
  * `userDefinedMetadata`.
  */
-export function fileSaveHandler(path: string, metadata?: Record<string, unknown>): io.IOHandler {
+export function fileSaveHandler(path: string, metadata?: Record<string, unknown>, options: SaveWeightOptions = {}): io.IOHandler {
   const dir = modelDirectory(path);
   return {
-    save: async (artifacts: io.ModelArtifacts): Promise<io.SaveResult> => {
+    save: async (input: io.ModelArtifacts): Promise<io.SaveResult> => {
       await mkdir(dir, { recursive: true });
+      const artifacts = options.float16 ? toFloat16(input) : input;
       const bytes = weightBytes(artifacts);
       await writeFileAtomic(join(dir, WEIGHTS_BIN), bytes);
       const json: ModelJsonFile = {

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { concatFloat32, rowSize, sliceRows } from '../tensor.js';
 import { batchedLayerGradients } from './layer-gradients.js';
 import { fileSaveHandler } from './file-io.js';
+import type { SaveWeightOptions } from './file-io.js';
 import { executeLayers, hasDropout, unknownLayer } from './graph-exec.js';
 import { classOutputs, detectHead, inferTask, perRowLoss, rawLogits } from './head.js';
 import { tfjsLossGradients } from './loss-gradients.js';
@@ -249,8 +250,8 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
     });
   }
 
-  /** Saves model.json + weights.bin into `dir` atomically, with task and classes in the metadata. */
-  async save(dir: string, extra: Record<string, unknown> = {}): Promise<void> {
+  /** Saves model.json + weights.bin into `dir` atomically, with task and classes in the metadata (`float16`: half-size weights). */
+  async save(dir: string, extra: Record<string, unknown> = {}, options: SaveWeightOptions = {}): Promise<void> {
     const glassbox: TfjsGlassboxMetadata = {
       ...extra,
       task: this.task,
@@ -258,7 +259,7 @@ export class TfjsLayersModel implements Model, Differentiable, Trainable {
       ...(this.options.outputKind ? { outputKind: this.options.outputKind } : {}),
       ...(this.description ? { description: this.description } : {}),
     };
-    await this.model.save(fileSaveHandler(dir, { glassbox }));
+    await this.model.save(fileSaveHandler(dir, { glassbox }, options));
   }
 
   dispose(): Promise<void> {

@@ -18,6 +18,8 @@ export interface FitOptions {
   readonly l2?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { epoch: number; epochs: number; loss: number }) => void;
+  /** Called after every optimizer step (1-based `step` over all epochs), e.g. to snapshot checkpoints; changes nothing in training. */
+  readonly onStep?: (progress: { step: number; epoch: number; stepsPerEpoch: number }) => void;
 }
 
 function checkInputs(x: Tensor, y: Float32Array, options: FitOptions, task: Task, width: number): void {
@@ -56,6 +58,8 @@ export async function fitLayersModel(model: tf.LayersModel, head: Head, task: Ta
   const xb = new Float32Array(batchSize * size);
   const yb = new Float32Array(batchSize);
   const wb = new Float32Array(batchSize);
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  let step = 0;
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = rng.permutation(n);
@@ -80,6 +84,8 @@ export async function fitLayersModel(model: tf.LayersModel, head: Head, task: Ta
         }, true, variables);
         total += (cost?.dataSync()[0] ?? 0) * m;
         cost?.dispose();
+        step += 1;
+        options.onStep?.({ step, epoch: epoch + 1, stepsPerEpoch });
       }
       options.onProgress?.({ epoch: epoch + 1, epochs, loss: total / Math.max(n, 1) });
       await Promise.resolve();
