@@ -37,6 +37,11 @@ const layerZones = [
   { target: './src/demos', from: src([...analyses, 'scan', 'report', 'store', ...apps]), message: 'Demos build data and models from the foundation only.' },
   { target: './src/scan', from: src(['demos', ...apps]), message: 'scan may not import demos or the apps (cli, server); the CLI hands demo inputs to scan.' },
   { target: './src/report', from: src([...analyses, 'demos', 'scan', 'store', ...apps]), message: 'report renders results/ data; it computes nothing and imports neither scan nor store.' },
+  {
+    target: './src/ui',
+    from: src([...foundation, ...analyses, 'demos', 'scan', 'report', 'store', 'cli', 'server', 'index.ts']),
+    message: 'ui is the browser bundle: it talks to the server over HTTP only (src/ui/api.ts) and imports nothing else from src/.',
+  },
   { target: './src/store', from: src([...analyses, 'demos', 'scan', 'report', ...apps]), message: 'store writes results/ data; rendering belongs to report, and joining the two to scan/write-run.ts.' },
 ];
 

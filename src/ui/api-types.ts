@@ -1,0 +1,125 @@
+/**
+ * The JSON the dashboard reads from `glassbox serve` (src/server), as the browser sees it. The server is
+ * the source of truth; these types only say what the views rely on.
+ */
+
+export type FeatureValue = number | string | null;
+export type FeatureRow = Record<string, FeatureValue>;
+
+export interface FeatureInfo {
+  readonly name: string;
+  readonly type: 'numeric' | 'categorical' | 'text' | 'image';
+  readonly categories?: readonly string[];
+  /** Observed range of a numeric feature (the what-if editor keeps edits inside it). */
+  readonly min?: number;
+  readonly max?: number;
+  /** Whether counterfactuals may change it (false for protected attributes and fixed facts). */
+  readonly mutable?: boolean;
+}
+
+/** GET /api/meta: what is served. */
+export interface DatasetInfo {
+  readonly title: string;
+  readonly task: 'binary' | 'multiclass' | 'regression';
+  readonly classes: readonly string[];
+  readonly features: readonly FeatureInfo[];
+  readonly target: string | null;
+  readonly protected: readonly string[];
+  readonly nRows: number;
+  /** tabular: feature records; tensor: images (model inputs); other: text. */
+  readonly input: 'tabular' | 'tensor' | 'other';
+  readonly inputShape: readonly number[] | null;
+}
+
+/** One condition of a row filter (GET /api/rows?filter=JSON). */
+export interface Predicate {
+  readonly feature: string;
+  readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=' | 'in';
+  readonly value: number | string | readonly (number | string)[];
+}
+
+export interface DataRow {
+  readonly rowId: number;
+  readonly features: FeatureRow;
+  readonly label: string | number | null;
+  readonly prediction: string | number | null;
+  readonly outputs: readonly number[];
+}
+
+export interface RowsPage {
+  readonly rows: readonly DataRow[];
+  readonly total: number;
+}
+
+export interface AttributionJson {
+  readonly method: string;
+  readonly featureNames: readonly string[];
+  readonly values: readonly number[];
+  readonly shape?: readonly number[];
+  readonly baseValues?: readonly number[];
+  readonly outputs?: readonly number[];
+  readonly target?: number;
+}
+
+export interface Counterfactual {
+  readonly kind?: string;
+  readonly rowId?: number | null;
+  readonly counterfactual: FeatureRow;
+  readonly changed: readonly string[];
+  readonly distance: number;
+  readonly outputs?: readonly number[];
+  readonly prediction?: string | number;
+}
+
+export interface CounterfactualResult {
+  readonly counterfactuals: readonly Counterfactual[];
+}
+
+export interface IceCurves {
+  readonly feature: string;
+  readonly grid: readonly (number | string)[];
+  readonly average: readonly number[];
+  /** ICE of the requested row, when `rowId` was given. */
+  readonly row?: readonly number[];
+  readonly ice?: readonly (readonly number[])[];
+}
+
+/** A scan finding (results.json); those with `slice` name the rows they are about. */
+export interface FindingJson {
+  readonly id: string;
+  readonly detector: string;
+  readonly severity: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly baseline?: number;
+  readonly interval?: { low: number; high: number; level: number; method: string };
+  readonly slice?: readonly Predicate[];
+  readonly examples: readonly number[];
+  readonly evidence: Record<string, unknown>;
+}
+
+export interface GroupMetric {
+  readonly group: string;
+  readonly n: number;
+  readonly selectionRate: number | null;
+  readonly truePositiveRate: number | null;
+  readonly falsePositiveRate: number | null;
+  readonly accuracy: number | null;
+  readonly intervals?: Record<string, { low: number; high: number; method: string } | null>;
+}
+
+export interface FairnessStrategy {
+  readonly strategy: string;
+  readonly attribute: string;
+  readonly thresholds: Record<string, number>;
+  readonly groups: readonly GroupMetric[];
+}
+
+export interface ProjectionResult {
+  readonly method: string;
+  readonly rowIds: readonly number[];
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+}
