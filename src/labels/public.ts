@@ -1,0 +1,18 @@
+export { findLabelIssues } from './find-label-issues.js';
+export type { FindLabelIssuesOptions, LabelIssues } from './find-label-issues.js';
+export { calibrateConfidentJoint, confidentJoint, confidentThresholds } from './confident-joint.js';
+export type { ConfidentJoint } from './confident-joint.js';
+export { noiseEstimates } from './noise-matrix.js';
+export type { NoiseEstimates } from './noise-matrix.js';
+export { FILTER_BY, pruneCounts, pruneLabelIssues } from './prune.js';
+export type { FilterBy } from './prune.js';
+export { labelQualityScores, RANK_BY } from './quality-scores.js';
+export type { RankBy } from './quality-scores.js';
+export { checkLabelledProbabilities } from './inputs.js';
+export type { LabelledProbabilities as LabelIssueInputs } from './inputs.js';
+export { crossFitProbabilities } from './cross-fit.js';
+export type { CrossFitOptions, CrossFitted } from './cross-fit.js';
+export { logisticLearner, quadraticLogisticLearner, quadraticFeatures, QUADRATIC_MAX_FEATURES } from './learners.js';
+export type { PredictProbabilities, ProbabilisticLearner } from './learners.js';
+export { issueConcentration } from './concentration.js';
+export type { ConcentrationFeature, ConcentrationOptions, IssueConcentration } from './concentration.js';
