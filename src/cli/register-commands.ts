@@ -7,6 +7,7 @@ import { registerActivationsCommand } from './commands/activations/index.js';
 import { registerCkaCommand } from './commands/cka/index.js';
 import { registerProbeCommand } from './commands/probe/index.js';
 import { registerProjectCommand } from './commands/project/index.js';
+import { registerVogCommand } from './commands/vog/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerMitigateCommand } from './commands/mitigate/index.js';
@@ -46,4 +47,5 @@ export function registerCommands(program: Command): void {
   registerCkaCommand(program);
   registerProbeCommand(program);
   registerProjectCommand(program);
+  registerVogCommand(program);
 }
