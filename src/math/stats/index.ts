@@ -18,3 +18,4 @@ export { intersectGroupings } from './groups.js';
 export type { Grouping } from './groups.js';
 export { confusionRates, countByGroup, rateOrNull } from './group-confusion.js';
 export type { ConfusionCounts, ConfusionRates } from './group-confusion.js';
+export { pairedDifference } from './paired-difference.js';

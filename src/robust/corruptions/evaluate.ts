@@ -6,7 +6,7 @@ import type { Model } from '../../model/model.js';
 import type { Tensor } from '../../model/tensor.js';
 import { checkUnitRange, corruptImages, imageGeometry, resolveRegime } from './corrupt.js';
 import { corruptionErrors, type CorruptionError } from './metrics.js';
-import { pairedDifference } from './paired-difference.js';
+import { pairedDifference } from '../../math/stats/paired-difference.js';
 import type { Regime } from './params.js';
 import { CORRUPTION_FAMILIES, CORRUPTION_NAMES, type CorruptionName, type Severity } from './types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newcombeInterval } from '../../math/stats/newcombe.js';
 import { corruptionErrors } from './metrics.js';
-import { pairedDifference } from './paired-difference.js';
+import { pairedDifference } from '../../math/stats/paired-difference.js';
 
 describe('corruption error (Hendrycks & Dietterich 2019)', () => {
   const ours: Record<string, number[]> = { fog: [0.1, 0.2, 0.3], snow: [0.2, 0.2, 0.2] };

@@ -11,6 +11,6 @@ export { corruptionRobustness } from './evaluate.js';
 export type { RobustnessOptions, RobustnessResult, SettingResult, GroupError } from './evaluate.js';
 export { corruptionErrors } from './metrics.js';
 export type { CorruptionError } from './metrics.js';
-export { pairedDifference } from './paired-difference.js';
+export { pairedDifference } from '../../math/stats/paired-difference.js';
 export { accuracyChartBlock, robustnessTables } from './report.js';
 export { gridPng, imagePngBase64 } from './preview.js';

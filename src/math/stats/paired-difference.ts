@@ -1,5 +1,5 @@
-import type { ConfidenceInterval } from '../../math/stats/interval.js';
-import { wilsonInterval } from '../../math/stats/wilson.js';
+import type { ConfidenceInterval } from './interval.js';
+import { wilsonInterval } from './wilson.js';
 
 /**
  * The difference p₁ − p₂ of two proportions measured on the same rows (clean and corrupted accuracy),
