@@ -32,6 +32,7 @@ export * from './uncertainty/calibration/public.js';
 export * from './robust/attacks/public.js';
 export * from './robust/invariance/public.js';
 export * from './robust/certify/public.js';
+export * from './robust/adversarial-training/public.js';
 export * from './demos/public.js';
 export * from './results/public.js';
 export * from './scan/public.js';
