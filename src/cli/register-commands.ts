@@ -16,6 +16,7 @@ import { registerInvarianceCommand } from './commands/invariance/index.js';
 import { registerPredictCommand } from './commands/predict/index.js';
 import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
+import { registerServeCommand } from './commands/serve/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
 import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
@@ -48,4 +49,5 @@ export function registerCommands(program: Command): void {
   registerProbeCommand(program);
   registerProjectCommand(program);
   registerVogCommand(program);
+  registerServeCommand(program);
 }
