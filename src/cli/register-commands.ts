@@ -18,6 +18,7 @@ import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
 import { registerServeCommand } from './commands/serve/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
+import { registerLabelIssuesCommand } from './commands/label-issues/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
 import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
 import { registerOodCommand } from './commands/ood/index.js';
@@ -33,6 +34,7 @@ export function registerCommands(program: Command): void {
   registerExplainCommand(program);
   registerImportanceCommand(program);
   registerSlicesCommand(program);
+  registerLabelIssuesCommand(program);
   registerFairnessCommand(program);
   registerMitigateCommand(program);
   registerDriftCommand(program);

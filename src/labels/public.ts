@@ -16,3 +16,6 @@ export { logisticLearner, quadraticLogisticLearner, quadraticFeatures, QUADRATIC
 export type { PredictProbabilities, ProbabilisticLearner } from './learners.js';
 export { issueConcentration } from './concentration.js';
 export type { ConcentrationFeature, ConcentrationOptions, IssueConcentration } from './concentration.js';
+export { labelIssueReport, plantedRecovery } from './report.js';
+export type { LabelIssueReport, LabelIssueReportInput, NoiseRate, ProbabilitySource } from './report.js';
+export { inverseNoiseHeatmap, labelIssueBlocks } from './blocks.js';
