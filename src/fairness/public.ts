@@ -8,3 +8,15 @@ export { fitThresholdOptimizer, applyThresholdPolicy, policyProbabilities } from
 export type { FairnessConstraint, ThresholdPolicy, GroupPolicy, ThresholdRule } from './threshold-optimizer.js';
 export { thresholdMitigation } from './mitigation-report.js';
 export type { ThresholdMitigation, MitigationSide } from './mitigation-report.js';
+export { thresholdMitigationRows } from './mitigation-report.js';
+export type { ThresholdMitigationRows, ThresholdMitigationOptions } from './mitigation-report.js';
+export { mitigationMetrics } from './mitigation-metrics.js';
+export type { MitigationMetrics } from './mitigation-metrics.js';
+export { rateSpreadInterval, SPREAD_BOOTSTRAP_ITERATIONS } from './spread-interval.js';
+export type { RateSpreadOptions } from './spread-interval.js';
+export { fineTuneClone, positiveScores, decide, FINE_TUNE_DEFAULTS, GROUP_KEY } from './fine-tune.js';
+export type { FineTuneOptions, GroupedRows } from './fine-tune.js';
+export { minDiffMmd, minDiffAbsCorrelation, minDiffPenalty, MINDIFF_DEFAULT_BANDWIDTH } from './mindiff/penalties.js';
+export type { MinDiffOptions, MinDiffMmdOptions, MinDiffKind } from './mindiff/penalties.js';
+export { minDiffFineTune } from './mindiff/fine-tune-mindiff.js';
+export type { MinDiffFineTuneOptions } from './mindiff/fine-tune-mindiff.js';

@@ -1,5 +1,5 @@
 import { GlassboxError } from '../errors.js';
-import type { LossContext, LossTerm } from './types.js';
+import type { LossContext, LossTerm, TF } from './types.js';
 import type * as tfTypes from '../model/tfjs/tfjs-api.js';
 
 /**
@@ -62,16 +62,26 @@ export function gaussianMmd(options: MmdOptions = {}): LossTerm {
       if (na === 0 || nb === 0) return tf.scalar(0);
       const p = context.probabilities();
       const col = options.column ?? (p.shape[1] ?? 1) - 1;
-      const s = tf.reshape(tf.slice(p, [0, col], [-1, 1]), [-1]);
-      const diff = tf.sub(tf.reshape(s, [-1, 1]), tf.reshape(s, [1, -1]));
-      const k = tf.exp(tf.div(tf.neg(tf.square(diff)), 2 * sigma * sigma));
-      const at = tf.tensor1d(a);
-      const bt = tf.tensor1d(b);
-      const pair = (u: tfTypes.Tensor1D, v: tfTypes.Tensor1D): tfTypes.Scalar => tf.sum(tf.mul(k, tf.outerProduct(u, v))) as tfTypes.Scalar;
-      const kaa = tf.div(pair(at, at), na * na);
-      const kbb = tf.div(pair(bt, bt), nb * nb);
-      const kab = tf.div(pair(at, bt), na * nb);
-      return tf.sub(tf.add(kaa, kbb), tf.mul(2, kab)) as tfTypes.Scalar;
+      const s = tf.reshape(tf.slice(p, [0, col], [-1, 1]), [-1]) as tfTypes.Tensor1D;
+      const k = gaussianKernelMatrix(tf, s, sigma);
+      return tf.reshape(weightedMmdSquared(tf, k, tf.tensor2d(a.map((v) => v / na), [1, m]), tf.tensor2d(b.map((v) => v / nb), [1, m])), []) as tfTypes.Scalar;
     },
   });
+}
+
+/** The Gaussian kernel matrix K_ij = exp(−(s_i − s_j)² / (2σ²)) of a vector of scores. */
+export function gaussianKernelMatrix(tf: TF, s: tfTypes.Tensor1D, sigma: number): tfTypes.Tensor2D {
+  const diff = tf.sub(tf.reshape(s, [-1, 1]), tf.reshape(s, [1, -1]));
+  return tf.exp(tf.div(tf.neg(tf.square(diff)), 2 * sigma * sigma)) as tfTypes.Tensor2D;
+}
+
+/**
+ * Biased MMD² between weighted samples sharing one kernel matrix K [m, m]: row g of `a` and `b` ([G, m])
+ * holds the weights of two samples (each row summing to 1; 0 for rows outside the sample), and the
+ * result [G] is aᵀKa + bᵀKb − 2aᵀKb per row (Gretton et al. 2012), as TF Model Remediation's MMDLoss
+ * with normalised sample weights.
+ */
+export function weightedMmdSquared(tf: TF, k: tfTypes.Tensor2D, a: tfTypes.Tensor2D, b: tfTypes.Tensor2D): tfTypes.Tensor1D {
+  const quad = (u: tfTypes.Tensor2D, v: tfTypes.Tensor2D): tfTypes.Tensor1D => tf.sum(tf.mul(tf.matMul(u, k), v), 1) as tfTypes.Tensor1D;
+  return tf.sub(tf.add(quad(a, a), quad(b, b)), tf.mul(2, quad(a, b))) as tfTypes.Tensor1D;
 }

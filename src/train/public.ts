@@ -1,7 +1,7 @@
 export { fit } from './fit.js';
 export { parameterGradients } from './gradients.js';
 export { composeLoss, crossEntropy, squaredError, taskLossFor, weightedMean } from './losses.js';
-export { gaussianMmd, outputL2, type MmdOptions } from './penalties.js';
+export { gaussianMmd, gaussianKernelMatrix, outputL2, weightedMmdSquared, type MmdOptions } from './penalties.js';
 export { createOptimizer, resolveOptimizer } from './optimizers.js';
 export { concatBatches, gatherBatch } from './batches.js';
 export { graphLossGradients, mixIn, type MixInOptions } from './transforms.js';
