@@ -4,7 +4,7 @@ import type { Model } from '../model/model.js';
 import type { Tensor } from '../model/tensor.js';
 import { fit } from '../train/fit.js';
 import { composeLoss, crossEntropy } from '../train/losses.js';
-import type { LossTerm, TrainingProgress, TrainingResult } from '../train/types.js';
+import type { LossTerm, TrainingOptions, TrainingProgress, TrainingResult } from '../train/types.js';
 
 /** Labelled rows with their groups, as the fairness fine-tuning methods take them. */
 export interface GroupedRows {
@@ -27,6 +27,9 @@ export interface FineTuneOptions {
   readonly onProgress?: (progress: TrainingProgress) => void;
 }
 
+/** What a method may add to `fit`'s options: a batch transform, validation rows, a monitor, early stopping. */
+export type FitExtras = Pick<TrainingOptions, 'transform' | 'validation' | 'monitor' | 'earlyStopping'>;
+
 /** Defaults of the fairness fine-tuning: Adam 2e-3, batches of 256 (so each holds several rows of every group), 20 epochs. */
 export const FINE_TUNE_DEFAULTS = Object.freeze({ epochs: 20, batchSize: 256, learningRate: 2e-3 });
 
@@ -38,7 +41,7 @@ export const GROUP_KEY = 'group';
  * seeded Adam); the original is not changed. The penalties read the group ids from the metadata column
  * {@link GROUP_KEY}.
  */
-export async function fineTuneClone(model: Model & Trainable, rows: GroupedRows, penalties: readonly { readonly term: LossTerm; readonly lambda: number }[], options: FineTuneOptions = {}): Promise<{ model: Model & Trainable; training: TrainingResult }> {
+export async function fineTuneClone(model: Model & Trainable, rows: GroupedRows, penalties: readonly { readonly term: LossTerm; readonly lambda: number }[], options: FineTuneOptions = {}, extras: FitExtras = {}): Promise<{ model: Model & Trainable; training: TrainingResult }> {
   const n = rows.y.length;
   if (rows.groups.length !== n || rows.x.shape[0] !== n || (options.sampleWeights && options.sampleWeights.length !== n)) {
     throw new GlassboxError('shape_mismatch', `fineTuneClone: ${rows.x.shape[0]} input rows, ${n} labels, ${rows.groups.length} group ids${options.sampleWeights ? `, ${options.sampleWeights.length} weights` : ''}.`, { argument: 'rows', hint: 'Pass arrays aligned row by row.' });
@@ -52,6 +55,7 @@ export async function fineTuneClone(model: Model & Trainable, rows: GroupedRows,
       seed: options.seed ?? 0,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...extras,
     });
     return { model: clone, training };
   } catch (error) {

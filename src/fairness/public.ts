@@ -20,3 +20,9 @@ export { minDiffMmd, minDiffAbsCorrelation, minDiffPenalty, MINDIFF_DEFAULT_BAND
 export type { MinDiffOptions, MinDiffMmdOptions, MinDiffKind } from './mindiff/penalties.js';
 export { minDiffFineTune } from './mindiff/fine-tune-mindiff.js';
 export type { MinDiffFineTuneOptions } from './mindiff/fine-tune-mindiff.js';
+export { rateConstrainedFineTune, RATE_CONSTRAINT_DEFAULTS } from './rate-constraints/fine-tune-rate-constrained.js';
+export type { RateConstraintOptions, RateConstrainedResult } from './rate-constraints/fine-tune-rate-constrained.js';
+export { proxyConstraintTerm } from './rate-constraints/proxy-constraints.js';
+export type { ProxyKind, Multipliers, ProxyConstraintOptions } from './rate-constraints/proxy-constraints.js';
+export { CONSTRAINED_RATES, constraintPairs, groupRatesOf, maxViolation } from './rate-constraints/rates.js';
+export type { ConstrainedRate } from './rate-constraints/rates.js';
