@@ -44,4 +44,5 @@ export * from './uncertainty/ood/public.js';
 // Names two areas both define for the same idea; these are the canonical ones.
 export type { OutputSpace } from './model/onnx-grad/public.js';
 export * from './represent/public.js';
+export * from './compress/public.js';
 export * from './labels/public.js';

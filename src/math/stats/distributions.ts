@@ -27,3 +27,16 @@ export function chiSquaredSf(x: number, df: number): number {
   if (Number.isNaN(x) || !(df > 0)) return Number.NaN;
   return x <= 0 ? 1 : regularizedGammaQ(df / 2, x / 2);
 }
+
+/** Quantile of Student's t with `df` degrees of freedom (bisection on studentTCdf to 1e-12). */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile: p must be in (0, 1), got ${p}`);
+  let lo = -1e3;
+  let hi = 1e3;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
