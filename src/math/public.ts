@@ -42,3 +42,4 @@ export {
 export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, BootstrapOptions, ConfidenceInterval, Grouping, ConfusionCounts, ConfusionRates } from './stats/index.js';
 export { fitLogisticRegression, logisticDecision, logisticPredict, logisticProbabilities, type LogisticRegressionModel, type LogisticRegressionOptions } from './logistic-regression.js';
 export { symmetricEigen } from './symmetric-eigen.js';
+export { l1Path, type L1Path, type L1PathOptions, type L1Family } from './l1-path.js';

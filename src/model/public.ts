@@ -26,3 +26,4 @@ export { onnxDenseHead } from './onnx-dense-head.js';
 export { rewriteDropout } from './onnx-dropout-rewrite.js';
 export type { DropoutRewrite, DropoutSite } from './onnx-dropout-rewrite.js';
 export { dropoutMask } from './onnx-mc-dropout.js';
+export * from './interpretable/public.js';

@@ -1,8 +1,9 @@
 import type { RawMatrix } from '../../../encode/encoder.js';
 import { GlassboxError, throwIfAborted } from '../../../errors.js';
-import { toRng, type Rng } from '../../../rng.js';
+import { toRng } from '../../../rng.js';
 import { binColumn, binCount, fitBinnings, type FeatureBinning, type LearnerFeature } from '../binning.js';
 import { checkLearnerInputs } from '../check-inputs.js';
+import { stratifiedHoldout } from '../holdout.js';
 import { boostStage, type BoostRows, type BoostTerm } from './booster.js';
 import { flatPairBins, rankPairs } from './fast-pairs.js';
 import { fastPairCut, mainTreeStep, pairScratch, type SplitLimits } from './term-split.js';
@@ -52,7 +53,7 @@ export function fitGam(raw: RawMatrix, y: ArrayLike<number>, features: readonly 
   const bags: Bag[] = [];
   for (let k = 0; k < opts.outerBags; k++) {
     throwIfAborted(options.signal);
-    const { trainIndex, validIndex } = stratifiedSplit(target, task, opts.validationSize, rng.fork());
+    const { fit: trainIndex, holdout: validIndex } = stratifiedHoldout(target, task, opts.validationSize, rng.fork());
     const train = boostRows(trainIndex, target, base, mainBins);
     const valid = boostRows(validIndex, target, base, mainBins);
     const mainTables = mainTerms.map((t) => new Float64Array(t.nBins));
@@ -113,30 +114,6 @@ function baseScore(task: LearnerTask, y: Float64Array): number {
   if (task === 'regression') return mean;
   const p = Math.min(1 - 1e-6, Math.max(1e-6, mean));
   return Math.log(p / (1 - p));
-}
-
-/** A bag's train/validation split; classification keeps each class's share in both parts. */
-function stratifiedSplit(y: Float64Array, task: LearnerTask, share: number, rng: Rng): { trainIndex: Int32Array; validIndex: Int32Array } {
-  const n = y.length;
-  const groups: number[][] = task === 'binary' ? [[], []] : [[]];
-  for (let i = 0; i < n; i++) groups[task === 'binary' ? (y[i]! > 0.5 ? 1 : 0) : 0]!.push(i);
-  const valid: number[] = [];
-  for (const group of groups) {
-    const order = rng.shuffle(Int32Array.from(group));
-    const take = Math.round(share * group.length);
-    for (let k = 0; k < take; k++) valid.push(order[k]!);
-  }
-  const isValid = new Uint8Array(n);
-  for (const i of valid) isValid[i] = 1;
-  const trainIndex = new Int32Array(n - valid.length);
-  const validIndex = new Int32Array(valid.length);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    if (isValid[i]) validIndex[b++] = i;
-    else trainIndex[a++] = i;
-  }
-  return { trainIndex, validIndex };
 }
 
 function gather(bins: Uint16Array, index: Int32Array): Uint16Array {

@@ -75,8 +75,8 @@ describe('EBM-style GAM', () => {
 
   it('ranks like the true logit (AUC within 0.01 of the Bayes scores on fresh rows)', () => {
     const fresh = simulate(6000, [[-3, 3], [-1.5, 1.5], [-2, 2], [-1, 1]], additive, 2);
-    const auc = rocAuc(fresh.y, gamScores(gam, fresh.raw));
-    expect(auc).toBeGreaterThan(rocAuc(fresh.y, fresh.truth) - 0.01);
+    const auc = rocAuc(Int32Array.from(fresh.y), gamScores(gam, fresh.raw));
+    expect(auc).toBeGreaterThan(rocAuc(Int32Array.from(fresh.y), fresh.truth) - 0.01);
   });
 
   it('finds a planted pairwise interaction with FAST and gains from it', () => {
@@ -89,7 +89,7 @@ describe('EBM-style GAM', () => {
     expect(pair?.kind === 'pair' ? pair.features : undefined).toEqual([1, 3]);
     const additiveOnly = fitGam(data.raw, data.y, names, 'binary', { outerBags: 2, interactions: 0, seed: 1 });
     const fresh = simulate(4000, ranges, logit, 6);
-    expect(rocAuc(fresh.y, gamScores(withPair, fresh.raw))).toBeGreaterThan(rocAuc(fresh.y, gamScores(additiveOnly, fresh.raw)) + 0.1);
+    expect(rocAuc(Int32Array.from(fresh.y), gamScores(withPair, fresh.raw))).toBeGreaterThan(rocAuc(Int32Array.from(fresh.y), gamScores(additiveOnly, fresh.raw)) + 0.1);
   });
 
   it('learns categories as their own bins and missing values in bin 0', () => {

@@ -1,0 +1,18 @@
+export { fitGam, resolveGamOptions } from './gam/fit-gam.js';
+export { gamScores, gamContributions } from './gam/predict-gam.js';
+export { gamToJson, gamFromJson, gamFeatures } from './gam/gam-json.js';
+export type { GamJson } from './gam/gam-json.js';
+export { gamModel } from './gam/gam-model.js';
+export { GAM_DEFAULTS } from './gam/types.js';
+export type { Gam, GamOptions, GamTerm, MainTerm, PairTerm, LearnerTask } from './gam/types.js';
+export { fitSparseLinear, sparseLinearScores, designColumns } from './sparse-linear.js';
+export type { SparseLinear, SparseLinearOptions, DesignColumn } from './sparse-linear.js';
+export { fitShallowTree, shallowTreePredict, shallowTreeText, MAX_READABLE_DEPTH } from './shallow-tree.js';
+export type { ShallowTree, ShallowNode, ShallowTreeOptions } from './shallow-tree.js';
+export { sparseLinearModel, shallowTreeModel } from './challenger-models.js';
+export { learnerModel } from './learner-model.js';
+export type { LearnerModelOptions } from './learner-model.js';
+export { binLabel, binOf, quantileCuts } from './binning.js';
+export type { FeatureBinning, LearnerFeature } from './binning.js';
+export { fitCart, cartRules } from './cart.js';
+export type { CartFeature, CartNode } from './cart.js';
