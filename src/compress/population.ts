@@ -8,7 +8,7 @@ import type { TrainingData } from '../train/types.js';
 import { compressModel } from './compress-model.js';
 import type { CompressedModel, CompressionSpec, CompressOptions } from './compress-model.js';
 
-export interface FineTuneOptions {
+export interface PopulationFineTuneOptions {
   readonly data: TrainingData;
   /** Default 1 epoch. */
   readonly epochs?: number;
@@ -21,7 +21,7 @@ export interface FineTuneOptions {
 
 export interface CompressPopulationOptions extends CompressOptions {
   /** Pruned models are fine-tuned with their masks (pruned weights stay 0) when given: "prune, then fine-tune". */
-  readonly fineTune?: FineTuneOptions;
+  readonly fineTune?: PopulationFineTuneOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
