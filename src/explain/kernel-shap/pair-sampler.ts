@@ -9,8 +9,12 @@ import { forEachCombination } from './sampler.js';
  * outside in while the budget covers them (as shap does); the remaining budget is spread over the other
  * classes in proportion to their kernel mass and drawn **without replacement** (no pair twice), in an
  * interleaved order so that every prefix of the draws is itself a proportionally allocated sample — which
- * lets sampling stop early. A drawn pair in class k then weighs mass_k / (pairs drawn in k): the
- * Horvitz–Thompson weight of stratified sampling without replacement.
+ * lets sampling stop early. Within a class, sides are blocks of k consecutive players of a random
+ * permutation (⌊M/k⌋ blocks per permutation), so every player is present equally often among a class's
+ * draws — a balanced design, closer to its expectation than independent subsets, which lowers the error of
+ * the regression at small budgets. Each side is still a uniformly random k-subset. A drawn pair in class k
+ * then weighs mass_k / (pairs drawn in k): the Horvitz–Thompson weight of stratified sampling without
+ * replacement.
  *
  * Sampling without replacement and pairing follow Musco & Witter, "Provably Accurate Shapley Value
  * Estimation via Leverage Score Sampling" (ICLR 2025) and Covert & Lee, "Improving KernelSHAP" (AISTATS
@@ -93,11 +97,12 @@ function drawPairs(m: number, numFull: number, count: number, mass: Float64Array
   const got = new Float64Array(classes + 1);
   const seen = new Set<number | string>();
   const perm = new Int32Array(m);
+  const blocks = new Map<number, number[][]>();
   for (let d = 0; d < count; d++) {
     const k = nextClass(d, numFull, mass, massLeft, size, got);
     if (k < 0) return;
     for (;;) {
-      const side = randomSubset(m, k, perm, rng);
+      const side = balancedSubset(m, k, perm, rng, blocks);
       const key = pairKey(side);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -123,17 +128,25 @@ function nextClass(d: number, numFull: number, mass: Float64Array, massLeft: num
   return best;
 }
 
-function randomSubset(m: number, k: number, perm: Int32Array, rng: Rng): number[] {
-  for (let i = 0; i < m; i++) perm[i] = i;
-  const side = new Array<number>(m).fill(0);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(m - i);
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
-    side[perm[i]!] = 1;
+function balancedSubset(m: number, k: number, perm: Int32Array, rng: Rng, blocks: Map<number, number[][]>): number[] {
+  let queue = blocks.get(k);
+  if (!queue || queue.length === 0) {
+    for (let i = 0; i < m; i++) perm[i] = i;
+    for (let i = m - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = perm[i]!;
+      perm[i] = perm[j]!;
+      perm[j] = t;
+    }
+    queue = [];
+    for (let b = 0; b + k <= m; b += k) {
+      const side = new Array<number>(m).fill(0);
+      for (let i = b; i < b + k; i++) side[perm[i]!] = 1;
+      queue.push(side);
+    }
+    blocks.set(k, queue);
   }
-  return side;
+  return queue.pop()!;
 }
 
 /** One key per pair: the side that leaves out the last player (S or N∖S). */
