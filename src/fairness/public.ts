@@ -26,3 +26,5 @@ export { proxyConstraintTerm } from './rate-constraints/proxy-constraints.js';
 export type { ProxyKind, Multipliers, ProxyConstraintOptions } from './rate-constraints/proxy-constraints.js';
 export { CONSTRAINED_RATES, constraintPairs, groupRatesOf, maxViolation } from './rate-constraints/rates.js';
 export type { ConstrainedRate } from './rate-constraints/rates.js';
+export { thresholdStrategy, thresholdRates, THRESHOLD_STRATEGIES } from './threshold-strategies.js';
+export type { ThresholdStrategy, StrategyResult, GroupOperatingPoint, RateWithInterval } from './threshold-strategies.js';
