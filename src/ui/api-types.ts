@@ -100,21 +100,29 @@ export interface FindingJson {
   readonly evidence: Record<string, unknown>;
 }
 
-export interface GroupMetric {
-  readonly group: string;
-  readonly n: number;
-  readonly selectionRate: number | null;
-  readonly truePositiveRate: number | null;
-  readonly falsePositiveRate: number | null;
-  readonly accuracy: number | null;
-  readonly intervals?: Record<string, { low: number; high: number; method: string } | null>;
+export interface RateWithInterval {
+  readonly value: number | null;
+  readonly interval: { readonly low: number; readonly high: number; readonly level: number; readonly method: string } | null;
 }
 
+export interface GroupOperatingPoint {
+  readonly group: string;
+  readonly threshold: number;
+  readonly n: number;
+  readonly selectionRate: RateWithInterval;
+  readonly truePositiveRate: RateWithInterval;
+  readonly falsePositiveRate: RateWithInterval;
+  readonly accuracy: RateWithInterval;
+}
+
+/** POST /api/fairness/strategy: thresholds per group and the rates they give. */
 export interface FairnessStrategy {
   readonly strategy: string;
   readonly attribute: string;
-  readonly thresholds: Record<string, number>;
-  readonly groups: readonly GroupMetric[];
+  readonly positiveClass: string;
+  readonly groups: readonly GroupOperatingPoint[];
+  readonly accuracy: number;
+  readonly gap: number;
 }
 
 export interface ProjectionResult {

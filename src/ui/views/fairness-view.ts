@@ -74,16 +74,15 @@ export class FairnessView extends LitElement {
   }
 
   #slide(group: string, value: number): void {
-    const thresholds = { ...(this.result?.thresholds ?? {}), [group]: value };
-    if (this.result) this.result = { ...this.result, thresholds };
+    const thresholds = Object.fromEntries((this.result?.groups ?? []).map((g) => [g.group, g.group === group ? value : g.threshold]));
+    if (this.result) this.result = { ...this.result, groups: this.result.groups.map((g) => (g.group === group ? { ...g, threshold: value } : g)) };
     void this.#run('custom', thresholds);
   }
 
   #chart(result: FairnessStrategy) {
     const rows = result.groups.flatMap((g) =>
       METRICS.map(([key, title]) => {
-        const value = g[key];
-        const interval = g.intervals?.[key];
+        const { value, interval } = g[key];
         return { group: g.group, metric: title, value: value ?? NaN, low: interval?.low ?? null, high: interval?.high ?? null };
       }).filter((r) => Number.isFinite(r.value)),
     );
@@ -94,7 +93,7 @@ export class FairnessView extends LitElement {
     const info = store.state.info;
     if (!info?.protected.length) return html`<section class="panel"><h2>Fairness</h2><p class="hint">${info?.title ?? 'This data'} names no protected attribute (give one in the schema's "protected").</p></section>`;
     const result = this.result;
-    const method = result?.groups.flatMap((g) => Object.values(g.intervals ?? {})).find((i) => i)?.method;
+    const method = result?.groups.map((g) => g.selectionRate.interval?.method).find((m) => m);
     return html`<section class="panel" aria-labelledby="fa-title">
       <h2 id="fa-title">Fairness</h2>
       <p class="hint">Decisions at per-group thresholds on P(${info.classes[info.classes.length - 1]}). Pick a strategy or move a slider; the rates follow.</p>
@@ -115,7 +114,7 @@ export class FairnessView extends LitElement {
         ? html`<h3>Thresholds</h3>
             <div class="sliders">
               ${result.groups.map((g) => {
-                const t = result.thresholds[g.group] ?? 0.5;
+                const t = g.threshold;
                 return html`<label for=${`t-${g.group}`}>${g.group} (n = ${g.n})</label>
                   <input id=${`t-${g.group}`} data-testid=${`threshold-${g.group}`} type="range" min="0" max="1" step="0.01" .value=${String(t)} @input=${(e: Event) => this.#slide(g.group, Number((e.target as HTMLInputElement).value))} />
                   <output for=${`t-${g.group}`}>${t.toFixed(2)}</output>`;
@@ -130,15 +129,14 @@ export class FairnessView extends LitElement {
                     <th scope="row">${g.group}</th>
                     <td>${g.n}</td>
                     ${METRICS.map(([key]) => {
-                      const v = g[key];
-                      const i = g.intervals?.[key];
+                      const { value: v, interval: i } = g[key];
                       return html`<td>${v === null ? 'undefined' : v.toFixed(3)}${i ? html` <span class="hint">[${i.low.toFixed(3)}, ${i.high.toFixed(3)}]</span>` : nothing}</td>`;
                     })}
                   </tr>`,
                 )}
               </tbody>
             </table>
-            ${method ? html`<p class="hint">Intervals: 95% ${method}.</p>` : nothing}
+            <p class="hint">Accuracy over all groups: ${result.accuracy.toFixed(3)}.${method ? ` Intervals: 95% ${method}.` : ''}</p>
             <gb-vega-chart .spec=${this.#chart(result)} label="Per-group rates with intervals"></gb-vega-chart>`
         : html`<p>Computing…</p>`}
     </section>`;
