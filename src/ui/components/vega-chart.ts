@@ -1,6 +1,8 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import embed, { type Result, type VisualizationSpec } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
+import type { Result, VisualizationSpec } from 'vega-embed';
+
+/** Vega is most of the bundle: it loads on the first chart, so the table paints without waiting for it. */
+const vega = () => Promise.all([import('vega-embed'), import('vega-interpreter')]).then(([embed, interpreter]) => ({ embed: embed.default, expressionInterpreter: interpreter.expressionInterpreter }));
 
 /**
  * A Vega-Lite chart. Expressions run through vega-interpreter (`ast: true`), never `new Function`, and
@@ -35,6 +37,8 @@ export class VegaChart extends LitElement {
     this.#result = undefined;
     const target = this.renderRoot.querySelector('.chart') as HTMLElement;
     if (!this.spec) return;
+    const { embed, expressionInterpreter } = await vega();
+    if (generation !== this.#generation) return;
     const result = await embed(target, this.spec, {
       actions: false,
       renderer: 'svg',

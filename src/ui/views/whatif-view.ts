@@ -300,7 +300,7 @@ export class WhatIfView extends LitElement {
             ${info.task === 'regression' ? nothing : html`<tr><th scope="row">class</th><td>${original.prediction}</td><td>${info.classes[outputs.indexOf(Math.max(...outputs))]}</td></tr>`}
           </tbody>
         </table>
-        <p class="muted">${this.busy ? 'Updating…' : this.roundTrip !== undefined ? `Last update: ${this.roundTrip.toFixed(0)} ms.` : ''}</p>
+        <p class="muted" data-testid="whatif-round-trip" data-ms=${this.roundTrip === undefined ? '' : this.roundTrip.toFixed(1)}>${this.busy ? 'Updating…' : this.roundTrip !== undefined ? `Last update: ${this.roundTrip.toFixed(0)} ms.` : ''}</p>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <gb-vega-chart .spec=${this.#attributionSpec()} label="Attributions of the original and the edited row"></gb-vega-chart>
         <h3>ICE curve</h3>
