@@ -58,5 +58,6 @@ export const api = {
     row ? post('/api/pdp', { feature, row }) : request(`/api/pdp?${query({ feature, rowId })}`),
   findings: (): Promise<{ findings: FindingJson[] }> => request('/api/findings'),
   fairness: (strategy: string, attribute?: string, thresholds?: Record<string, number>): Promise<FairnessStrategy> => post('/api/fairness/strategy', { strategy, attribute, thresholds }),
+  imageAttribution: (rowId: number): Promise<{ rowId: number; shape: number[]; pixels: number[]; attribution: AttributionJson }> => post('/api/image-attribution', { rowId }),
   projection: (method: string): Promise<ProjectionResult> => request(`/api/projection?${query({ method })}`),
 };
