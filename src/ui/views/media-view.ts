@@ -26,7 +26,9 @@ function paint(image: HTMLCanvasElement, overlay: HTMLCanvasElement, shape: read
           grey += pixels[(y * w + x) * c + k]!;
           attribution += values[(y * w + x) * c + k]!;
         }
-        const g = Math.round(255 * (1 - Math.min(1, Math.max(0, grey / c))));
+        // the overlay sits on a faded copy of the image, so colour on the ink stays visible
+        const ink = Math.min(1, Math.max(0, grey / c)) * (withOverlay ? 0.3 : 1);
+        const g = Math.round(255 * (1 - ink));
         context.fillStyle = `rgb(${g},${g},${g})`;
         context.fillRect(x * SCALE, y * SCALE, SCALE, SCALE);
         if (withOverlay && attribution !== 0) {
