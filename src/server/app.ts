@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { errorBody, handleError } from './errors.js';
 import { explainRoute } from './routes/explain.js';
+import { fairnessStrategyRoute } from './routes/fairness-strategy.js';
+import { imageAttributionRoute } from './routes/image-attribution.js';
 import { metaRoute } from './routes/meta.js';
 import { predictRoute } from './routes/predict.js';
 import { rowsRoute } from './routes/rows.js';
@@ -40,6 +42,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   rowsRoute(app, session, scored);
   predictRoute(app, session, scored);
   explainRoute(app, session, scored);
+  fairnessStrategyRoute(app, session, scored);
+  imageAttributionRoute(app, session);
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   app.get('*', staticHandler(options.bundleDir));
   app.onError(handleError);

@@ -59,13 +59,14 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     const names = meta.features.map((f) => f.name);
     const csv = join(tmp, 'edited.csv');
     writeFileSync(csv, `${names.join(',')}\n${names.map((n) => edited[n]).join(',')}\n`);
-    const cli = await runGlassbox(['predict', '--demo', 'credit', '--data', csv]);
+    // the demo's committed model and encoder, as glassbox serve --demo credit loads them
+    const cli = await runGlassbox(['predict', '--model', join(REPO_ROOT, 'models/credit/model.json'), '--preprocess', join(REPO_ROOT, 'models/credit/encoder.json'), '--data', csv]);
     expect(cli.code, cli.stderr).toBe(0);
     const expected = (JSON.parse(cli.stdout) as { outputs: number[][] }).outputs[0]!;
     expect(after).not.toEqual(before);
     after.forEach((p, k) => expect(p).toBeCloseTo(expected[k]!, 6));
     await expect(prediction.textContent()).resolves.toContain(expected[1]!.toFixed(4));
-    await page.getByRole('img', { name: 'Attributions of the original and the edited row' }).locator('svg').waitFor();
+    await page.locator('gb-vega-chart[label="Attributions of the original and the edited row"] svg').waitFor({ timeout: 60_000 });
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'whatif');
     expect(cspErrors(errors)).toEqual([]);
