@@ -7,7 +7,7 @@
  * Run alone: `npx tsx bench/dashboard.bench.ts` (needs chromium; GLASSBOX_DASHBOARD_RUNS sets the repeats, default 15).
  */
 import { fileURLToPath } from 'node:url';
-import { startDashboard } from '../test/browser/dashboard-harness.js';
+import { startDashboard, type PageGlobals } from '../test/browser/dashboard-harness.js';
 import { printResults, type BenchResult } from './types.js';
 
 const RUNS = Number(process.env.GLASSBOX_DASHBOARD_RUNS ?? 15);
@@ -37,18 +37,22 @@ export async function run(): Promise<BenchResult[]> {
     const trips: number[] = [];
     const inApp: number[] = [];
     // the clock starts when the Enter keydown reaches the page and stops when the prediction cell changes
-    await page.evaluate(() => document.addEventListener('keydown', (e) => e.key === 'Enter' && ((globalThis as unknown as { t0: number }).t0 = performance.now()), true));
+    await page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals;
+      g.document.addEventListener('keydown', (e) => void (e.key === 'Enter' && (g.t0 = performance.now())), true);
+    });
     for (let r = 0; r <= RUNS; r++) {
       const before = await prediction.getAttribute('data-outputs');
       await input.fill(String(20 + r));
       const changed = page.evaluate(
         (old) =>
           new Promise<number>((resolve) => {
-            const cell = document.querySelector('gb-app')!.shadowRoot!.querySelector('gb-whatif-view')!.shadowRoot!.querySelector('[data-testid="whatif-prediction"]')!;
-            const observer = new MutationObserver(() => {
+            const g = globalThis as unknown as PageGlobals;
+            const cell = g.document.querySelector('gb-app')!.shadowRoot!.querySelector('gb-whatif-view')!.shadowRoot!.querySelector('[data-testid="whatif-prediction"]')!;
+            const observer = new g.MutationObserver(() => {
               if (cell.getAttribute('data-outputs') === old) return;
               observer.disconnect();
-              resolve(performance.now() - (globalThis as unknown as { t0: number }).t0);
+              resolve(performance.now() - g.t0);
             });
             observer.observe(cell, { attributes: true });
           }),

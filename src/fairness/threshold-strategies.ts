@@ -185,7 +185,7 @@ function operatingPoints(grouping: Grouping, counts: Counts, strategy: StrategyR
 }
 
 function argmaxBy<T>(items: readonly T[], score: (item: T) => number): T {
-  let best = items[0]!;
+  let best = items[0] as T;
   let bestScore = -Infinity;
   for (const item of items) {
     const s = score(item);

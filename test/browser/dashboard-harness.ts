@@ -24,6 +24,18 @@ export function browserAvailable(): boolean {
   return false;
 }
 
+/** The few DOM types the in-page functions use (this file compiles for Node, without the DOM lib; types are erased). */
+export interface PageElement {
+  readonly shadowRoot: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  getAttribute(name: string): string | null;
+}
+export interface PageGlobals {
+  readonly document: PageElement & { addEventListener(type: string, listener: (event: { key: string }) => void, capture: boolean): void };
+  readonly MutationObserver: new (callback: () => void) => { observe(target: PageElement, options: { attributes: boolean }): void; disconnect(): void };
+  t0: number;
+}
+
 export interface Dashboard {
   readonly running: RunningDashboard;
   readonly browser: Browser;
@@ -70,7 +82,7 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   await page.evaluate(source);
   const result = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
+    return axe.run((globalThis as unknown as PageGlobals).document, { resultTypes: ['violations'] });
   });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
 }

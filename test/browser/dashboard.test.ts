@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runGlassbox } from '../support/cli.js';
 import { REPO_ROOT } from '../support/reference.js';
-import { browserAvailable, seriousViolations, startDashboard, type Dashboard } from './dashboard-harness.js';
+import { browserAvailable, seriousViolations, startDashboard, type Dashboard, type PageGlobals } from './dashboard-harness.js';
 
 /** GLASSBOX_UPDATE_SCREENSHOTS=1 rewrites the README's screenshots (docs/images/dashboard-*.png); otherwise nothing is written. */
 const SCREENSHOTS = process.env.GLASSBOX_UPDATE_SCREENSHOTS === '1';
@@ -52,10 +52,10 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     const income = page.getByTestId('whatif-feature-income');
     await income.fill('12');
     await income.press('Enter');
-    await page.waitForFunction((old) => document.querySelector('gb-app')!.shadowRoot!.querySelector('gb-whatif-view')!.shadowRoot!.querySelector('[data-testid="whatif-prediction"]')!.getAttribute('data-outputs') !== old, JSON.stringify(before));
+    await page.waitForFunction((old) => (globalThis as unknown as PageGlobals).document.querySelector('gb-app')!.shadowRoot!.querySelector('gb-whatif-view')!.shadowRoot!.querySelector('[data-testid="whatif-prediction"]')!.getAttribute('data-outputs') !== old, JSON.stringify(before));
     const after = JSON.parse((await prediction.getAttribute('data-outputs'))!) as number[];
 
-    const edited = { ...row0.rows[0]!.features, income: 12 };
+    const edited: Record<string, string | number> = { ...row0.rows[0]!.features, income: 12 };
     const names = meta.features.map((f) => f.name);
     const csv = join(tmp, 'edited.csv');
     writeFileSync(csv, `${names.join(',')}\n${names.map((n) => edited[n]).join(',')}\n`);
