@@ -43,3 +43,17 @@ export type { Alternative, TestResult, SampleSummary, PermutationTestOptions, Bo
 export { fitLogisticRegression, logisticDecision, logisticPredict, logisticProbabilities, type LogisticRegressionModel, type LogisticRegressionOptions } from './logistic-regression.js';
 export { symmetricEigen } from './symmetric-eigen.js';
 export { l1Path, type L1Path, type L1PathOptions, type L1Family } from './l1-path.js';
+export {
+  fitGaussianMixture,
+  kMeansPlusPlus,
+  mixtureLogLikelihood,
+  mixtureParameterCount,
+  mixturePredict,
+  mixtureResponsibilities,
+  sampleMixtureComponent,
+  selectGaussianMixture,
+  type CovarianceType,
+  type GaussianMixture,
+  type GaussianMixtureOptions,
+  type MixtureSelection,
+} from './gaussian-mixture.js';
