@@ -238,7 +238,7 @@ function normalise(logp: Float64Array, n: number, k: number): number {
 
 function fitOnce(x: ArrayLike<number>, n: number, d: number, k: number, type: CovarianceType, rng: Rng, maxIterations: number, tolerance: number, reg: number): GaussianMixture {
   const labels = lloyd(x, n, d, k, kMeansPlusPlus(x, n, d, k, rng), 10);
-  let r = new Float64Array(n * k);
+  let r: Float64Array = new Float64Array(n * k);
   for (let i = 0; i < n; i++) r[i * k + labels[i]!] = 1;
   let params = maximise(x, n, d, k, r, type, reg);
   let previous = -Infinity;
