@@ -46,3 +46,4 @@ export type { OutputSpace } from './model/onnx-grad/public.js';
 export * from './represent/public.js';
 export * from './compress/public.js';
 export * from './labels/public.js';
+export * from './defuse/public.js';

@@ -22,6 +22,7 @@ import { registerLabelIssuesCommand } from './commands/label-issues/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
 import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
 import { registerOodCommand } from './commands/ood/index.js';
+import { registerDefuseCommand } from './commands/defuse/index.js';
 
 /**
  * Every `glassbox` sub-command, in help order. Each commands/<name>/index.ts only defines its command
@@ -52,4 +53,5 @@ export function registerCommands(program: Command): void {
   registerProjectCommand(program);
   registerVogCommand(program);
   registerServeCommand(program);
+  registerDefuseCommand(program);
 }

@@ -22,6 +22,12 @@ export interface LabelledImages {
 export interface CorrectionOptions {
   /** Latent codes drawn per annotated scenario for fine-tuning (default 200). */
   readonly samplesPerScenario?: number;
+  /**
+   * Training images (not held-out sources) whose VAE reconstructions join the scenario rows with their
+   * own labels (default 2000): decoded images of every class, so fine-tuning learns the scenarios'
+   * labels rather than "a decoded-looking image is the scenario's class".
+   */
+  readonly anchorRows?: number;
   /** Share of the distinct source images whose examples are held out for evaluation (default 0.5). */
   readonly heldOutFraction?: number;
   /** λ: weight of a scenario row relative to a training row in the loss (default 1). */
@@ -71,7 +77,7 @@ export interface CorrectionResult {
 }
 
 function settings(o: CorrectionOptions): Required<Omit<CorrectionOptions, 'signal' | 'onProgress'>> {
-  const r = { samplesPerScenario: o.samplesPerScenario ?? 200, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 16, epochs: o.epochs ?? 2, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 5e-4, seed: o.seed ?? 0 };
+  const r = { samplesPerScenario: o.samplesPerScenario ?? 200, anchorRows: o.anchorRows ?? 2000, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 16, epochs: o.epochs ?? 2, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 5e-4, seed: o.seed ?? 0 };
   if (!(Number.isInteger(r.samplesPerScenario) && r.samplesPerScenario >= 0)) throw new GlassboxError('invalid_argument', `samplesPerScenario must be an integer ≥ 0 (got ${r.samplesPerScenario})`, { argument: 'samplesPerScenario', hint: 'Use e.g. 200.' });
   if (!(r.heldOutFraction > 0 && r.heldOutFraction < 1)) throw new GlassboxError('invalid_argument', `heldOutFraction must be in (0, 1) (got ${r.heldOutFraction})`, { argument: 'heldOutFraction', hint: 'Use e.g. 0.5.' });
   if (!(Number.isFinite(r.lambda) && r.lambda >= 0)) throw new GlassboxError('invalid_argument', `lambda must be a finite number ≥ 0 (got ${r.lambda})`, { argument: '--lambda', hint: 'Use e.g. 1.' });
@@ -145,6 +151,8 @@ export async function correctModel(model: Model & Trainable, vae: Vae, examples:
     }
     return { s, label, fitRows, heldRows, samples };
   });
+  const anchors = [...rng.fork().permutation(train.labels.length)].filter((i) => !held.has(i)).slice(0, o.anchorRows).sort((a, b) => a - b);
+  for (const i of anchors) extraLabels.push(train.labels[i]!);
   if (extraLabels.length === 0) throw new GlassboxError('invalid_input', 'Every annotated scenario\'s examples come from held-out source images, so there is nothing to fine-tune on', { hint: 'Find more examples (raise --samples-per-example) or lower the held-out fraction.' });
   const codes = new Float32Array(extraCodes.reduce((a, c) => a + c.length, 0));
   let offset = 0;
@@ -154,9 +162,11 @@ export async function correctModel(model: Model & Trainable, vae: Vae, examples:
   }
   const sampled = vae.decode(codes);
   const members = gather(examples.images, extraMembers);
-  const extraImages = new Float32Array(sampled.data.length + members.data.length);
+  const anchorImages = anchors.length > 0 ? vae.reconstruct(gather(train.images, anchors)).data : new Float32Array(0);
+  const extraImages = new Float32Array(sampled.data.length + members.data.length + anchorImages.length);
   extraImages.set(sampled.data);
   extraImages.set(members.data, sampled.data.length);
+  extraImages.set(anchorImages, sampled.data.length + members.data.length);
   const extraN = extraLabels.length;
   const extraX = toModelInput({ data: extraImages, shape: [extraN, ...vae.config.imageShape] }, layout);
 

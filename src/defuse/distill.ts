@@ -1,5 +1,6 @@
 import { GlassboxError } from '../errors.js';
 import { mixturePredict, selectGaussianMixture, type CovarianceType, type GaussianMixture } from '../math/gaussian-mixture.js';
+import { Rng } from '../rng.js';
 import type { UnrestrictedAdversarialExamples } from './identify.js';
 
 /** A failure scenario: a cluster of unrestricted adversarial examples in latent space. */
@@ -13,7 +14,7 @@ export interface FailureScenario {
   readonly sourceLabels: Int32Array;
   /** Count of members per predicted label, by class index. */
   readonly predictedLabels: Int32Array;
-  /** The mixture component's mean and covariance (latentDim², row-major; diagonal for 'diag') in latent space. */
+  /** The mixture component's mean and covariance (latentDim², row-major; the diagonal only for 'diag') in latent space. */
   readonly centroid: Float64Array;
   readonly covariance: Float64Array;
   /** The component's mixing weight. */
@@ -26,14 +27,32 @@ export interface DistillOptions {
   /** Largest number of mixture components tried (default 10); capped so each has enough points. */
   readonly maxComponents?: number;
   readonly covariance?: CovarianceType;
+  /**
+   * 'source-label' (default): one mixture per source class, so every scenario's members share the class an
+   * annotator would give them; 'none': one mixture over all codes, as in the paper.
+   */
+  readonly groupBy?: 'source-label' | 'none';
+  /** Components with fewer members are not reported as scenarios (default 5). */
+  readonly minSize?: number;
   readonly seed?: number;
+}
+
+/** One fitted mixture: over every code, or over the codes of one source class. */
+export interface DistillationGroup {
+  /** The source class, or null for all codes. */
+  readonly sourceLabel: number | null;
+  readonly size: number;
+  readonly mixture: GaussianMixture;
+  /** BIC of every number of components tried. */
+  readonly candidates: readonly { readonly components: number; readonly bic: number; readonly logLikelihood: number }[];
 }
 
 export interface Distillation {
   readonly scenarios: readonly FailureScenario[];
-  readonly mixture: GaussianMixture;
-  /** BIC of every number of components tried. */
-  readonly candidates: readonly { readonly components: number; readonly bic: number; readonly logLikelihood: number }[];
+  readonly groups: readonly DistillationGroup[];
+  /** Examples in components smaller than minSize (in no scenario). */
+  readonly unassigned: number;
+  readonly groupBy: 'source-label' | 'none';
   readonly seed: number;
 }
 
@@ -46,10 +65,12 @@ function histogram(values: Int32Array, members: Int32Array, classes: number): In
 
 /**
  * Defuse's distillation step: the latent codes of the unrestricted adversarial examples are clustered
- * with a Gaussian mixture whose number of components minimises BIC (the paper's alternative to a
- * Dirichlet-process mixture), and each non-empty component is a failure scenario of the examples
- * assigned to it. Full covariances need ≥ d + 1 points per component, so the number tried is capped
- * at ⌊m / (d + 1)⌋ (at least 1).
+ * with Gaussian mixtures whose number of components minimises BIC (the paper's alternative to a
+ * Dirichlet-process mixture), and each component with at least `minSize` assigned examples is a failure
+ * scenario. By default the codes of each source class are clustered separately: in a small VAE's
+ * latent space the codes of different classes overlap, and one mixture over all of them gives
+ * scenarios whose members have different source classes, which no single annotation can label.
+ * Full covariances need ≥ d + 1 points per component, so the number tried is capped at ⌊m / (d + 1)⌋.
  */
 export function distillScenarios(examples: UnrestrictedAdversarialExamples, classes: number, options: DistillOptions = {}): Distillation {
   const m = examples.sourceRows.length;
@@ -57,18 +78,35 @@ export function distillScenarios(examples: UnrestrictedAdversarialExamples, clas
   if (m < 2) throw new GlassboxError('invalid_input', `Distillation needs at least 2 unrestricted adversarial examples; identification found ${m}`, { hint: 'Raise --samples-per-example or the noise scale, or use more source images.' });
   const seed = options.seed ?? 0;
   const covariance = options.covariance ?? 'full';
-  const cap = Math.max(1, Math.floor(m / (covariance === 'full' ? d + 1 : 2)));
-  const maxComponents = Math.max(1, Math.min(options.maxComponents ?? 10, cap));
-  const x = Float64Array.from(examples.latent);
-  const selection = selectGaussianMixture(x, m, d, { minComponents: 1, maxComponents, covariance, seed, regularization: 1e-4 });
-  const mixture = selection.best;
-  const assignment = mixturePredict(mixture, x, m);
-  const groups: number[][] = Array.from({ length: mixture.components }, () => []);
-  for (let i = 0; i < m; i++) groups[assignment[i]!]!.push(i);
-  const ordered = groups.map((g, c) => ({ c, g })).filter((e) => e.g.length > 0).sort((a, b) => b.g.length - a.g.length || a.c - b.c);
-  const covSize = covariance === 'full' ? d * d : d;
-  const scenarios = ordered.map(({ c, g }, id): FailureScenario => {
+  const groupBy = options.groupBy ?? 'source-label';
+  const minSize = options.minSize ?? 5;
+  const rng = new Rng(seed);
+  const subsets: { label: number | null; rows: number[] }[] = [];
+  if (groupBy === 'none') subsets.push({ label: null, rows: Array.from({ length: m }, (_, i) => i) });
+  else for (let c = 0; c < classes; c++) subsets.push({ label: c, rows: [] });
+  if (groupBy !== 'none') for (let i = 0; i < m; i++) subsets[examples.sourceLabels[i]!]!.rows.push(i);
+  const groups: DistillationGroup[] = [];
+  const found: { members: number[]; mixture: GaussianMixture; component: number }[] = [];
+  for (const { label, rows } of subsets) {
+    const groupRng = rng.fork();
+    if (rows.length < Math.max(2, minSize)) continue;
+    const cap = Math.max(1, Math.floor(rows.length / (covariance === 'full' ? d + 1 : 2)));
+    const maxComponents = Math.max(1, Math.min(options.maxComponents ?? 10, cap));
+    const x = new Float64Array(rows.length * d);
+    rows.forEach((r, i) => {
+      for (let j = 0; j < d; j++) x[i * d + j] = examples.latent[r * d + j]!;
+    });
+    const selection = selectGaussianMixture(x, rows.length, d, { minComponents: 1, maxComponents, covariance: rows.length > d ? covariance : 'diag', seed: groupRng, regularization: 1e-4 });
+    groups.push({ sourceLabel: label, size: rows.length, mixture: selection.best, candidates: selection.candidates });
+    const assignment = mixturePredict(selection.best, x, rows.length);
+    const members: number[][] = Array.from({ length: selection.best.components }, () => []);
+    rows.forEach((r, i) => members[assignment[i]!]!.push(r));
+    members.forEach((g, component) => found.push({ members: g, mixture: selection.best, component }));
+  }
+  const kept = found.filter((f) => f.members.length >= minSize).sort((a, b) => b.members.length - a.members.length || a.members[0]! - b.members[0]!);
+  const scenarios = kept.map(({ members: g, mixture, component: c }, id): FailureScenario => {
     const members = Int32Array.from(g);
+    const covSize = mixture.covariance === 'full' ? d * d : d;
     return {
       id,
       size: members.length,
@@ -81,7 +119,8 @@ export function distillScenarios(examples: UnrestrictedAdversarialExamples, clas
       sources: new Set(g.map((i) => examples.sourceRows[i]!)).size,
     };
   });
-  return { scenarios, mixture, candidates: selection.candidates, seed };
+  const assigned = scenarios.reduce((a, s) => a + s.size, 0);
+  return { scenarios, groups, unassigned: m - assigned, groupBy, seed };
 }
 
 /** The class with the most members (lowest index on ties). */

@@ -60,13 +60,13 @@ export function buildDecoder(config: VaeConfig, seed: number): tf.LayersModel {
 
 /**
  * The reconstruction classifier stored with the VAE (the independent check of identification):
- * conv 3×3×8 → max-pool → conv 3×3×16 → max-pool → flatten → dense 64 → dense k → softmax.
+ * conv 3×3×8 (same) → max-pool → conv 3×3×16 (same) → max-pool → flatten → dense 64 → dense k → softmax.
  */
 export function buildChecker(imageShape: readonly [number, number, number], classes: number, seed: number): tf.LayersModel {
   const m = tf.sequential({ name: 'vae_checker' });
-  m.add(tf.layers.conv2d({ inputShape: [...imageShape], filters: 8, kernelSize: 3, activation: 'relu', name: 'chk_conv1' }));
+  m.add(tf.layers.conv2d({ inputShape: [...imageShape], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'chk_conv1' }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'chk_pool1' }));
-  m.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', name: 'chk_conv2' }));
+  m.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'chk_conv2' }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'chk_pool2' }));
   m.add(tf.layers.flatten({ name: 'chk_flatten' }));
   m.add(tf.layers.dense({ units: 64, activation: 'relu', name: 'chk_dense' }));

@@ -150,7 +150,7 @@ export async function trainVae(x: Tensor, options: VaeTrainingOptions = {}): Pro
   }
   const training = { epochs, batchSize, learningRate, beta, finalLoss: history.at(-1)?.loss ?? null, finalReconstruction: history.at(-1)?.reconstruction ?? null, finalKl: history.at(-1)?.kl ?? null };
   let vae = new Vae(config, encoder, decoder, { seed, training, ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}) });
-  if (options.labels) vae = await trainChecker(vae, x, options.labels, options.classes, root.fork(), options);
+  if (options.labels) vae = await trainReconstructionClassifier(vae, x, options.labels, { ...options, rng: root.fork() });
   return { vae, history };
 }
 
@@ -158,9 +158,13 @@ export async function trainVae(x: Tensor, options: VaeTrainingOptions = {}): Pro
  * Trains the reconstruction classifier: on the VAE's decodes of each training image's posterior mean
  * and of one posterior sample z ~ q(z|x), labelled with the image's label. It learns what the VAE's
  * outputs of each class look like, so it can judge decoded perturbations without being fooled by
- * the VAE's blur the way a classifier trained on sharp images might be.
+ * the VAE's blur the way a classifier trained on sharp images might be. Returns the VAE with it.
  */
-async function trainChecker(vae: Vae, x: Tensor, labels: Int32Array, classNames: readonly string[] | undefined, rng: Rng, options: VaeTrainingOptions): Promise<Vae> {
+export async function trainReconstructionClassifier(vae: Vae, x: Tensor, labels: Int32Array, options: Pick<VaeTrainingOptions, 'classes' | 'checkerEpochs' | 'signal' | 'onProgress'> & { rng?: Rng } = {}): Promise<Vae> {
+  const classNames = options.classes;
+  const rng = options.rng ?? new Rng(vae.metadata.seed + 1);
+  vae.checkImages(x);
+  if (labels.length !== (x.shape[0] ?? 0)) throw new GlassboxError('shape_mismatch', `trainReconstructionClassifier: ${x.shape[0]} images but ${labels.length} labels`, { argument: 'labels', hint: 'Pass one label per image.' });
   let k = 0;
   for (const v of labels) {
     if (!(Number.isInteger(v) && v >= 0)) throw new GlassboxError('invalid_input', `trainVae: label ${v} is not a class index`, { argument: 'labels', hint: 'Labels are class indices 0 … k−1.' });

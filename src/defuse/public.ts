@@ -1,0 +1,11 @@
+export { trainVae, trainReconstructionClassifier, checkPixels, type VaeTrainingOptions, type VaeTrainingProgress, type VaeEpoch } from './vae/train.js';
+export { Vae, loadVae, VAE_FILE_FORMAT, type VaeMetadata } from './vae/vae.js';
+export { DEFAULT_VAE_CONFIG, type VaeConfig } from './vae/network.js';
+export { identifyFailures, type IdentifyOptions, type UnrestrictedAdversarialExamples } from './identify.js';
+export { distillScenarios, majority, type DistillOptions, type Distillation, type DistillationGroup, type FailureScenario } from './distill.js';
+export { correctModel, type CorrectionOptions, type CorrectionResult, type ClassChange, type LabelledImages, type ScenarioCorrection } from './correct.js';
+export { reconstructionQuality, type ReconstructionQuality } from './quality.js';
+export { scenarioGridPng, type ScenarioGridOptions } from './scenario-grid.js';
+export { acceptSourceLabels, parseScenarioLabels } from './annotate.js';
+export { scenariosFile, readScenariosFile, readAnnotations, examplesFromFile, scenariosFromFile, type ScenariosFile, type ScenarioJson, type AnnotationsFile } from './scenarios-file.js';
+export { correctionBlocks, qualityBlock, scenarioGridBlock } from './report.js';

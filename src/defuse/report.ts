@@ -1,0 +1,60 @@
+import type { ReportBlock } from '../results/blocks.js';
+import type { CorrectionResult } from './correct.js';
+import type { ReconstructionQuality } from './quality.js';
+import type { ScenarioJson } from './scenarios-file.js';
+
+const pct = (v: number | null | undefined): string => (v === null || v === undefined || Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)}%`);
+
+function topCounts(counts: Record<string, number>, k = 3): string {
+  return Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, k).map(([name, n]) => `${name} (${n})`).join(', ');
+}
+
+/** The VAE's reconstruction quality as a table. */
+export function qualityBlock(q: ReconstructionQuality): ReportBlock {
+  return {
+    kind: 'table',
+    caption: `VAE reconstructions of ${q.images} held-out images`,
+    columns: ['pixel MSE', 'classifier accuracy (originals)', 'classifier accuracy (reconstructions)', 'reconstruction classifier accuracy'],
+    rows: [[Number(q.pixelMse.toFixed(5)), pct(q.accuracyOriginal), pct(q.accuracyReconstructed), pct(q.checkerAccuracy)]],
+  };
+}
+
+/** One grid row per scenario: its PNG sheet (decoded members, prediction top-left), titled with its label distributions. */
+export function scenarioGridBlock(scenarios: readonly ScenarioJson[], pngs: readonly Buffer[]): ReportBlock {
+  return {
+    kind: 'image-grid',
+    caption: 'Failure scenarios: decoded unrestricted adversarial examples, with the classifier\'s prediction in each top-left corner',
+    columns: ['members'],
+    rows: scenarios.map((s, k) => ({
+      title: `scenario ${s.id} · ${s.size} examples from ${s.sources} source images · source ${topCounts(s.sourceLabels)} → predicted ${topCounts(s.predictedLabels)}${s.annotation !== null ? ` · annotated ${s.annotation}` : ''}`,
+      images: [pngs[k]!.toString('base64')],
+    })),
+  };
+}
+
+/** Before → after tables of a correction. */
+export function correctionBlocks(c: CorrectionResult, classes: readonly string[]): ReportBlock[] {
+  return [
+    {
+      kind: 'table',
+      caption: `Correction: fine-tuned ${c.training.epochsRun} epochs on the training data plus ${c.scenarioRows} scenario rows (λ = ${c.options.lambda}); held-out = examples of source images fine-tuning never saw`,
+      columns: ['', 'before', 'after', 'n'],
+      rows: [
+        ['held-out scenario examples', pct(c.scenarioAccuracyBefore), pct(c.scenarioAccuracyAfter), c.heldOut],
+        ['test set', pct(c.testAccuracyBefore), pct(c.testAccuracyAfter), c.perClass.reduce((a, p) => a + p.n, 0)],
+      ],
+    },
+    {
+      kind: 'table',
+      caption: 'Per scenario (accuracy on its held-out examples against the annotation)',
+      columns: ['scenario', 'annotation', 'fine-tuning examples', 'sampled codes', 'held-out', 'before', 'after'],
+      rows: c.scenarios.map((s) => [s.id, classes[s.label] ?? String(s.label), s.fitMembers, s.samples, s.heldOut, pct(s.accuracyBefore), pct(s.accuracyAfter)]),
+    },
+    {
+      kind: 'table',
+      caption: 'Per class on the test set',
+      columns: ['class', 'n', 'before', 'after', 'change (points)'],
+      rows: c.perClass.map((p) => [classes[p.label] ?? String(p.label), p.n, pct(p.accuracyBefore), pct(p.accuracyAfter), Number((100 * (p.accuracyAfter - p.accuracyBefore)).toFixed(1))]),
+    },
+  ];
+}
