@@ -8,6 +8,7 @@ import { registerCkaCommand } from './commands/cka/index.js';
 import { registerProbeCommand } from './commands/probe/index.js';
 import { registerProjectCommand } from './commands/project/index.js';
 import { registerVogCommand } from './commands/vog/index.js';
+import { registerCompressCommand } from './commands/compress/index.js';
 import { registerExplainCommand } from './commands/explain/index.js';
 import { registerFairnessCommand } from './commands/fairness/index.js';
 import { registerMitigateCommand } from './commands/mitigate/index.js';
@@ -52,6 +53,7 @@ export function registerCommands(program: Command): void {
   registerProbeCommand(program);
   registerProjectCommand(program);
   registerVogCommand(program);
+  registerCompressCommand(program);
   registerServeCommand(program);
   registerDefuseCommand(program);
 }
