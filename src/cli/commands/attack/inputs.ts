@@ -32,7 +32,8 @@ export interface AttackInputs {
   readonly describe: { readonly data: string; readonly model: string };
 }
 
-function parseClip(value: string | undefined): [number, number] | undefined {
+/** `--clip min,max`: the valid input range of an attack (undefined when absent). */
+export function parseClip(value: string | undefined): [number, number] | undefined {
   if (value === undefined) return undefined;
   const parts = value.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0]! < parts[1]!)) {

@@ -24,6 +24,17 @@ const TRAINING_OPTIONS: readonly MethodOption[] = [
   { flags: '--learning-rate <r>', description: 'Adam learning rate of the fine-tuning (training methods)' },
 ];
 
+/** Flags of adversarial-training and trades. */
+const ROBUST_TRAINING_OPTIONS: readonly MethodOption[] = [
+  { flags: '--epsilon <e>', description: 'adversarial-training, trades: radius of the perturbations trained against and evaluated at (L∞ per element, L2 per row)' },
+  { flags: '--steps <t>', description: 'adversarial-training, trades: attack iterations per training batch (default 7)' },
+  { flags: '--step-size <a>', description: 'adversarial-training, trades: attack step size (default 2.5·ε/steps)' },
+  { flags: '--norm <norm>', description: 'adversarial-training, trades: linf (default) or l2' },
+  { flags: '--eval-steps <t>', description: 'adversarial-training, trades: PGD iterations of the robust-accuracy evaluation (default 20)' },
+  { flags: '--labels <file.npy>', description: 'image data as .npy: one class index per image' },
+  { flags: '--clip <min,max>', description: 'valid input range (default 0,1 for images; tabular data: each numeric column\'s range)' },
+];
+
 /**
  * Every method, in help order. To add one: write `methods/<name>.ts` exporting a {@link MitigationMethod}
  * and add its entry here; the command registers its options and dispatches to it.
@@ -62,6 +73,18 @@ export const MITIGATION_METHODS: readonly MitigationMethodEntry[] = [
     summary: 'fine-tune with Kamiran–Calders weights that make label and group independent',
     options: TRAINING_OPTIONS,
     load: async () => (await import('./methods/reweigh.js')).reweighMethod,
+  },
+  {
+    name: 'adversarial-training',
+    summary: 'PGD adversarial training (Madry et al. 2018) as fine-tuning; clean and PGD-20 robust accuracy at the same ε before/after',
+    options: [...ROBUST_TRAINING_OPTIONS, { flags: '--clean-weight <w>', description: 'adversarial-training: weight of clean rows mixed into each batch, in [0, 1) (default 0: adversarial rows only)' }, ...TRAINING_OPTIONS],
+    load: async () => (await import('./methods/adversarial-training.js')).adversarialTrainingMethod,
+  },
+  {
+    name: 'trades',
+    summary: 'TRADES (Zhang et al. 2019): clean cross-entropy + β·KL to the adversarial output, as fine-tuning; same before/after as adversarial-training',
+    options: [...ROBUST_TRAINING_OPTIONS, { flags: '--beta <b>', description: 'trades: weight β of the KL term (default 6)' }, ...TRAINING_OPTIONS],
+    load: async () => (await import('./methods/trades.js')).tradesMethod,
   },
 ];
 
