@@ -1,5 +1,6 @@
 import type { Detector } from './detector.js';
 import { dataDrift } from './detectors/data-drift.js';
+import { labelIssues } from './detectors/label-issues.js';
 import { adversarialVulnerability } from './detectors/adversarial-vulnerability.js';
 import { certifiedFraction } from './detectors/certified-fraction.js';
 import { cleverHans } from './detectors/clever-hans.js';
@@ -22,5 +23,5 @@ import { representationMap } from './detectors/representation-map.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, worstDomain, highUncertainty, oodRows, representationMap, adversarialVulnerability, certifiedFraction, invarianceViolations];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, labelIssues, worstDomain, highUncertainty, oodRows, representationMap, adversarialVulnerability, certifiedFraction, invarianceViolations];
 }
