@@ -8,7 +8,7 @@ import type { Model } from '../../../model/model.js';
 import type { Tensor } from '../../../model/tensor.js';
 import { loadGradientData } from '../../image-inputs.js';
 import { defaultLayers } from '../../model-layers.js';
-import { parseList, parseRowRange, positiveFlag } from '../../options.js';
+import { parseChoice, parseList, parseRowRange, positiveFlag } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { loadDifferentiable } from '../explain/inputs/differentiable.js';
 
@@ -19,7 +19,24 @@ export interface ActivationsFlags {
   layers?: string;
   rows?: string;
   batchSize?: string;
+  format?: string;
   quiet?: boolean;
+}
+
+/** One layer's output file: .npy rows, or Parquet rows with their row ids. */
+interface RowSink {
+  append(rowIds: Int32Array, values: Float32Array): void;
+  finish(): void | Promise<void>;
+  abort(): void;
+}
+
+async function openSink(format: 'npy' | 'parquet', path: string, shape: readonly number[]): Promise<RowSink> {
+  if (format === 'parquet') {
+    const { ParquetRowWriter } = await import('../../../data/duckdb/parquet-row-writer.js');
+    return ParquetRowWriter.open(path, shape);
+  }
+  const writer = new NpyRowWriter(path, shape);
+  return { append: (_rowIds, values) => writer.append(values), finish: () => writer.finish(), abort: () => writer.abort() };
 }
 
 /** Rows of the input, one batch at a time: streamed from a .npy file, or sliced from a loaded image folder. */
@@ -37,9 +54,10 @@ interface InputRows {
  */
 export async function runActivations(flags: ActivationsFlags, signal?: AbortSignal): Promise<void> {
   const batchSize = positiveFlag('--batch-size', flags.batchSize, 256);
+  const format = parseChoice('--format', flags.format, ['npy', 'parquet'] as const, 'npy');
   if (statSync(flags.out, { throwIfNoEntry: false })?.isFile()) throw new GlassboxError('invalid_argument', `--out ${flags.out} is a file; it must be a folder.`, { argument: '--out' });
   const loaded = await loadDifferentiable(flags.model, {});
-  const writers: NpyRowWriter[] = [];
+  const writers: RowSink[] = [];
   let input: InputRows | undefined;
   try {
     const model = loaded.model as unknown as Model & Differentiable;
@@ -49,25 +67,26 @@ export async function runActivations(flags: ActivationsFlags, signal?: AbortSign
     const unknown = layers.filter((name) => !model.layerNames.includes(name));
     if (unknown.length > 0) throw new GlassboxError('invalid_argument', `--layers: the model has no tensor named ${unknown.map((n) => `"${n}"`).join(', ')}.`, { argument: '--layers', hint: `Tensors it has: ${model.layerNames.slice(0, 30).join(', ')}${model.layerNames.length > 30 ? ', …' : ''}.` });
     const progress = createProgress({ quiet: flags.quiet ?? false });
-    const files = layers.map((name, i) => `${String(i).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}.npy`);
+    const files = layers.map((name, i) => `${String(i).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}.${format}`);
     const shapes: number[][] = [];
     for (let at = start; at < end; at += batchSize) {
       throwIfAborted(signal);
       const count = Math.min(batchSize, end - at);
       const values = await model.activations(input.read(at, count), layers);
-      layers.forEach((name, i) => {
+      const rowIds = Int32Array.from({ length: count }, (_, r) => at + r);
+      for (const [i, name] of layers.entries()) {
         const tensor = values[name]!;
         if (!writers[i]) {
           shapes[i] = [end - start, ...tensor.shape.slice(1)];
-          writers[i] = new NpyRowWriter(join(flags.out, files[i]!), shapes[i]!);
+          writers[i] = await openSink(format, join(flags.out, files[i]!), shapes[i]!);
         }
-        writers[i]!.append(tensor.data);
-      });
+        writers[i]!.append(rowIds, tensor.data);
+      }
       progress.update(at + count - start, end - start, 'activations');
     }
     progress.stop();
-    for (const writer of writers) writer.finish();
-    const manifest = { version: 1, model: flags.model, data: flags.data, rowIds: { start, end }, layers: layers.map((name, i) => ({ name, file: files[i], shape: shapes[i] })) };
+    for (const writer of writers) await writer.finish();
+    const manifest = { version: 1, format, model: flags.model, data: flags.data, rowIds: { start, end }, layers: layers.map((name, i) => ({ name, file: files[i], shape: shapes[i] })) };
     await writeFileAtomic(join(flags.out, 'activations.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
