@@ -47,3 +47,4 @@ export * from './represent/public.js';
 export * from './compress/public.js';
 export * from './labels/public.js';
 export * from './defuse/public.js';
+export * from './explain/counterfactuals/public.js';
