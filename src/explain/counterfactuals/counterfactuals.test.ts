@@ -20,7 +20,8 @@ describe('nearestCounterfactual (What-If Tool)', () => {
     expect(result.desiredClass).toBe(1);
     const space = measureFeatureSpace(session.encoder!.features, data, 'mad');
     const dist = (i: number): number => Math.abs(data.data[i * 3]! - 30) / space.scale[0]! + Math.abs(data.data[i * 3 + 1]! - 40) / space.scale[1]! + (data.data[i * 3 + 2] === 0 ? 0 : 1);
-    const oracle = Array.from({ length: data.nRows }, (_, i) => i).filter((i) => pYes(data.data.subarray(i * 3, i * 3 + 3)) > 0.5) // at exactly 0.5 the model ties and argmax keeps "no".sort((a, b) => dist(a) - dist(b) || a - b);
+    // at exactly p = 0.5 the outputs tie and argmax keeps "no", hence > 0.5
+    const oracle = Array.from({ length: data.nRows }, (_, i) => i).filter((i) => pYes(data.data.subarray(i * 3, i * 3 + 3)) > 0.5).sort((a, b) => dist(a) - dist(b) || a - b);
     expect(result.counterfactuals.map((c) => c.rowId)).toEqual(oracle.slice(0, 3).map((i) => session.table.rowIds[i]));
     for (const c of result.counterfactuals) {
       expect(c.predictedClass).toBe(1);
