@@ -37,7 +37,8 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
   };
 }
 
-function gatherRows(t: Tensor, rows: Int32Array): Tensor {
+/** The given rows of a batch-major tensor, in order. */
+export function gatherRows(t: Tensor, rows: Int32Array): Tensor {
   const size = rowSize(t.shape);
   const data = new Float32Array(rows.length * size);
   for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);

@@ -85,3 +85,72 @@ describe('POST /api/explain', () => {
     expect(missing.json.error.message).toMatch(/rowId 5 is not a served row/);
   });
 });
+
+describe('POST /api/counterfactual', () => {
+  interface CfResponse {
+    counterfactual: Record<string, number | string> | null;
+    changed: string[];
+    distance: number | null;
+    counterfactuals: { features: Record<string, number | string>; changed: string[]; outputs: number[]; prediction: string; rowId?: number }[];
+    query: { prediction: string };
+    desiredClass: string;
+    notes: string[];
+  }
+
+  it('generates counterfactuals that flip the prediction and keep the immutable features', async () => {
+    const row = { age: 30, income: 40, group: 'a' };
+    const { status, json } = await call<CfResponse>('POST', '/api/counterfactual', { row, immutable: ['group'], count: 3 });
+    expect(status).toBe(200);
+    expect(json.query.prediction).toBe('no');
+    expect(json.desiredClass).toBe('yes');
+    expect(json.counterfactuals.length).toBeGreaterThan(0);
+    expect(json.counterfactual).toEqual(json.counterfactuals[0]!.features);
+    for (const cf of json.counterfactuals) {
+      expect(cf.features.group).toBe('a');
+      expect(cf.prediction).toBe('yes');
+      expect(p(cf.features.age as number, cf.features.income as number, 'a')).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('finds the nearest data row of the other class, with its row id', async () => {
+    const { json } = await call<CfResponse>('POST', '/api/counterfactual', { rowId: 101, method: 'nearest' });
+    const cf = json.counterfactuals[0]!;
+    expect(cf.rowId).toBeGreaterThanOrEqual(100);
+    expect(cf.prediction).not.toBe(json.query.prediction);
+  });
+});
+
+describe('GET /api/pdp', () => {
+  it('returns the PDP as the mean of the ICE curves, and the selected row’s curve on the same grid', async () => {
+    const { status, json } = await call<{ grid: number[]; average: number[]; ice: number[][]; row: number[] }>('GET', '/api/pdp?feature=income&rowId=110&gridSize=5');
+    expect(status).toBe(200);
+    // row 110 is table row 10: age 30, group a
+    json.grid.forEach((v, k) => expect(json.row[k]).toBeCloseTo(p(30, v, 'a'), 6));
+    const n = json.ice.length + 1; // the selected row is averaged in
+    json.average.forEach((avg, k) => expect(avg).toBeCloseTo((json.ice.reduce((s, curve) => s + curve[k]!, 0) + json.row[k]!) / n, 6));
+  });
+
+  it('answers an unknown feature with 400', async () => {
+    const { status, json } = await call<{ error: { message: string } }>('GET', '/api/pdp?feature=nope');
+    expect(status).toBe(400);
+    expect(json.error.message).toMatch(/"nope" is not a feature \(known: age, income, group\)/);
+  });
+});
+
+describe('GET /api/projection', () => {
+  it('places every row in 2-D with PCA and names each by its row id', async () => {
+    const { status, json } = await call<{ rowIds: number[]; coordinates: number[][]; method: string }>('GET', '/api/projection?method=pca');
+    expect(status).toBe(200);
+    expect(json.method).toBe('pca');
+    expect(json.rowIds).toEqual(Array.from(session.table.rowIds));
+    expect(json.coordinates.every((c) => c.length === 2 && c.every(Number.isFinite))).toBe(true);
+  });
+});
+
+describe('GET /api/findings without results', () => {
+  it('says how to get them (422)', async () => {
+    const { status, json } = await call<{ error: { hint: string } }>('GET', '/api/findings');
+    expect(status).toBe(422);
+    expect(json.error.hint).toMatch(/--results/);
+  });
+});

@@ -1,9 +1,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { errorBody, handleError } from './errors.js';
+import { counterfactualRoute } from './routes/counterfactual.js';
 import { explainRoute } from './routes/explain.js';
 import { fairnessStrategyRoute } from './routes/fairness-strategy.js';
 import { imageAttributionRoute } from './routes/image-attribution.js';
+import { pdpRoute } from './routes/pdp.js';
+import { projectionRoute } from './routes/projection.js';
+import { resultsRoutes } from './routes/results.js';
 import { metaRoute } from './routes/meta.js';
 import { predictRoute } from './routes/predict.js';
 import { rowsRoute } from './routes/rows.js';
@@ -44,6 +48,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   explainRoute(app, session, scored);
   fairnessStrategyRoute(app, session, scored);
   imageAttributionRoute(app, session);
+  counterfactualRoute(app, session, scored);
+  pdpRoute(app, session, scored);
+  resultsRoutes(app, session);
+  projectionRoute(app, session, scored);
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   app.get('*', staticHandler(options.bundleDir));
   app.onError(handleError);

@@ -3,6 +3,7 @@ import type { Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
 import type { Model } from '../model/model.js';
 import type { Tensor } from '../model/tensor.js';
+import type { ScanResults } from '../results/schema.js';
 
 /**
  * What the dashboard serves: the rows (every row of the input file, `table.rowIds` = 0-based data rows),
@@ -24,10 +25,5 @@ export interface DashboardSession {
   readonly results?: () => Promise<DashboardResults>;
 }
 
-/** The parts of a scan run the dashboard shows (results.json's fields, untouched). */
-export interface DashboardResults {
-  readonly findings: readonly unknown[];
-  readonly slices?: unknown;
-  readonly fairness?: unknown;
-  readonly [key: string]: unknown;
-}
+/** A scan run as results.json holds it: the findings, the summary and each detector's data. */
+export type DashboardResults = Pick<ScanResults, 'findings' | 'summary' | 'detectors'> & Partial<Pick<ScanResults, 'input' | 'warnings'>>;

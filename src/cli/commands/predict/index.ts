@@ -10,8 +10,9 @@ export function registerPredictCommand(program: Command): void {
   const command = program
     .command('predict')
     .description("Print the model's outputs (probabilities per class, or values) for rows of a data file.")
-    .requiredOption('--model <file>', 'the model file or http(s):// endpoint')
-    .requiredOption('--data <file>', 'rows to score: CSV, Parquet, JSONL or Arrow')
+    .option('--demo <name>', "a built-in demo's model (and encoder); with --data, scores that file's rows (tabular demos)")
+    .option('--model <file>', 'the model file or http(s):// endpoint')
+    .option('--data <file>', 'rows to score: CSV, Parquet, JSONL or Arrow')
     .option('--schema <file>', 'schema JSON')
     .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')

@@ -7,7 +7,7 @@ import { calibratorFromJson } from '../../../uncertainty/calibration/calibrator-
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import { pipeline } from '../../../model/pipeline.js';
 import { sliceRows } from '../../../model/tensor.js';
-import { loadInputs, type InputFlags } from '../../load-inputs.js';
+import { loadInputs, loadMoreRows, type InputFlags, type LoadedInputs } from '../../load-inputs.js';
 import { parseChoice, selectRows } from '../../options.js';
 
 export interface PredictFlags extends InputFlags {
@@ -20,7 +20,7 @@ export interface PredictFlags extends InputFlags {
 export async function runPredict(flags: PredictFlags): Promise<void> {
   const format = parseChoice('--format', flags.format, ['json', 'csv'] as const, 'json');
   const calibrator = flags.calibrator ? await readCalibrator(flags.calibrator) : undefined;
-  const inputs = await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
+  const inputs = flags.demo && flags.data ? await demoWithRows(flags) : await loadInputs(flags, { seed: 0, rows: 'all', requireLabels: false });
   const rows = selectRows(inputs.table, flags.rows);
   const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
   let outputs: Float32Array;
@@ -38,6 +38,24 @@ export async function runPredict(flags: PredictFlags): Promise<void> {
   if (calibrator && format === 'csv') process.stderr.write(`note: outputs calibrated by the ${calibrator.kind} calibrator in ${flags.calibrator}\n`);
   if (format === 'json') process.stdout.write(`${JSON.stringify({ classes, rowIds, outputs: matrix, ...applied })}\n`);
   else process.stdout.write(`${['row', ...classes.map(csvCell)].join(',')}\n${matrix.map((r, i) => [rowIds[i], ...r].join(',')).join('\n')}\n`);
+}
+
+/**
+ * `--demo credit --data rows.csv`: the demo's model and encoder score the rows of another file, read
+ * with the demo's schema (its label and split columns may be absent) and coded against its encoder.
+ */
+async function demoWithRows(flags: PredictFlags): Promise<LoadedInputs> {
+  if (flags.model) throw new GlassboxError('invalid_argument', '--demo brings its own model; drop --model.', { argument: '--model' });
+  const { data, ...demoFlags } = flags;
+  const demo = await loadInputs(demoFlags, { seed: 0, rows: 'all', requireLabels: false });
+  if (!demo.encoder) {
+    await demo.model.dispose?.();
+    throw new GlassboxError('invalid_argument', `--demo ${flags.demo} --data: only tabular demos (credit) score rows from another file.`, { argument: '--data', hint: `Drop --data to score the demo's own rows.` });
+  }
+  // rows to score need the model's features only: the demo's metadata and protected columns may be absent
+  const { features, target, split } = demo.schema;
+  const table = await loadMoreRows(data!, { schema: { features, ...(target ? { target } : {}), ...(split ? { split } : {}) }, encoder: demo.encoder }, flags);
+  return { ...demo, table, all: table };
 }
 
 async function readCalibrator(file: string): Promise<Calibrator> {

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitRows } from '../../../demos/splits.js';
 import { GlassboxError } from '../../../errors.js';
+import { takeRows } from '../../../data/table.js';
+import { gatherRows } from '../../load-demo.js';
 import type { DashboardResults, DashboardSession } from '../../../server/session.js';
 import { loadInputs, type InputFlags, type LoadedInputs } from '../../load-inputs.js';
 
@@ -21,13 +23,23 @@ export async function loadServeSession(flags: InputFlags & { results?: string })
     ...(inputs.encoder ? { encoder: inputs.encoder } : {}),
     ...(inputs.x ? { x: inputs.x } : {}),
     ...(backgroundRows && backgroundRows.length > 0 ? { backgroundRows } : {}),
-    ...(recorded ? { results: () => Promise.resolve(recorded) } : {}),
+    results: recorded ? () => Promise.resolve(recorded) : () => scanServed(inputs, split ? splitRows(table, split.column, split.testValue) : undefined),
   };
   return { session, dispose: async () => inputs.model.dispose?.() };
 }
 
-export type { LoadedInputs };
-
+/** One scan of the served inputs, as `glassbox scan` runs it: the test split audited, the training split beside it. */
+async function scanServed(inputs: LoadedInputs, split: { train: Int32Array; test: Int32Array } | undefined): Promise<DashboardResults> {
+  const { scan } = await import('../../../scan/scan.js');
+  const { all, groundTruth: _truth, ...rest } = inputs;
+  if (!split || split.test.length === 0) return scan({ ...rest, table: all }, { seed: 0 });
+  return scan({
+    ...rest,
+    table: takeRows(all, split.test),
+    train: takeRows(all, split.train),
+    ...(inputs.x ? { x: gatherRows(inputs.x, split.test), trainX: gatherRows(inputs.x, split.train) } : {}),
+  }, { seed: 0 });
+}
 /** results.json of a scan's output folder. */
 async function readResults(dir: string): Promise<DashboardResults & { input?: { data?: string; model?: string; demo?: string } }> {
   const file = join(dir, 'results.json');
