@@ -41,7 +41,7 @@ const findingId = (c: Candidate): string => `disparity/${c.grouping.name}${c.cls
 function finding(context: ScanContext, c: Candidate, p: number, q: number, rowIds: Int32Array): Finding {
   const { grouping: g, summary: s, cls } = c;
   const { low, high } = extremes(s);
-  const interval = demographicParityInterval(s, g.codes, c.decisions, { level: context.options.confidence, seed: context.seed });
+  const interval = demographicParityInterval(g, c.decisions, { level: context.options.confidence, seed: context.seed });
   const lowCode = g.labels.indexOf(low.group);
   const examples: number[] = [];
   for (let i = 0; i < g.codes.length && examples.length < 10; i++) if (g.codes[i] === lowCode) examples.push(rowIds[i]!);
