@@ -60,7 +60,9 @@ function finding(context: ScanContext, c: Candidate, p: number, q: number, rowId
     slice: g.name.split('_x_').map((feature, k) => ({ feature, op: '==' as const, value: low.group.split('|')[k] ?? low.group })),
     examples,
     evidence: { pValue: p, qValue: q, demographicParityRatio: s.demographicParityRatio, equalizedOddsDifference: s.equalizedOddsDifference, equalOpportunityDifference: s.equalOpportunityDifference, predictiveParityDifference: s.predictiveParityDifference, groups: s.groups },
-    suggestion: `Check whether the gap is justified; mitigate with group thresholds (glassbox fairness --protected ${g.name.replaceAll('_x_', ',')} --mitigate threshold) or retrain with reweighing weights (--mitigate reweigh).`,
+    suggestion: g.name.includes('_x_')
+      ? `Check whether the gap is justified; mitigate with group thresholds (glassbox fairness --protected ${g.name.replaceAll('_x_', ',')} --mitigate threshold) or retrain with reweighing weights (--mitigate reweigh).`
+      : `Check whether the gap is justified; compare fixes on held-out rows with glassbox mitigate --protected ${g.name} --method threshold (group thresholds), reweigh, or mindiff / rate-constraint (fine-tuning a TF.js or ONNX network).`,
     reproduce: reproduceCommand(context),
   };
 }
