@@ -38,28 +38,9 @@ function checkSide(side: Side): void {
   }
 }
 
-/** `glassbox mitigate` on the credit demo: the JSON shape, determinism and refusals of bad input. */
+/** `glassbox mitigate`: the method dispatch refuses what it does not know (no data needed). */
 describe('glassbox mitigate', () => {
-  it('--method threshold reports before/after on the same held-out rows, each number beside its interval; same seed, same bytes', async () => {
-    const args = ['mitigate', '--demo', 'credit', '--method', 'threshold', '--protected', 'age_group', '--format', 'json', '--quiet'];
-    const run = await runGlassbox(args);
-    expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as MitigateJson;
-    expect(out.method).toBe('threshold');
-    expect(out.protected).toBe('age_group');
-    expect(out.before.n).toBe(out.after.n);
-    checkSide(out.before);
-    checkSide(out.after);
-    // three age groups: max − min has the group-stratified bootstrap interval
-    expect(out.before.intervals.fprDifference.method).toMatch(/stratified-bootstrap/);
-    expect(out.before.intervals.accuracy.method).toBe('wilson');
-    // equalized odds thresholds shrink the TPR gap on held-out rows
-    expect(out.after.tprDifference!).toBeLessThan(out.before.tprDifference!);
-    const again = await runGlassbox(args);
-    expect(again.stdout).toBe(run.stdout);
-  }, 60_000);
-
-  it('refuses an unknown method, a missing --method and an unknown protected attribute with a specific error', async () => {
+  it('refuses an unknown method and a missing --method with a specific error, before loading anything', async () => {
     const unknown = await runGlassbox(['mitigate', '--demo', 'credit', '--method', 'magic', '--protected', 'age_group']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--method "magic"/);
@@ -67,54 +48,8 @@ describe('glassbox mitigate', () => {
     const missing = await runGlassbox(['mitigate', '--demo', 'credit', '--protected', 'age_group']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Missing --method/);
-    const column = await runGlassbox(['mitigate', '--demo', 'credit', '--method', 'threshold', '--protected', 'shoe_size', '--quiet']);
-    expect(column.code).toBe(2);
-    expect(column.stderr).toMatch(/shoe_size/);
   }, 60_000);
 
-  const quick = ['--demo', 'credit', '--protected', 'age_group', '--epochs', '2', '--format', 'json', '--quiet'];
-
-  it('--method mindiff: before/after and one curve point per λ on the held-out (test) rows; same seed, same bytes', async () => {
-    const args = ['mitigate', '--method', 'mindiff', '--lambda', '5', '--lambdas', '0,5', ...quick];
-    const run = await runGlassbox(args);
-    expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as MitigateJson;
-    checkSide(out.before);
-    checkSide(out.after);
-    expect(out.heldOut.rows).toBe(out.before.n);
-    expect(out.heldOut.rowIds).toHaveLength(out.before.n);
-    expect(out.curve!.map((p) => p.lambda)).toEqual([0, 5]);
-    // the curve's λ = 5 point is the "after" model
-    expect(out.curve![1]!.accuracy).toBe(out.after.accuracy);
-    expect(out.curve![1]!.fprDifference).toBe(out.after.fprDifference);
-    expect((await runGlassbox(args)).stdout).toBe(run.stdout);
-  }, 120_000);
-
-  it('--method rate-constraint reports the bound, whether it holds on held-out rows and the multipliers; --method reweigh its weights', async () => {
-    const run = await runGlassbox(['mitigate', '--method', 'rate-constraint', '--bound', '0.1', ...quick]);
-    expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as MitigateJson;
-    checkSide(out.after);
-    expect(out.constraint!.bound).toBe(0.1);
-    expect(out.constraint!.satisfied).toBe(out.after.fprDifference! <= 0.1);
-    expect(out.constraint!.heldOutDifference).toBe(out.after.fprDifference);
-    expect(out.constraint!.multipliers).toHaveLength(6); // 3 groups: every ordered pair
-    const reweigh = JSON.parse((await runGlassbox(['mitigate', '--method', 'reweigh', ...quick])).stdout) as MitigateJson;
-    checkSide(reweigh.after);
-    expect(reweigh.reweighing!.cells.length).toBe(6);
-  }, 120_000);
-
-  it('refuses bad flags before training: λ < 0, a bound ≥ 1, --save-model for threshold', async () => {
-    const lambda = await runGlassbox(['mitigate', '--method', 'mindiff', '--lambda', '-1', ...quick]);
-    expect(lambda.code).toBe(2);
-    expect(lambda.stderr).toMatch(/--lambda/);
-    const bound = await runGlassbox(['mitigate', '--method', 'rate-constraint', '--bound', '1.5', ...quick]);
-    expect(bound.code).toBe(2);
-    expect(bound.stderr).toMatch(/--bound/);
-    const save = await runGlassbox(['mitigate', '--method', 'threshold', '--save-model', join(tmpdir(), 'never.onnx'), ...quick]);
-    expect(save.code).toBe(2);
-    expect(save.stderr).toMatch(/--save-model/);
-  }, 60_000);
 });
 
 const HAS_REFERENCE = useReference('glassbox mitigate on german-credit (mlp.onnx)', ['german-credit/schema.json', 'german-credit/mlp.onnx', 'german-credit/xgb.json', 'german-credit/preprocess.json', '../datasets/german_credit.csv']);
@@ -122,12 +57,29 @@ const HAS_REFERENCE = useReference('glassbox mitigate on german-credit (mlp.onnx
 describe.skipIf(!HAS_REFERENCE)('glassbox mitigate on german-credit files (ONNX write-back)', () => {
   let dir: string;
   const files = () => ['--data', join(DATASETS_DIR, 'german_credit.csv'), '--schema', referencePath('german-credit/schema.json'), '--preprocess', referencePath('german-credit/preprocess.json')];
+  const quick = () => [...files(), '--model', referencePath('german-credit/mlp.onnx'), '--protected', 'age', '--epochs', '2', '--format', 'json', '--quiet'];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'glassbox-mitigate-'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('--method threshold reports before/after on the same held-out rows, each number beside its interval', async () => {
+    const args = ['mitigate', '--method', 'threshold', ...quick()];
+    const run = await runGlassbox(args);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as MitigateJson;
+    expect(out.method).toBe('threshold');
+    expect(out.protected).toBe('age');
+    expect(out.before.n).toBe(out.after.n);
+    checkSide(out.before);
+    checkSide(out.after);
+    // two age groups: Newcombe's interval for the difference
+    expect(out.before.intervals.fprDifference.method).toMatch(/newcombe/);
+    expect(out.before.intervals.accuracy.method).toBe('wilson');
+    expect(out.heldOut.rows).toBe(out.before.n);
+  }, 60_000);
 
   it('--save-model writes an ONNX file that onnxruntime runs, reproducing the "after" accuracy and FPR gap on the test split', async () => {
     const saved = join(dir, 'mindiff.onnx');
@@ -145,6 +97,51 @@ describe.skipIf(!HAS_REFERENCE)('glassbox mitigate on german-credit files (ONNX 
     expect(Math.max(...fpr) - Math.min(...fpr)).toBeCloseTo(result.after.fprDifference!, 12);
   }, 120_000);
 
+
+  it('--method mindiff: before/after and one curve point per λ on the held-out (test) rows of an ONNX model; same seed, same bytes', async () => {
+    const args = ['mitigate', '--method', 'mindiff', '--lambda', '5', '--lambdas', '0,5', ...quick()];
+    const run = await runGlassbox(args);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as MitigateJson;
+    checkSide(out.before);
+    checkSide(out.after);
+    expect(out.heldOut.rows).toBe(out.before.n);
+    expect(out.heldOut.rowIds).toHaveLength(out.before.n);
+    expect(out.curve!.map((p) => p.lambda)).toEqual([0, 5]);
+    // the curve's λ = 5 point is the "after" model
+    expect(out.curve![1]!.accuracy).toBe(out.after.accuracy);
+    expect(out.curve![1]!.fprDifference).toBe(out.after.fprDifference);
+    expect((await runGlassbox(args)).stdout).toBe(run.stdout);
+  }, 120_000);
+
+  it('--method rate-constraint reports the bound, whether it holds on held-out rows and the multipliers; --method reweigh its weights', async () => {
+    const run = await runGlassbox(['mitigate', '--method', 'rate-constraint', '--bound', '0.1', ...quick()]);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as MitigateJson;
+    checkSide(out.after);
+    expect(out.constraint!.bound).toBe(0.1);
+    expect(out.constraint!.satisfied).toBe(out.after.fprDifference! <= 0.1);
+    expect(out.constraint!.heldOutDifference).toBe(out.after.fprDifference);
+    expect(out.constraint!.multipliers).toHaveLength(2); // 2 age groups: both ordered pairs
+    const reweigh = JSON.parse((await runGlassbox(['mitigate', '--method', 'reweigh', ...quick()])).stdout) as MitigateJson;
+    checkSide(reweigh.after);
+    expect(reweigh.reweighing!.cells.length).toBe(4);
+  }, 120_000);
+
+  it('refuses bad flags before training: λ < 0, a bound ≥ 1, --save-model for threshold, an unknown protected attribute', async () => {
+    const column = await runGlassbox(['mitigate', '--method', 'mindiff', ...quick(), '--protected', 'shoe_size']);
+    expect(column.code).toBe(2);
+    expect(column.stderr).toMatch(/shoe_size/);
+    const lambda = await runGlassbox(['mitigate', '--method', 'mindiff', '--lambda', '-1', ...quick()]);
+    expect(lambda.code).toBe(2);
+    expect(lambda.stderr).toMatch(/--lambda/);
+    const bound = await runGlassbox(['mitigate', '--method', 'rate-constraint', '--bound', '1.5', ...quick()]);
+    expect(bound.code).toBe(2);
+    expect(bound.stderr).toMatch(/--bound/);
+    const save = await runGlassbox(['mitigate', '--method', 'threshold', '--save-model', join(tmpdir(), 'never.onnx'), ...quick()]);
+    expect(save.code).toBe(2);
+    expect(save.stderr).toMatch(/--save-model/);
+  }, 60_000);
   it('refuses a model glassbox cannot fine-tune (a tree ensemble) with missing_capability', async () => {
     const run = await runGlassbox(['mitigate', ...files(), '--model', referencePath('german-credit/xgb.json'), '--method', 'mindiff', '--protected', 'age', '--quiet']);
     expect(run.code).toBe(2);
