@@ -42,7 +42,7 @@ function summary(report: LabelIssueReport): string {
     `**${report.flagged} of ${report.n} rows (${pct(report.flaggedShare)}, Wilson 95% ${pct(report.flaggedInterval.low)}–${pct(report.flaggedInterval.high)}) have a label that looks wrong**; confident learning estimates ${report.estimatedIssues} wrong labels in all (${report.filterBy.replace(/_/g, ' ')}).`,
     `Out-of-sample probabilities: ${report.probabilities.description}.`,
   ];
-  if (top) lines.push(`Most common suspected confusion: labelled "${top.given}" but probably "${top.truth}" (about ${top.count} rows, ${pct(top.shareOfGiven)} of the "${top.given}" labels).`);
+  if (top) lines.push(`Most common suspected confusion: labelled "${top.given}" but probably "${top.truth}" (about ${top.count} ${top.count === 1 ? 'row' : 'rows'}, ${pct(top.shareOfGiven)} of the "${top.given}" labels).`);
   lines.push('Check the suspected rows by hand before relabelling or dropping them: a row can also be flagged because it is unusual, not mislabelled.');
   return lines.join('\n\n');
 }

@@ -6,6 +6,7 @@ import { logisticLearner } from '../../labels/learners.js';
 import { labelIssueReport, type LabelIssueReport, type ProbabilitySource } from '../../labels/report.js';
 import { labelledRows, pick } from '../predictions.js';
 import { reproduceCommand } from '../reproduce.js';
+import { labelIssueImageGrid } from '../label-issue-images.js';
 
 /** Fewer labelled rows than this give too few per class for thresholds and folds. */
 const MIN_ROWS = 30;
@@ -52,9 +53,12 @@ export const labelIssues: Detector = {
     const flaggedRows = new Set(report.rowIds);
     for (let i = 0; i < context.table.nRows; i++) if (flaggedRows.has(context.table.rowIds[i]!)) mask[i] = 1;
     const findings = report.flagged > 0 ? [finding(context, report, inSample)] : [];
+    const blocks = labelIssueBlocks(report, { maxRows: 15 });
+    const images = context.x ? await labelIssueImageGrid(report, context.x, context.table.rowIds, 8) : undefined;
+    if (images) blocks.splice(2, 0, images);
     return {
       findings,
-      sections: [{ id: 'label-issues', title: 'Label issues (confident learning)', blocks: labelIssueBlocks(report, { maxRows: 15 }) }],
+      sections: [{ id: 'label-issues', title: 'Label issues (confident learning)', blocks }],
       data: { ...report, inSample },
       ...(findings.length ? { rows: { [findings[0]!.id]: mask } } : {}),
     };
@@ -85,7 +89,7 @@ function finding(context: ScanContext, report: LabelIssueReport, inSample: boole
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const parts = [
     `${report.flagged} of ${report.n} labelled rows (${pct(share)}) have a label that confident learning finds unlikely given ${report.probabilities.kind === 'cross-fit' ? 'a cross-fitted baseline' : "the model's held-out probabilities"}.`,
-    top ? `Most common: labelled "${top.given}" but probably "${top.truth}" (about ${top.count} rows, ${pct(top.shareOfGiven)} of the "${top.given}" labels).` : '',
+    top ? `Most common: labelled "${top.given}" but probably "${top.truth}" (about ${top.count} ${top.count === 1 ? 'row' : 'rows'}, ${pct(top.shareOfGiven)} of the "${top.given}" labels).` : '',
     hot ? `They concentrate where ${hot.description} (${pct(hot.rate)} flagged, ${pct(hot.interval.low)}–${pct(hot.interval.high)}, q=${hot.qValue.toPrecision(2)}).` : '',
     inSample ? 'The probabilities may be in-sample (no train/test split), so more issues may exist.' : '',
   ];

@@ -8,6 +8,7 @@ import { FILTER_BY } from '../../../labels/prune.js';
 import { RANK_BY } from '../../../labels/quality-scores.js';
 import { labelIssueReport, plantedRecovery, type LabelIssueReport } from '../../../labels/report.js';
 import { pipeline } from '../../../model/pipeline.js';
+import type { ReportBlock } from '../../../results/blocks.js';
 import { rowSize } from '../../../model/tensor.js';
 import { withInterrupt } from '../../interrupt.js';
 import { loadInputs, type InputFlags, type LoadedInputs } from '../../load-inputs.js';
@@ -15,6 +16,7 @@ import { parseChoice, parseIntegerFlag } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 import { loadBaselineInputs, type BaselineInputs, type DataFlags } from './data-inputs.js';
+import { labelIssueImageGrid } from '../../../scan/label-issue-images.js';
 
 export interface LabelIssuesFlags extends InputFlags, DataFlags {
   crossFit?: boolean;
@@ -42,7 +44,7 @@ export async function runLabelIssues(flags: LabelIssuesFlags): Promise<void> {
   if (flags.crossFit && !flags.model && !flags.demo) throw new GlassboxError('invalid_argument', '--cross-fit chooses the baseline over a model; without --model or --demo the baseline is already used.', { argument: '--cross-fit', hint: 'Drop --cross-fit.' });
   const options = { filterBy, rankBy, concentration: { bins } };
   const progress = createProgress({ quiet: flags.quiet ?? format === 'json' });
-  const result = await withInterrupt('label-issues', async (signal) => {
+  const result = await withInterrupt('label-issues', async (signal): Promise<Outcome> => {
     if (!flags.model && !flags.demo) {
       const inputs = await loadBaselineInputs(flags);
       return { report: crossFitted(inputs, baseline, folds, seed, options, progress.update, signal) };
@@ -50,7 +52,8 @@ export async function runLabelIssues(flags: LabelIssuesFlags): Promise<void> {
     const inputs = await loadInputs(flags, { seed, rows: flags.crossFit ? 'all' : 'test' });
     try {
       const report = flags.crossFit ? crossFitted(baselineFromModelInputs(inputs), baseline, folds, seed, options, progress.update, signal) : await fromModel(inputs, flags, options);
-      return { report, planted: planted(inputs, report) };
+      const images = format === 'html' && !flags.crossFit && inputs.x ? await labelIssueImageGrid(report, inputs.x, inputs.table.rowIds, Math.min(top, 24)) : undefined;
+      return { report, planted: planted(inputs, report), ...(images ? { images } : {}) };
     } finally {
       await inputs.model.dispose?.();
     }
@@ -61,8 +64,16 @@ export async function runLabelIssues(flags: LabelIssuesFlags): Promise<void> {
     return;
   }
   const blocks = labelIssueBlocks(result.report, { maxRows: top, chart: format === 'html' });
+  if (result.images) blocks.splice(2, 0, result.images);
   if (result.planted) blocks.push({ kind: 'text', markdown: `Demo ground truth: ${result.planted.truePositives} of the ${result.planted.flagged} flagged rows had their label flipped by the generator (precision ${fmt(result.planted.precision)}); ${result.planted.truePositives} of the ${result.planted.planted} flipped rows were flagged (recall ${fmt(result.planted.recall)}).` });
   process.stdout.write(await renderBlocks(format, 'glassbox label-issues', blocks));
+}
+
+/** What the command prints: the report, the demo's planted-flip recovery, and for images a grid of the flagged ones. */
+interface Outcome {
+  readonly report: LabelIssueReport;
+  readonly planted?: ReturnType<typeof plantedRecovery> | undefined;
+  readonly images?: ReportBlock | undefined;
 }
 
 const fmt = (x: number | null): string => (x === null ? 'undefined' : x.toFixed(3));
