@@ -14,7 +14,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  * report and store sit beside each other: neither imports the other, and neither imports scan.
  */
 const foundation = ['errors.ts', 'rng.ts', 'version.ts', 'io', 'parallel', 'math', 'data', 'encode', 'model', 'train', 'results'];
-const analyses = ['explain', 'global', 'slice', 'fairness', 'robust', 'uncertainty', 'represent', 'compress', 'defuse', 'assert', 'trees', 'labels'];
+const analyses = ['explain', 'global', 'slice', 'fairness', 'robust', 'uncertainty', 'represent', 'compress', 'defuse', 'assert', 'trees', 'challenger', 'labels'];
 const apps = ['cli', 'server', 'ui', 'index.ts'];
 const src = (names) => names.map((name) => `./src/${name}`);
 

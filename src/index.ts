@@ -24,6 +24,7 @@ export * from './explain/gradients/public.js';
 export * from './global/public.js';
 export * from './slice/public.js';
 export * from './fairness/public.js';
+export * from './challenger/public.js';
 export * from './robust/corruptions/public.js';
 export * from './robust/drift/public.js';
 export * from './uncertainty/conformal/public.js';
