@@ -11,7 +11,9 @@ export interface LearnerFeature {
 /**
  * How one feature's raw values become bins. Bin 0 always holds missing values (NaN) and, for a
  * categorical, codes the feature's category list does not hold. A numeric value x goes to bin
- * 1 + #{cuts c : c ≤ x}; a category code k to bin 1 + k.
+ * 1 + #{cuts c : c ≤ x}; a category code k to bin 1 + k. Values are compared as float32 (cuts are float32
+ * numbers too), since models receive float32 tensors: a row binned from a float64 file and the same row
+ * given to the Model land in the same bin.
  */
 export type FeatureBinning =
   | { readonly type: 'numeric'; readonly cuts: Float64Array }
@@ -26,6 +28,7 @@ export function binOf(binning: FeatureBinning, value: number): number {
   if (Number.isNaN(value)) return 0;
   if (binning.type === 'categorical') return Number.isInteger(value) && value >= 0 && value < binning.categories.length ? value + 1 : 0;
   const cuts = binning.cuts;
+  value = Math.fround(value);
   let lo = 0;
   let hi = cuts.length;
   while (lo < hi) {
@@ -43,7 +46,7 @@ export function binOf(binning: FeatureBinning, value: number): number {
  * equal counts and a heavy value is never split.
  */
 export function quantileCuts(values: Float64Array, maxBins: number): Float64Array {
-  const sorted = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+  const sorted = Float64Array.from(values.filter((v) => !Number.isNaN(v)), Math.fround).sort();
   const n = sorted.length;
   if (n === 0) return new Float64Array(0);
   const distinct: number[] = [sorted[0]!];
@@ -67,8 +70,9 @@ export function quantileCuts(values: Float64Array, maxBins: number): Float64Arra
   return Float64Array.from(cuts);
 }
 
+/** A float32 cut between float32 values a < b: a stays below it, b reaches it. */
 function midpoint(a: number, b: number): number {
-  const m = a + (b - a) / 2;
+  const m = Math.fround(a + (b - a) / 2);
   return m > a && m <= b ? m : b;
 }
 

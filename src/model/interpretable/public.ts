@@ -16,3 +16,5 @@ export { binLabel, binOf, quantileCuts } from './binning.js';
 export type { FeatureBinning, LearnerFeature } from './binning.js';
 export { fitCart, cartRules } from './cart.js';
 export type { CartFeature, CartNode } from './cart.js';
+export { crossFittedGam } from './cross-fitted.js';
+export type { CrossFittedOptions } from './cross-fitted.js';
