@@ -13,7 +13,7 @@ export function registerScanCommand(program: Command): void {
     .option('--demo <name>', 'a built-in demo: credit, digits or spam')
     .option('--data <file>', 'labelled data: CSV, Parquet, JSONL or Arrow (the test split is audited when the schema has one), a folder of images (one subfolder per class) or a .npy tensor')
     .option('--labels <file.npy>', 'labels of .npy image data, one class index per image')
-    .option('--model <file>', 'the model: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, or an http(s):// endpoint')
+    .option('--model <file>', 'the model: .onnx, XGBoost .json, LightGBM .txt, TF.js model.json, or an http(s):// endpoint; without it, tabular data is audited with a baseline GAM glassbox trains (the report says so)')
     .option('--schema <file>', 'schema JSON (features, target, protected attributes, split); inferred when omitted')
     .option('--missing <policy>', 'empty or NaN cells: error (default), drop the rows, or impute (median / most frequent)')
     .option('--delimiter <char>', 'CSV delimiter (detected when omitted)')

@@ -4,7 +4,8 @@ import { severityRank } from '../../../results/finding.js';
 import { writeRun } from '../../../scan/write-run.js';
 import { checkOutputDir } from '../../../store/run-dir.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from '../../exit-codes.js';
-import { loadInputs, type InputFlags } from '../../load-inputs.js';
+import { isImageData } from '../../input-kind.js';
+import { loadInputs, type InputFlags, type LoadedInputs } from '../../load-inputs.js';
 import { parseFailOn, parseIntegerFlag } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { parseSeverities } from '../robustness/run.js';
@@ -25,7 +26,7 @@ export async function runScan(flags: ScanFlags): Promise<void> {
   const seed = parseIntegerFlag('--seed', flags.seed, 0);
   const failOn = parseFailOn(flags.failOn);
   await checkOutputDir(flags.out);
-  const inputs = await loadInputs(flags, { seed });
+  const inputs = await loadScanInputs(flags, seed);
   if (flags.domain && !inputs.table.columns.some((c) => c.name === flags.domain)) {
     await inputs.model.dispose?.();
     throw new GlassboxError('invalid_argument', `--domain "${flags.domain}" is not a column of the audited data.`, { argument: '--domain', hint: `Columns: ${inputs.table.columns.map((c) => c.name).join(', ')}.` });
@@ -57,6 +58,23 @@ export async function runScan(flags: ScanFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * --demo, or --data with --model; with --data alone (tabular), glassbox trains a baseline GAM and audits
+ * that, saying so at the top of the report.
+ */
+async function loadScanInputs(flags: ScanFlags, seed: number): Promise<LoadedInputs> {
+  if (flags.model || flags.demo || !flags.data || isImageData(flags.data) || flags.textEncoder) return loadInputs(flags, { seed });
+  if (flags.preprocess) throw new GlassboxError('invalid_argument', '--preprocess describes how data reaches a model; without --model, glassbox trains its own baseline on the raw columns.', { argument: '--preprocess', hint: 'Drop --preprocess, or give the model it belongs to with --model.' });
+  const { loadTrainingData, trainBaselineModel } = await import('../../baseline-model.js');
+  const data = await loadTrainingData(flags, 'scan');
+  const progress = createProgress({ quiet: Boolean(flags.quiet) || Boolean(flags.json) });
+  const baseline = trainBaselineModel(data, { seed, onProgress: (done, total) => progress.update(done, total, 'training the baseline GAM') });
+  progress.stop();
+  const inputs = await loadInputs({ ...flags, model: baseline.description }, { seed, model: baseline.model });
+  process.stderr.write(`warning: ${baseline.warning.message}\n`);
+  return { ...inputs, warnings: [baseline.warning, ...(inputs.warnings ?? [])] };
 }
 
 function commandLine(flags: ScanFlags): string {
