@@ -16,7 +16,7 @@ function verdict(c: ChallengerComparison): string {
   const includesZero = d.interval.low <= 0 && d.interval.high >= 0;
   const lead = `The best challenger, a ${NAMES[best.kind]}, has AUC ${f3(best.auc)} against the model's ${f3(c.blackBox.auc)} on ${c.rows} audited rows: a difference of ${signed(d.difference)} (95% ${d.interval.method} interval ${f3(d.interval.low)} to ${f3(d.interval.high)}).`;
   const meaning = includesZero
-    ? ' The interval includes 0: on these rows the interpretable model ranks as well as the black box, which may not be needed.'
+    ? ' The interval includes 0: on these rows the two rank rows equally well within the sampling error, so the black box may not be needed.'
     : d.interval.high < 0
       ? ' The black box ranks better; where the two disagree is worth looking at (below).'
       : ' The interpretable model ranks better than the black box.';
@@ -25,8 +25,10 @@ function verdict(c: ChallengerComparison): string {
 }
 
 function summaryTable(c: ChallengerComparison): ReportBlock {
-  const rows: (string | number | null)[][] = [];
-  if (c.blackBox) rows.push([`model (${c.blackBox.name})`, c.blackBox.auc, c.blackBox.accuracy, c.blackBox.logLoss, '', '', '', '']);
+  if (!c.blackBox) {
+    return { kind: 'table', caption: `Test metrics on ${c.rows} audited rows (challengers trained on ${c.trainRows} rows).`, columns: ['model', 'AUC', 'accuracy', 'log loss', 'fit (s)'], rows: c.challengers.map((r) => [NAMES[r.kind], r.auc, r.accuracy, r.logLoss, Number(r.fitSeconds.toFixed(2))]) };
+  }
+  const rows: (string | number | null)[][] = [[`model (${c.blackBox.name})`, c.blackBox.auc, c.blackBox.accuracy, c.blackBox.logLoss, '', '', '', '']];
   for (const r of c.challengers) rows.push([NAMES[r.kind], r.auc, r.accuracy, r.logLoss, withInterval(r.differences?.auc), withInterval(r.differences?.accuracy), withInterval(r.differences?.logLoss), Number(r.fitSeconds.toFixed(2))]);
   return {
     kind: 'table',
@@ -61,7 +63,7 @@ function linearBlocks(r: ChallengerResult): ReportBlock[] {
 export function challengerBlocks(c: ChallengerComparison, options: { maxShapes?: number } = {}): ReportBlock[] {
   const blocks: ReportBlock[] = [{ kind: 'text', markdown: verdict(c) }, summaryTable(c)];
   for (const r of c.challengers) {
-    blocks.push({ kind: 'text', markdown: `### ${NAMES[r.kind]}` });
+    blocks.push({ kind: 'text', markdown: `**${NAMES[r.kind]}**` });
     if (r.gam) blocks.push(...gamBlocks(r, options.maxShapes ?? 8));
     if (r.linear) blocks.push(...linearBlocks(r));
     if (r.tree) blocks.push({ kind: 'text', markdown: `Depth ${r.tree.depth}, ${r.tree.leaves} leaves; "yes" follows the condition.\n\n\`\`\`\n${r.tree.text}\n\`\`\`` });

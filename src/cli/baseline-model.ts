@@ -54,7 +54,7 @@ export async function loadTrainingData(flags: DataOnlyFlags, command: string): P
   const target = labelColumn(flags);
   const loaded = await loadTable(flags.data, { ...(given ? { schema: given } : {}), ...(flags.delimiter ? { delimiter: flags.delimiter } : {}) });
   const schema = given?.target || !target ? (given ?? inferSchema(loaded, {})) : inferSchema(loaded, { target });
-  if (!schema.target) throw new GlassboxError('schema_mismatch', `${flags.data}: no label column is known, so nothing can be trained.`, { file: flags.data, hint: 'Name it with --target COLUMN or in the schema ("target").' });
+  if (!schema.target) throw new GlassboxError('schema_mismatch', `${flags.data}: no label column is known, so glassbox ${command} cannot train its interpretable model${command === 'scan' ? ' (without --model it audits a baseline it trains on the labels)' : ''}.`, { file: flags.data, hint: `Name the label column with --target COLUMN or in the schema ("target")${command === 'scan' ? ', or give your model with --model' : ''}.` });
   if (schema.target.task !== 'binary') {
     throw new GlassboxError('invalid_argument', `${flags.data}: "${schema.target.name}" is a ${schema.target.task} target; glassbox ${command} trains interpretable models for binary targets.`, { column: schema.target.name, hint: 'Give a two-class target, or a model with --model.' });
   }

@@ -20,6 +20,7 @@ import { registerScanCommand } from './commands/scan/index.js';
 import { registerServeCommand } from './commands/serve/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerLabelIssuesCommand } from './commands/label-issues/index.js';
+import { registerChallengerCommand } from './commands/challenger/index.js';
 import { registerCalibrationCommand } from './commands/calibration/index.js';
 import { registerUncertaintyCommand } from './commands/uncertainty/index.js';
 import { registerOodCommand } from './commands/ood/index.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerImportanceCommand(program);
   registerSlicesCommand(program);
   registerLabelIssuesCommand(program);
+  registerChallengerCommand(program);
   registerFairnessCommand(program);
   registerMitigateCommand(program);
   registerDriftCommand(program);

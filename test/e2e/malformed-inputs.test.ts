@@ -78,7 +78,7 @@ describe.skipIf(!HAS_REFERENCE)('malformed inputs give a clear error, exit 2 and
     { name: 'unknown model format', args: () => ['scan', ...ok().map((a) => (a === model ? file('model.pkl') : a))], mentions: [/model\.pkl/, /\.pkl|format/i] },
     { name: 'JSON model of no known kind', args: () => ['scan', ...ok().map((a) => (a === model ? file('other.json') : a))], mentions: [/other\.json/, /XGBoost|TF\.js/] },
     { name: 'encoder width does not match the model', args: () => ['scan', ...ok().map((a) => (a === preprocess ? file('narrow-preprocess.json') : a))], mentions: [/61/, /narrow-preprocess\.json/] },
-    { name: 'missing --model', args: () => ['scan', '--data', csv], mentions: [/--model/] },
+    { name: 'neither --model nor a label column to train a baseline on', args: () => ['scan', '--data', csv], mentions: [/--target/, /--model/] },
     { name: 'unknown demo', args: () => ['scan', '--demo', 'tetris'], mentions: [/tetris/, /credit/] },
     { name: 'bad --fail-on', args: () => ['scan', ...ok(), '--fail-on', 'sometimes'], mentions: [/--fail-on/, /sometimes/] },
     { name: 'negative --seed', args: () => ['scan', ...ok(), '--seed', '-1'], mentions: [/--seed/] },
