@@ -23,6 +23,8 @@ export function registerScanCommand(program: Command): void {
     .option('--domain <column>', 'a metadata column (region, device, date…): accuracy per domain and the worst domain\'s gap to the pooled accuracy')
     .option('--corruption-severities <list>', 'image models: ImageNet-C severities the corruption check runs (default 3; 1,2,3,4,5 for the full benchmark)')
     .option('--corruption-images <n>', 'image models: most images the corruption check corrupts (default 500, fewer for large images)')
+    .option('--checkpoints <a,b,…>', "training checkpoints of the model (ONNX files or TF.js folders, in training order; 'demo' with --demo digits): adds Variance of Gradients")
+    .option('--compression <spec>', 'also find what compression forgets (costly, off by default): prune:0.9, prune-channels:0.5, quantize:8 or quantize:8:per-channel')
     .option('--out <dir>', 'output folder', 'glassbox-out')
     .option('--seed <n>', 'seed for every stochastic step', '0')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')

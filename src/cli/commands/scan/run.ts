@@ -9,6 +9,7 @@ import { loadInputs, type InputFlags, type LoadedInputs } from '../../load-input
 import { parseFailOn, parseIntegerFlag } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { parseSeverities } from '../robustness/run.js';
+import { loadScanCheckpoints, parseCompressionFlag } from './extras.js';
 
 export interface ScanFlags extends InputFlags {
   out: string;
@@ -19,6 +20,8 @@ export interface ScanFlags extends InputFlags {
   domain?: string;
   corruptionSeverities?: string;
   corruptionImages?: string;
+  checkpoints?: string;
+  compression?: string;
 }
 
 /** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
@@ -31,6 +34,8 @@ export async function runScan(flags: ScanFlags): Promise<void> {
     await inputs.model.dispose?.();
     throw new GlassboxError('invalid_argument', `--domain "${flags.domain}" is not a column of the audited data.`, { argument: '--domain', hint: `Columns: ${inputs.table.columns.map((c) => c.name).join(', ')}.` });
   }
+  const compression = flags.compression ? parseCompressionFlag(flags.compression) : undefined;
+  const checkpoints = flags.checkpoints ? await loadScanCheckpoints(flags.checkpoints, flags.demo) : undefined;
   const progress = createProgress({ quiet: Boolean(flags.quiet) || Boolean(flags.json) });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -43,6 +48,8 @@ export async function runScan(flags: ScanFlags): Promise<void> {
       ...(flags.domain ? { domain: flags.domain } : {}),
       ...(flags.corruptionSeverities ? { corruptionSeverities: parseSeverities(flags.corruptionSeverities) } : {}),
       ...(flags.corruptionImages ? { corruptionImages: parseIntegerFlag('--corruption-images', flags.corruptionImages, 500, 1) } : {}),
+      ...(checkpoints ? { vogCheckpoints: checkpoints.models } : {}),
+      ...(compression ? { compression } : {}),
       onProgress: (p) => progress.update(p.index, p.total, p.detector),
     });
     progress.stop();
@@ -57,6 +64,7 @@ export async function runScan(flags: ScanFlags): Promise<void> {
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    await checkpoints?.dispose();
   }
 }
 
@@ -89,6 +97,8 @@ function commandLine(flags: ScanFlags): string {
   if (flags.domain) parts.push(`--domain ${flags.domain}`);
   if (flags.corruptionSeverities) parts.push(`--corruption-severities ${flags.corruptionSeverities}`);
   if (flags.corruptionImages) parts.push(`--corruption-images ${flags.corruptionImages}`);
+  if (flags.checkpoints) parts.push(`--checkpoints ${flags.checkpoints}`);
+  if (flags.compression) parts.push(`--compression ${flags.compression}`);
   if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
   parts.push(`--seed ${flags.seed ?? 0}`);
   return parts.join(' ');

@@ -11,7 +11,7 @@ import { parseChoice, parseIntegerFlag, parseList, parseNumberFlag, parseRowRang
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 import { loadDifferentiable } from '../explain/inputs/differentiable.js';
-import { vogGridBlock } from './grid.js';
+import { vogGridBlock } from '../../../scan/vog-images.js';
 
 export interface VogFlags {
   checkpoints?: string;

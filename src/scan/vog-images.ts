@@ -1,13 +1,13 @@
-import type { VogResult } from '../../../represent/vog/vog.js';
-import { imagePngBase64 } from '../../../robust/corruptions/preview.js';
-import type { ReportBlock } from '../../../results/blocks.js';
-import type { VogInputs } from './run.js';
+import type { Tensor } from '../model/tensor.js';
+import type { VogResult } from '../represent/vog/vog.js';
+import { imagePngBase64 } from '../robust/corruptions/preview.js';
+import type { ReportBlock } from '../results/blocks.js';
 
 /**
- * The lecture slide's view: for each class, the `perClass` lowest- and highest-VoG inputs side by side
+ * The lecture slide's view of Variance of Gradients (used by `glassbox vog --format html` and the scan): for each class, the `perClass` lowest- and highest-VoG inputs side by side
  * (row titles give the class and the score ranges; each image's row id and prediction are in the caption).
  */
-export async function vogGridBlock(result: VogResult, inputs: Pick<VogInputs, 'x' | 'rowIds' | 'classes'>, perClass: number): Promise<ReportBlock> {
+export async function vogGridBlock(result: VogResult, inputs: { readonly x: Tensor; readonly rowIds: ArrayLike<number>; readonly classes: readonly string[] }, perClass: number): Promise<ReportBlock> {
   const rows: { title: string; images: string[] }[] = [];
   for (const stats of result.classStats) {
     const members: number[] = [];
