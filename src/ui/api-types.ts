@@ -61,18 +61,23 @@ export interface AttributionJson {
   readonly target?: number;
 }
 
+/** One counterfactual, predicted again by the server. */
 export interface Counterfactual {
-  readonly kind?: string;
-  readonly rowId?: number | null;
-  readonly counterfactual: FeatureRow;
+  readonly features: FeatureRow;
   readonly changed: readonly string[];
   readonly distance: number;
-  readonly outputs?: readonly number[];
-  readonly prediction?: string | number;
+  readonly outputs: readonly number[];
+  readonly prediction: string | number;
+  /** Nearest counterfactuals are data rows. */
+  readonly rowId?: number;
 }
 
+/** POST /api/counterfactual. */
 export interface CounterfactualResult {
+  readonly method: string;
   readonly counterfactuals: readonly Counterfactual[];
+  readonly desiredClass: string | null;
+  readonly notes?: readonly string[];
 }
 
 export interface IceCurves {
@@ -125,9 +130,10 @@ export interface FairnessStrategy {
   readonly gap: number;
 }
 
+/** GET /api/projection: 2-D coordinates of (a sample of) the served rows. */
 export interface ProjectionResult {
   readonly method: string;
   readonly rowIds: readonly number[];
-  readonly x: readonly number[];
-  readonly y: readonly number[];
+  readonly coordinates: readonly (readonly [number, number])[];
+  readonly trustworthiness?: number;
 }

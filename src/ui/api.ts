@@ -53,7 +53,7 @@ export const api = {
   rows: (offset: number, limit: number, filter?: string, signal?: AbortSignal): Promise<RowsPage> => request(`/api/rows?${query({ offset, limit, filter })}`, {}, signal),
   predict: (rows: readonly FeatureRow[], signal?: AbortSignal): Promise<{ classes: string[]; outputs: number[][] }> => post('/api/predict', { rows }, signal),
   explain: (row: FeatureRow, method?: string, signal?: AbortSignal): Promise<AttributionJson> => post('/api/explain', { row, method }, signal),
-  counterfactual: (row: FeatureRow, options: { target?: string; mutable?: string[] } = {}): Promise<CounterfactualResult> => post('/api/counterfactual', { row, ...options }),
+  counterfactual: (row: FeatureRow, options: { method: 'dice' | 'nearest'; mutable?: string[]; count?: number }): Promise<CounterfactualResult> => post('/api/counterfactual', { row, ...options }),
   pdp: (feature: string, rowId?: number, row?: FeatureRow): Promise<IceCurves> =>
     row ? post('/api/pdp', { feature, row }) : request(`/api/pdp?${query({ feature, rowId })}`),
   findings: (): Promise<{ findings: FindingJson[] }> => request('/api/findings'),

@@ -7,6 +7,7 @@ import { theme } from '../theme.js';
 import { shownOutput } from './whatif-view.js';
 
 interface Checked extends Counterfactual {
+  readonly kind: 'nearest' | 'generated';
   /** The output the dashboard got by predicting the counterfactual again (POST /api/predict). */
   readonly repredicted: readonly number[];
 }
@@ -17,18 +18,20 @@ interface Checked extends Counterfactual {
  * it really flips the decision.
  */
 export class CounterfactualView extends LitElement {
-  static override properties = { row: { state: true }, results: { state: true }, mutable: { state: true }, error: { state: true }, busy: { state: true } };
+  static override properties = { row: { state: true }, results: { state: true }, mutable: { state: true }, error: { state: true }, busy: { state: true }, notes: { state: true } };
   static override styles = [theme];
   declare row: DataRow | undefined;
   declare results: readonly Checked[] | undefined;
   declare mutable: ReadonlySet<string>;
   declare error: string | undefined;
   declare busy: boolean;
+  declare notes: readonly string[];
 
   constructor() {
     super();
     this.mutable = new Set();
     this.busy = false;
+    this.notes = [];
   }
 
   override async connectedCallback(): Promise<void> {
@@ -45,10 +48,12 @@ export class CounterfactualView extends LitElement {
     this.busy = true;
     this.error = undefined;
     try {
-      const result = (await api.counterfactual(this.row.features, { mutable: [...this.mutable] })) as unknown as { counterfactuals?: Counterfactual[] } & Partial<Counterfactual>;
-      const list: Counterfactual[] = result.counterfactuals ?? (result.counterfactual ? [result as Counterfactual] : []);
-      const { outputs } = list.length ? await api.predict(list.map((c) => c.counterfactual)) : { outputs: [] as number[][] };
+      const features = this.row.features;
+      const [nearest, generated] = await Promise.all([api.counterfactual(features, { method: 'nearest', count: 1 }), api.counterfactual(features, { method: 'dice', count: 3, mutable: [...this.mutable] })]);
+      const list = [...nearest.counterfactuals.map((c) => ({ ...c, kind: 'nearest' as const })), ...generated.counterfactuals.map((c) => ({ ...c, kind: 'generated' as const }))];
+      const { outputs } = list.length ? await api.predict(list.map((c) => c.features)) : { outputs: [] as number[][] };
       this.results = list.map((c, i) => ({ ...c, repredicted: outputs[i]! }));
+      this.notes = [...(nearest.notes ?? []), ...(generated.notes ?? [])];
     } catch (error) {
       this.error = (error as Error).message;
     } finally {
@@ -73,12 +78,12 @@ export class CounterfactualView extends LitElement {
         <tr>
           <th scope="col">feature</th>
           <th scope="col">row ${row.rowId}</th>
-          ${results.map((c, i) => html`<th scope="col">${c.kind ?? 'counterfactual'} ${i + 1}${c.rowId !== undefined && c.rowId !== null ? html` (row ${c.rowId})` : nothing}</th>`)}
+          ${results.map((c, i) => html`<th scope="col">${c.kind === 'nearest' ? `nearest (row ${c.rowId})` : `generated ${i}`}</th>`)}
         </tr>
       </thead>
       <tbody>
         <tr>
-          <th scope="row">${shown.title}, re-predicted</th>
+          <th scope="row">${shown.title} (predicted again)</th>
           <td>${row.outputs[shown.index]!.toFixed(4)} (${row.prediction})</td>
           ${results.map((c) => html`<td data-testid="counterfactual-prediction">${c.repredicted[shown.index]!.toFixed(4)} (${cls(c.repredicted)})</td>`)}
         </tr>
@@ -91,7 +96,7 @@ export class CounterfactualView extends LitElement {
           (f) => html`<tr>
             <th scope="row">${f.name}${this.mutable.has(f.name) ? '' : ' (fixed)'}</th>
             <td>${formatValue(row.features[f.name])}</td>
-            ${results.map((c) => html`<td class=${c.changed.includes(f.name) ? 'changed' : ''}>${formatValue((c.counterfactual as FeatureRow)[f.name])}</td>`)}
+            ${results.map((c) => html`<td class=${c.changed.includes(f.name) ? 'changed' : ''}>${formatValue((c.features as FeatureRow)[f.name])}</td>`)}
           </tr>`,
         )}
       </tbody>
@@ -113,6 +118,7 @@ export class CounterfactualView extends LitElement {
       </fieldset>
       <p><button data-testid="run-counterfactual" @click=${this.#run} ?disabled=${this.busy || !row}>${this.busy ? 'Searching…' : 'Find counterfactuals'}</button></p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.notes.map((n) => html`<p class="hint">${n}</p>`)}
       ${row && this.results ? (this.results.length ? this.#table(info, row, this.results) : html`<p>No counterfactual found within the schema.</p>`) : nothing}
     </section>`;
   }

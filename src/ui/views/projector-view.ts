@@ -77,9 +77,10 @@ export class ProjectorView extends LitElement {
     try {
       const [projection] = await Promise.all([api.projection(this.method), this.#rows.size ? Promise.resolve() : this.#loadRows()]);
       this.#rowIds = [...projection.rowIds];
-      this.#xs = Float64Array.from(projection.x);
-      this.#ys = Float64Array.from(projection.y);
-      this.status = `${this.#rowIds.length.toLocaleString('en')} rows, ${projection.method}.`;
+      this.#xs = Float64Array.from(projection.coordinates, (c) => c[0]);
+      this.#ys = Float64Array.from(projection.coordinates, (c) => c[1]);
+      const trust = projection.trustworthiness === undefined ? '' : `, trustworthiness ${projection.trustworthiness.toFixed(3)}`;
+      this.status = `${this.#rowIds.length.toLocaleString('en')} rows (${projection.method.toUpperCase()}${trust}).`;
       this.selected = [];
       this.#lasso = [];
       await this.updateComplete;
