@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadServeSession } from '../../src/cli/commands/serve/session.js';
 import { listenDashboard, type RunningDashboard } from '../../src/server/listen.js';
+import type { DashboardResults, DashboardSession } from '../../src/server/session.js';
 import { REPO_ROOT } from '../support/reference.js';
 
 const run = promisify(execFile);
@@ -37,6 +38,7 @@ export interface PageGlobals {
 }
 
 export interface Dashboard {
+  readonly session: DashboardSession;
   readonly running: RunningDashboard;
   readonly browser: Browser;
   /** A fresh page on the dashboard at `#view`, recording console errors (CSP violations among them). */
@@ -51,12 +53,18 @@ async function buildBundle(): Promise<string> {
   return out;
 }
 
-/** `glassbox serve --demo NAME --port 0` in this process, with a freshly built bundle, and a headless chromium. */
-export async function startDashboard(demo: string): Promise<Dashboard> {
-  const [bundleDir, { session, dispose }] = await Promise.all([buildBundle(), loadServeSession({ demo })]);
+/**
+ * `glassbox serve --demo NAME --port 0` in this process, with a freshly built bundle, and a headless chromium.
+ * `results` replaces the scan the session would run on the first /api/findings (e.g. one detector, to keep a test fast).
+ */
+export async function startDashboard(demo: string, results?: (session: DashboardSession) => Promise<DashboardResults>): Promise<Dashboard> {
+  const [bundleDir, loaded] = await Promise.all([buildBundle(), loadServeSession({ demo })]);
+  const { dispose } = loaded;
+  const session: DashboardSession = results ? { ...loaded.session, results: () => results(loaded.session) } : loaded.session;
   const running = await listenDashboard(session, { port: 0, bundleDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   return {
+    session,
     running,
     browser,
     async open(view = 'datapoints') {

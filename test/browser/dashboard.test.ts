@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { matchPredicates, type Predicate } from '../../src/data/predicate.js';
+import type { DashboardResults } from '../../src/server/session.js';
 import { runGlassbox } from '../support/cli.js';
 import { REPO_ROOT } from '../support/reference.js';
 import { browserAvailable, seriousViolations, startDashboard, type Dashboard, type PageGlobals } from './dashboard-harness.js';
@@ -23,7 +25,12 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
   const tmp = mkdtempSync(join(tmpdir(), 'glassbox-browser-'));
 
   beforeAll(async () => {
-    dashboard = await startDashboard('credit');
+    // the slice test needs findings: the weak-slices detector alone, over every served row (a full scan takes far longer)
+    dashboard = await startDashboard('credit', async (session) => {
+      const { scan } = await import('../../src/scan/scan.js');
+      const { weakSlices } = await import('../../src/scan/detectors/weak-slices.js');
+      return scan({ table: session.table, schema: session.schema, model: session.model, ...(session.encoder ? { encoder: session.encoder } : {}) }, { seed: 0, detectors: [weakSlices] }) as unknown as Promise<DashboardResults>;
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -69,6 +76,42 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     await page.locator('gb-vega-chart[label="Attributions of the original and the edited row"] svg').waitFor({ timeout: 60_000 });
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'whatif');
+    expect(cspErrors(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('counterfactuals: the nearest row and generated ones flip the prediction when the dashboard predicts them again', async () => {
+    const { page, errors } = await dashboard.open('counterfactuals');
+    await page.getByTestId('run-counterfactual').click();
+    const cells = page.getByTestId('counterfactual-prediction');
+    await cells.first().waitFor({ timeout: 60_000 });
+    const original = (await page.getByTestId('counterfactual-table').locator('tbody tr').first().locator('td').first().textContent())!;
+    const originalClass = /\((\w+)\)/.exec(original)![1];
+    const texts = await cells.allTextContents();
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    for (const text of texts) expect(/\((\w+)\)/.exec(text)![1]).not.toBe(originalClass);
+    await expect(page.getByTestId('counterfactual-table').locator('th', { hasText: 'nearest (row' }).count()).resolves.toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'counterfactuals');
+    expect(cspErrors(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('slices: clicking a finding narrows the table to exactly the rows its predicates select', async () => {
+    const { page, errors } = await dashboard.open('slices');
+    const show = page.getByTestId('show-slice').first();
+    await show.waitFor({ timeout: 90_000 });
+    const findings = (await page.evaluate(async () => (await fetch('/api/findings')).json())) as { findings: { slice?: Predicate[] }[] };
+    const first = findings.findings.find((f) => f.slice?.length)!;
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'slices');
+    await show.click();
+    await page.getByTestId('active-filter').waitFor();
+    const mask = matchPredicates(dashboard.session.table, first.slice!);
+    const expected = mask.reduce((s, v) => s + v, 0);
+    await expect(page.locator('gb-datapoints-view p.hint').first().textContent()).resolves.toContain(`${expected.toLocaleString('en')} of ${dashboard.session.table.nRows.toLocaleString('en')} rows`);
+    const shown = Number(await page.locator('[data-row-id]').first().getAttribute('data-row-id'));
+    expect(mask[dashboard.session.table.rowIds.indexOf(shown)]).toBe(1);
     expect(cspErrors(errors)).toEqual([]);
     await page.close();
   });
