@@ -7,7 +7,7 @@ import { matchPredicates, type Predicate } from '../../src/data/predicate.js';
 import type { DashboardResults } from '../../src/server/session.js';
 import { runGlassbox } from '../support/cli.js';
 import { REPO_ROOT } from '../support/reference.js';
-import { browserAvailable, seriousViolations, startDashboard, type Dashboard, type PageGlobals } from './dashboard-harness.js';
+import { browserAvailable, seriousViolations, startDashboard, type Dashboard, type PageElement, type PageGlobals } from './dashboard-harness.js';
 
 /** GLASSBOX_UPDATE_SCREENSHOTS=1 rewrites the README's screenshots (docs/images/dashboard-*.png); otherwise nothing is written. */
 const SCREENSHOTS = process.env.GLASSBOX_UPDATE_SCREENSHOTS === '1';
@@ -112,6 +112,46 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     await expect(page.locator('gb-datapoints-view p.hint').first().textContent()).resolves.toContain(`${expected.toLocaleString('en')} of ${dashboard.session.table.nRows.toLocaleString('en')} rows`);
     const shown = Number(await page.locator('[data-row-id]').first().getAttribute('data-row-id'));
     expect(mask[dashboard.session.table.rowIds.indexOf(shown)]).toBe(1);
+    expect(cspErrors(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('fairness: demographic parity equalises selection rates, and a slider sets its group threshold with live rates', async () => {
+    const { page, errors } = await dashboard.open('fairness');
+    const table = page.getByTestId('fairness-table');
+    await table.waitFor({ timeout: 60_000 });
+    const selectionRates = async (): Promise<number[]> => (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement & { cells: { textContent: string }[] }).cells[2]!.textContent))).map((t) => Number.parseFloat(t));
+    await page.getByTestId('fairness-strategy').selectOption('demographic_parity');
+    await expect.poll(async () => { const [a, b] = await selectionRates(); return Math.abs(a! - b!); }, { timeout: 30_000 }).toBeLessThanOrEqual(0.0105);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'fairness');
+    // the female slider to 0.9: her selection rate becomes the share of women with P(yes) ≥ 0.9
+    const rows = (await page.evaluate(async () => (await fetch('/api/rows?offset=0&limit=5000')).json())) as { rows: { features: { gender: string }; outputs: number[] }[]; total: number };
+    const more = (await page.evaluate(async () => (await fetch('/api/rows?offset=5000&limit=5000')).json())) as typeof rows;
+    const women = [...rows.rows, ...more.rows].filter((r) => r.features.gender === 'female');
+    const expected = women.filter((r) => r.outputs[1]! >= 0.9 - 1e-9).length / women.length;
+    await page.getByTestId('threshold-female').fill('0.9');
+    await expect.poll(async () => (await selectionRates())[0], { timeout: 30_000 }).toBeCloseTo(expected, 3);
+    expect(cspErrors(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('projector: a lasso around points sends exactly those rows to the table', async () => {
+    const { page, errors } = await dashboard.open('projector');
+    await page.locator('gb-projector-view').getByText(/rows \(PCA/).waitFor({ timeout: 60_000 });
+    const box = (await page.locator('canvas.overlay').boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + 60);
+    await page.mouse.down();
+    for (const [x, y] of [[500, 60], [500, 500], [60, 500], [60, 62]]) await page.mouse.move(box.x + x!, box.y + y!, { steps: 4 });
+    await page.mouse.up();
+    const button = page.locator('gb-projector-view button');
+    const count = Number(/Show ([\d,]+) selected/.exec((await button.textContent())!)![1]!.replace(/,/g, ''));
+    expect(count).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'projector');
+    await button.click();
+    await page.getByTestId('active-filter').waitFor();
+    await expect(page.locator('gb-datapoints-view p.hint').first().textContent()).resolves.toContain(`${count.toLocaleString('en')} of`);
     expect(cspErrors(errors)).toEqual([]);
     await page.close();
   });

@@ -43,29 +43,32 @@ export class DatapointsView extends LitElement {
     return store.state.info;
   }
 
-  /** The server-side filter: predicates from the controls and the row set from a slice or lasso. */
-  #filter(): string | undefined {
+  /** Predicates the server filters on: the label control's and a slice's. */
+  #predicates(): Predicate[] {
     const info = this.#info;
     const predicates: Predicate[] = [];
     if (this.labelFilter && info?.target) predicates.push({ feature: info.target, op: '==', value: this.labelFilter });
     predicates.push(...(store.state.filter?.predicates ?? []));
-    const rowIds = store.state.filter?.rowIds;
-    if (!predicates.length && !rowIds) return undefined;
-    return JSON.stringify({ ...(predicates.length ? { predicates } : {}), ...(rowIds ? { rowIds } : {}) });
+    return predicates;
   }
 
   async #refresh(): Promise<void> {
     this.requestUpdate();
-    const filter = this.#filter();
-    const key = `${filter ?? ''}|${this.predictionFilter}`;
+    const predicates = this.#predicates();
+    const rowIds = store.state.filter?.rowIds;
+    const prediction = this.predictionFilter;
+    const filter = predicates.length ? JSON.stringify({ predicates }) : undefined;
+    const key = JSON.stringify([filter, rowIds?.length, rowIds?.[0], prediction]);
     if (key === this.#key && this.source) return;
     this.#key = key;
-    const prediction = this.predictionFilter;
     try {
-      const first = await api.rows(0, 200, filter);
+      let source: RowSource;
+      if (!rowIds && !prediction) {
+        const first = await api.rows(0, 200, filter);
+        source = { key, total: first.total, fetch: async (offset, limit, signal) => (offset === 0 && limit === 200 ? first : await api.rows(offset, limit, filter, signal)).rows };
+      } else source = idSource(key, await collectIds(filter, rowIds, prediction));
       if (key !== this.#key) return;
-      const fetch = async (offset: number, limit: number, signal: AbortSignal): Promise<readonly DataRow[]> => (offset === 0 && limit === 200 ? first : await api.rows(offset, limit, filter, signal)).rows;
-      this.source = prediction ? await predictionSource(filter, prediction, key) : { key, total: first.total, fetch };
+      this.source = source;
       this.error = undefined;
     } catch (error) {
       this.error = (error as Error).message;
@@ -124,18 +127,23 @@ export class DatapointsView extends LitElement {
 }
 
 /**
- * Rows whose predicted class is `prediction`: the server filters on columns, not on outputs, so the row ids
- * are collected once from pages of 5,000 and then served as a row-id filter.
+ * Row ids of the rows that pass the server-side filter, are in `rowIds` (a lasso's) and have the predicted class
+ * `prediction`: the server filters on columns, not on outputs, so the ids are collected from pages of 5,000.
  */
-async function predictionSource(filter: string | undefined, prediction: string, key: string): Promise<RowSource> {
+async function collectIds(filter: string | undefined, rowIds: readonly number[] | undefined, prediction: string): Promise<number[]> {
+  const wanted = rowIds ? new Set(rowIds) : undefined;
   const ids: number[] = [];
   for (let offset = 0; ; offset += 5000) {
     const page = await api.rows(offset, 5000, filter);
-    for (const row of page.rows) if (String(row.prediction) === prediction) ids.push(row.rowId);
+    for (const row of page.rows) if ((!wanted || wanted.has(row.rowId)) && (!prediction || String(row.prediction) === prediction)) ids.push(row.rowId);
     if (offset + 5000 >= page.total) break;
   }
-  const byIds = JSON.stringify({ rowIds: ids });
-  return { key, total: ids.length, fetch: async (offset, limit, signal) => (await api.rows(offset, limit, byIds, signal)).rows };
+  return ids;
+}
+
+/** Pages of a known list of row ids: each request names only its page's ids, so the address stays short. */
+function idSource(key: string, ids: readonly number[]): RowSource {
+  return { key, total: ids.length, fetch: async (offset, limit, signal) => (await api.rows(0, limit, JSON.stringify({ rowIds: ids.slice(offset, offset + limit) }), signal)).rows };
 }
 
 customElements.define('gb-datapoints-view', DatapointsView);
