@@ -61,3 +61,13 @@ export const api = {
   imageAttribution: (rowId: number): Promise<{ rowId: number; shape: number[]; pixels: number[]; attribution: AttributionJson }> => post('/api/image-attribution', { rowId }),
   projection: (method: string): Promise<ProjectionResult> => request(`/api/projection?${query({ method })}`),
 };
+
+/** The table's first page, requested with /api/meta when the page loads so the two travel together (first paint). */
+let firstPage: Promise<RowsPage> | undefined = api.rows(0, 200);
+
+/** The prefetched first unfiltered page, once; later calls fetch. */
+export function takeFirstPage(): Promise<RowsPage> {
+  const page = firstPage ?? api.rows(0, 200);
+  firstPage = undefined;
+  return page;
+}

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { api } from '../api.js';
+import { api, takeFirstPage } from '../api.js';
 import type { DataRow, DatasetInfo, Predicate } from '../api-types.js';
 import type { RowSource } from '../components/data-table.js';
 import '../components/data-table.js';
@@ -64,7 +64,7 @@ export class DatapointsView extends LitElement {
     try {
       let source: RowSource;
       if (!rowIds && !prediction) {
-        const first = await api.rows(0, 200, filter);
+        const first = await (filter ? api.rows(0, 200, filter) : takeFirstPage());
         source = { key, total: first.total, fetch: async (offset, limit, signal) => (offset === 0 && limit === 200 ? first : await api.rows(offset, limit, filter, signal)).rows };
       } else source = idSource(key, await collectIds(filter, rowIds, prediction));
       if (key !== this.#key) return;
