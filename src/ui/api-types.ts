@@ -137,3 +137,14 @@ export interface ProjectionResult {
   readonly coordinates: readonly (readonly [number, number])[];
   readonly trustworthiness?: number;
 }
+
+/** POST /api/text-attribution: a document's pieces (words and separators) and each word's attribution. */
+export interface TextAttribution {
+  readonly rowId: number;
+  readonly method: string;
+  readonly target: string | null;
+  readonly pieces: readonly string[];
+  /** For each piece, the index of its word in `values`, or -1 for separators. */
+  readonly wordOfPiece: readonly number[];
+  readonly values: readonly number[];
+}

@@ -7,6 +7,7 @@ import type {
   IceCurves,
   ProjectionResult,
   RowsPage,
+  TextAttribution,
   FindingJson,
 } from './api-types.js';
 
@@ -59,6 +60,7 @@ export const api = {
   findings: (): Promise<{ findings: FindingJson[] }> => request('/api/findings'),
   fairness: (strategy: string, attribute?: string, thresholds?: Record<string, number>): Promise<FairnessStrategy> => post('/api/fairness/strategy', { strategy, attribute, thresholds }),
   imageAttribution: (rowId: number): Promise<{ rowId: number; shape: number[]; pixels: number[]; attribution: AttributionJson }> => post('/api/image-attribution', { rowId }),
+  textAttribution: (rowId: number): Promise<TextAttribution> => post('/api/text-attribution', { rowId }),
   projection: (method: string): Promise<ProjectionResult> => request(`/api/projection?${query({ method })}`),
 };
 

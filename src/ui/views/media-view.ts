@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { api } from '../api.js';
-import type { DataRow } from '../api-types.js';
+import type { DataRow, TextAttribution } from '../api-types.js';
+import { styleProps } from '../style-props.js';
 import { store } from '../store.js';
 import { theme } from '../theme.js';
 
@@ -42,12 +43,14 @@ function paint(image: HTMLCanvasElement, overlay: HTMLCanvasElement, shape: read
 }
 
 /**
- * Images and text: for image models, the first rows the model gets wrong and right, each drawn beside its
+ * Images and text: for text models, documents with each word highlighted by its occlusion attribution
+ * (POST /api/text-attribution); for image models, the first rows the model gets wrong and right, each drawn beside its
  * Integrated Gradients overlay for the predicted class (POST /api/image-attribution).
  */
 export class MediaView extends LitElement {
-  static override properties = { rows: { state: true }, error: { state: true }, done: { state: true } };
+  static override properties = { rows: { state: true }, error: { state: true }, done: { state: true }, texts: { state: true } };
   declare rows: readonly DataRow[];
+  declare texts: ReadonlyMap<number, TextAttribution>;
   declare error: string | undefined;
   declare done: number;
 
@@ -55,6 +58,7 @@ export class MediaView extends LitElement {
     super();
     this.rows = [];
     this.done = 0;
+    this.texts = new Map();
   }
 
   static override styles = [
@@ -76,12 +80,24 @@ export class MediaView extends LitElement {
       figcaption {
         font-size: 0.9em;
       }
+      .document {
+        white-space: pre-wrap;
+        max-height: 14rem;
+        overflow: auto;
+        border: 1px solid #d8dce2;
+        padding: 6px 8px;
+        line-height: 1.5;
+      }
+      .document span.word {
+        border-radius: 2px;
+      }
     `,
   ];
 
   override async connectedCallback(): Promise<void> {
     super.connectedCallback();
     const info = store.state.info;
+    if (info?.features.some((f) => f.type === 'text')) return this.#loadTexts();
     if (!info || info.input !== 'tensor' || info.inputShape?.length !== 3) return;
     try {
       const page = await api.rows(0, 400);
@@ -101,10 +117,51 @@ export class MediaView extends LitElement {
     }
   }
 
+  /** Text models: the first misclassified and correct documents with each word's occlusion attribution. */
+  async #loadTexts(): Promise<void> {
+    try {
+      const page = await api.rows(0, 300);
+      const wrong = page.rows.filter((r) => String(r.label) !== String(r.prediction)).slice(0, 3);
+      this.rows = [...wrong, ...page.rows.filter((r) => String(r.label) === String(r.prediction)).slice(0, 6 - wrong.length)];
+      for (const row of this.rows) this.texts = new Map(this.texts).set(row.rowId, await api.textAttribution(row.rowId));
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  #document(result: TextAttribution) {
+    let max = 1e-12;
+    for (const v of result.values) max = Math.max(max, Math.abs(v));
+    return html`<div class="document">${result.pieces.map((piece, i) => {
+      const w = result.wordOfPiece[i]!;
+      if (w < 0) return piece;
+      const v = result.values[w]!;
+      const a = Math.min(1, Math.abs(v) / max);
+      const background = v > 0 ? `rgba(214, 39, 40, ${(0.7 * a).toFixed(3)})` : `rgba(31, 95, 168, ${(0.7 * a).toFixed(3)})`;
+      return html`<span class="word" title=${v.toPrecision(3)} style=${styleProps({ background })}>${piece}</span>`;
+    })}</div>`;
+  }
+
+  #renderTexts() {
+    return html`<section class="panel" aria-labelledby="md-title">
+      <h2 id="md-title">Text: word attributions</h2>
+      <p class="hint">Each document with its words highlighted by occlusion: red words raise the predicted class's probability (removing them lowers it), blue ones lower it. Misclassified documents come first. ${this.texts.size < this.rows.length ? `Explaining ${this.texts.size + 1} of ${this.rows.length}…` : ''}</p>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.rows.map((row) => {
+        const result = this.texts.get(row.rowId);
+        return html`<figure data-row-id=${row.rowId}>
+          <figcaption>row ${row.rowId}: label ${row.label}, predicted ${row.prediction}${String(row.label) !== String(row.prediction) ? ' ✗' : ''}</figcaption>
+          ${result ? this.#document(result) : html`<p class="hint">…</p>`}
+        </figure>`;
+      })}
+    </section>`;
+  }
+
   override render() {
     const info = store.state.info;
+    if (info?.features.some((f) => f.type === 'text')) return this.#renderTexts();
     if (!info || info.input !== 'tensor' || info.inputShape?.length !== 3) {
-      return html`<section class="panel"><h2>Images and text</h2><p class="hint">${info?.title ?? 'This data'} has no images to explain${info?.features.some((f) => f.type === 'text') ? ' (word highlights for text models are not offered yet)' : ''}.</p></section>`;
+      return html`<section class="panel"><h2>Images and text</h2><p class="hint">${info?.title ?? 'This data'} has no images or text to explain.</p></section>`;
     }
     return html`<section class="panel" aria-labelledby="md-title">
       <h2 id="md-title">Images: attributions</h2>
