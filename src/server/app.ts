@@ -5,6 +5,7 @@ import { counterfactualRoute } from './routes/counterfactual.js';
 import { explainRoute } from './routes/explain.js';
 import { fairnessStrategyRoute } from './routes/fairness-strategy.js';
 import { imageAttributionRoute } from './routes/image-attribution.js';
+import { textAttributionRoute } from './routes/text-attribution.js';
 import { pdpRoute } from './routes/pdp.js';
 import { projectionRoute } from './routes/projection.js';
 import { resultsRoutes } from './routes/results.js';
@@ -48,6 +49,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   explainRoute(app, session, scored);
   fairnessStrategyRoute(app, session, scored);
   imageAttributionRoute(app, session);
+  textAttributionRoute(app, session);
   counterfactualRoute(app, session, scored);
   pdpRoute(app, session, scored);
   resultsRoutes(app, session);

@@ -1,3 +1,4 @@
+import type { ScanText } from '../scan/detector.js';
 import type { Schema } from '../data/schema.js';
 import type { Table } from '../data/table.js';
 import type { Encoder } from '../encode/encoder.js';
@@ -23,6 +24,8 @@ export interface DashboardSession {
   readonly backgroundRows?: Int32Array;
   /** The scan's results (results.json), read from --results DIR or computed on first request. */
   readonly results?: () => Promise<DashboardResults>;
+  /** Text models: the document column and a classifier of raw strings (the word-level explainers' model). */
+  readonly text?: ScanText;
 }
 
 /** A scan run as results.json holds it: the findings, the summary and each detector's data. */

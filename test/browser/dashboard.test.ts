@@ -66,8 +66,7 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     const names = meta.features.map((f) => f.name);
     const csv = join(tmp, 'edited.csv');
     writeFileSync(csv, `${names.join(',')}\n${names.map((n) => edited[n]).join(',')}\n`);
-    // the demo's committed model and encoder, as glassbox serve --demo credit loads them
-    const cli = await runGlassbox(['predict', '--model', join(REPO_ROOT, 'models/credit/model.json'), '--preprocess', join(REPO_ROOT, 'models/credit/encoder.json'), '--data', csv]);
+    const cli = await runGlassbox(['predict', '--demo', 'credit', '--data', csv]);
     expect(cli.code, cli.stderr).toBe(0);
     const expected = (JSON.parse(cli.stdout) as { outputs: number[][] }).outputs[0]!;
     expect(after).not.toEqual(before);

@@ -56,3 +56,39 @@ describe('POST /api/image-attribution', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/tiny\.csv does not serve images/);
   });
 });
+
+describe('POST /api/text-attribution', () => {
+  // a classifier whose P(spam) is 0.9 when the text has the word "free", else 0.2: occluding "free" moves it by 0.7
+  const docs = ['win a free prize now', 'meeting at noon'];
+  const textSession = {
+    ...session,
+    title: 'docs.csv',
+    table: { ...session.table, nRows: 2, rowIds: Int32Array.from([7, 8]), columns: [{ kind: 'text' as const, name: 'doc', values: docs }] },
+    text: {
+      column: 'doc',
+      classifier: {
+        task: 'binary' as const,
+        classes: ['ham', 'spam'],
+        outputWidth: 2,
+        predictTexts: async (texts: readonly string[]) => Float32Array.from(texts.flatMap((t) => (/\bfree\b/.test(t) ? [0.1, 0.9] : [0.8, 0.2]))),
+      },
+    },
+  };
+  const textApp = createDashboardApp({ session: textSession, token: 't'.repeat(43), allowedHosts: () => new Set([HOST]) });
+
+  it('gives each word its occlusion attribution for the predicted class, with the pieces to lay the text out', async () => {
+    const response = await textApp.request(`http://${HOST}/api/text-attribution`, { method: 'POST', headers, body: JSON.stringify({ rowId: 7 }) });
+    expect(response.status).toBe(200);
+    const json = (await response.json()) as { target: string; pieces: string[]; wordOfPiece: number[]; values: number[] };
+    expect(json.target).toBe('spam');
+    expect(json.pieces.join('')).toBe(docs[0]);
+    const words = json.pieces.filter((_, i) => json.wordOfPiece[i]! >= 0);
+    expect(words).toEqual(['win', 'a', 'free', 'prize', 'now']);
+    for (const w of words) expect(json.values[json.wordOfPiece[json.pieces.indexOf(w)]!]).toBeCloseTo(w === 'free' ? 0.7 : 0, 6);
+  });
+
+  it('refuses a session without a text model', async () => {
+    const response = await app.request(`http://${HOST}/api/text-attribution`, { method: 'POST', headers, body: JSON.stringify({ rowId: 100 }) });
+    expect(response.status).toBe(400);
+  });
+});

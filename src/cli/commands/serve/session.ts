@@ -23,6 +23,7 @@ export async function loadServeSession(flags: InputFlags & { results?: string })
     ...(inputs.encoder ? { encoder: inputs.encoder } : {}),
     ...(inputs.x ? { x: inputs.x } : {}),
     ...(backgroundRows && backgroundRows.length > 0 ? { backgroundRows } : {}),
+    ...(inputs.text ? { text: inputs.text } : {}),
     results: recorded ? () => Promise.resolve(recorded) : () => scanServed(inputs, split ? splitRows(table, split.column, split.testValue) : undefined),
   };
   return { session, dispose: async () => inputs.model.dispose?.() };
