@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     await screenshot(page, 'whatif');
     expect(cspErrors(errors)).toEqual([]);
     await page.close();
-  });
+  }, 150_000);
 
   it('counterfactuals: the nearest row and generated ones flip the prediction when the dashboard predicts them again', async () => {
     const { page, errors } = await dashboard.open('counterfactuals');
