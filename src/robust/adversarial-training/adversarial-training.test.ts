@@ -86,7 +86,7 @@ describe('adversarialTraining: determinism, ONNX write-back, bad input', () => {
     const lastTrain = seen.filter((p) => p.stage === 'train').at(-1)!;
     expect(lastTrain.done).toBe(lastTrain.total);
     expect(lastTrain.training?.penalties['trades-kl']).toBeGreaterThanOrEqual(0);
-    expect(result.settings).toEqual({ method: 'trades', epsilon: 0.1, norm: 'linf', steps: 3, stepSize: (2.5 * 0.1) / 3, randomStart: true, beta: 6 });
+    expect(result.settings).toEqual({ method: 'trades', epsilon: 0.1, trainingEpsilon: 0.1, norm: 'linf', steps: 3, stepSize: (2.5 * 0.1) / 3, randomStart: true, beta: 6 });
     expect(result.seed).toBe(5);
     expect(result.before.attack).toMatchObject({ method: 'pgd', steps: 5, epsilon: 0.1, seed: 5 });
     expect(result.before.robustAccuracy.interval.method).toBe('wilson');
@@ -136,6 +136,7 @@ describe('adversarialTraining: determinism, ONNX write-back, bad input', () => {
     await expect(bad({ epsilon: 0 })).rejects.toMatchObject({ code: 'invalid_argument', details: { argument: 'epsilon' } });
     await expect(bad({ epsilon: -0.1 })).rejects.toThrow(/epsilon must be a finite number > 0/);
     await expect(bad({ epsilon: Number.NaN })).rejects.toThrow(/epsilon/);
+    await expect(bad({ trainingEpsilon: 0 })).rejects.toMatchObject({ details: { argument: 'trainingEpsilon' } });
     await expect(bad({ steps: 0 })).rejects.toMatchObject({ details: { argument: 'steps' } });
     await expect(bad({ beta: 1 })).rejects.toThrow(/beta is the TRADES trade-off/);
     await expect(bad({ method: 'trades', beta: -1 })).rejects.toMatchObject({ details: { argument: 'beta' } });

@@ -118,7 +118,8 @@ export async function adversarialTraining(model: Model, data: TrainingData, held
   throwIfAborted(options.signal);
   const tuned = await model.clone();
   try {
-    const transform = settings.method === 'trades' ? tradesTrainingTransform(settings, bounds) : pgdTrainingTransform(settings, bounds, settings.cleanWeight);
+    const inner = { ...settings, epsilon: settings.trainingEpsilon };
+    const transform = settings.method === 'trades' ? tradesTrainingTransform(inner, bounds) : pgdTrainingTransform(inner, bounds, settings.cleanWeight);
     const epochs = options.epochs ?? 3;
     const training = await fit(tuned, data, lossFor(settings), {
       epochs,

@@ -71,15 +71,16 @@ describe('adversarial training on a linear classifier against closed forms', () 
     await initTf('wasm');
   });
 
-  it('one full-batch SGD step of PGD training equals a gradient step on CE at the L∞ corners x − ε·s·sign(v) (pure and mixed with clean rows)', async () => {
+  it('one full-batch SGD step of PGD training equals a gradient step on CE at the L∞ corners x − ε·s·sign(v) (pure; mixed with clean rows at a larger training ε)', async () => {
     const theta0 = [0.4, -0.3, 0.9, 1.7, 0.1, -0.2];
     const data = twoFeatureData(1, 16);
     const held = twoFeatureData(2, 8);
     const lr = 0.5;
     const v = [theta0[1]! - theta0[0]!, theta0[3]! - theta0[2]!];
-    for (const cleanWeight of [0, 0.5]) {
+    for (const [cleanWeight, trainEps] of [[0, EPS], [0.5, 0.2]] as const) {
       const result = await adversarialTraining(linearModel(theta0), data, { x: held.x, labels: Int32Array.from(held.y) }, {
         epsilon: EPS,
+        trainingEpsilon: trainEps,
         steps: 10,
         cleanWeight,
         epochs: 1,
@@ -94,7 +95,7 @@ describe('adversarial training on a linear classifier against closed forms', () 
           const y = data.y[i]!;
           const s = 2 * y - 1;
           const [a, b] = [data.x.data[2 * i]!, data.x.data[2 * i + 1]!];
-          const adv = crossEntropy64(logits64(theta, a - EPS * s * Math.sign(v[0]!), b - EPS * s * Math.sign(v[1]!)), y);
+          const adv = crossEntropy64(logits64(theta, a - trainEps * s * Math.sign(v[0]!), b - trainEps * s * Math.sign(v[1]!)), y);
           total += cleanWeight * crossEntropy64(logits64(theta, a, b), y) + (1 - cleanWeight) * adv;
         }
         return total / 16;
@@ -102,7 +103,8 @@ describe('adversarial training on a linear classifier against closed forms', () 
       const grad = centralDifferences(loss, theta0, 1e-6);
       const got = thetaOf(result.model as TfjsLayersModel);
       theta0.forEach((t, k) => expect(got[k]!).toBeCloseTo(t - lr * grad[k]!, 5));
-      expect(result.settings).toMatchObject({ method: 'pgd', epsilon: EPS, steps: 10, stepSize: 0.025, cleanWeight });
+      expect(result.settings).toMatchObject({ method: 'pgd', epsilon: EPS, trainingEpsilon: trainEps, steps: 10, stepSize: (2.5 * trainEps) / 10, cleanWeight });
+      expect(result.after.attack.epsilon).toBe(EPS);
     }
   });
 

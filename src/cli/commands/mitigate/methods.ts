@@ -27,6 +27,7 @@ const TRAINING_OPTIONS: readonly MethodOption[] = [
 /** Flags of adversarial-training and trades. */
 const ROBUST_TRAINING_OPTIONS: readonly MethodOption[] = [
   { flags: '--epsilon <e>', description: 'adversarial-training, trades: radius of the perturbations trained against and evaluated at (L∞ per element, L2 per row)' },
+  { flags: '--train-epsilon <e>', description: 'adversarial-training, trades: radius of the training attack when it should differ from --epsilon (default --epsilon)' },
   { flags: '--steps <t>', description: 'adversarial-training, trades: attack iterations per training batch (default 7)' },
   { flags: '--step-size <a>', description: 'adversarial-training, trades: attack step size (default 2.5·ε/steps)' },
   { flags: '--norm <norm>', description: 'adversarial-training, trades: linf (default) or l2' },

@@ -13,6 +13,7 @@ function settingsFromFlags(flags: MitigateFlags, method: AdversarialMethod, comm
   if (epsilonFlag === undefined) throw new GlassboxError('invalid_argument', `Missing --epsilon: ${command} trains against perturbations of this radius.`, { argument: '--epsilon', hint: 'e.g. --epsilon 0.1 for images in [0, 1].' });
   const epsilon = parseNumberFlag('--epsilon', epsilonFlag, 0.1);
   if (!(epsilon > 0)) throw new GlassboxError('invalid_argument', `--epsilon must be > 0; got "${epsilonFlag}".`, { argument: '--epsilon', hint: 'e.g. --epsilon 0.1 for images in [0, 1].' });
+  const trainEpsilon = flag(flags, 'trainEpsilon');
   const steps = parseIntegerFlag('--steps', flag(flags, 'steps'), 7, 1);
   const stepSize = flag(flags, 'stepSize');
   const norm = parseChoice('--norm', flag(flags, 'norm'), ['linf', 'l2'] as const, 'linf');
@@ -23,6 +24,7 @@ function settingsFromFlags(flags: MitigateFlags, method: AdversarialMethod, comm
   const options: AdversarialTrainingOptions = {
     method,
     epsilon,
+    ...(trainEpsilon !== undefined ? { trainingEpsilon: parseNumberFlag('--train-epsilon', trainEpsilon, epsilon, Number.MIN_VALUE) } : {}),
     norm,
     steps,
     ...(stepSize !== undefined ? { stepSize: parseNumberFlag('--step-size', stepSize, (2.5 * epsilon) / steps, Number.MIN_VALUE) } : {}),

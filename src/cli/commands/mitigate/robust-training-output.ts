@@ -48,7 +48,7 @@ const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${(100 * Math.abs(
 function methodLine(result: AdversarialTrainingResult): string {
   const s = result.settings;
   const norm = s.norm === 'linf' ? 'L∞' : 'L2';
-  const inner = `PGD-${s.steps} ${norm} at ε = ${round(s.epsilon)} (step ${round(s.stepSize)})`;
+  const inner = `PGD-${s.steps} ${norm} at ε = ${round(s.trainingEpsilon)} (step ${round(s.stepSize)})`;
   return s.method === 'trades'
     ? `TRADES (Zhang et al. 2019): cross-entropy on clean rows + β·KL(f(x) ‖ f(x′)) with β = ${s.beta}, x′ from ${inner} on the KL`
     : `PGD adversarial training (Madry et al. 2018) on ${inner}${s.cleanWeight ? `, mixed with clean rows (weight ${s.cleanWeight})` : ''}`;
