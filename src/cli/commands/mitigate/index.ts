@@ -11,7 +11,7 @@ export function registerMitigateCommand(program: Command): void {
   const command = program
     .command('mitigate')
     .description(`Mitigate a fairness or robustness problem and compare the model before and after on held-out rows, with intervals. Methods: ${MITIGATION_METHODS.map((m) => `${m.name} (${m.summary})`).join('; ')}.`)
-    .option('--demo <name>', 'a built-in demo (credit)')
+    .option('--demo <name>', 'a built-in demo (credit; digits for adversarial-training and trades)')
     .option('--data <file>', 'data with labels (CSV, Parquet, JSONL, Arrow); the schema\'s split picks training and held-out rows')
     .option('--model <file>', 'the model (.onnx or a TF.js model.json for the training methods)')
     .option('--schema <file>', 'schema JSON')
