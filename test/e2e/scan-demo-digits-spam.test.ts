@@ -38,6 +38,9 @@ describe('glassbox scan on the image and text demos', () => {
     expect(perClass.classes).toHaveLength(10);
     expect(perClass.classes.reduce((n, c) => n + c.support, 0)).toBe(2000);
     expect(results.summary.detectors.filter((d) => d.status === 'failed')).toEqual([]);
+    // VoG and PIEs run only when asked: they say how to turn them on
+    expect(results.summary.detectors.find((d) => d.id === 'variance-of-gradients')?.reason).toMatch(/--checkpoints/);
+    expect(results.summary.detectors.find((d) => d.id === 'compression-pies')?.reason).toMatch(/off by default \(costly/);
     expect(html).toContain('Per-class performance');
     const image = results.findings.find((f) => f.detector === 'image-attributions' && f.severity === 'info');
     expect(image?.examples.length).toBeGreaterThan(0);

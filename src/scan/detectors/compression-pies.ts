@@ -62,7 +62,7 @@ export const compressionPies: Detector = {
         id: 'compression-pies/forgotten',
         detector: 'compression-pies',
         severity: drop > 0.05 ? 'medium' : 'low',
-        title: `Compression changes ${r.pies.length} predictions (${pct(r.pieRate)}), concentrated where the model was already unsure`,
+        title: `${describe(spec)} changes ${r.pies.length} predictions (${pct(r.pieRate)}); accuracy ${pct(r.topLine.baseMean)} → ${pct(r.topLine.compressedMean)}`,
         summary,
         metric: 'share of rows whose prediction compression changes',
         value: r.pieRate,
