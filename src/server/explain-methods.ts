@@ -8,16 +8,16 @@ export type ExplainInput = 'tabular' | 'tensor';
 
 interface ServerMethod {
   readonly input: ExplainInput;
-  /** Background rows it needs (tabular): 'shapley' = the first 100 background rows, 'training' = all of them (LIME). */
+  /** Background rows it needs (tabular): 'shapley' = the first backgroundRows background rows, 'training' = all of them (LIME). */
   readonly background?: 'shapley' | 'training';
-  readonly create: (seed: number) => Promise<Explainer<never, never>>;
+  readonly create: (seed: number, samples: number | 'auto') => Promise<Explainer<never, never>>;
 }
 
 const erase = <S, X>(e: Explainer<S, X>): Explainer<never, never> => e as unknown as Explainer<never, never>;
 
 /** The methods /api/explain offers, by the names `glassbox explain --method` uses; factories load when first used. */
 export const SERVER_METHODS: Readonly<Record<string, ServerMethod>> = {
-  'kernel-shap': { input: 'tabular', background: 'shapley', create: async (seed) => erase((await import('../explain/kernel-shap.js')).kernelShap({ samples: 'auto', seed })) },
+  'kernel-shap': { input: 'tabular', background: 'shapley', create: async (seed, samples) => erase((await import('../explain/kernel-shap.js')).kernelShap({ samples, seed })) },
   'exact-shapley': { input: 'tabular', background: 'shapley', create: async () => erase((await import('../explain/exact-shapley.js')).exactShapley()) },
   'permutation-shapley': { input: 'tabular', background: 'shapley', create: async (seed) => erase((await import('../explain/permutation-shapley.js')).permutationShapley({ seed })) },
   lime: { input: 'tabular', background: 'training', create: async (seed) => erase((await import('../explain/lime/tabular.js')).limeTabular({ seed })) },

@@ -19,15 +19,26 @@ const bodySchema = z
     method: z.string().optional(),
     target: z.number().int().min(0).optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
+    /** KernelSHAP's coalitions ('auto' = 2M + 2048) and the background rows of the Shapley methods. */
+    samples: z.union([z.literal('auto'), z.number().int().min(2).max(100_000)]).optional(),
+    backgroundRows: z.number().int().min(1).max(1000).optional(),
   })
   .strict()
   .refine((b) => (b.row === undefined) !== (b.rowId === undefined), { message: 'give exactly one of row (feature values) or rowId (a served row)' });
 
 /**
- * POST /api/explain {row | rowId, method?, target?, seed?} → an Attribution (JSON) and the explainer's
+ * The dashboard's Shapley settings: the what-if editor re-explains on every edit, so KernelSHAP runs
+ * on the first 25 background rows with shap's 'auto' coalition budget (2M + 2048) — 100 rows is
+ * `glassbox explain`'s default; a request may ask for that (`backgroundRows: 100`). Attributions
+ * carry their sampling standard errors either way.
+ */
+export const DASHBOARD_SHAPLEY = { backgroundRows: 25, samples: 'auto' as number | 'auto' };
+
+/**
+ * POST /api/explain {row | rowId, method?, target?, seed?, samples?, backgroundRows?} → an Attribution (JSON) and the explainer's
  * properties. Without `method`: TreeSHAP for trees, KernelSHAP for other tabular models, Integrated
- * Gradients for differentiable image models. Tabular background: the first 100 background rows
- * (LIME: all of them), as `glassbox explain` uses.
+ * Gradients for differentiable image models. Tabular background: the first
+ * DASHBOARD_SHAPLEY.backgroundRows background rows (LIME: all of them).
  */
 export function explainRoute(app: Hono, session: DashboardSession, scored: () => Promise<ScoredRows>): void {
   const route = 'POST /api/explain';
@@ -37,9 +48,10 @@ export function explainRoute(app: Hono, session: DashboardSession, scored: () =>
     const body = parseWith(route, bodySchema, await readJson(c, route));
     const name = body.method ?? defaultMethod(session);
     const method = findServerMethod(name, session, route);
-    const key = `${name}:${body.seed}`;
+    const samples = body.samples ?? DASHBOARD_SHAPLEY.samples;
+    const key = `${name}:${body.seed}:${samples}`;
     let explainer = explainers.get(key);
-    if (!explainer) explainers.set(key, (explainer = await method.create(body.seed)));
+    if (!explainer) explainers.set(key, (explainer = await method.create(body.seed, samples)));
     const { pipe, raw } = await scored();
     const index = body.rowId === undefined ? undefined : byId.get(body.rowId);
     if (body.rowId !== undefined && index === undefined) throw new GlassboxError('invalid_argument', `${route}: rowId ${body.rowId} is not a served row.`, { argument: 'rowId', hint: `Row ids are 0-based data rows of ${session.title}.` });
@@ -47,7 +59,7 @@ export function explainRoute(app: Hono, session: DashboardSession, scored: () =>
     const signal = c.req.raw.signal;
     if (method.input === 'tabular') {
       const x = body.row ? rawFromRecords(session, [body.row], route) : rawRows(raw!, [index!]);
-      const background = method.background ? backgroundRows(session, raw!, method.background === 'shapley' ? 100 : Infinity) : undefined;
+      const background = method.background ? backgroundRows(session, raw!, method.background === 'shapley' ? (body.backgroundRows ?? DASHBOARD_SHAPLEY.backgroundRows) : Infinity) : undefined;
       const attribution = await explainer.explain(pipe as never, x as never, { ...(background ? { background } : {}), ...target, signal } as never);
       return c.json({ ...attributionToJson(attribution), properties: explainer.properties });
     }
