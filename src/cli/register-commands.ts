@@ -18,6 +18,7 @@ import { registerPredictCommand } from './commands/predict/index.js';
 import { registerRobustnessCommand } from './commands/robustness/index.js';
 import { registerScanCommand } from './commands/scan/index.js';
 import { registerServeCommand } from './commands/serve/index.js';
+import { registerCounterfactualCommand } from './commands/counterfactual/index.js';
 import { registerSlicesCommand } from './commands/slices/index.js';
 import { registerLabelIssuesCommand } from './commands/label-issues/index.js';
 import { registerChallengerCommand } from './commands/challenger/index.js';
@@ -57,5 +58,6 @@ export function registerCommands(program: Command): void {
   registerVogCommand(program);
   registerCompressCommand(program);
   registerServeCommand(program);
+  registerCounterfactualCommand(program);
   registerDefuseCommand(program);
 }

@@ -6,7 +6,7 @@ import { nearestCounterfactual } from '../../explain/counterfactuals/nearest.js'
 import { counterfactualResultToJson } from '../../explain/counterfactuals/types.js';
 import { parseWith, readJson } from '../errors.js';
 import { rawFromRecords, tabularEncoder } from '../raw-rows.js';
-import { recordFromRaw } from '../records.js';
+import { recordFromRaw } from '../../encode/record-fields.js';
 import { rowIndexById, type ScoredRows } from '../scored-rows.js';
 import type { DashboardSession } from '../session.js';
 import { recordSchema } from './predict.js';
