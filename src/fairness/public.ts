@@ -28,3 +28,5 @@ export { CONSTRAINED_RATES, constraintPairs, groupRatesOf, maxViolation } from '
 export type { ConstrainedRate } from './rate-constraints/rates.js';
 export { thresholdStrategy, thresholdRates, THRESHOLD_STRATEGIES } from './threshold-strategies.js';
 export type { ThresholdStrategy, StrategyResult, GroupOperatingPoint, RateWithInterval } from './threshold-strategies.js';
+export { mitigationChange } from './mitigation-change.js';
+export type { MetricChange, MitigationMetricName } from './mitigation-change.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newcombeInterval } from '../math/stats/newcombe.js';
 import { Rng } from '../rng.js';
 import { mitigationMetrics } from './mitigation-metrics.js';
+import { mitigationChange } from './mitigation-change.js';
 import { rateSpreadInterval } from './spread-interval.js';
 
 function sample(seed: number, n: number, k: number): { codes: Int32Array; labels: Uint8Array; decisions: Uint8Array } {
@@ -50,5 +51,28 @@ describe('rate spreads with intervals', () => {
     const single = mitigationMetrics({ name: 'g', codes: new Int32Array(codes.length), labels: ['a'] }, labels, decisions);
     expect(single.fprDifference).toBeNull();
     expect(Number.isNaN(single.intervals.fprDifference.low)).toBe(true);
+  });
+});
+
+describe('paired change after − before', () => {
+  it('equals the difference of the two sides\' metrics, is seeded, and excludes 0 for a planted narrowing of the FPR gap', () => {
+    const { codes, labels, decisions } = sample(3, 900, 3);
+    const grouping = { name: 'g', codes, labels: ['a', 'b', 'c'] };
+    const rng = new Rng(9);
+    // "after": the same decisions with false positives of groups 1 and 2 removed down to group 0's FPR (≈ 0.1)
+    const drop = [0, 0.5, 2 / 3];
+    const after = Uint8Array.from(decisions, (d, i) => (labels[i] === 0 && d === 1 && rng.next() < drop[codes[i]!]! ? 0 : d));
+    const before = mitigationMetrics(grouping, labels, decisions);
+    const afterM = mitigationMetrics(grouping, labels, after);
+    const change = mitigationChange(grouping, labels, decisions, after, { seed: 4 });
+    expect(change.accuracy.value).toBeCloseTo(afterM.accuracy - before.accuracy, 14);
+    for (const key of ['fprDifference', 'tprDifference', 'selectionRateDifference'] as const) {
+      expect(change[key].value).toBeCloseTo(afterM[key]! - before[key]!, 14);
+      expect(change[key].interval.low).toBeLessThanOrEqual(change[key].value!);
+      expect(change[key].interval.high).toBeGreaterThanOrEqual(change[key].value!);
+    }
+    expect(change.fprDifference.interval.method).toMatch(/paired/);
+    expect(change.fprDifference.interval.high).toBeLessThan(0);
+    expect(JSON.stringify(mitigationChange(grouping, labels, decisions, after, { seed: 4 }))).toBe(JSON.stringify(change));
   });
 });

@@ -24,6 +24,7 @@ interface MitigateJson {
   curve?: ({ lambda?: number; bound?: number } & Omit<Side, 'n' | 'intervals'>)[];
   constraint?: { bound: number; heldOutDifference: number; satisfied: boolean; multipliers: { constraint: string; value: number }[] };
   reweighing?: { cells: unknown[] };
+  change: Record<'accuracy' | 'fprDifference', { value: number; interval: { low: number; high: number; method: string } }>;
 }
 
 function checkSide(side: Side): void {
@@ -108,6 +109,10 @@ describe.skipIf(!HAS_REFERENCE)('glassbox mitigate on german-credit files (ONNX 
     expect(out.heldOut.rows).toBe(out.before.n);
     expect(out.heldOut.rowIds).toHaveLength(out.before.n);
     expect(out.curve!.map((p) => p.lambda)).toEqual([0, 5]);
+    // the paired change is after − before on the same rows, with its own interval
+    expect(out.change.fprDifference.value).toBeCloseTo(out.after.fprDifference! - out.before.fprDifference!, 12);
+    expect(out.change.accuracy.value).toBeCloseTo(out.after.accuracy - out.before.accuracy, 12);
+    expect(out.change.fprDifference.interval.method).toMatch(/paired/);
     // the curve's λ = 5 point is the "after" model
     expect(out.curve![1]!.accuracy).toBe(out.after.accuracy);
     expect(out.curve![1]!.fprDifference).toBe(out.after.fprDifference);

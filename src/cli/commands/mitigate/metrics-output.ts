@@ -1,3 +1,4 @@
+import type { MetricChange, MitigationMetricName } from '../../../fairness/mitigation-change.js';
 import type { MitigationMetrics } from '../../../fairness/mitigation-metrics.js';
 import type { ReportBlock } from '../../../results/blocks.js';
 
@@ -19,8 +20,9 @@ export function metricsJson(m: MitigationMetrics): Record<string, unknown> {
 const fmt = (v: number | null, digits = 3): string => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
 const ci = (i: { low: number; high: number }): string => (Number.isNaN(i.low) ? '—' : `${fmt(i.low)}–${fmt(i.high)}`);
 
+
 /** Before/after table of the four metrics with their 95% intervals, and the per-group rates. */
-export function beforeAfterBlocks(before: MitigationMetrics, after: MitigationMetrics, caption: string): ReportBlock[] {
+export function beforeAfterBlocks(before: MitigationMetrics, after: MitigationMetrics, caption: string, change?: Record<MitigationMetricName, MetricChange>): ReportBlock[] {
   const rows: [string, 'accuracy' | 'fprDifference' | 'tprDifference' | 'selectionRateDifference'][] = [
     ['accuracy', 'accuracy'],
     ['FPR difference (max − min)', 'fprDifference'],
@@ -32,11 +34,11 @@ export function beforeAfterBlocks(before: MitigationMetrics, after: MitigationMe
     {
       kind: 'table',
       caption: `${caption} (${before.n} held-out rows; intervals 95%: ${methods})`,
-      columns: ['metric', 'before', 'before CI', 'after', 'after CI', 'change'],
+      columns: ['metric', 'before', 'before CI', 'after', 'after CI', 'change', ...(change ? ['change CI (paired)'] : [])],
       rows: rows.map(([label, k]) => {
         const b = before[k];
         const a = after[k];
-        return [label, fmt(b), ci(before.intervals[k]), fmt(a), ci(after.intervals[k]), b === null || a === null ? '—' : `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(3)}`];
+        return [label, fmt(b), ci(before.intervals[k]), fmt(a), ci(after.intervals[k]), b === null || a === null ? '—' : `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(3)}`, ...(change ? [ci(change[k].interval)] : [])];
       }),
     },
     {

@@ -3,6 +3,8 @@ import { decide, FINE_TUNE_DEFAULTS, positiveScores } from '../../../fairness/fi
 import type { FineTuneOptions, GroupedRows } from '../../../fairness/fine-tune.js';
 import { mitigationMetrics } from '../../../fairness/mitigation-metrics.js';
 import type { MitigationMetrics } from '../../../fairness/mitigation-metrics.js';
+import { mitigationChange } from '../../../fairness/mitigation-change.js';
+import type { MetricChange, MitigationMetricName } from '../../../fairness/mitigation-change.js';
 import type { Model } from '../../../model/model.js';
 import { parseNumberFlag, positiveFlag } from '../../options.js';
 import type { MitigationContext } from './method.js';
@@ -32,10 +34,15 @@ export function groupedRows(rows: LabelledRows): GroupedRows {
   return { x: rows.x, y: rows.y, groups: rows.grouping.codes };
 }
 
-/** The four metrics with intervals of a model's decisions on the held-out rows. */
-export async function heldOutMetrics(model: Model, rows: LabelledRows, threshold: number, context: MitigationContext): Promise<MitigationMetrics> {
+/** A model's decisions on the held-out rows and their four metrics with intervals. */
+export async function judgeHeldOut(model: Model, rows: LabelledRows, threshold: number, context: MitigationContext): Promise<{ metrics: MitigationMetrics; decisions: Uint8Array }> {
   const decisions = decide(await positiveScores(model, rows.x, context.signal), threshold);
-  return mitigationMetrics(rows.grouping, rows.y, decisions, { seed: context.seed, signal: context.signal });
+  return { metrics: mitigationMetrics(rows.grouping, rows.y, decisions, { seed: context.seed, signal: context.signal }), decisions };
+}
+
+/** after − before of the four metrics on the held-out rows, with paired bootstrap intervals. */
+export function heldOutChange(rows: LabelledRows, before: Uint8Array, after: Uint8Array, context: MitigationContext): Record<MitigationMetricName, MetricChange> {
+  return mitigationChange(rows.grouping, rows.y, before, after, { seed: context.seed, signal: context.signal });
 }
 
 /** Progress of several fine-tuning runs of `epochs` each, as one bar. */

@@ -7,7 +7,7 @@ import { parseChoice, parseList, parseNumberFlag } from '../../../options.js';
 import type { MitigationContext, MitigationOutcome } from '../method.js';
 import { beforeAfterBlocks, metricsJson } from '../metrics-output.js';
 import { loadTrainingInputs } from '../training-inputs.js';
-import { fineTuneFlags, groupedRows, heldOutMetrics, runProgress, thresholdFlag, trainingJson } from '../training-method.js';
+import { fineTuneFlags, groupedRows, heldOutChange, judgeHeldOut, runProgress, thresholdFlag, trainingJson } from '../training-method.js';
 import { tradeoffBlocks, tradeoffJson } from '../tradeoff-blocks.js';
 import type { GapMetric, TradeoffPoint } from '../tradeoff-blocks.js';
 
@@ -42,34 +42,36 @@ export async function mindiffMethod(context: MitigationContext): Promise<Mitigat
   const progress = runProgress(context, lambdas.length, settings.epochs, (run) => `MinDiff λ = ${lambdas[run]}`);
   let kept: (Model & Trainable) | undefined;
   try {
-    const before = await heldOutMetrics(inputs.model, inputs.heldOut, threshold, context);
+    const before = await judgeHeldOut(inputs.model, inputs.heldOut, threshold, context);
     const points: TradeoffPoint[] = [];
     let after = before;
     let epochsRun = 0;
     for (const [run, l] of lambdas.entries()) {
       const tuned = await minDiffFineTune(inputs.model, groupedRows(inputs.train), { ...settings, lambda: l, kind, label, signal: context.signal, onProgress: progress(run) });
-      const metrics = await heldOutMetrics(tuned.model, inputs.heldOut, threshold, context);
-      points.push({ setting: l, metrics });
+      const judged = await judgeHeldOut(tuned.model, inputs.heldOut, threshold, context);
+      points.push({ setting: l, metrics: judged.metrics });
       if (l === lambda) {
         kept = tuned.model;
-        after = metrics;
+        after = judged;
         epochsRun = tuned.training.epochsRun;
       } else await tuned.model.dispose?.();
     }
     const model = kept!;
+    const change = heldOutChange(inputs.heldOut, before.decisions, after.decisions, context);
     const target = on === 'negatives' ? 'FPR' : on === 'positives' ? 'TPR' : 'selection rate';
     return {
       json: {
         ...trainingJson(inputs),
         settings: { lambda, penalty: kind, on, bandwidth: kind === 'mmd' ? MINDIFF_DEFAULT_BANDWIDTH : null, threshold, ...settings, epochsRun },
-        before: metricsJson(before),
-        after: metricsJson(after),
+        before: metricsJson(before.metrics),
+        after: metricsJson(after.metrics),
+        change,
         curve: tradeoffJson(points, 'lambda', gap),
       },
       blocks: [
         { kind: 'text', markdown: `MinDiff (${kind === 'mmd' ? 'Gaussian-kernel MMD' : 'absolute correlation'} between each group's scores and the rest's, on the ${on === 'all' ? 'rows' : on}: the ${target} gap) on **${inputs.protectedName}**, λ = ${lambda}; fine-tuned ${settings.epochs} epochs (Adam ${settings.learningRate}, batch ${settings.batchSize}, seed ${context.seed}) on ${inputs.train.y.length} training rows. Held out: ${inputs.split}.` },
-        ...beforeAfterBlocks(before, after, `MinDiff λ = ${lambda} on ${inputs.protectedName}: before → after`),
-        ...(points.length > 1 ? tradeoffBlocks(points, before, 'λ', gap) : []),
+        ...beforeAfterBlocks(before.metrics, after.metrics, `MinDiff λ = ${lambda} on ${inputs.protectedName}: before → after`, change),
+        ...(points.length > 1 ? tradeoffBlocks(points, before.metrics, 'λ', gap) : []),
       ],
       saveModel: (path) => model.save(path),
       dispose: async () => {

@@ -7,7 +7,7 @@ import { parseChoice, parseList, parseNumberFlag } from '../../../options.js';
 import type { MitigationContext, MitigationOutcome } from '../method.js';
 import { beforeAfterBlocks, metricsJson } from '../metrics-output.js';
 import { loadTrainingInputs } from '../training-inputs.js';
-import { fineTuneFlags, groupedRows, heldOutMetrics, runProgress, thresholdFlag, trainingJson } from '../training-method.js';
+import { fineTuneFlags, groupedRows, heldOutChange, judgeHeldOut, runProgress, thresholdFlag, trainingJson } from '../training-method.js';
 import { tradeoffBlocks, tradeoffJson } from '../tradeoff-blocks.js';
 import type { GapMetric, TradeoffPoint } from '../tradeoff-blocks.js';
 
@@ -53,34 +53,36 @@ export async function rateConstraintMethod(context: MitigationContext): Promise<
   const progress = runProgress(context, all.length, settings.epochs, (run) => `rate constraint ${rate} difference ≤ ${all[run]}`);
   let kept: RateConstrainedResult | undefined;
   try {
-    const before = await heldOutMetrics(inputs.model, inputs.heldOut, threshold, context);
+    const before = await judgeHeldOut(inputs.model, inputs.heldOut, threshold, context);
     const points: TradeoffPoint[] = [];
     let after = before;
     for (const [run, b] of all.entries()) {
       const result = await rateConstrainedFineTune(inputs.model, groupedRows(inputs.train), { ...settings, rate, bound: b, threshold, proxy, initialMultiplier, signal: context.signal, onProgress: progress(run) });
-      const metrics = await heldOutMetrics(result.model, inputs.heldOut, threshold, context);
-      points.push({ setting: b, metrics });
+      const judged = await judgeHeldOut(result.model, inputs.heldOut, threshold, context);
+      points.push({ setting: b, metrics: judged.metrics });
       if (b === bound) {
         kept = result;
-        after = metrics;
+        after = judged;
       } else await result.model.dispose?.();
     }
     const result = kept!;
-    const constraint = constraintJson(after, gap, bound, result, inputs.heldOut.grouping.labels);
-    const verdict = constraint.satisfied === null ? 'cannot be checked (fewer than two groups define the rate)' : constraint.satisfied ? `holds (${(after[gap] ?? 0).toFixed(3)} ≤ ${bound}${constraint.satisfiedWithConfidence ? ', and so does the 95% upper bound' : `; the 95% upper bound ${after.intervals[gap].high.toFixed(3)} does not`})` : `is broken (${(after[gap] ?? 0).toFixed(3)} > ${bound})`;
+    const change = heldOutChange(inputs.heldOut, before.decisions, after.decisions, context);
+    const constraint = constraintJson(after.metrics, gap, bound, result, inputs.heldOut.grouping.labels);
+    const verdict = constraint.satisfied === null ? 'cannot be checked (fewer than two groups define the rate)' : constraint.satisfied ? `holds (${(after.metrics[gap] ?? 0).toFixed(3)} ≤ ${bound}${constraint.satisfiedWithConfidence ? ', and so does the 95% upper bound' : `; the 95% upper bound ${after.metrics.intervals[gap].high.toFixed(3)} does not`})` : `is broken (${(after.metrics[gap] ?? 0).toFixed(3)} > ${bound})`;
     return {
       json: {
         ...trainingJson(inputs),
         settings: { rate, bound, proxy, initialMultiplier, multiplierLearningRate: RATE_CONSTRAINT_DEFAULTS.multiplierLearningRate, validationFraction: RATE_CONSTRAINT_DEFAULTS.validationFraction, threshold, ...settings },
-        before: metricsJson(before),
-        after: metricsJson(after),
+        before: metricsJson(before.metrics),
+        after: metricsJson(after.metrics),
+        change,
         constraint,
         ...(points.length > 1 ? { curve: tradeoffJson(points, 'bound', gap) } : {}),
       },
       blocks: [
         { kind: 'text', markdown: `Rate constraint on **${inputs.protectedName}**: ${rate.toUpperCase()} difference (max − min) ≤ ${bound}, by the proxy-Lagrangian (${proxy} proxies, multipliers by projected ascent on the true rates; iterate chosen on ${result.validation.rows} validation rows split from the training rows, epoch ${result.training.bestEpoch}). On the held-out rows the constraint ${verdict}. Held out: ${inputs.split}.` },
-        ...beforeAfterBlocks(before, after, `Rate constraint ${rate} ≤ ${bound} on ${inputs.protectedName}: before → after`),
-        ...(points.length > 1 ? tradeoffBlocks(points, before, 'bound', gap) : []),
+        ...beforeAfterBlocks(before.metrics, after.metrics, `Rate constraint ${rate} ≤ ${bound} on ${inputs.protectedName}: before → after`, change),
+        ...(points.length > 1 ? tradeoffBlocks(points, before.metrics, 'bound', gap) : []),
       ],
       saveModel: (path) => result.model.save(path),
       dispose: async () => {

@@ -1,6 +1,7 @@
 import { GlassboxError } from '../../../../errors.js';
 import { mitigationMetrics } from '../../../../fairness/mitigation-metrics.js';
 import { thresholdMitigationRows } from '../../../../fairness/mitigation-report.js';
+import { mitigationChange } from '../../../../fairness/mitigation-change.js';
 import { loadAuditInputs } from '../../../audit-inputs.js';
 import { parseChoice } from '../../../options.js';
 import type { MitigationContext, MitigationOutcome } from '../method.js';
@@ -24,6 +25,7 @@ export async function thresholdMethod(context: MitigationContext): Promise<Mitig
   const rows = thresholdMitigationRows(grouping!, audit.outcomes.labels, audit.outcomes.scores, { constraint, threshold, seed });
   const before = mitigationMetrics(rows.grouping, rows.labels, rows.before, { seed, signal: context.signal });
   const after = mitigationMetrics(rows.grouping, rows.labels, rows.after, { seed, signal: context.signal });
+  const change = mitigationChange(rows.grouping, rows.labels, rows.before, rows.after, { seed, signal: context.signal });
   const heldOutRowIds = Array.from(rows.heldOut, (i) => audit.table.rowIds[i]!);
   return {
     json: {
@@ -31,11 +33,12 @@ export async function thresholdMethod(context: MitigationContext): Promise<Mitig
       heldOut: { rows: rows.heldOut.length, fitRows: rows.fit.length, how: `a seeded (seed ${seed}) random half of the audited rows; the policy was fitted on the other half`, rowIds: heldOutRowIds },
       before: metricsJson(before),
       after: metricsJson(after),
+      change,
       policy: rows.policy,
     },
     blocks: [
       { kind: 'text', markdown: `Group thresholds (${constraint}) on **${spec.name}**, fitted on ${rows.fit.length} audited rows and judged on the other ${rows.heldOut.length}. The "after" decisions are randomized where the policy mixes two thresholds (seed ${seed}).` },
-      ...beforeAfterBlocks(before, after, `Threshold optimizer on ${spec.name}: before → after`),
+      ...beforeAfterBlocks(before, after, `Threshold optimizer on ${spec.name}: before → after`, change),
     ],
   };
 }
