@@ -43,10 +43,10 @@ export function crossFitProbabilities(x: Float64Array, n: number, d: number, lab
   for (let i = 0; i < n; i++) {
     if (!(labels[i]! >= 0 && labels[i]! < k)) throw new GlassboxError('invalid_input', `The label of row ${i} is ${labels[i]}; labels are class indices 0..${k - 1}.`, { argument: 'labels', row: i });
   }
-  for (let i = 0; i < x.length; i++) {
+  const learner = options.learner ?? logisticLearner();
+  for (let i = 0; i < x.length && !learner.acceptsMissing; i++) {
     if (!Number.isFinite(x[i]!)) throw new GlassboxError('invalid_input', `Feature ${i % d} of row ${Math.floor(i / d)} is ${x[i]}; the baseline needs finite features.`, { argument: 'x', row: Math.floor(i / d), hint: 'Impute or drop missing values first (--missing impute).' });
   }
-  const learner = options.learner ?? logisticLearner();
   const seed = options.seed ?? 0;
   const fold = stratifiedFolds(labels, k, folds, seed);
   const probabilities = new Float64Array(n * k);

@@ -1,5 +1,9 @@
 import { GlassboxError } from '../errors.js';
 import { fitLogisticRegression, logisticProbabilities } from '../math/logistic-regression.js';
+import type { LearnerFeature } from '../model/interpretable/binning.js';
+import { fitGam } from '../model/interpretable/gam/fit-gam.js';
+import { gamScores } from '../model/interpretable/gam/predict-gam.js';
+import type { GamOptions } from '../model/interpretable/gam/types.js';
 
 /** Class probabilities for n rows of d features, n × k row-major. */
 export type PredictProbabilities = (x: Float64Array, n: number) => Float64Array;
@@ -10,6 +14,8 @@ export type PredictProbabilities = (x: Float64Array, n: number) => Float64Array;
  */
 export interface ProbabilisticLearner {
   readonly name: string;
+  /** The learner reads missing values (NaN) itself; cross-fitting then lets them through. */
+  readonly acceptsMissing?: boolean;
   fit(x: Float64Array, n: number, d: number, y: Int32Array, k: number, signal?: AbortSignal): PredictProbabilities;
 }
 
@@ -62,4 +68,31 @@ export function quadraticFeatures(x: Float64Array, n: number, d: number): Float6
     for (let a = 0; a < d; a++) for (let b = a; b < d; b++) out[o++] = x[row + a]! * x[row + b]!;
   }
   return out;
+}
+
+/**
+ * The EBM-style GAM (`src/model/interpretable/gam`: cyclic boosting of per-feature shape functions with
+ * bagging and FAST pairs) for two classes. It learns from the raw ordinal-coded features — x is a raw matrix
+ * whose columns are `features` — so it captures non-linear effects and reads missing values itself.
+ */
+export function gamLearner(features: readonly LearnerFeature[], options: GamOptions = {}): ProbabilisticLearner {
+  return {
+    name: 'EBM-style GAM',
+    acceptsMissing: true,
+    fit(x, n, d, y, k, signal) {
+      if (k !== 2) throw new GlassboxError('invalid_argument', `The GAM baseline handles two classes; the labels have ${k}.`, { argument: 'baseline', hint: 'Use the logistic baseline for more than two classes.' });
+      if (d !== features.length) throw new GlassboxError('shape_mismatch', `The GAM baseline has ${features.length} features; x has ${d} columns.`, { argument: 'x' });
+      const gam = fitGam({ data: x, nRows: n, nFeatures: d }, y, features, 'binary', { ...options, ...(signal ? { signal } : {}) });
+      return (rows, m) => {
+        const scores = gamScores(gam, { data: rows, nRows: m, nFeatures: d });
+        const out = new Float64Array(2 * m);
+        for (let i = 0; i < m; i++) {
+          const p = 1 / (1 + Math.exp(-scores[i]!));
+          out[2 * i] = 1 - p;
+          out[2 * i + 1] = p;
+        }
+        return out;
+      };
+    },
+  };
 }

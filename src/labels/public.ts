@@ -12,7 +12,7 @@ export { checkLabelledProbabilities } from './inputs.js';
 export type { LabelledProbabilities as LabelIssueInputs } from './inputs.js';
 export { crossFitProbabilities } from './cross-fit.js';
 export type { CrossFitOptions, CrossFitted } from './cross-fit.js';
-export { logisticLearner, quadraticLogisticLearner, quadraticFeatures, QUADRATIC_MAX_FEATURES } from './learners.js';
+export { gamLearner, logisticLearner, quadraticLogisticLearner, quadraticFeatures, QUADRATIC_MAX_FEATURES } from './learners.js';
 export type { PredictProbabilities, ProbabilisticLearner } from './learners.js';
 export { issueConcentration } from './concentration.js';
 export type { ConcentrationFeature, ConcentrationOptions, IssueConcentration } from './concentration.js';

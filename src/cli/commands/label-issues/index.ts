@@ -22,7 +22,7 @@ export function registerLabelIssuesCommand(program: Command): void {
     .option('--delimiter <char>', 'CSV delimiter')
     .option('--missing <policy>', 'missing values: error, drop or impute')
     .option('--cross-fit', 'with --model or --demo: ignore the model and cross-fit the baseline on every labelled row')
-    .option('--baseline <kind>', 'cross-fitted baseline: logistic (multinomial logistic regression) or quadratic (logistic regression on degree-2 features, for ≤ 40 encoded features)', 'logistic')
+    .option('--baseline <kind>', 'cross-fitted baseline: logistic (multinomial logistic regression), quadratic (logistic regression on degree-2 features, for ≤ 40 encoded features) or gam (an EBM-style GAM on the raw columns, two classes)', 'logistic')
     .option('--folds <k>', 'cross-fitting folds', '5')
     .option('--filter-by <rule>', 'prune_by_noise_rate, prune_by_class or both', 'prune_by_noise_rate')
     .option('--rank-by <score>', 'self_confidence or normalized_margin', 'self_confidence')

@@ -2,7 +2,7 @@ import { GlassboxError } from '../../../errors.js';
 import { labelsOf } from '../../../data/schema-helpers.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import { crossFitProbabilities } from '../../../labels/cross-fit.js';
-import { logisticLearner, quadraticLogisticLearner } from '../../../labels/learners.js';
+import { gamLearner, logisticLearner, quadraticLogisticLearner } from '../../../labels/learners.js';
 import { labelIssueBlocks } from '../../../labels/blocks.js';
 import { FILTER_BY } from '../../../labels/prune.js';
 import { RANK_BY } from '../../../labels/quality-scores.js';
@@ -36,7 +36,7 @@ export async function runLabelIssues(flags: LabelIssuesFlags): Promise<void> {
   const format = parseChoice('--format', flags.format, ['json', 'table', 'html'] as const, 'table');
   const filterBy = parseChoice('--filter-by', flags.filterBy, FILTER_BY, 'prune_by_noise_rate');
   const rankBy = parseChoice('--rank-by', flags.rankBy, RANK_BY, 'self_confidence');
-  const baseline = parseChoice('--baseline', flags.baseline, ['logistic', 'quadratic'] as const, 'logistic');
+  const baseline = parseChoice('--baseline', flags.baseline, BASELINES, 'logistic');
   const folds = parseIntegerFlag('--folds', flags.folds, 5, 2);
   const bins = parseIntegerFlag('--bins', flags.bins, 5, 2);
   const top = parseIntegerFlag('--top', flags.top, 25, 1);
@@ -78,13 +78,21 @@ interface Outcome {
 
 const fmt = (x: number | null): string => (x === null ? 'undefined' : x.toFixed(3));
 
+const BASELINES = ['logistic', 'quadratic', 'gam'] as const;
+type Baseline = (typeof BASELINES)[number];
+
 type Options = { filterBy: (typeof FILTER_BY)[number]; rankBy: (typeof RANK_BY)[number]; concentration: { bins: number } };
 
-function crossFitted(inputs: BaselineInputs, baseline: 'logistic' | 'quadratic', folds: number, seed: number, options: Options, update: (done: number, total: number, label: string) => void, signal: AbortSignal): LabelIssueReport {
-  const learner = baseline === 'quadratic' ? quadraticLogisticLearner() : logisticLearner();
+function crossFitted(inputs: BaselineInputs, baseline: Baseline, folds: number, seed: number, options: Options, update: (done: number, total: number, label: string) => void, signal: AbortSignal): LabelIssueReport {
   const k = inputs.classes.length;
+  if (baseline === 'gam' && k !== 2) throw new GlassboxError('invalid_argument', `--baseline gam handles two classes; the labels have ${k}.`, { argument: '--baseline', hint: 'Use --baseline logistic (or quadratic) for more than two classes.' });
+  if (baseline === 'gam' && inputs.features.length === 0) throw new GlassboxError('invalid_argument', '--baseline gam learns from tabular features; these inputs have none.', { argument: '--baseline', hint: 'Use --baseline logistic.' });
+  const learner = baseline === 'gam' ? gamLearner(inputs.features, { seed }) : baseline === 'quadratic' ? quadraticLogisticLearner() : logisticLearner();
+  // the GAM reads the raw ordinal-coded columns; the logistic baselines the encoded ones
+  const x = baseline === 'gam' ? inputs.raw.data : inputs.x;
+  const d = baseline === 'gam' ? inputs.raw.nFeatures : inputs.d;
   update(0, folds, `cross-fitting ${learner.name}`);
-  const fitted = crossFitProbabilities(inputs.x, inputs.labels.length, inputs.d, inputs.labels, k, { folds, seed, learner, signal, onFold: (done, total) => update(done, total, `cross-fitting ${learner.name}`) });
+  const fitted = crossFitProbabilities(x, inputs.labels.length, d, inputs.labels, k, { folds, seed, learner, signal, onFold: (done, total) => update(done, total, `cross-fitting ${learner.name}`) });
   const sparse = fitted.sparseClasses.map((c) => `Class "${inputs.classes[c]}" has fewer rows than folds; some fold models never saw it.`);
   const report = labelIssueReport({
     probabilities: fitted.probabilities,
