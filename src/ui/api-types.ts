@@ -80,13 +80,16 @@ export interface CounterfactualResult {
   readonly notes?: readonly string[];
 }
 
+/** GET /api/pdp: partial dependence over a sample of rows and the ICE curve of the selected or edited row. */
 export interface IceCurves {
   readonly feature: string;
-  readonly grid: readonly (number | string)[];
+  readonly kind: 'numeric' | 'categorical';
+  readonly grid: readonly number[];
+  readonly gridLabels?: readonly string[] | null;
   readonly average: readonly number[];
-  /** ICE of the requested row, when `rowId` was given. */
-  readonly row?: readonly number[];
-  readonly ice?: readonly (readonly number[])[];
+  readonly row: readonly number[] | null;
+  readonly nRows: number;
+  readonly targetClass: string | null;
 }
 
 /** A scan finding (results.json); those with `slice` name the rows they are about. */

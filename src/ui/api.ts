@@ -55,8 +55,8 @@ export const api = {
   predict: (rows: readonly FeatureRow[], signal?: AbortSignal): Promise<{ classes: string[]; outputs: number[][] }> => post('/api/predict', { rows }, signal),
   explain: (row: FeatureRow, method?: string, signal?: AbortSignal): Promise<AttributionJson> => post('/api/explain', { row, method }, signal),
   counterfactual: (row: FeatureRow, options: { method: 'dice' | 'nearest'; mutable?: string[]; count?: number }): Promise<CounterfactualResult> => post('/api/counterfactual', { row, ...options }),
-  pdp: (feature: string, rowId?: number, row?: FeatureRow): Promise<IceCurves> =>
-    row ? post('/api/pdp', { feature, row }) : request(`/api/pdp?${query({ feature, rowId })}`),
+  pdp: (feature: string, selected: { rowId: number } | { row: FeatureRow }): Promise<IceCurves> =>
+    request(`/api/pdp?${query({ feature, ...('rowId' in selected ? { rowId: selected.rowId } : { row: JSON.stringify(selected.row) }) })}`),
   findings: (): Promise<{ findings: FindingJson[] }> => request('/api/findings'),
   fairness: (strategy: string, attribute?: string, thresholds?: Record<string, number>): Promise<FairnessStrategy> => post('/api/fairness/strategy', { strategy, attribute, thresholds }),
   imageAttribution: (rowId: number): Promise<{ rowId: number; shape: number[]; pixels: number[]; attribution: AttributionJson }> => post('/api/image-attribution', { rowId }),

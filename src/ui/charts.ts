@@ -22,10 +22,13 @@ export function attributionChart(rows: readonly { feature: string; version: stri
   } as VisualizationSpec;
 }
 
-/** ICE curves of one feature: the original and the edited row, with the current values marked. */
+const order = (version: string): number => (version === 'original' ? 0 : version === 'edited' ? 1 : 2);
+
+/** ICE curves of one feature: the original and the edited row (and the PDP), with the rows' current values marked. */
 export function iceChart(points: readonly { value: number | string; output: number; version: string }[], marks: readonly { value: number | string; output: number; version: string }[], feature: string, numeric: boolean, outputTitle: string): VisualizationSpec {
   const x = { field: 'value', type: numeric ? 'quantitative' : 'nominal', title: feature } as const;
-  const colour = { field: 'version', type: 'nominal', sort: ['original', 'edited'], scale: { range: ['#9fb6cd', '#1f5fa8'] }, legend: { orient: 'bottom', title: null } } as const;
+  const versions = [...new Set(points.map((p) => p.version))].sort((a, b) => order(a) - order(b));
+  const colour = { field: 'version', type: 'nominal', sort: versions, scale: { domain: versions, range: versions.map((v) => (v === 'original' ? '#7f9cbf' : v === 'edited' ? '#1f5fa8' : '#b9bec7')) }, legend: { orient: 'bottom', title: null, direction: 'vertical' } } as const;
   return {
     ...base,
     width: 320,

@@ -15,7 +15,7 @@ const SCREENSHOTS = process.env.GLASSBOX_UPDATE_SCREENSHOTS === '1';
 async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(join(REPO_ROOT, 'docs/images'), { recursive: true });
-  await page.screenshot({ path: join(REPO_ROOT, `docs/images/dashboard-${name}.png`) });
+  await page.screenshot({ path: join(REPO_ROOT, `docs/images/dashboard-${name}.png`), fullPage: true });
 }
 
 const cspErrors = (errors: readonly string[]) => errors.filter((e) => /Content Security Policy|Refused to/i.test(e));

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { api } from '../api.js';
-import type { AttributionJson, DataRow, DatasetInfo, FeatureInfo, FeatureRow, FeatureValue } from '../api-types.js';
+import type { AttributionJson, DataRow, DatasetInfo, FeatureInfo, FeatureRow, FeatureValue, IceCurves } from '../api-types.js';
 import { attributionChart, iceChart } from '../charts.js';
 import '../components/vega-chart.js';
 import { formatValue } from '../components/data-table.js';
@@ -13,8 +13,6 @@ export function shownOutput(info: DatasetInfo, original: readonly number[]): { i
   const index = info.task === 'binary' ? info.classes.length - 1 : original.indexOf(Math.max(...original));
   return { index, title: `P(${info.classes[index]})` };
 }
-
-const GRID = 21;
 
 /**
  * The what-if editor: the selected row's features as inputs within the schema (numbers inside their observed
@@ -127,12 +125,12 @@ export class WhatIfView extends LitElement {
     this.attribution = undefined;
     this.originalAttribution = undefined;
     this.iceFeature ??= this.#features.find((f) => f.type === 'numeric')?.name ?? this.#features[0]?.name;
-    const generation = ++this.#generation;
     try {
+      // the original's attributions belong to the row, not to an edit: a later edit does not discard them
       const [attribution] = await Promise.all([api.explain(row.features), this.#ice()]);
-      if (generation !== this.#generation) return;
+      if (this.original !== row) return;
       this.originalAttribution = attribution;
-      this.attribution = attribution;
+      this.attribution ??= attribution;
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -195,28 +193,26 @@ export class WhatIfView extends LitElement {
     void this.#evaluate();
   }
 
-  /** ICE: the chosen feature swept over its range (or categories) for the original and the edited row, one predict call. */
+  /**
+   * ICE curves of the chosen feature (GET /api/pdp): the original row's and the edited row's, and the partial
+   * dependence (the average ICE curve over a sample of rows) for reference.
+   */
   async #ice(): Promise<void> {
     const info = this.#info;
     const feature = this.#features.find((f) => f.name === this.iceFeature);
     if (!info || !feature || !this.original || !this.edited || feature.type === 'text') return void (this.iceSpec = undefined);
-    const numeric = feature.type === 'numeric';
-    const grid: (number | string)[] = numeric
-      ? Array.from({ length: GRID }, (_, k) => feature.min! + ((feature.max! - feature.min!) * k) / (GRID - 1))
-      : [...(feature.categories ?? [])].slice(0, 40);
-    const versions = [
-      ['original', this.original.features],
-      ['edited', this.edited],
-    ] as const;
-    const rows = versions.flatMap(([, row]) => grid.map((value) => ({ ...row, [feature.name]: value })));
-    const { outputs } = await api.predict(rows);
+    const edited = this.edited;
+    const same = this.#features.every((f) => edited[f.name] === this.original!.features[f.name]);
+    const [original, changed] = await Promise.all([api.pdp(feature.name, { rowId: this.original.rowId }), same ? undefined : api.pdp(feature.name, { row: edited })]);
+    const x = (curve: IceCurves, k: number): number | string => (curve.kind === 'categorical' ? (curve.gridLabels?.[k] ?? String(curve.grid[k])) : curve.grid[k]!);
+    const line = (curve: IceCurves, values: readonly number[] | null, version: string) => (values ?? []).map((output, k) => ({ value: x(curve, k), output, version }));
+    const points = [...line(original, original.average, `average of ${original.nRows - 1} rows (PDP)`), ...line(original, original.row, 'original'), ...line(changed ?? original, (changed ?? original).row, 'edited')];
     const shown = shownOutput(info, this.original.outputs);
-    const points = versions.flatMap(([version], v) => grid.map((value, k) => ({ value, output: outputs[v * grid.length + k]![shown.index]!, version })));
     const marks = [
       { value: this.original.features[feature.name] as number | string, output: this.original.outputs[shown.index]!, version: 'original' },
-      { value: this.edited[feature.name] as number | string, output: (this.outputs ?? this.original.outputs)[shown.index]!, version: 'edited' },
+      { value: edited[feature.name] as number | string, output: (this.outputs ?? this.original.outputs)[shown.index]!, version: 'edited' },
     ];
-    this.iceSpec = iceChart(points, marks, feature.name, numeric, shown.title);
+    this.iceSpec = iceChart(points, marks, feature.name, original.kind === 'numeric', original.targetClass ? `P(${original.targetClass})` : shown.title);
   }
 
   #input(feature: FeatureInfo) {
