@@ -129,10 +129,10 @@ export class MediaView extends LitElement {
     }
   }
 
-  #document(result: TextAttribution) {
+  #document(result: TextAttribution, rowId: number) {
     let max = 1e-12;
     for (const v of result.values) max = Math.max(max, Math.abs(v));
-    return html`<div class="document">${result.pieces.map((piece, i) => {
+    return html`<div class="document" tabindex="0" role="region" aria-label=${`Document of row ${rowId}`}>${result.pieces.map((piece, i) => {
       const w = result.wordOfPiece[i]!;
       if (w < 0) return piece;
       const v = result.values[w]!;
@@ -151,7 +151,7 @@ export class MediaView extends LitElement {
         const result = this.texts.get(row.rowId);
         return html`<figure data-row-id=${row.rowId}>
           <figcaption>row ${row.rowId}: label ${row.label}, predicted ${row.prediction}${String(row.label) !== String(row.prediction) ? ' ✗' : ''}</figcaption>
-          ${result ? this.#document(result) : html`<p class="hint">…</p>`}
+          ${result ? this.#document(result, row.rowId) : html`<p class="hint">…</p>`}
         </figure>`;
       })}
     </section>`;
