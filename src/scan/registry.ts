@@ -22,8 +22,9 @@ import { oodRows } from './detectors/ood-rows.js';
 import { representationMap } from './detectors/representation-map.js';
 import { varianceOfGradientsDetector } from './detectors/variance-of-gradients.js';
 import { compressionPies } from './detectors/compression-pies.js';
+import { failureScenarios } from './detectors/failure-scenarios.js';
 
 /** The detectors `glassbox scan` runs, in report order. */
 export function defaultDetectors(): Detector[] {
-  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, labelIssues, worstDomain, highUncertainty, oodRows, representationMap, varianceOfGradientsDetector, compressionPies, adversarialVulnerability, certifiedFraction, invarianceViolations];
+  return [overallPerformance, perClassPerformance, imageAttributions, textAttributions, protectedPerformance, disparity, conformalCoverage, weakSlices, miscalibration, globalImportance, cleverHans, corruptionRobustnessDetector, dataDrift, labelIssues, worstDomain, highUncertainty, oodRows, representationMap, varianceOfGradientsDetector, compressionPies, adversarialVulnerability, certifiedFraction, invarianceViolations, failureScenarios];
 }

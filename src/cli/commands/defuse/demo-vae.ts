@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadVae, type Vae } from '../../../defuse/vae/vae.js';
 import { trainVae, type VaeTrainingProgress } from '../../../defuse/vae/train.js';
@@ -38,8 +37,8 @@ export async function trainDigitsVae(seed: number, onProgress?: (p: VaeTrainingP
 /** The committed digits VAE when its fingerprint matches the seed, else undefined (the caller trains). */
 export async function loadMatchingDigitsVae(seed: number, path = digitsVaePath()): Promise<Vae | undefined> {
   if (!existsSync(path)) return undefined;
-  const head = (await readFile(path, 'utf8')).slice(0, 4000);
-  if (!head.includes(JSON.stringify(digitsVaeFingerprint(seed)).slice(1, -1))) return undefined;
   const vae = await loadVae(path);
-  return vae.metadata.fingerprint === digitsVaeFingerprint(seed) ? vae : undefined;
+  if (vae.metadata.fingerprint === digitsVaeFingerprint(seed)) return vae;
+  vae.dispose();
+  return undefined;
 }

@@ -25,6 +25,7 @@ export function registerScanCommand(program: Command): void {
     .option('--corruption-images <n>', 'image models: most images the corruption check corrupts (default 500, fewer for large images)')
     .option('--checkpoints <a,b,…>', "training checkpoints of the model (ONNX files or TF.js folders, in training order; 'demo' with --demo digits): adds Variance of Gradients")
     .option('--compression <spec>', 'also find what compression forgets (costly, off by default): prune:0.9, prune-channels:0.5, quantize:8 or quantize:8:per-channel')
+    .option('--defuse-vae <file>', 'image classifiers: turn on the Defuse failure-scenario search with this VAE (vae.json from glassbox defuse; models/digits-vae/vae.json for the digits demo)')
     .option('--out <dir>', 'output folder', 'glassbox-out')
     .option('--seed <n>', 'seed for every stochastic step', '0')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (info|low|medium|high|critical|none)', 'none')

@@ -22,6 +22,7 @@ export interface ScanFlags extends InputFlags {
   corruptionImages?: string;
   checkpoints?: string;
   compression?: string;
+  defuseVae?: string;
 }
 
 /** `glassbox scan`: runs the detectors and writes report.html, results.json, findings.md and junit.xml. */
@@ -50,6 +51,7 @@ export async function runScan(flags: ScanFlags): Promise<void> {
       ...(flags.corruptionImages ? { corruptionImages: parseIntegerFlag('--corruption-images', flags.corruptionImages, 500, 1) } : {}),
       ...(checkpoints ? { vogCheckpoints: checkpoints.models } : {}),
       ...(compression ? { compression } : {}),
+      ...(flags.defuseVae ? { defuseVae: flags.defuseVae } : {}),
       onProgress: (p) => progress.update(p.index, p.total, p.detector),
     });
     progress.stop();
@@ -100,6 +102,7 @@ function commandLine(flags: ScanFlags): string {
   if (flags.checkpoints) parts.push(`--checkpoints ${flags.checkpoints}`);
   if (flags.compression) parts.push(`--compression ${flags.compression}`);
   if (flags.unknownCategory) parts.push(`--unknown-category ${flags.unknownCategory}`);
+  if (flags.defuseVae) parts.push(`--defuse-vae ${flags.defuseVae}`);
   parts.push(`--seed ${flags.seed ?? 0}`);
   return parts.join(' ');
 }
