@@ -20,11 +20,11 @@ export interface LabelledImages {
 }
 
 export interface CorrectionOptions {
-  /** Latent codes drawn per annotated scenario for fine-tuning (default 200). */
+  /** Latent codes drawn per annotated scenario for fine-tuning (default 500). */
   readonly samplesPerScenario?: number;
   /**
    * Training images (not held-out sources) whose VAE reconstructions join the scenario rows with their
-   * own labels (default 2000): decoded images of every class, so fine-tuning learns the scenarios'
+   * own labels (default 4000): decoded images of every class, so fine-tuning learns the scenarios'
    * labels rather than "a decoded-looking image is the scenario's class".
    */
   readonly anchorRows?: number;
@@ -32,7 +32,7 @@ export interface CorrectionOptions {
   readonly heldOutFraction?: number;
   /** λ: weight of a scenario row relative to a training row in the loss (default 1). */
   readonly lambda?: number;
-  /** Scenario rows appended to every training batch (default 16). */
+  /** Scenario and anchor rows appended to every training batch (default 32). */
   readonly rowsPerBatch?: number;
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -77,7 +77,7 @@ export interface CorrectionResult {
 }
 
 function settings(o: CorrectionOptions): Required<Omit<CorrectionOptions, 'signal' | 'onProgress'>> {
-  const r = { samplesPerScenario: o.samplesPerScenario ?? 200, anchorRows: o.anchorRows ?? 2000, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 16, epochs: o.epochs ?? 2, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 5e-4, seed: o.seed ?? 0 };
+  const r = { samplesPerScenario: o.samplesPerScenario ?? 500, anchorRows: o.anchorRows ?? 4000, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 32, epochs: o.epochs ?? 3, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 1e-3, seed: o.seed ?? 0 };
   if (!(Number.isInteger(r.samplesPerScenario) && r.samplesPerScenario >= 0)) throw new GlassboxError('invalid_argument', `samplesPerScenario must be an integer ≥ 0 (got ${r.samplesPerScenario})`, { argument: 'samplesPerScenario', hint: 'Use e.g. 200.' });
   if (!(r.heldOutFraction > 0 && r.heldOutFraction < 1)) throw new GlassboxError('invalid_argument', `heldOutFraction must be in (0, 1) (got ${r.heldOutFraction})`, { argument: 'heldOutFraction', hint: 'Use e.g. 0.5.' });
   if (!(Number.isFinite(r.lambda) && r.lambda >= 0)) throw new GlassboxError('invalid_argument', `lambda must be a finite number ≥ 0 (got ${r.lambda})`, { argument: '--lambda', hint: 'Use e.g. 1.' });
