@@ -8,9 +8,9 @@ import type { Vae } from './vae/vae.js';
 export interface IdentifyOptions {
   /** Latent perturbations drawn per source image: the sampling budget (default 50). */
   readonly samplesPerExample?: number;
-  /** Standard deviation σ of the Gaussian noise added to the posterior mean, in latent units (the prior is N(0, I); default 0.8). */
+  /** Standard deviation σ of the Gaussian noise added to the posterior mean, in latent units (the prior is N(0, I); default 0.5). */
   readonly noiseScale?: number;
-  /** The reconstruction classifier must give the source label at least this probability (default 0.7). */
+  /** The reconstruction classifier must give the source label at least this probability (default 0.9). */
   readonly checkerConfidence?: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
@@ -56,13 +56,13 @@ const CHUNK = 64;
 
 function checkOptions(o: IdentifyOptions): Required<Pick<IdentifyOptions, 'samplesPerExample' | 'noiseScale' | 'checkerConfidence' | 'seed'>> {
   const samplesPerExample = o.samplesPerExample ?? 50;
-  const noiseScale = o.noiseScale ?? 0.8;
-  const checkerConfidence = o.checkerConfidence ?? 0.7;
+  const noiseScale = o.noiseScale ?? 0.5;
+  const checkerConfidence = o.checkerConfidence ?? 0.9;
   if (!(Number.isInteger(samplesPerExample) && samplesPerExample >= 1 && samplesPerExample <= 100_000)) {
     throw new GlassboxError('invalid_argument', `samplesPerExample must be an integer in [1, 100000] (got ${samplesPerExample})`, { argument: '--samples-per-example', hint: 'Use e.g. 50.' });
   }
-  if (!(Number.isFinite(noiseScale) && noiseScale > 0)) throw new GlassboxError('invalid_argument', `noiseScale must be a positive number (got ${noiseScale})`, { argument: '--noise-scale', hint: 'Use e.g. 0.8 (latent units).' });
-  if (!(checkerConfidence >= 0 && checkerConfidence <= 1)) throw new GlassboxError('invalid_argument', `checkerConfidence must be in [0, 1] (got ${checkerConfidence})`, { argument: 'checkerConfidence', hint: 'Use e.g. 0.7.' });
+  if (!(Number.isFinite(noiseScale) && noiseScale > 0)) throw new GlassboxError('invalid_argument', `noiseScale must be a positive number (got ${noiseScale})`, { argument: '--noise-scale', hint: 'Use e.g. 0.5 (latent units).' });
+  if (!(checkerConfidence >= 0 && checkerConfidence <= 1)) throw new GlassboxError('invalid_argument', `checkerConfidence must be in [0, 1] (got ${checkerConfidence})`, { argument: 'checkerConfidence', hint: 'Use e.g. 0.9.' });
   return { samplesPerExample, noiseScale, checkerConfidence, seed: o.seed ?? 0 };
 }
 

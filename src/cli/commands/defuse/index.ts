@@ -22,6 +22,7 @@ export function registerDefuseCommand(program: Command): void {
     .option('--seed <n>', 'seed of the VAE, the search, the clustering and the fine-tuning', '0')
     .option('--samples-per-example <k>', 'latent perturbations drawn per source image (default 50)')
     .option('--noise-scale <sigma>', 'standard deviation of the latent perturbations (default 0.5)')
+    .option('--checker-confidence <p>', 'the reconstruction classifier\'s least probability of the source label for an example to count (default 0.9)')
     .option('--sources <n>', 'training images used as sources (seeded choice; default 1000)')
     .option('--annotations <file>', 'annotations.json from glassbox defuse annotate: correct the model (reuses the search its scenarios.json records)')
     .option('--accept-source', 'label every scenario with its members\' majority source label, then correct the model')

@@ -30,6 +30,7 @@ export interface DefuseFlags {
   seed?: string;
   samplesPerExample?: string;
   noiseScale?: string;
+  checkerConfidence?: string;
   sources?: string;
   annotations?: string;
   acceptSource?: boolean;
@@ -46,6 +47,7 @@ interface Settings {
   readonly out: string;
   readonly samplesPerExample: number;
   readonly noiseScale: number;
+  readonly checkerConfidence: number;
   readonly sources: number;
   readonly epochs: number;
   readonly lambda: number;
@@ -62,6 +64,7 @@ function parseSettings(flags: DefuseFlags): Settings {
     out: flags.out,
     samplesPerExample: parseIntegerFlag('--samples-per-example', flags.samplesPerExample, 50, 1),
     noiseScale: parseNumberFlag('--noise-scale', flags.noiseScale, 0.5, Number.MIN_VALUE),
+    checkerConfidence: parseNumberFlag('--checker-confidence', flags.checkerConfidence, 0.9, 0),
     sources: parseIntegerFlag('--sources', flags.sources, 1000, 1),
     epochs: parseIntegerFlag('--epochs', flags.epochs, 3, 1),
     lambda: parseNumberFlag('--lambda', flags.lambda, 1, 0),
@@ -130,12 +133,13 @@ async function search(inputs: DefuseInputs, vae: Vae, vaePath: string, s: Settin
   const sourceIndex = chooseSources(inputs.train.labels.length, s.sources, s.seed);
   const sources = subset(inputs.train, sourceIndex);
   const found = await identifyFailures(inputs.model, vae, sources.images, sources.labels, {
-    samplesPerExample: s.samplesPerExample, noiseScale: s.noiseScale, seed: s.seed, ...(signal ? { signal } : {}),
+    samplesPerExample: s.samplesPerExample, noiseScale: s.noiseScale, checkerConfidence: s.checkerConfidence, seed: s.seed, ...(signal ? { signal } : {}),
     onProgress: (p) => progress.update(p.done, p.total, `searching latent perturbations: ${p.found} unrestricted adversarial examples`),
   });
   // source indices → training-image indices, so the examples refer to --data rows
   const examples: UnrestrictedAdversarialExamples = { ...found, sourceRows: Int32Array.from(found.sourceRows, (r) => sourceIndex[r]!) };
-  const distillation = distillScenarios(examples, inputs.model.outputWidth, { seed: s.seed });
+  // fewer than two examples: nothing to cluster, and no scenario to report
+  const distillation = examples.sourceRows.length >= 2 ? distillScenarios(examples, inputs.model.outputWidth, { seed: s.seed }) : { scenarios: [] };
   const classes = inputs.model.classes;
   const pngs: Buffer[] = [];
   const images: string[] = [];

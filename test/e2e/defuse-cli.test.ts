@@ -1,0 +1,108 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNpy } from '../../src/data/npy.js';
+import { trainVae } from '../../src/defuse/vae/train.js';
+import { smallCnnOnnx } from '../../src/model/onnx-grad/small-cnn.js';
+import { Rng } from '../../src/rng.js';
+import { runGlassbox } from '../support/cli.js';
+import { randomSmallCnn } from '../support/tiny-nets.js';
+
+/** 8×8 bars as a channels-first [n, 1, 8, 8] tensor: class 0 horizontal, class 1 vertical. */
+function bars(n: number, seed: number): { x: Float32Array; labels: Float64Array } {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * 64);
+  const labels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(2);
+    const at = 1 + rng.int(6);
+    labels[i] = c;
+    for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) x[i * 64 + r * 8 + k] = (c === 0 ? r === at : k === at) ? 0.9 + 0.1 * rng.next() : 0.05 * rng.next();
+  }
+  return { x, labels };
+}
+
+let dir: string;
+let args: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'glassbox-defuse-cli-'));
+  const train = bars(160, 1);
+  const test = bars(80, 2);
+  writeNpy(join(dir, 'train.npy'), train.x, [160, 1, 8, 8]);
+  writeNpy(join(dir, 'train-labels.npy'), train.labels, [160]);
+  writeNpy(join(dir, 'test.npy'), test.x, [80, 1, 8, 8]);
+  writeNpy(join(dir, 'test-labels.npy'), test.labels, [80]);
+  await writeFile(join(dir, 'cnn.onnx'), smallCnnOnnx(randomSmallCnn(5, 1, 8, 8, 4, 2)));
+  const { vae } = await trainVae({ data: train.x, shape: [160, 8, 8, 1] }, { latentDim: 3, filters: [4, 8], epochs: 12, batchSize: 16, learningRate: 1e-2, seed: 0, labels: Int32Array.from(train.labels), checkerEpochs: 15 });
+  await vae.save(join(dir, 'vae.json'));
+  vae.dispose();
+  args = ['defuse', '--model', join(dir, 'cnn.onnx'), '--data', join(dir, 'train.npy'), '--labels', join(dir, 'train-labels.npy'), '--test-data', join(dir, 'test.npy'), '--test-labels', join(dir, 'test-labels.npy'), '--vae', join(dir, 'vae.json'), '--samples-per-example', '20', '--noise-scale', '1', '--checker-confidence', '0.6', '--epochs', '2', '--quiet'];
+}, 60_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('glassbox defuse (CLI)', () => {
+  it('finds scenarios, corrects and writes back an ONNX classifier, with the fields the issue lists; same seed, same scenarios', async () => {
+    const out = join(dir, 'run');
+    const r = await runGlassbox([...args, '--accept-source', '--out', out, '--seed', '0']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.unrestrictedAdversarialExamples).toBeGreaterThan(0);
+    expect(result.scenarios.length).toBeGreaterThan(0);
+    for (const s of result.scenarios) {
+      expect(Object.keys(s).sort()).toEqual(['annotation', 'id', 'image', 'predictedLabels', 'size', 'sourceLabels', 'sources']);
+      expect(Object.values(s.sourceLabels as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(s.size);
+      expect(Object.keys(s.sourceLabels)).toEqual([s.annotation]);
+      const meta = await sharp(join(out, s.image)).metadata();
+      expect(meta.format).toBe('png');
+    }
+    const c = result.correction;
+    for (const key of ['testAccuracyBefore', 'testAccuracyAfter', 'scenarioAccuracyBefore', 'scenarioAccuracyAfter', 'heldOut']) expect(c).toHaveProperty(key);
+    expect(c.scenarioAccuracyBefore).toBe(0);
+    expect(c.correctedModel).toBe('corrected.onnx');
+    // the written file ran in onnxruntime and gives the accuracy the tuned model had
+    expect(c.correctedModelOnnxruntimeTestAccuracy).toBeCloseTo(c.testAccuracyAfter, 10);
+    expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8'))).toEqual(result);
+    const again = join(dir, 'again');
+    await runGlassbox([...args, '--out', again, '--seed', '0']);
+    expect(await readFile(join(again, 'scenarios.json'), 'utf8')).toBe(await readFile(join(out, 'scenarios.json'), 'utf8'));
+    for (const s of result.scenarios) expect(await readFile(join(again, s.image))).toEqual(await readFile(join(out, s.image)));
+  }, 120_000);
+
+  it('annotate writes annotations.json, and --annotations corrects without repeating the search', async () => {
+    const out = join(dir, 'annotated');
+    const first = JSON.parse((await runGlassbox([...args, '--out', out, '--seed', '0'])).stdout);
+    expect(first.correction).toBeNull();
+    const scenarios = join(out, 'scenarios.json');
+    const a = await runGlassbox(['defuse', 'annotate', scenarios, '--label', '0=1']);
+    expect(a.code).toBe(0);
+    const annotations = JSON.parse(await readFile(join(out, 'annotations.json'), 'utf8'));
+    expect(annotations.labels).toEqual({ '0': '1' });
+    const r = await runGlassbox([...args, '--annotations', join(out, 'annotations.json'), '--out', join(dir, 'corrected'), '--seed', '0']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.reusedSearch).toBe(true);
+    expect(result.scenarios[0].annotation).toBe('1');
+    expect(result.correction.perScenario.map((s: { id: number }) => s.id)).toEqual([0]);
+    const bad = await runGlassbox(['defuse', 'annotate', scenarios, '--label', '99=1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no scenario 99/);
+  }, 120_000);
+
+  it('refuses bad input with a specific error before any work', async () => {
+    const noOut = await runGlassbox(args);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/Missing --out/);
+    const both = await runGlassbox([...args, '--out', join(dir, 'x'), '--accept-source', '--annotations', 'a.json']);
+    expect(both.stderr).toMatch(/either --annotations FILE or --accept-source/);
+    const noLabels = await runGlassbox(args.filter((_, i) => args[i] !== '--labels' && args[i - 1] !== '--labels').concat(['--out', join(dir, 'y')]));
+    expect(noLabels.stderr).toMatch(/give its labels with --labels/);
+    const demo = await runGlassbox(['defuse', '--demo', 'credit', '--out', join(dir, 'z')]);
+    expect(demo.stderr).toMatch(/--demo takes digits/);
+    expect(existsSync(join(dir, 'z'))).toBe(false);
+  }, 60_000);
+});
