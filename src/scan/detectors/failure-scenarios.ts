@@ -29,7 +29,9 @@ export const failureScenarios: Detector = {
 };
 
 async function runFailureScenarios(c: ScanContext): Promise<DetectorResult> {
-  const s = FAILURE_SCENARIO_SCAN_SETTINGS;
+  // scan() options defuseNoiseScale / defuseCheckerConfidence override the defaults (library callers)
+  const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+  const s = { ...FAILURE_SCENARIO_SCAN_SETTINGS, noiseScale: num(c.options.defuseNoiseScale, FAILURE_SCENARIO_SCAN_SETTINGS.noiseScale), checkerConfidence: num(c.options.defuseCheckerConfidence, FAILURE_SCENARIO_SCAN_SETTINGS.checkerConfidence) };
   const vae = await loadVae(c.options.defuseVae as string);
   try {
     const layout = modelLayoutFor(c.model, vae.config.imageShape);
