@@ -15,7 +15,11 @@ interface ServerMethod {
 
 const erase = <S, X>(e: Explainer<S, X>): Explainer<never, never> => e as unknown as Explainer<never, never>;
 
-/** The methods /api/explain offers, by the names `glassbox explain --method` uses; factories load when first used. */
+/**
+ * The methods /api/explain offers, by the names `glassbox explain --method` uses; factories load when
+ * first used. Gradient methods explain probabilities, which every differentiable model reports (the
+ * demos' TF.js models have no logits output).
+ */
 export const SERVER_METHODS: Readonly<Record<string, ServerMethod>> = {
   'kernel-shap': { input: 'tabular', background: 'shapley', create: async (seed, samples) => erase((await import('../explain/kernel-shap.js')).kernelShap({ samples, seed })) },
   'exact-shapley': { input: 'tabular', background: 'shapley', create: async () => erase((await import('../explain/exact-shapley.js')).exactShapley()) },
@@ -23,10 +27,10 @@ export const SERVER_METHODS: Readonly<Record<string, ServerMethod>> = {
   lime: { input: 'tabular', background: 'training', create: async (seed) => erase((await import('../explain/lime/tabular.js')).limeTabular({ seed })) },
   occlusion: { input: 'tabular', background: 'shapley', create: async () => erase((await import('../explain/occlusion.js')).occlusion()) },
   'tree-shap': { input: 'tabular', create: async () => erase((await import('../explain/tree-shap.js')).treeShap()) },
-  'integrated-gradients': { input: 'tensor', create: async (seed) => erase((await import('../explain/gradients/integrated-gradients.js')).integratedGradients({ seed })) },
-  saliency: { input: 'tensor', create: async () => erase((await import('../explain/gradients/simple-gradients.js')).saliency()) },
-  'input-x-gradient': { input: 'tensor', create: async () => erase((await import('../explain/gradients/simple-gradients.js')).inputXGradient()) },
-  smoothgrad: { input: 'tensor', create: async (seed) => erase((await import('../explain/gradients/smooth-grad.js')).smoothGrad({ seed })) },
+  'integrated-gradients': { input: 'tensor', create: async (seed) => erase((await import('../explain/gradients/integrated-gradients.js')).integratedGradients({ seed, output: 'probabilities' })) },
+  saliency: { input: 'tensor', create: async () => erase((await import('../explain/gradients/simple-gradients.js')).saliency({ output: 'probabilities' })) },
+  'input-x-gradient': { input: 'tensor', create: async () => erase((await import('../explain/gradients/simple-gradients.js')).inputXGradient({ output: 'probabilities' })) },
+  smoothgrad: { input: 'tensor', create: async (seed) => erase((await import('../explain/gradients/smooth-grad.js')).smoothGrad({ seed, output: 'probabilities' })) },
 };
 
 /**
