@@ -85,3 +85,32 @@ describe('glassbox vog on ONNX checkpoints', () => {
     expect(unlabeled.stderr).toMatch(/true label/);
   });
 });
+
+describe('glassbox vog on TF.js checkpoint folders', () => {
+  it('the digits demo\'s committed checkpoint folders given by path score like --demo digits', async () => {
+    const { loadDigitsData } = await import('../../src/demos/digits/data.js');
+    const data = loadDigitsData(0);
+    const rows: number[] = [];
+    data.isTest.forEach((v, i) => {
+      if (v && rows.length < 40) rows.push(i);
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'glassbox-vog-tfjs-'));
+    try {
+      const x = new Float32Array(rows.length * 784);
+      rows.forEach((r, i) => x.set(data.images.data.subarray(r * 784, (r + 1) * 784), i * 784));
+      writeNpy(join(dir, 'x.npy'), x, [rows.length, 28, 28, 1]);
+      writeNpy(join(dir, 'y.npy'), Float64Array.from(rows, (r) => data.labels[r]!), [rows.length]);
+      const c = 'models/digits/checkpoints';
+      const byPath = await runGlassbox(['vog', '--checkpoints', `${c}/step-075,${c}/step-150,${c}/step-225,${c}/step-300,models/digits`, '--data', join(dir, 'x.npy'), '--labels', join(dir, 'y.npy'), '--quiet']);
+      expect(byPath.code, byPath.stderr).toBe(0);
+      const demo = await runGlassbox(['vog', '--demo', 'digits', '--rows', '0:40', '--quiet']);
+      expect(demo.code, demo.stderr).toBe(0);
+      const a = JSON.parse(byPath.stdout) as VogJson;
+      const b = JSON.parse(demo.stdout) as VogJson;
+      a.raw.forEach((v, i) => expect(v).toBeCloseTo(b.raw[i]!, 6));
+      expect(a.predictions).toEqual(b.predictions);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -14,6 +14,7 @@ import { folderLabels, labelsFile, loadGradientData } from '../../image-inputs.j
 import { parseChoice, parseIntegerFlag, parseList, parseNumberFlag, parseRowRange, positiveFlag } from '../../options.js';
 import { createProgress, type ProgressReporter } from '../../progress.js';
 import { compressOutput } from './output.js';
+import { modelFileOf } from '../../model-path.js';
 
 export interface CompressFlags {
   demo?: string;
@@ -160,8 +161,8 @@ async function filePopulations(flags: CompressFlags, spec: CompressionSpec, prog
   try {
     if (flags.compressed) {
       const { loadModel } = await import('../../../model/load-model.js');
-      for (const path of flags.models) models.push(await loadModel(path));
-      for (const path of flags.compressed) compressedModels.push(await loadModel(path));
+      for (const path of flags.models) models.push(await loadModel(modelFileOf(path)));
+      for (const path of flags.compressed) compressedModels.push(await loadModel(modelFileOf(path)));
     } else {
       const { loadTrainableModel } = await import('../../../train/load.js');
       for (const [k, path] of flags.models.entries()) {

@@ -3,6 +3,7 @@ import type { CompressionSpec } from '../../../compress/compress-model.js';
 import type { Model } from '../../../model/model.js';
 import { parseList } from '../../options.js';
 import { loadDifferentiable } from '../explain/inputs/differentiable.js';
+import { modelFileOf } from '../../model-path.js';
 
 /** `--compression prune:0.9 | prune-channels:0.5 | quantize:8[:per-channel]`. */
 export function parseCompressionFlag(value: string): CompressionSpec {
@@ -35,7 +36,7 @@ export async function loadScanCheckpoints(value: string, demo: string | undefine
   if (paths.length < 2) throw new GlassboxError('invalid_argument', `--checkpoints lists ${paths.length} model; VoG needs at least 2 snapshots of training.`, { argument: '--checkpoints', hint: 'List K ≥ 2 checkpoints in training order, separated by commas.' });
   const loaded: { model: Model; dispose: () => Promise<void> }[] = [];
   for (const path of paths) {
-    const l = await loadDifferentiable(path, {});
+    const l = await loadDifferentiable(modelFileOf(path), {});
     loaded.push({ model: l.model as unknown as Model, dispose: l.dispose });
   }
   return { models: loaded.map((l) => l.model), dispose: async () => { for (const l of loaded) await l.dispose(); } };

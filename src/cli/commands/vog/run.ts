@@ -12,6 +12,7 @@ import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 import { loadDifferentiable } from '../explain/inputs/differentiable.js';
 import { vogGridBlock } from '../../../scan/vog-images.js';
+import { modelFileOf } from '../../model-path.js';
 
 export interface VogFlags {
   checkpoints?: string;
@@ -74,7 +75,7 @@ async function loadVogInputs(flags: VogFlags): Promise<VogInputs> {
   };
   try {
     for (const path of paths) {
-      const l = await loadDifferentiable(path, {});
+      const l = await loadDifferentiable(modelFileOf(path), {});
       loaded.push({ model: l.model as unknown as VogCheckpoint & Model, dispose: l.dispose });
     }
     const first = loaded[0]!.model;
