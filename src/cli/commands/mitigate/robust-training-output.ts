@@ -62,7 +62,8 @@ function accuracyChart(result: AdversarialTrainingResult): ReportBlock {
       return { when, metric: metric === 'accuracy' ? 'clean accuracy' : 'robust accuracy', value: e.value, low: e.interval.low, high: e.interval.high };
     }),
   );
-  const x = { field: 'metric', type: 'nominal', title: null };
+  const x = { field: 'metric', type: 'nominal', title: null, axis: { labelAngle: 0 } };
+  const offset = { field: 'when', sort: ['before', 'after'] };
   return {
     kind: 'chart',
     caption: 'Held-out accuracy before and after (error bars: Wilson 95% intervals)',
@@ -71,10 +72,10 @@ function accuracyChart(result: AdversarialTrainingResult): ReportBlock {
       data: { values },
       width: 320,
       height: 220,
-      encoding: { x, xOffset: { field: 'when', sort: ['before', 'after'] }, color: { field: 'when', type: 'nominal', sort: ['before', 'after'], title: null } },
+      encoding: { x, xOffset: offset },
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } }, tooltip: [{ field: 'when' }, { field: 'metric' }, { field: 'value', format: '.3f' }] } },
-        { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        { mark: 'bar', encoding: { color: { field: 'when', type: 'nominal', sort: ['before', 'after'], title: null }, y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } }, tooltip: [{ field: 'when' }, { field: 'metric' }, { field: 'value', format: '.3f' }] } },
+        { mark: { type: 'rule', color: 'black' }, encoding: { x: { ...x, bandPosition: 0.5 }, xOffset: { ...offset, bandPosition: 0.5 }, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
       ],
     },
   };
