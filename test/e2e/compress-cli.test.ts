@@ -60,6 +60,8 @@ describe('glassbox compress on ONNX populations', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(json.pies).toEqual(expected);
     expect(json.populationSize).toEqual({ base: 3, compressed: 3 });
+    expect((json as unknown as { method: string; spec: unknown }).method).toBe('given');
+    expect((json as unknown as { spec: unknown }).spec).toBeNull();
     expect(json.perClass.reduce((a, c) => a + c.pies, 0)).toBe(expected.length);
     expect(json.perGroup.groups!.map((g) => g.n)).toEqual([30, 30]);
     // base accuracy on the rest, from the float64 forward passes

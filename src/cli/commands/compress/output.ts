@@ -25,8 +25,8 @@ function summaryJson(s: CompressionSummary): Record<string, unknown> {
 export function compressJson(o: OutputInputs): Record<string, unknown> {
   const { result: r, populations: p } = o;
   return {
-    method: o.spec.method,
-    spec: o.spec,
+    method: p.givenCompressed ? 'given' : o.spec.method,
+    spec: p.givenCompressed ? null : o.spec,
     source: p.source,
     populationSize: r.populationSize,
     fineTuned: p.fineTuned,
@@ -60,7 +60,7 @@ export async function compressOutput(o: OutputInputs): Promise<void> {
   }
   const { result: r, populations: p } = o;
   const t = r.topLine;
-  const what = o.spec.method === 'quantize' ? `int${o.spec.bits ?? 8} quantization (${o.spec.granularity ?? 'per-tensor'}, simulated in float)` : `${o.spec.method === 'prune-channels' ? 'structured channel' : `${o.spec.scope ?? 'global'} magnitude`} pruning to ${pct(o.spec.sparsity)} sparsity${p.fineTuned ? ', then fine-tuning with the pruned weights held at 0' : ''}`;
+  const what = p.givenCompressed ? 'the compression of the given population' : o.spec.method === 'quantize' ? `int${o.spec.bits ?? 8} quantization (${o.spec.granularity ?? 'per-tensor'}, simulated in float)` : `${o.spec.method === 'prune-channels' ? 'structured channel' : `${o.spec.scope ?? 'global'} magnitude`} pruning to ${pct(o.spec.sparsity)} sparsity${p.fineTuned ? ', then fine-tuning with the pruned weights held at 0' : ''}`;
   const columns = ['value', 'rows', 'PIEs', 'PIE rate', 'Wilson 95%', 'vs overall', 'base acc.', 'compressed acc.'];
   const blocks: ReportBlock[] = [
     {

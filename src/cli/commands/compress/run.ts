@@ -55,6 +55,8 @@ export interface PopulationsForPies {
   readonly source: string;
   /** Whether the compressed models were fine-tuned after pruning. */
   readonly fineTuned: boolean;
+  /** The compressed population was given (--compressed): how it was compressed is not known here. */
+  readonly givenCompressed: boolean;
   readonly reused?: number;
   readonly dispose: () => Promise<void>;
 }
@@ -134,6 +136,7 @@ async function demoPopulations(flags: CompressFlags, spec: CompressionSpec, seed
     groups: [inkTerciles(Float64Array.from(rows, (r) => ink[r]!))],
     source: `digits demo, ${size} + ${size} CNNs (seeds ${seed}–${seed + size - 1})`,
     fineTuned: spec.method !== 'quantize' && fineTuneEpochs > 0,
+    givenCompressed: false,
     reused: pops.reused,
     dispose: async () => {
       for (const m of [...pops.base, ...pops.compressed]) await m.dispose();
@@ -196,6 +199,7 @@ async function filePopulations(flags: CompressFlags, spec: CompressionSpec, prog
       groups,
       source: `${models.length} base and ${compressedModels.length} compressed models${flags.compressed ? '' : ' (each base compressed post-training, not fine-tuned)'}`,
       fineTuned: false,
+      givenCompressed: Boolean(flags.compressed),
       dispose,
     };
   } catch (error) {
