@@ -18,7 +18,11 @@ export interface L1Path {
   readonly family: L1Family;
   readonly n: number;
   readonly d: number;
-  /** Decreasing λ values; lambdas[0] = λ_max, where every coefficient is zero. */
+  /**
+   * Decreasing λ values; lambdas[0] = λ_max, where every coefficient is zero. As in glmnet, the path stops
+   * early (after at least 6 values) once a λ step reduces the deviance by less than 1e-5 of the null
+   * deviance, or the deviance falls below 0.1% of it.
+   */
   readonly lambdas: Float64Array;
   /** nλ × d coefficients on the standardised features, row-major. */
   readonly standardized: Float64Array;
@@ -74,6 +78,9 @@ export function l1Path(x: Float64Array | Float32Array, n: number, d: number, y: 
   const intercepts0 = new Float64Array(nLambda);
   let converged = true;
   const state: FitState = { cols, n, d, y: target, beta, b0, tol, maxPasses };
+  const nullDeviance = deviance(state, family);
+  let previousDeviance = nullDeviance;
+  let kept = nLambda;
   for (let k = 0; k < nLambda; k++) {
     throwIfAborted(options.signal);
     // at λ_max the solution is β = 0 with the intercept alone (exactly; the solver would only add rounding)
@@ -82,10 +89,17 @@ export function l1Path(x: Float64Array | Float32Array, n: number, d: number, y: 
     b0 = state.b0;
     standardized.set(beta, k * d);
     intercepts0[k] = b0;
+    // glmnet's path stop: the fit explains (almost) everything, or the last λ barely changed the deviance
+    const dev = deviance(state, family);
+    if (k >= 5 && ((previousDeviance - dev) / nullDeviance < 1e-5 || dev / nullDeviance < 1e-3)) {
+      kept = k + 1;
+      break;
+    }
+    previousDeviance = dev;
   }
-  const coefficients = new Float64Array(nLambda * d);
-  const intercepts = new Float64Array(nLambda);
-  for (let k = 0; k < nLambda; k++) {
+  const coefficients = new Float64Array(kept * d);
+  const intercepts = new Float64Array(kept);
+  for (let k = 0; k < kept; k++) {
     let b = intercepts0[k]!;
     for (let j = 0; j < d; j++) {
       const w = standardized[k * d + j]! / scale[j]!;
@@ -94,7 +108,28 @@ export function l1Path(x: Float64Array | Float32Array, n: number, d: number, y: 
     }
     intercepts[k] = b;
   }
-  return { family, n, d, lambdas, standardized, coefficients, intercepts, mean, scale, converged };
+  return { family, n, d, lambdas: lambdas.slice(0, kept), standardized: standardized.slice(0, kept * d), coefficients, intercepts, mean, scale, converged };
+}
+
+/** Deviance of the current fit: −2 Σ log-likelihood (binomial) or the residual sum of squares (gaussian). */
+function deviance(state: FitState, family: L1Family): number {
+  const { cols, n, d, y, beta } = state;
+  const eta = new Float64Array(n).fill(state.b0);
+  for (let j = 0; j < d; j++) {
+    const bj = beta[j]!;
+    if (bj === 0) continue;
+    const c = cols[j]!;
+    for (let i = 0; i < n; i++) eta[i]! += c[i]! * bj;
+  }
+  let dev = 0;
+  for (let i = 0; i < n; i++) {
+    if (family === 'gaussian') dev += (y[i]! - eta[i]!) ** 2;
+    else {
+      const m = y[i]! > 0.5 ? -eta[i]! : eta[i]!;
+      dev += 2 * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
+    }
+  }
+  return dev;
 }
 
 interface FitState {
@@ -152,17 +187,21 @@ function solveWeighted(state: FitState, lambda: number, w: Float64Array | null, 
     for (let i = 0; i < n; i++) r[i]! -= c[i]! * bj;
   }
   let wsum = n;
-  const v = new Float64Array(d);
+  // v_j = (1/n) Σ wᵢ xᵢⱼ², computed when column j is first updated (a zero column that stays zero never needs it)
+  const v = new Float64Array(d).fill(w ? Number.NaN : 1);
+  const vOf = (j: number): number => {
+    if (Number.isNaN(v[j]!)) {
+      const c = cols[j]!;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += w![i]! * c[i]! * c[i]!;
+      v[j] = s / n;
+    }
+    return v[j]!;
+  };
   if (w) {
     wsum = 0;
     for (let i = 0; i < n; i++) wsum += w[i]!;
-    for (let j = 0; j < d; j++) {
-      const c = cols[j]!;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += w[i]! * c[i]! * c[i]!;
-      v[j] = s / n;
-    }
-  } else v.fill(1);
+  }
   const pass = (active: boolean): number => {
     let maxChange = 0;
     // intercept
@@ -178,17 +217,20 @@ function solveWeighted(state: FitState, lambda: number, w: Float64Array | null, 
     for (let j = 0; j < d; j++) {
       const old = beta[j]!;
       if (active && old === 0) continue;
-      if (v[j]! <= 0) continue;
       const c = cols[j]!;
       let g = 0;
       if (w) for (let i = 0; i < n; i++) g += w[i]! * c[i]! * r[i]!;
       else for (let i = 0; i < n; i++) g += c[i]! * r[i]!;
-      const updated = soft(g / n + v[j]! * old, lambda) / v[j]!;
+      g /= n;
+      if (old === 0 && Math.abs(g) <= lambda) continue;
+      const vj = vOf(j);
+      if (vj <= 0) continue;
+      const updated = soft(g + vj * old, lambda) / vj;
       if (updated === old) continue;
       const diff = updated - old;
       beta[j] = updated;
       for (let i = 0; i < n; i++) r[i]! -= c[i]! * diff;
-      maxChange = Math.max(maxChange, v[j]! * diff * diff);
+      maxChange = Math.max(maxChange, vj * diff * diff);
     }
     return maxChange;
   };
@@ -211,7 +253,7 @@ function irls(state: FitState, lambda: number): boolean {
   const z = new Float64Array(n);
   const eta = new Float64Array(n);
   const previous = new Float64Array(d + 1);
-  for (let iteration = 0; iteration < 100; iteration++) {
+  for (let iteration = 0; iteration < 25; iteration++) {
     eta.fill(state.b0);
     for (let j = 0; j < d; j++) {
       const bj = beta[j]!;
@@ -227,9 +269,20 @@ function irls(state: FitState, lambda: number): boolean {
     previous.set(beta);
     previous[d] = state.b0;
     if (!solveWeighted(state, lambda, w, z)) return false;
-    let change = Math.abs(state.b0 - previous[d]!);
-    for (let j = 0; j < d; j++) change = Math.max(change, Math.abs(beta[j]! - previous[j]!));
-    if (change < 1e-7) return true;
+    // glmnet's criterion: the largest weighted squared change, Σ-free (max_j v_j Δβ_j², the intercept with mean weight)
+    let wmean = 0;
+    for (let i = 0; i < n; i++) wmean += w[i]!;
+    wmean /= n;
+    let change = wmean * (state.b0 - previous[d]!) ** 2;
+    for (let j = 0; j < d; j++) {
+      const diff = beta[j]! - previous[j]!;
+      if (diff === 0) continue;
+      const c = cols[j]!;
+      let vj = 0;
+      for (let i = 0; i < n; i++) vj += w[i]! * c[i]! * c[i]!;
+      change = Math.max(change, (vj / n) * diff * diff);
+    }
+    if (change < 10 * state.tol) return true;
   }
   return false;
 }
