@@ -21,9 +21,20 @@ export async function run(): Promise<BenchResult[]> {
     const contentful: number[] = [];
     // one untimed load warms the server's scored rows and the browser's cache of nothing (each page is fresh)
     for (let r = 0; r <= RUNS; r++) {
-      const { page } = await dashboard.open('datapoints');
+      // an in-page poll (every 4 ms) notes when the first row exists; Playwright's own waiting adds its polling delay
+      const { page } = await dashboard.open('datapoints', async (p) => {
+        await p.addInitScript(() => {
+          const g = globalThis as unknown as PageGlobals;
+          const poll = g.setInterval(() => {
+            const table = g.document.querySelector('gb-app')?.shadowRoot?.querySelector('gb-datapoints-view')?.shadowRoot?.querySelector('gb-data-table')?.shadowRoot;
+            if (!table?.querySelector('[data-row-id="0"]')) return;
+            g.firstRows = performance.now();
+            g.clearInterval(poll);
+          }, 4);
+        });
+      });
       await page.locator('[data-row-id="0"]').waitFor();
-      const [meaningful, fcp] = await page.evaluate(() => [performance.now(), performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN]);
+      const [meaningful, fcp] = await page.evaluate(() => [(globalThis as unknown as PageGlobals).firstRows ?? NaN, performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN]);
       if (r > 0) {
         paints.push(meaningful! / 1000);
         contentful.push(fcp! / 1000);

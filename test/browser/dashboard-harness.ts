@@ -35,6 +35,9 @@ export interface PageGlobals {
   readonly document: PageElement & { addEventListener(type: string, listener: (event: { key: string }) => void, capture: boolean): void };
   readonly MutationObserver: new (callback: () => void) => { observe(target: PageElement, options: { attributes: boolean }): void; disconnect(): void };
   t0: number;
+  firstRows?: number;
+  setInterval(callback: () => void, ms: number): number;
+  clearInterval(handle: number): void;
 }
 
 export interface Dashboard {
@@ -42,7 +45,7 @@ export interface Dashboard {
   readonly running: RunningDashboard;
   readonly browser: Browser;
   /** A fresh page on the dashboard at `#view`, recording console errors (CSP violations among them). */
-  open(view?: string): Promise<{ page: Page; errors: string[] }>;
+  open(view?: string, beforeLoad?: (page: Page) => Promise<void>): Promise<{ page: Page; errors: string[] }>;
   close(): Promise<void>;
 }
 
@@ -67,11 +70,12 @@ export async function startDashboard(demo: string, results?: (session: Dashboard
     session,
     running,
     browser,
-    async open(view = 'datapoints') {
+    async open(view = 'datapoints', beforeLoad) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       const errors: string[] = [];
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       page.on('pageerror', (e) => void errors.push(e.message));
+      await beforeLoad?.(page);
       await page.goto(`${running.url}#${view}`);
       return { page, errors };
     },
