@@ -53,6 +53,16 @@ describe('label-issues detector', () => {
     expect((((await labelIssues.run(context)).data) as { rowIds: number[] }).rowIds).toEqual(data_.rowIds);
   });
 
+  it("trusts a cross-fitted model's own outputs, which are out-of-fold by construction", async () => {
+    const base = syntheticContext({ columns, labels: Array.from(data.noisy), predicted: Array.from(data.clean), confidence: new Array<number>(data.n).fill(0.95) });
+    const model = Object.assign(Object.create(null) as object, base.model, { folds: 5, fold: new Int32Array(data.n) }) as ScanContext['model'];
+    const result = await labelIssues.run({ ...base, model });
+    const data_ = result.data as { probabilities: { kind: string; description: string }; rowIds: number[] };
+    expect(data_.probabilities.kind).toBe('model');
+    expect(data_.probabilities.description).toMatch(/out-of-fold/);
+    expect(precisionRecall(data_.rowIds).precision).toBeGreaterThanOrEqual(0.8);
+  });
+
   it('says why it does not apply', () => {
     const base = syntheticContext({ columns, labels: Array.from(data.noisy), predicted: Array.from(data.clean), confidence: new Array<number>(data.n).fill(0.9) });
     expect(labelIssues.applies({ ...base, model: { ...base.model, task: 'regression' } as ScanContext['model'] })).toMatch(/regression task/);

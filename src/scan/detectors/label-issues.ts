@@ -71,6 +71,9 @@ function outOfSample(context: ScanContext, rows: Int32Array, labels: Int32Array,
   if (context.train) {
     return { probabilities: Float64Array.from(pick(context.outputs, rows, width)), source: { kind: 'model', description: `${modelName} on the ${rows.length} labelled rows of the test split` }, inSample: false };
   }
+  if (declaresOutOfFold(context.model)) {
+    return { probabilities: Float64Array.from(pick(context.outputs, rows, width)), source: { kind: 'model', description: `${modelName}'s out-of-fold outputs (a cross-fitted model: each row is scored by the fit that did not see it), ${rows.length} labelled rows` }, inSample: false };
+  }
   if (context.pipeline && context.raw) {
     const encoded = context.pipeline.encoder.encode(context.raw);
     const d = context.pipeline.encoder.outputWidth;
@@ -80,6 +83,15 @@ function outOfSample(context: ScanContext, rows: Int32Array, labels: Int32Array,
     return { probabilities: fitted.probabilities, source: { kind: 'cross-fit', description: `${learner.name} on the model's encoded inputs, ${FOLDS}-fold stratified cross-fitting (seed ${context.seed}); the data has no train/test split, so the model's own outputs could be in-sample`, learner: learner.name, folds: FOLDS, seed: context.seed }, inSample: false };
   }
   return { probabilities: Float64Array.from(pick(context.outputs, rows, width)), source: { kind: 'model', description: `${modelName} on all ${rows.length} labelled rows (no train/test split: if the model trained on them, its probabilities are in-sample and fewer issues are found)` }, inSample: true };
+}
+
+/**
+ * A cross-fitted model (e.g. the baseline GAM `scan` trains without --model) scores each of its own training
+ * rows with the fit that did not see it; it says so structurally with its fold count and the fold of each row.
+ */
+function declaresOutOfFold(model: ScanContext['model']): boolean {
+  const m = model as { readonly folds?: unknown; readonly fold?: unknown };
+  return typeof m.folds === 'number' && m.folds >= 2 && m.fold instanceof Int32Array;
 }
 
 function finding(context: ScanContext, report: LabelIssueReport, inSample: boolean): Finding {
