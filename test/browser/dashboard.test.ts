@@ -108,7 +108,7 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     await page.getByTestId('active-filter').waitFor();
     const mask = matchPredicates(dashboard.session.table, first.slice!);
     const expected = mask.reduce((s, v) => s + v, 0);
-    await expect(page.locator('gb-datapoints-view p.hint').first().textContent()).resolves.toContain(`${expected.toLocaleString('en')} of ${dashboard.session.table.nRows.toLocaleString('en')} rows`);
+    await expect.poll(async () => page.locator('gb-datapoints-view p.hint').first().textContent(), { timeout: 30_000 }).toContain(`${expected.toLocaleString('en')} of ${dashboard.session.table.nRows.toLocaleString('en')} rows`);
     const shown = Number(await page.locator('[data-row-id]').first().getAttribute('data-row-id'));
     expect(mask[dashboard.session.table.rowIds.indexOf(shown)]).toBe(1);
     expect(cspErrors(errors)).toEqual([]);
@@ -144,13 +144,14 @@ describe.skipIf(!browserAvailable())('dashboard in chromium (glassbox serve --de
     for (const [x, y] of [[500, 60], [500, 500], [60, 500], [60, 62]]) await page.mouse.move(box.x + x!, box.y + y!, { steps: 4 });
     await page.mouse.up();
     const button = page.locator('gb-projector-view button');
-    const count = Number(/Show ([\d,]+) selected/.exec((await button.textContent())!)![1]!.replace(/,/g, ''));
-    expect(count).toBeGreaterThan(0);
+    const selectedCount = async () => Number(/Show ([\d,]+) selected/.exec((await button.textContent())!)![1]!.replace(/,/g, ''));
+    await expect.poll(selectedCount, { timeout: 10_000 }).toBeGreaterThan(0);
+    const count = await selectedCount();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'projector');
     await button.click();
     await page.getByTestId('active-filter').waitFor();
-    await expect(page.locator('gb-datapoints-view p.hint').first().textContent()).resolves.toContain(`${count.toLocaleString('en')} of`);
+    await expect.poll(async () => page.locator('gb-datapoints-view p.hint').first().textContent(), { timeout: 30_000 }).toContain(`${count.toLocaleString('en')} of`);
     expect(cspErrors(errors)).toEqual([]);
     await page.close();
   });
