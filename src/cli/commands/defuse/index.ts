@@ -26,7 +26,7 @@ export function registerDefuseCommand(program: Command): void {
     .option('--sources <n>', 'training images used as sources (seeded choice; default 1000)')
     .option('--annotations <file>', 'annotations.json from glassbox defuse annotate: correct the model (reuses the search its scenarios.json records)')
     .option('--accept-source', 'label every scenario with its members\' majority source label, then correct the model')
-    .option('--epochs <n>', 'fine-tuning epochs (default 3)')
+    .option('--epochs <n>', 'fine-tuning epochs (default 5)')
     .option('--lambda <w>', 'weight of a scenario row relative to a training row in the fine-tuning loss (default 1)')
     .option('--out <dir>', 'output folder: results.json, scenarios.json, scenario PNGs, vae.json, the corrected model, report.html')
     .option('--format <format>', 'json or html', 'json')

@@ -66,7 +66,7 @@ function parseSettings(flags: DefuseFlags): Settings {
     noiseScale: parseNumberFlag('--noise-scale', flags.noiseScale, 0.5, Number.MIN_VALUE),
     checkerConfidence: parseNumberFlag('--checker-confidence', flags.checkerConfidence, 0.9, 0),
     sources: parseIntegerFlag('--sources', flags.sources, 1000, 1),
-    epochs: parseIntegerFlag('--epochs', flags.epochs, 3, 1),
+    epochs: parseIntegerFlag('--epochs', flags.epochs, 5, 1),
     lambda: parseNumberFlag('--lambda', flags.lambda, 1, 0),
   };
 }
