@@ -95,4 +95,23 @@ describe('glassbox serve --demo credit', () => {
     stop.abort();
     await running;
   });
+
+  it('--results DIR alone serves the data and model the run recorded, and its findings', async () => {
+    const run = join(dir, 'run');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(run, { recursive: true });
+    const finding = { id: 'f1', detector: 'weak-slices', severity: 'high', title: 'young self-employed', summary: 's', metric: 'error rate', value: 0.4, slice: [{ feature: 'age', op: '<', value: 25 }], examples: [], evidence: {}, suggestion: '', reproduce: '' };
+    await writeFile(join(run, 'results.json'), JSON.stringify({ input: { data: 'demo:credit', model: 'demo:credit', demo: 'credit' }, findings: [finding], summary: { findings: 1, bySeverity: { high: 1 }, maxSeverity: 'high', detectors: [] }, detectors: { 'weak-slices': { slices: [] } } }));
+    const served = await loadServeSession({ results: run });
+    expect(served.session.title).toBe('demo:credit');
+    const fromRun = createDashboardApp({ session: served.session, token: TOKEN, allowedHosts: () => new Set([HOST]) });
+    const response = await fromRun.request(`http://${HOST}/api/slices`, { headers: { host: HOST, authorization: `Bearer ${TOKEN}` } });
+    const body = (await response.json()) as { findings: { id: string; slice: unknown[] }[]; weakSlices: unknown };
+    expect(body.findings.map((f) => f.id)).toEqual(['f1']);
+    expect(body.weakSlices).toEqual({ slices: [] });
+    const rows = await fromRun.request(`http://${HOST}/api/rows?limit=1&filter=${encodeURIComponent(JSON.stringify(body.findings[0]!.slice))}`, { headers: { host: HOST, authorization: `Bearer ${TOKEN}` } });
+    const page = (await rows.json()) as { rows: { features: { age: number } }[]; total: number };
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.rows[0]!.features.age).toBeLessThan(25);
+  });
 });
