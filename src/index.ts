@@ -49,3 +49,4 @@ export * from './compress/public.js';
 export * from './labels/public.js';
 export * from './defuse/public.js';
 export * from './explain/counterfactuals/public.js';
+export * from './server/public.js';
