@@ -12,13 +12,14 @@ export interface LoadModelOptions {
   readonly threads?: number;
 }
 
-export type ModelFormat = 'onnx' | 'onnx-trees' | 'xgboost-json' | 'lightgbm-text' | 'tfjs-layers' | 'http' | 'js-module';
+export type ModelFormat = 'onnx' | 'onnx-trees' | 'xgboost-json' | 'lightgbm-text' | 'tfjs-layers' | 'http' | 'js-module' | 'glassbox-gam';
 
 /**
  * Loads a model from a path or URL, choosing the adapter from the location and the file's content:
  * http(s):// → HTTP endpoint (KServe v2 or generic JSON); .onnx → onnxruntime, or the native tree
  * scorer when the graph is a TreeEnsemble; .json → XGBoost (a `learner` key) or TF.js (a `modelTopology`
- * key); .txt → LightGBM; .js/.mjs → a module exporting `predict`. Each adapter is imported when its
+ * key) or a GAM saved by glassbox (`"format": "glassbox-gam"`); .txt → LightGBM; .js/.mjs → a module
+ * exporting `predict`. Each adapter is imported when its
  * format is met, so loading an ONNX model does not load TensorFlow.js, and the other way round.
  */
 export async function loadModel(location: string, options: LoadModelOptions = {}): Promise<Model> {
@@ -39,6 +40,11 @@ export async function loadModel(location: string, options: LoadModelOptions = {}
       return (await import('./tfjs/load.js')).loadTfjsLayersModel(location, { ...classes, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
     case 'js-module':
       return loadJsModule(location, options);
+    case 'glassbox-gam': {
+      const [{ gamFromJson }, { gamModel }] = await Promise.all([import('./interpretable/gam/gam-json.js'), import('./interpretable/gam/gam-model.js')]);
+      const { gam, classes: saved } = gamFromJson(JSON.parse(new TextDecoder().decode(await readBytes(location))), location);
+      return gamModel(gam, options.classes ?? saved);
+    }
   }
 }
 
@@ -59,9 +65,10 @@ export async function detectModelFormat(location: string): Promise<ModelFormat> 
     const head = await readHead(location, 4096);
     if (/"learner"\s*:/.test(head)) return 'xgboost-json';
     if (/"modelTopology"\s*:/.test(head) || /"weightsManifest"\s*:/.test(head)) return 'tfjs-layers';
-    throw new GlassboxError('unsupported_model', `${location}: a JSON file that is neither an XGBoost model (no "learner" key) nor a TF.js model.json (no "modelTopology").`, {
+    if (/"format"\s*:\s*"glassbox-gam"/.test(head)) return 'glassbox-gam';
+    throw new GlassboxError('unsupported_model', `${location}: a JSON file that is neither an XGBoost model (no "learner" key), a TF.js model.json (no "modelTopology") nor a glassbox GAM (no "format": "glassbox-gam").`, {
       file: location,
-      hint: 'Save XGBoost models with booster.save_model("model.json"); TF.js models with model.save().',
+      hint: 'Save XGBoost models with booster.save_model("model.json"); TF.js models with model.save(); GAMs with glassbox challenger --save-gam.',
     });
   }
   throw new GlassboxError('unsupported_model', `${location}: unknown model format "${ext || '(no extension)'}".`, {

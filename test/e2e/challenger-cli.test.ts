@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gamFromJson } from '../../src/model/interpretable/gam/gam-json.js';
+import { loadTable } from '../../src/data/load-table.js';
+import { takeRows } from '../../src/data/table.js';
+import { rawMatrixFromTable } from '../../src/encode/raw-matrix.js';
+import { gamFeatures, gamFromJson } from '../../src/model/interpretable/gam/gam-json.js';
+import { gamScores } from '../../src/model/interpretable/gam/predict-gam.js';
 import { runGlassbox } from '../support/cli.js';
 import { DATASETS_DIR, referencePath, useReference } from '../support/reference.js';
 
@@ -72,6 +76,14 @@ describe.skipIf(!run)('glassbox challenger on german-credit', () => {
     expect(out.challengers.map((c: { kind: string }) => c.kind)).toEqual(['gam', 'tree']);
     const { gam } = gamFromJson(JSON.parse(await readFile(file, 'utf8')));
     expect(gam.featureNames.length).toBe(20);
+    // the saved GAM is a model file: glassbox predict --model gam.json scores rows with it
+    const predicted = await runGlassbox(['predict', '--model', file, '--data', data, '--target', 'target', '--rows', '0:5', '--format', 'json']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const outputs = (JSON.parse(predicted.stdout) as { outputs: number[][] }).outputs;
+    const table = await loadTable(data);
+    const raw = rawMatrixFromTable(takeRows(table, [0, 1, 2, 3, 4]), gamFeatures(gam));
+    const scores = gamScores(gam, raw);
+    outputs.forEach((row, i) => expect(row[1]).toBeCloseTo(1 / (1 + Math.exp(-scores[i]!)), 6));
   }, 120_000);
 
   it('refuses a deeper tree with a specific error', async () => {
