@@ -157,3 +157,15 @@ describe('EBM-style GAM', () => {
     expect(() => fitGam(raw, [1, 1, 1], [numeric('x')], 'binary')).toThrow(/both classes/);
   });
 });
+
+describe('GAM on small data with unique values (every bin holds one row)', () => {
+  it('learns main effects: values seen only in validation or at prediction take their interval’s score', () => {
+    // 400 rows of continuous features: with up to 1,024 bins each value has its own bin, so validation rows'
+    // bins are empty in training; an additive model must still separate the two classes
+    const { raw, y } = simulate(400, [[-3, 3], [-3, 3]], (x) => 4 * x[0]! + 4 * x[1]!, 3);
+    const gam = fitGam(raw, y, [numeric('a'), numeric('b')], 'binary', { interactions: 0 });
+    const test = simulate(400, [[-3, 3], [-3, 3]], (x) => 4 * x[0]! + 4 * x[1]!, 4);
+    const scores = gamScores(gam, test.raw);
+    expect(rocAuc(Int32Array.from(test.truth, (t) => (t > 0 ? 1 : 0)), scores)).toBeGreaterThan(0.97);
+  });
+});

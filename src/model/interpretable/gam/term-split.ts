@@ -65,7 +65,14 @@ export function mainTreeStep(hist: Histogram, nBins: number, categorical: boolea
       hs += h[used[p]!]!;
     }
     const v = leafValue(gs, hs);
-    for (let p = seg.lo; p < seg.hi; p++) out[used[p]!] = v;
+    if (categorical) for (let p = seg.lo; p < seg.hi; p++) out[used[p]!] = v;
+    else {
+      // an ordered feature's leaf is an interval of bins: bins without training rows in this bag (values seen
+      // only in validation or at prediction) take the value of the interval they lie in, not zero
+      const from = seg.lo === 0 ? 1 : used[seg.lo]!;
+      const to = seg.hi === m ? nBins : used[seg.hi]!;
+      for (let b = from; b < to; b++) out[b] = v;
+    }
   }
   return totalGain;
 }
