@@ -11,8 +11,8 @@ function inline(text: string): string {
 }
 
 /**
- * The small Markdown subset detectors write (paragraphs, `-` lists, **bold**, *italic*, `code`),
- * rendered to HTML with everything else escaped.
+ * The small Markdown subset detectors write (paragraphs, `-` lists, **bold**, *italic*, `code`, and
+ * fenced ``` blocks kept verbatim), rendered to HTML with everything else escaped.
  */
 export function markdownToHtml(markdown: string): string {
   const out: string[] = [];
@@ -24,9 +24,18 @@ export function markdownToHtml(markdown: string): string {
     paragraph = [];
     list = [];
   };
+  let fence: string[] | undefined;
   for (const line of markdown.split('\n')) {
     const trimmed = line.trim();
-    if (trimmed === '') flush();
+    if (fence) {
+      if (trimmed.startsWith('```')) {
+        out.push(`<pre><code>${escapeHtml(fence.join('\n'))}</code></pre>`);
+        fence = undefined;
+      } else fence.push(line);
+    } else if (trimmed.startsWith('```')) {
+      flush();
+      fence = [];
+    } else if (trimmed === '') flush();
     else if (/^[-*] /.test(trimmed)) {
       if (paragraph.length) flush();
       list.push(trimmed.slice(2));
@@ -36,5 +45,6 @@ export function markdownToHtml(markdown: string): string {
     }
   }
   flush();
+  if (fence) out.push(`<pre><code>${escapeHtml(fence.join('\n'))}</code></pre>`);
   return out.join('\n');
 }
