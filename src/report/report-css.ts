@@ -10,6 +10,7 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 .sev { display: inline-block; border-radius: 1rem; padding: .05rem .6rem; font-size: .8rem; font-weight: 600; color: #fff; }
 .sev-info { background: #6e7781; } .sev-low { background: #1a7f37; } .sev-medium { background: #bf8700; } .sev-high { background: #cf222e; } .sev-critical { background: #82071e; }
 .ci { color: #57606a; font-size: .8rem; } ul.related { margin: .4rem 0; padding-left: 1rem; font-size: .85rem; } ul.related li { margin: .2rem 0; } .summary p { margin: .2rem 0; }
+pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .8rem; }
 details pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; font-size: .75rem; max-height: 16rem; }
 figure { margin: 1rem 0; } figcaption { color: #57606a; font-size: .85rem; } .chart svg { max-width: 100%; height: auto; }
 code { background: #f6f8fa; padding: 0 .2rem; border-radius: 3px; }
