@@ -18,7 +18,7 @@ export function metricsJson(m: MitigationMetrics): Record<string, unknown> {
 }
 
 const fmt = (v: number | null, digits = 3): string => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
-const ci = (i: { low: number; high: number }): string => (Number.isNaN(i.low) ? '—' : `${fmt(i.low)}–${fmt(i.high)}`);
+const ci = (i: { low: number; high: number }): string => (Number.isNaN(i.low) ? '—' : `[${fmt(i.low)}, ${fmt(i.high)}]`);
 
 
 /** Before/after table of the four metrics with their 95% intervals, and the per-group rates. */

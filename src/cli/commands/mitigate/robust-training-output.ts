@@ -42,7 +42,7 @@ export function robustTrainingJson(inputs: RobustTrainingInputs, result: Adversa
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
-const ci = (i: { low: number; high: number }): string => `${pct(i.low)}–${pct(i.high)}`;
+const ci = (i: { low: number; high: number }): string => `[${pct(i.low)}, ${pct(i.high)}]`;
 const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${(100 * Math.abs(v)).toFixed(1)} pts`;
 
 function methodLine(result: AdversarialTrainingResult): string {
