@@ -8,4 +8,4 @@ export { reconstructionQuality, type ReconstructionQuality } from './quality.js'
 export { scenarioGridPng, type ScenarioGridOptions } from './scenario-grid.js';
 export { acceptSourceLabels, parseScenarioLabels } from './annotate.js';
 export { scenariosFile, readScenariosFile, readAnnotations, examplesFromFile, scenariosFromFile, type ScenariosFile, type ScenarioJson, type AnnotationsFile } from './scenarios-file.js';
-export { correctionBlocks, qualityBlock, scenarioGridBlock } from './report.js';
+export { correctionBlocks, qualityBlock, scenarioGridBlocks } from './report.js';

@@ -19,18 +19,20 @@ export function qualityBlock(q: ReconstructionQuality): ReportBlock {
   };
 }
 
-/** One grid row per scenario: its PNG sheet (decoded members, prediction top-left), titled with its label distributions. */
-export function scenarioGridBlock(scenarios: readonly ScenarioJson[], pngs: readonly Buffer[]): ReportBlock {
-  return {
-    kind: 'image-grid',
-    caption: 'Failure scenarios: decoded unrestricted adversarial examples, with the classifier\'s prediction in each top-left corner',
-    columns: ['members'],
-    rows: scenarios.map((s, k) => ({
-      title: `scenario ${s.id} · ${s.size} examples from ${s.sources} source images · source ${topCounts(s.sourceLabels)} → predicted ${topCounts(s.predictedLabels)}${s.annotation !== null ? ` · annotated ${s.annotation}` : ''}`,
-      images: [pngs[k]!.toString('base64')],
-    })),
-  };
+/**
+ * One figure per scenario: its PNG sheet (decoded members, prediction top-left) at a readable width, captioned
+ * with its label distributions. (As thumbnails in an image grid, a sheet of dozens of digits could not be read.)
+ */
+export function scenarioGridBlocks(scenarios: readonly ScenarioJson[], pngs: readonly Buffer[]): ReportBlock[] {
+  return scenarios.map((s, k) => ({
+    kind: 'image',
+    caption: `Failure scenario ${s.id}: ${s.size} decoded examples from ${s.sources} source images · source ${topCounts(s.sourceLabels)} → predicted ${topCounts(s.predictedLabels)}${s.annotation !== null ? ` · annotated ${s.annotation}` : ''} (the classifier's prediction in each top-left corner)`,
+    pngBase64: pngs[k]!.toString('base64'),
+    width: SCENARIO_SHEET_WIDTH,
+  }));
 }
+
+const SCENARIO_SHEET_WIDTH = 520;
 
 /** Before → after tables of a correction. */
 export function correctionBlocks(c: CorrectionResult, classes: readonly string[]): ReportBlock[] {

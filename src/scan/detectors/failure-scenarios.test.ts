@@ -53,8 +53,8 @@ describe('failure-scenarios detector', () => {
     expect(r.findings).toHaveLength(1);
     const f = r.findings[0]!;
     expect(f.value).toBeCloseTo(data.unrestrictedAdversarialExamples / data.samples, 12);
-    const grid = r.sections![0]!.blocks[0]!;
-    expect(grid.kind === 'image-grid' && grid.rows.length).toBe(data.scenarios.length);
+    const sheets = r.sections![0]!.blocks;
+    expect(sheets.filter((b) => b.kind === 'image' && b.pngBase64.length > 0)).toHaveLength(data.scenarios.length);
     for (const id of f.examples) expect(Array.from(table.rowIds)).toContain(id);
     const again = await failureScenarios.run(c);
     expect(JSON.stringify(again.data)).toBe(JSON.stringify(r.data));

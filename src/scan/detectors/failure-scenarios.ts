@@ -1,7 +1,7 @@
 import { distillScenarios } from '../../defuse/distill.js';
 import { identifyFailures } from '../../defuse/identify.js';
 import { fromModelInput, modelLayoutFor } from '../../defuse/model-input.js';
-import { scenarioGridBlock } from '../../defuse/report.js';
+import { scenarioGridBlocks } from '../../defuse/report.js';
 import { scenarioGridPng } from '../../defuse/scenario-grid.js';
 import { namedCounts } from '../../defuse/scenarios-file.js';
 import { loadVae } from '../../defuse/vae/vae.js';
@@ -70,7 +70,7 @@ async function runFailureScenarios(c: ScanContext): Promise<DetectorResult> {
     };
     return {
       findings: [finding],
-      sections: [{ id: 'failure-scenarios', title: 'Failure scenarios (Defuse)', blocks: [scenarioGridBlock(scenarios, pngs)] }],
+      sections: [{ id: 'failure-scenarios', title: 'Failure scenarios (Defuse)', blocks: scenarioGridBlocks(scenarios, pngs) }],
       data: { ...evidence, scenarios: scenarios.map(({ id, size, sources, sourceLabels, predictedLabels }) => ({ id, size, sources, sourceLabels, predictedLabels })) },
     };
   } finally {

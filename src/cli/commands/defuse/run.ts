@@ -8,7 +8,7 @@ import { correctModel, type CorrectionResult, type LabelledImages } from '../../
 import { distillScenarios } from '../../../defuse/distill.js';
 import { identifyFailures, type UnrestrictedAdversarialExamples } from '../../../defuse/identify.js';
 import { reconstructionQuality } from '../../../defuse/quality.js';
-import { correctionBlocks, qualityBlock, scenarioGridBlock } from '../../../defuse/report.js';
+import { correctionBlocks, qualityBlock, scenarioGridBlocks } from '../../../defuse/report.js';
 import { scenarioGridPng } from '../../../defuse/scenario-grid.js';
 import { examplesFromFile, readAnnotations, readScenariosFile, scenariosFile, scenariosFromFile, type ScenariosFile } from '../../../defuse/scenarios-file.js';
 import { loadVae, type Vae } from '../../../defuse/vae/vae.js';
@@ -238,7 +238,7 @@ export async function runDefuse(flags: DefuseFlags, signal?: AbortSignal): Promi
     const blocks: ReportBlock[] = [
       { kind: 'text', markdown: `**${result.unrestrictedAdversarialExamples} unrestricted adversarial examples** from ${file.search.correctSources} correctly classified source images (${file.search.samplesPerExample} latent perturbations each, σ = ${file.search.noiseScale}, seed ${s.seed}), distilled into **${file.scenarios.length} failure scenarios**. An example counts when the classifier's class differs from its source's label while the VAE's reconstruction classifier still gives the source label with probability ≥ ${file.search.checkerConfidence}.` },
       qualityBlock(quality),
-      scenarioGridBlock(file.scenarios.map((sc, k) => ({ ...sc, annotation: scenarioRows[k]!.annotation })), pngs),
+      ...scenarioGridBlocks(file.scenarios.map((sc, k) => ({ ...sc, annotation: scenarioRows[k]!.annotation })), pngs),
       ...(correction ? correctionBlocks(correction, classes) : [{ kind: 'text' as const, markdown: 'No scenario is annotated yet: run `glassbox defuse annotate scenarios.json --label ID=CLASS,…` (or `--accept-source`), then `glassbox defuse … --annotations annotations.json` to correct the model.' }]),
     ];
     const html = await renderBlocks('html', 'glassbox defuse', blocks);
