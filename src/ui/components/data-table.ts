@@ -199,7 +199,9 @@ export class DataTable extends LitElement {
   override render() {
     const total = this.source?.total ?? 0;
     const columns = this.#columns;
-    const template = `56px 110px 90px 100px ${columns.map(() => 'minmax(90px, 1fr)').join(' ')}`;
+    // the row-id column widens with the number of digits (row 99,999 must not read "99…")
+    const idWidth = Math.max(56, 20 + 9 * String(Math.max(0, total - 1)).length);
+    const template = `${idWidth}px 110px 90px 100px ${columns.map(() => 'minmax(90px, 1fr)').join(' ')}`;
     const grid = styleProps({ 'grid-template-columns': template, 'min-width': `${400 + columns.length * 100}px` });
     const [start, end] = this.#visibleRange();
     const rows = [];
