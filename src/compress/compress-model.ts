@@ -60,7 +60,7 @@ export async function compressModel<M extends Model & Trainable>(model: M, spec:
   const pruned =
     spec.method === 'prune'
       ? magnitudePrune(weights, { sparsity: spec.sparsity, parameters, ...(spec.scope ? { scope: spec.scope } : {}) })
-      : channelPrune(weights, { sparsity: spec.sparsity, channelAxis, parameters: parameters.filter((p) => weights.get(p)!.shape.length === 4), biases: kerasBiases(weights) });
+      : channelPrune(weights, { sparsity: spec.sparsity, channelAxis, parameters: parameters.filter((p) => weights.get(p)!.shape.length === 4), biases: filterBiases(weights) });
   await copy.setWeights(pruned.weights);
   return { model: copy, masks: pruned.masks, summary: { method: spec.method, spec, parameters: [...pruned.masks.keys()], sparsity: pruned.sparsity, perWeightSparsity: pruned.perWeight, channelAxis } };
 }
@@ -77,11 +77,15 @@ async function trainableMatrices(model: Trainable, weights: NamedWeights): Promi
   }
 }
 
-/** conv/kernel → conv/bias where both exist (Keras naming), so channel pruning also zeroes the filter's bias. */
-function kerasBiases(weights: NamedWeights): Map<string, string> {
+/**
+ * The bias beside each filter bank, where both exist: conv/kernel → conv/bias (Keras) and conv1.weight →
+ * conv1.bias (PyTorch's ONNX export), so channel pruning also zeroes a pruned filter's bias and the channel
+ * outputs 0, not its bias.
+ */
+export function filterBiases(weights: NamedWeights): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of weights.keys()) {
-    const bias = name.replace(/kernel$/, 'bias');
+    const bias = name.replace(/kernel$/, 'bias').replace(/([./]|^)weight$/, '$1bias');
     if (bias !== name && weights.has(bias)) out.set(name, bias);
   }
   return out;

@@ -8,7 +8,7 @@ import { loadOnnxModel } from '../model/onnx.js';
 import { TrainableOnnxModel } from '../train/onnx-trainable.js';
 import { mlpOnnx, randomMlp } from '../../test/support/tiny-nets.js';
 import { channelPrune } from './channel-prune.js';
-import { compressModel } from './compress-model.js';
+import { compressModel, filterBiases } from './compress-model.js';
 import { magnitudePrune } from './magnitude-prune.js';
 import { quantizeWeights } from './quantize.js';
 import { compressPopulation } from './population.js';
@@ -77,6 +77,13 @@ describe('structured channel pruning', () => {
     });
     const first = channelPrune(new Map([['w', { data: onnx, shape: [8, 2, 3, 3] }]]), { sparsity: 0.25, channelAxis: 'first' });
     first.weights.get('w')!.data.forEach((v, i) => expect(v === 0).toBe([1, 5].includes(Math.floor(i / 18))));
+  });
+
+  it('finds the bias beside each filter bank under Keras and PyTorch-export names, and nothing else', () => {
+    const rng = new Rng(9);
+    const names = ['conv/kernel', 'conv/bias', 'conv1.weight', 'conv1.bias', 'weight', 'bias', 'fc.weight', 'norm.weight_scale'];
+    const map = filterBiases(new Map(names.map((n) => [n, tensor(rng, [2])])));
+    expect([...map]).toEqual([['conv/kernel', 'conv/bias'], ['conv1.weight', 'conv1.bias'], ['weight', 'bias']]);
   });
 });
 
