@@ -51,7 +51,7 @@ export function labelsFile(path: string, nRows: number): Int32Array {
 async function loadImageModel(location: string): Promise<Model> {
   if (location.toLowerCase().endsWith('.onnx')) {
     try {
-      const { loadOnnxGradModel } = await import('../model/onnx-grad/adapter.js');
+      const { loadOnnxGradModel } = await import('../model/onnx-grad/load.js');
       return await loadOnnxGradModel(location);
     } catch (error) {
       // graphs the gradient adapter cannot read are still scanned, without gradient sections

@@ -139,7 +139,7 @@ describe('dropoutMask', () => {
 
 describe('MC dropout through the ONNX gradient adapter', () => {
   it('samples the same bytes as the plain adapter, and a copy with replaced weights does not sample', async () => {
-    const { loadOnnxGradModel } = await import('./onnx-grad/adapter.js');
+    const { loadOnnxGradModel } = await import('./onnx-grad/load.js');
     const { denseHeadOf } = await import('../uncertainty/laplace/dense-head-of.js');
     const bytes = mlpWithDropout(0.4, 13);
     const grad = await loadOnnxGradModel(bytes, { classes: ['a', 'b', 'c'] });

@@ -94,7 +94,8 @@ function mcDropoutFor(bytes: Uint8Array, config: Omit<ConstructorParameters<type
   }
 }
 
-async function readModelFile(path: string): Promise<Uint8Array> {
+/** The bytes of a model file, or an io_error naming the path (missing file or unreadable). */
+export async function readModelFile(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (cause) {

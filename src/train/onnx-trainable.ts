@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { GlassboxError } from '../errors.js';
+import { readModelFile } from '../model/onnx.js';
 import type { Differentiable, GradientTarget, LossGradientOptions, LossGradients, NamedWeights, QuickFitOptions, Trainable, TrainingGraph } from '../model/capabilities.js';
 import type { InputSpec, Model, PredictOptions, Task } from '../model/model.js';
 import type { Tensor } from '../model/tensor.js';
-import { loadOnnxGradModel, type GradientCallOptions, type OnnxGradModel, type OnnxGradOptions } from '../model/onnx-grad/adapter.js';
+import { loadOnnxGradModel } from '../model/onnx-grad/load.js';
+import type { GradientCallOptions, OnnxGradModel, OnnxGradOptions } from '../model/onnx-grad/adapter.js';
 import { decodeOnnx, type GraphIR } from '../model/onnx-grad/graph-ir.js';
 import { detectHead, headLogits, type Head } from '../model/onnx-grad/heads.js';
 import type { HostTensor } from '../model/onnx-grad/host-tensor.js';
@@ -68,12 +69,7 @@ export class TrainableOnnxModel implements Model, Differentiable, Trainable {
   /** Loads an ONNX file (path or bytes) for fine-tuning. */
   static async load(source: string | Uint8Array, options: TrainableOnnxOptions = {}): Promise<TrainableOnnxModel> {
     const name = typeof source === 'string' ? source : 'ONNX model';
-    let bytes: Uint8Array;
-    try {
-      bytes = typeof source === 'string' ? new Uint8Array(await readFile(source)) : source;
-    } catch (cause) {
-      throw new GlassboxError('io_error', `Cannot read ONNX model ${name}: ${(cause as Error).message}`, { file: name, hint: 'Check the path.' }, { cause });
-    }
+    const bytes = typeof source === 'string' ? new Uint8Array(await readModelFile(source)) : source;
     const { parameters: wanted, ...gradOptions } = options;
     const base = await loadOnnxGradModel(bytes, gradOptions);
     const graph = decodeOnnx(bytes, name);

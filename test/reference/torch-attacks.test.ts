@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOnnxGradModel } from '../../src/model/onnx-grad/adapter.js';
+import { loadOnnxGradModel } from '../../src/model/onnx-grad/load.js';
 import { runAttack } from '../../src/robust/attacks/attack.js';
 import { certifyRobustness } from '../../src/robust/certify/certify.js';
 import { boundGraphFromOnnx } from '../../src/robust/certify/from-onnx.js';

@@ -1,4 +1,5 @@
-export { loadOnnxGradModel, OnnxGradModel, type OnnxGradOptions, type GradientCallOptions, type OutputSpace } from './adapter.js';
+export { loadOnnxGradModel } from './load.js';
+export { OnnxGradModel, type OnnxGradOptions, type GradientCallOptions, type OutputSpace } from './adapter.js';
 export { OnnxInterpreter, SUPPORTED_OPS, type RunOptions } from './interpreter.js';
 export { decodeOnnx, type GraphIR, type NodeIR, type ValueInfoIR } from './graph-ir.js';
 export { parameterLayers, randomizedWeights, type ParameterLayer } from './parameters.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mlpLogits64, mlpOnnx, randomMlp, randomValues, type MlpWeights } from '../../../test/support/tiny-nets.js';
-import { loadOnnxGradModel, type OnnxGradModel } from '../../model/onnx-grad/adapter.js';
+import { loadOnnxGradModel } from '../../model/onnx-grad/load.js';
+import type { OnnxGradModel } from '../../model/onnx-grad/adapter.js';
 import { Rng } from '../../rng.js';
 import { runAttack } from './attack.js';
 import { robustAccuracyCurve } from './curve.js';

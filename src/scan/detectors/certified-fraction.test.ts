@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageTable } from '../../data/image-table.js';
-import { loadOnnxGradModel, type OnnxGradModel } from '../../model/onnx-grad/adapter.js';
+import { loadOnnxGradModel } from '../../model/onnx-grad/load.js';
+import type { OnnxGradModel } from '../../model/onnx-grad/adapter.js';
 import { loadOnnxModel } from '../../model/onnx.js';
 import { boundGraphFromOnnx, certifyRobustness } from '../../robust/certify/public.js';
 import { referencePath, useReference } from '../../../test/support/reference.js';

@@ -81,7 +81,7 @@ function numericSlices(table: Table, schema: Schema, rows: Int32Array): RowGroup
 /** ONNX files load through the gradient adapter (onnxruntime computes the loss gradients). */
 async function gradientModel(location: string | undefined): Promise<Model | undefined> {
   if (!location?.toLowerCase().endsWith('.onnx')) return undefined;
-  const { loadOnnxGradModel } = await import('../../../model/onnx-grad/adapter.js');
+  const { loadOnnxGradModel } = await import('../../../model/onnx-grad/load.js');
   return loadOnnxGradModel(location);
 }
 

@@ -107,7 +107,7 @@ async function fileInputs(flags: OodFlags): Promise<OodInputs> {
     if (!value) throw new GlassboxError('invalid_argument', `Missing ${flag}: glassbox ood needs --model, --data (in-distribution) and --ood-data, or --demo digits`, { argument: flag });
   }
   // a named layer needs activations: ONNX through the gradient adapter
-  const model = flags.layer && flags.model!.toLowerCase().endsWith('.onnx') ? await (await import('../../../model/onnx-grad/adapter.js')).loadOnnxGradModel(flags.model!) : await loadModel(flags.model!);
+  const model = flags.layer && flags.model!.toLowerCase().endsWith('.onnx') ? await (await import('../../../model/onnx-grad/load.js')).loadOnnxGradModel(flags.model!) : await loadModel(flags.model!);
   try {
     const inX = (await loadGradientData(flags.data!, model)).x;
     const outX = (await loadGradientData(flags.oodData!, model)).x;

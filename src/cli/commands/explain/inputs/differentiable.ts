@@ -21,7 +21,7 @@ export function engineFlag(flags: Pick<ExplainFlags, 'engine'>): (typeof ENGINES
 export async function loadDifferentiable(location: string, flags: Pick<ExplainFlags, 'engine'>): Promise<LoadedGradientModel> {
   const engine = engineFlag(flags);
   if (location.toLowerCase().endsWith('.onnx')) {
-    const { loadOnnxGradModel } = await import('../../../../model/onnx-grad/adapter.js');
+    const { loadOnnxGradModel } = await import('../../../../model/onnx-grad/load.js');
     const model = await loadOnnxGradModel(location, { engine });
     return { model, dispose: () => model.dispose() };
   }
