@@ -4,7 +4,7 @@ import { listDemos, loadDemo } from '../demos/index.js';
 import type { Demo } from '../demos/types.js';
 import type { ScanText } from '../scan/detector.js';
 import { splitRows } from '../demos/splits.js';
-import { rowSize, type Tensor } from '../model/tensor.js';
+import { gatherRows } from './demo-test-images.js';
 import type { LoadedInputs, LoadInputsOptions } from './load-inputs.js';
 
 /** Loads a built-in demo as scan inputs: the test split is audited, the train split is kept beside it. */
@@ -37,14 +37,6 @@ export async function loadDemoInputs(name: string, options: LoadInputsOptions): 
   };
 }
 
-/** The given rows of a batch-major tensor, in order. */
-export function gatherRows(t: Tensor, rows: Int32Array): Tensor {
-  const size = rowSize(t.shape);
-  const data = new Float32Array(rows.length * size);
-  for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
-}
-
 /** Demos that score raw strings (spam) expose a text classifier over their text column. */
 function textOf(demo: Demo): { text?: ScanText } {
   const scorer = demo as Demo & { predictTexts?: (texts: readonly string[], options?: { signal?: AbortSignal }) => Promise<Float32Array> };
@@ -53,3 +45,5 @@ function textOf(demo: Demo): { text?: ScanText } {
   const { task, classes, outputWidth } = demo.model;
   return { text: { column, classifier: { task, classes, outputWidth, predictTexts: (texts, options) => scorer.predictTexts!(texts, options) } } };
 }
+
+export { gatherRows };

@@ -10,6 +10,7 @@ import { boundGraphFromOnnx } from '../../../robust/certify/from-onnx.js';
 import type { BoundMethod } from '../../../robust/certify/propagate.js';
 import { labelsFile } from '../../image-inputs.js';
 import { parseChoice, parseRowRange } from '../../options.js';
+import { demoTestImages } from '../../demo-test-images.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 
@@ -159,18 +160,10 @@ async function loadDemoInputs(name: string, rows: string | undefined): Promise<C
   if (!layers) throw new GlassboxError('unsupported_model', 'The digits demo model is not a TF.js layers model.', {});
   const graph = boundGraphFromTfjs(layers, demo.inputs.shape.slice(1));
   const { isTest, labels, images } = (demo as unknown as { data: { isTest: Uint8Array; labels: Int32Array; images: Tensor } }).data;
-  const test: number[] = [];
-  for (let i = 0; i < isTest.length; i++) if (isTest[i]) test.push(i);
-  const [start, end] = parseRowRange(rows, test.length, 200);
-  const picked = test.slice(start, end);
-  const size = images.shape.slice(1).reduce((a, b) => a * b, 1);
-  const data = new Float32Array(picked.length * size);
-  picked.forEach((row, i) => data.set(images.data.subarray(row * size, (row + 1) * size), i * size));
+  const testImages = demoTestImages({ isTest, labels, images }, demo.table.rowIds, rows, 200);
   return {
     graph,
-    x: { data, shape: [picked.length, ...images.shape.slice(1)] },
-    labels: Int32Array.from(picked, (row) => labels[row]!),
-    rowIds: Int32Array.from(picked, (row) => demo.table.rowIds[row]!),
+    ...testImages,
     source: 'demo:digits',
   };
 }

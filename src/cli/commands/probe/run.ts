@@ -9,6 +9,7 @@ import type { ReportBlock } from '../../../results/blocks.js';
 import { folderLabels, labelsFile, loadGradientData } from '../../image-inputs.js';
 import { defaultLayers } from '../../model-layers.js';
 import { parseChoice, parseIntegerFlag, parseList, parseRowRange, positiveFlag } from '../../options.js';
+import { demoTestImages } from '../../demo-test-images.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 import { asGradientModel, loadDifferentiable } from '../explain/inputs/differentiable.js';
@@ -115,20 +116,12 @@ async function loadDemoInputs(name: string, rows: string | undefined): Promise<P
   const { loadDemo } = await import('../../../demos/index.js');
   const demo = await loadDemo('digits', { seed: 0 });
   const { isTest, labels, images } = (demo as unknown as { data: { isTest: Uint8Array; labels: Int32Array; images: Tensor } }).data;
-  const test: number[] = [];
-  for (let i = 0; i < isTest.length; i++) if (isTest[i]) test.push(i);
-  const [start, end] = parseRowRange(rows, test.length);
-  const picked = test.slice(start, end);
-  const size = images.shape.slice(1).reduce((a, b) => a * b, 1);
-  const data = new Float32Array(picked.length * size);
-  picked.forEach((row, i) => data.set(images.data.subarray(row * size, (row + 1) * size), i * size));
+  const testImages = demoTestImages({ isTest, labels, images }, demo.table.rowIds, rows);
   const { model, dispose } = await asGradientModel(demo.model, '--demo digits');
   return {
     model: model as unknown as Model & Differentiable,
     location: 'demo:digits',
-    x: { data, shape: [picked.length, ...images.shape.slice(1)] },
-    labels: Int32Array.from(picked, (row) => labels[row]!),
-    rowIds: Int32Array.from(picked, (row) => demo.table.rowIds[row]!),
+    ...testImages,
     totalRows: demo.table.nRows,
     dispose,
   };

@@ -8,6 +8,7 @@ import type { VogCheckpoint, VogResult } from '../../../represent/vog/vog.js';
 import type { ReportBlock } from '../../../results/blocks.js';
 import { folderLabels, labelsFile, loadGradientData } from '../../image-inputs.js';
 import { parseChoice, parseIntegerFlag, parseList, parseNumberFlag, parseRowRange, positiveFlag } from '../../options.js';
+import { demoTestImages } from '../../demo-test-images.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
 import { loadDifferentiable } from '../explain/inputs/differentiable.js';
@@ -106,20 +107,12 @@ async function loadDemoInputs(name: string, rows: string | undefined): Promise<V
   const { loadDigitsCheckpoints } = await import('../../../demos/digits/index.js');
   const { models, locations, demo } = await loadDigitsCheckpoints({ seed: 0 });
   const { isTest, labels, images } = demo.data;
-  const test: number[] = [];
-  for (let i = 0; i < isTest.length; i++) if (isTest[i]) test.push(i);
-  const [start, end] = parseRowRange(rows, test.length);
-  const picked = test.slice(start, end);
-  const size = images.shape.slice(1).reduce((a, b) => a * b, 1);
-  const data = new Float32Array(picked.length * size);
-  picked.forEach((row, i) => data.set(images.data.subarray(row * size, (row + 1) * size), i * size));
+  const testImages = demoTestImages({ isTest, labels, images }, demo.table.rowIds, rows);
   return {
     checkpoints: models,
     locations: locations.map((l) => l.replace(/^.*\/models\//, 'models/')),
     classes: demo.model.classes,
-    x: { data, shape: [picked.length, ...images.shape.slice(1)] },
-    labels: Int32Array.from(picked, (row) => labels[row]!),
-    rowIds: Int32Array.from(picked, (row) => demo.table.rowIds[row]!),
+    ...testImages,
     dispose: async () => {
       for (const m of models) await m.dispose();
     },
