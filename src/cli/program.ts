@@ -4,14 +4,17 @@ import { VERSION } from '../version.js';
 import { EXIT_ERROR } from './exit-codes.js';
 import { registerCommands } from './register-commands.js';
 
-/** Builds the `glassbox` program with every command registered. */
-export function buildProgram(): Command {
+/**
+ * Builds the `glassbox` program: with every command registered, or only the one argv names (see
+ * registerCommands).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('glassbox')
     .description('Debug machine-learning models beyond test-set accuracy.')
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
@@ -19,7 +22,7 @@ export function buildProgram(): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   try {
-    await buildProgram().parseAsync([...argv]);
+    await (await buildProgram(argv)).parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_ERROR;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeNpy, npyToFloat64, readNpy, writeNpy } from './npy.js';
+import { encodeNpy, npyToFloat64, peekNpyHeader, readNpy, writeNpy } from './npy.js';
 import type { NpyArray } from './npy.js';
 import { caughtGlassboxErrorSync, REPO_ROOT, tempDir } from '../../test/fixtures/data/support.js';
 
@@ -9,6 +9,25 @@ const fixture = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'd
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
+
+describe('reading without a copy', () => {
+  it('view: the data share the bytes when aligned, and are copied when not; peekNpyHeader reads the shape only', () => {
+    const path = join(dir, 'view.npy');
+    writeNpy(path, Float32Array.from([1, 2, 3, 4, 5, 6]), [3, 2]);
+    const bytes = new Uint8Array(readFileSync(path));
+    const view = readNpy(bytes, path, { view: true });
+    expect(view.data.buffer).toBe(bytes.buffer);
+    expect(Array.from(view.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(readNpy(bytes, path).data.buffer).not.toBe(bytes.buffer);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const unaligned = readNpy(shifted.subarray(1), path, { view: true });
+    expect(unaligned.data.buffer).not.toBe(shifted.buffer);
+    expect(Array.from(unaligned.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(peekNpyHeader(path)).toMatchObject({ descr: '<f4', fortran: false, shape: [3, 2] });
+    expect(peekNpyHeader(join(dir, 'missing.npy'))).toBeUndefined();
+  });
+});
 
 describe('reading files written by numpy.save', () => {
   it('float32 [2, 3]: exact float32 values', () => {

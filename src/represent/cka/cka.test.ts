@@ -53,6 +53,16 @@ describe('CKA properties', () => {
     expect(Math.abs(a.cka - b.cka)).toBeLessThan(1e-5);
   });
 
+  it('onnxruntime engine: a NaN or Inf is found after the products and named by row and column; float32 overflow is refused', async () => {
+    const n = 300;
+    const x = Float32Array.from({ length: n * 20 }, (_, i) => Math.sin(i));
+    const y = Float32Array.from({ length: n * 10 }, (_, i) => Math.cos(i * 0.7));
+    const withValue = (m: Float32Array, at: number, value: number): Float32Array => Float32Array.from(m, (v, i) => (i === at ? value : v));
+    await expect(cka({ data: withValue(x, 7 * 20 + 3, Number.NaN), rows: n, cols: 20 }, { data: y, rows: n, cols: 10 }, { engine: 'onnxruntime' })).rejects.toThrow(/X: row 7, column 3 is not finite/);
+    await expect(cka({ data: x, rows: n, cols: 20 }, { data: withValue(y, 250 * 10 + 9, Number.POSITIVE_INFINITY), rows: n, cols: 10 }, { engine: 'onnxruntime' })).rejects.toThrow(/Y: row 250, column 9 is not finite/);
+    await expect(cka({ data: Float32Array.from(x, (v) => v * 1e30), rows: n, cols: 20 }, { data: y, rows: n, cols: 10 }, { engine: 'onnxruntime' })).rejects.toThrow(/overflow float32/);
+  });
+
   it('refuses mismatched rows and non-finite values by name', async () => {
     await expect(cka(gaussian(10, 2, 1), gaussian(11, 2, 1))).rejects.toThrow(/X has 10 rows and Y 11/);
     const bad = gaussian(10, 2, 1);

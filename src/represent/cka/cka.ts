@@ -1,7 +1,7 @@
 import { GlassboxError } from '../../errors.js';
-import { centeredGramNorms } from '../../model/ort-gram.js';
+import { centeredGramNorms, gramSession } from '../../model/ort-gram.js';
 import { biasedHsic, doublyCentered, unbiasedHsic } from './hsic.js';
-import { centerColumns, checkMatrix, checkPaired, crossProduct, gram, squaredDistances, sumSquares, type RepresentationMatrix } from './matrix.js';
+import { centerColumns, checkFinite, checkMatrix, checkPaired, crossProduct, gram, squaredDistances, sumSquares, type RepresentationMatrix } from './matrix.js';
 
 export type CkaKernel = 'linear' | 'rbf';
 
@@ -40,14 +40,15 @@ export interface CkaResult {
  * `debiased` uses the unbiased HSIC estimator (Song et al. 2012) as in Nguyen, Raghu & Kornblith (ICLR 2021).
  */
 export async function cka(x: RepresentationMatrix, y: RepresentationMatrix, options: CkaOptions = {}): Promise<CkaResult> {
-  checkPaired(x, y);
   const kernel = options.kernel ?? 'linear';
   const debiased = options.debiased ?? false;
+  const linear = kernel === 'linear' && !debiased;
+  checkPaired(x, y, { finite: !(linear && linearEngine(x, y, options.engine ?? 'auto') === 'onnxruntime') });
   const n = x.rows;
   if (debiased && n < 4) throw new GlassboxError('invalid_input', `Debiased CKA needs at least 4 examples; got ${n}.`, { argument: 'debiased' });
-  if (kernel === 'linear' && !debiased) {
+  if (linear) {
     const engine = linearEngine(x, y, options.engine ?? 'auto');
-    const norms = engine === 'onnxruntime' ? await centeredGramNorms(x.data as Float32Array, x.cols, y.data as Float32Array, y.cols) : linearNorms(x, y);
+    const norms = engine === 'onnxruntime' ? await float32Norms(x, y) : linearNorms(x, y);
     return { cka: norms.xy / Math.sqrt(norms.xx * norms.yy), kernel, debiased, n, hsic: scaleHsic(norms, engine === 'onnxruntime' ? 1 : (n - 1) ** 2), engine };
   }
   if (options.engine === 'onnxruntime') throw new GlassboxError('invalid_argument', 'The onnxruntime engine computes biased linear CKA only.', { argument: 'engine', hint: "Use engine 'float64' for RBF or debiased CKA." });
@@ -57,11 +58,45 @@ export async function cka(x: RepresentationMatrix, y: RepresentationMatrix, opti
   return { cka: hsic.xy / Math.sqrt(hsic.xx * hsic.yy), kernel, debiased, n, hsic, ...(kernel === 'rbf' ? { sigma: { x: sx, y: sy } } : {}), engine: 'float64' };
 }
 
+/**
+ * The Gram norms in onnxruntime. The inputs' finiteness is checked by the result rather than by a JS pass
+ * over every value first: a NaN or Inf anywhere makes a norm non-finite, and only then are the matrices
+ * searched for the value to name.
+ */
+async function float32Norms(x: RepresentationMatrix, y: RepresentationMatrix): Promise<{ xy: number; xx: number; yy: number }> {
+  const norms = await centeredGramNorms(x.data as Float32Array, x.cols, y.data as Float32Array, y.cols);
+  if (Number.isFinite(norms.xy) && Number.isFinite(norms.xx) && Number.isFinite(norms.yy)) return norms;
+  checkFinite(x, 'X');
+  checkFinite(y, 'Y');
+  throw new GlassboxError('invalid_input', 'The Gram products overflow float32: the representations hold values too large for float32 arithmetic.', { argument: 'engine', hint: "Scale the representations down, or use engine 'float64'." });
+}
+
 function linearEngine(x: RepresentationMatrix, y: RepresentationMatrix, engine: 'auto' | 'float64' | 'onnxruntime'): 'float64' | 'onnxruntime' {
   const float32 = x.data instanceof Float32Array && y.data instanceof Float32Array;
   if (engine === 'onnxruntime' && !float32) throw new GlassboxError('invalid_argument', 'The onnxruntime engine takes float32 matrices.', { argument: 'engine', hint: "Pass Float32Array data or use engine 'float64'." });
-  if (engine !== 'auto') return engine;
-  return float32 && x.data.length + y.data.length > 2_000_000 ? 'onnxruntime' : 'float64';
+  return engine !== 'auto' ? engine : autoEngine(float32, x.data.length + y.data.length);
+}
+
+function autoEngine(float32: boolean, values: number): 'float64' | 'onnxruntime' {
+  return float32 && values > 2_000_000 ? 'onnxruntime' : 'float64';
+}
+
+/** The shape and element type of a matrix not read yet (e.g. from a .npy header). */
+export interface MatrixDescription {
+  readonly rows: number;
+  readonly cols: number;
+  readonly float32: boolean;
+}
+
+/**
+ * Starts what `cka` will need for matrices of these shapes (the onnxruntime session of the linear
+ * engine) so that it is built while the matrices are still being read. Optional: `cka` builds it anyway.
+ */
+export function prepareCka(x: MatrixDescription, y: MatrixDescription, options: CkaOptions = {}): void {
+  if ((options.kernel ?? 'linear') !== 'linear' || options.debiased === true) return;
+  const float32 = x.float32 && y.float32;
+  const engine = options.engine === 'onnxruntime' || options.engine === 'float64' ? options.engine : autoEngine(float32, x.rows * x.cols + y.rows * y.cols);
+  if (engine === 'onnxruntime' && float32) gramSession(x.cols, y.cols).catch(() => undefined);
 }
 
 /** ‖YcᵀXc‖², ‖XcᵀXc‖², ‖YcᵀYc‖² in float64: from d × d products, or n × n Grams when n is the smaller side. */

@@ -9,9 +9,19 @@ export interface RepresentationMatrix {
 
 /** Checks a matrix's shape and that it holds finite values only. */
 export function checkMatrix(m: RepresentationMatrix, name: string): void {
+  checkShape(m, name);
+  checkFinite(m, name);
+}
+
+/** The data form rows × cols, with at least 2 rows. */
+export function checkShape(m: RepresentationMatrix, name: string): void {
   if (!(m.rows >= 2) || !(m.cols >= 1) || m.data.length !== m.rows * m.cols) {
     throw new GlassboxError('shape_mismatch', `${name}: ${m.data.length} values do not form ${m.rows} × ${m.cols} (need at least 2 rows).`, { argument: name, hint: 'Pass an n × d matrix with one row per example.' });
   }
+}
+
+/** Every value is finite; the error names the first row and column that is not. */
+export function checkFinite(m: RepresentationMatrix, name: string): void {
   for (let i = 0; i < m.data.length; i++) {
     if (!Number.isFinite(m.data[i]!)) {
       throw new GlassboxError('invalid_input', `${name}: row ${Math.floor(i / m.cols)}, column ${i % m.cols} is not finite.`, { argument: name, row: Math.floor(i / m.cols), hint: 'Drop the rows with NaN/Inf activations.' });
@@ -20,9 +30,13 @@ export function checkMatrix(m: RepresentationMatrix, name: string): void {
 }
 
 /** Both matrices describe the same examples, in the same order. */
-export function checkPaired(x: RepresentationMatrix, y: RepresentationMatrix): void {
-  checkMatrix(x, 'X');
-  checkMatrix(y, 'Y');
+export function checkPaired(x: RepresentationMatrix, y: RepresentationMatrix, options: { readonly finite?: boolean } = {}): void {
+  checkShape(x, 'X');
+  checkShape(y, 'Y');
+  if (options.finite !== false) {
+    checkFinite(x, 'X');
+    checkFinite(y, 'Y');
+  }
   if (x.rows !== y.rows) {
     throw new GlassboxError('shape_mismatch', `X has ${x.rows} rows and Y ${y.rows}; CKA compares two representations of the same examples.`, { argument: 'Y', hint: 'Compute both on the same inputs, in the same order.' });
   }
