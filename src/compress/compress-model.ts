@@ -48,7 +48,8 @@ export interface CompressedModel<M> {
  */
 export async function compressModel<M extends Model & Trainable>(model: M, spec: CompressionSpec, options: CompressOptions = {}): Promise<CompressedModel<M>> {
   const weights = model.getWeights();
-  const parameters = options.parameters ?? (await trainableMatrices(model, weights));
+  const biases = model.filterBiases?.() ?? filterBiases(weights);
+  const parameters = options.parameters ?? (await trainableMatrices(model, weights, new Set(biases.values())));
   const channelAxis = options.channelAxis ?? (parameters.every((p) => /(^|\/)kernel$/.test(p)) ? 'last' : 'first');
   const copy = (await model.clone()) as M;
   if (spec.method === 'quantize') {
@@ -60,16 +61,19 @@ export async function compressModel<M extends Model & Trainable>(model: M, spec:
   const pruned =
     spec.method === 'prune'
       ? magnitudePrune(weights, { sparsity: spec.sparsity, parameters, ...(spec.scope ? { scope: spec.scope } : {}) })
-      : channelPrune(weights, { sparsity: spec.sparsity, channelAxis, parameters: parameters.filter((p) => weights.get(p)!.shape.length === 4), biases: filterBiases(weights) });
+      : channelPrune(weights, { sparsity: spec.sparsity, channelAxis, parameters: parameters.filter((p) => weights.get(p)!.shape.length === 4), biases });
   await copy.setWeights(pruned.weights);
   return { model: copy, masks: pruned.masks, summary: { method: spec.method, spec, parameters: [...pruned.masks.keys()], sparsity: pruned.sparsity, perWeightSparsity: pruned.perWeight, channelAxis } };
 }
 
-/** The trainable parameters of rank ≥ 2, in the model's order (asked through its training graph). */
-async function trainableMatrices(model: Trainable, weights: NamedWeights): Promise<string[]> {
+/**
+ * The trainable parameters of rank ≥ 2, in the model's order (asked through its training graph), except
+ * filter biases stored with extra unit axes ([1, C, 1, 1]), which are not filter banks.
+ */
+async function trainableMatrices(model: Trainable, weights: NamedWeights, biases: ReadonlySet<string>): Promise<string[]> {
   const graph = await model.trainingGraph();
   try {
-    const names = graph.parameters.map((p) => p.name).filter((name) => (weights.get(name)?.shape.length ?? 0) >= 2);
+    const names = graph.parameters.map((p) => p.name).filter((name) => (weights.get(name)?.shape.length ?? 0) >= 2 && !biases.has(name));
     if (names.length === 0) throw new GlassboxError('unsupported_model', 'The model has no trainable weight matrix or filter bank to compress.', { hint: 'Compression acts on the trainable tensors of rank ≥ 2 (Conv, Dense/Gemm/MatMul weights).' });
     return names;
   } finally {
@@ -78,9 +82,10 @@ async function trainableMatrices(model: Trainable, weights: NamedWeights): Promi
 }
 
 /**
- * The bias beside each filter bank, where both exist: conv/kernel → conv/bias (Keras) and conv1.weight →
- * conv1.bias (PyTorch's ONNX export), so channel pruning also zeroes a pruned filter's bias and the channel
- * outputs 0, not its bias.
+ * The bias beside each filter bank by name, where both exist: conv/kernel → conv/bias (Keras) and
+ * conv1.weight → conv1.bias (PyTorch's ONNX export), so channel pruning also zeroes a pruned filter's bias
+ * and the channel outputs 0, not its bias. Models that know the pairing from their structure (ONNX graphs,
+ * `Trainable.filterBiases`) are asked instead.
  */
 export function filterBiases(weights: NamedWeights): Map<string, string> {
   const out = new Map<string, string>();

@@ -7,6 +7,8 @@ import type { Tensor } from '../model/tensor.js';
 import { loadOnnxModel } from '../model/onnx.js';
 import { TrainableOnnxModel } from '../train/onnx-trainable.js';
 import { mlpOnnx, randomMlp } from '../../test/support/tiny-nets.js';
+import onnxProto from 'onnx-proto';
+import { smallCnnOnnx } from '../model/onnx-grad/small-cnn.js';
 import { channelPrune } from './channel-prune.js';
 import { compressModel, filterBiases } from './compress-model.js';
 import { magnitudePrune } from './magnitude-prune.js';
@@ -84,6 +86,44 @@ describe('structured channel pruning', () => {
     const names = ['conv/kernel', 'conv/bias', 'conv1.weight', 'conv1.bias', 'weight', 'bias', 'fc.weight', 'norm.weight_scale'];
     const map = filterBiases(new Map(names.map((n) => [n, tensor(rng, [2])])));
     expect([...map]).toEqual([['conv/kernel', 'conv/bias'], ['conv1.weight', 'conv1.bias'], ['weight', 'bias']]);
+  });
+});
+
+/**
+ * The small CNN with initializers that no naming rule pairs (W_0, B_1), or with the convolution's bias
+ * split into an Add after a bias-less Conv (shape [1, F, 1, 1]), as some converters write it.
+ */
+function oddlyNamedCnn(rng: Rng, splitBias: boolean): Uint8Array {
+  const filters = 6;
+  const bytes = smallCnnOnnx({ channels: 1, height: 6, width: 6, filters, classes: 3, convW: Float32Array.from({ length: filters * 9 }, (_, i) => rng.normal() * (1 + (i % filters))), convB: Float32Array.from({ length: filters }, () => 0.5 + rng.next()), denseW: Float32Array.from({ length: filters * 9 * 3 }, () => rng.normal()), denseB: new Float32Array(3) });
+  const { onnx } = onnxProto;
+  const model = onnx.ModelProto.decode(bytes);
+  const graph = model.graph!;
+  const rename: Record<string, string> = { 'conv.weight': 'W_0', 'conv.bias': 'B_1' };
+  for (const init of graph.initializer!) init.name = rename[init.name!] ?? init.name!;
+  for (const node of graph.node!) node.input = node.input!.map((n) => rename[n] ?? n);
+  if (splitBias) {
+    graph.initializer!.find((t) => t.name === 'B_1')!.dims = [1, filters, 1, 1];
+    const conv = graph.node!.find((n) => n.opType === 'Conv')!;
+    conv.input = conv.input!.slice(0, 2);
+    conv.output = ['conv_raw'];
+    graph.node!.splice(1, 0, onnx.NodeProto.create({ opType: 'Add', name: 'bias_add', input: ['conv_raw', 'B_1'], output: ['conv'] }));
+  }
+  return onnx.ModelProto.encode(model).finish();
+}
+
+describe('channel pruning of ONNX files finds each filter bank\'s bias in the graph, not by name', () => {
+  it.each([false, true])('Conv with its bias as an input (renamed) or split into an Add (%s): the pruned filters\' biases are 0', async (splitBias) => {
+    const model = await TrainableOnnxModel.load(oddlyNamedCnn(new Rng(4), splitBias));
+    expect([...model.filterBiases()]).toEqual([['W_0', 'B_1']]);
+    const pruned = await compressModel(model, { method: 'prune-channels', sparsity: 0.5 });
+    const w = pruned.model.getWeights();
+    const kernel = w.get('W_0')!.data;
+    const bias = w.get('B_1')!.data;
+    const off = Array.from({ length: 6 }, (_, f) => kernel.slice(f * 9, f * 9 + 9).every((v) => v === 0));
+    expect(off.filter(Boolean)).toHaveLength(3);
+    off.forEach((isOff, f) => expect(bias[f] === 0).toBe(isOff));
+    expect(filterBiases(model.getWeights()).has('W_0')).toBe(false);
   });
 });
 

@@ -101,6 +101,11 @@ export interface Trainable {
   setWeights(weights: NamedWeights): Promise<void>;
   save(path: string): Promise<void>;
   trainingGraph(): Promise<TrainingGraph>;
+  /**
+   * The bias weight added to each filter bank's output channels, by filter weight name, when the model
+   * knows it from its structure (an ONNX graph). Without it, callers match names (conv/kernel → conv/bias).
+   */
+  filterBiases?(): ReadonlyMap<string, string>;
 }
 
 export interface Stochastic {

@@ -5,6 +5,7 @@ import type { InputSpec, Model, PredictOptions, Task } from '../model/model.js';
 import type { Tensor } from '../model/tensor.js';
 import { loadOnnxGradModel } from '../model/onnx-grad/load.js';
 import type { GradientCallOptions, OnnxGradModel, OnnxGradOptions } from '../model/onnx-grad/adapter.js';
+import { graphFilterBiases } from '../model/onnx-grad/filter-biases.js';
 import { decodeOnnx, type GraphIR } from '../model/onnx-grad/graph-ir.js';
 import { detectHead, headLogits, type Head } from '../model/onnx-grad/heads.js';
 import type { HostTensor } from '../model/onnx-grad/host-tensor.js';
@@ -88,6 +89,11 @@ export class TrainableOnnxModel implements Model, Differentiable, Trainable {
     for (const n of floatNames) weights.set(n, copyHost(graph.initializers.get(n)!));
     const file: OnnxFile = { bytes, source: name, graph, head: detectHead(graph, outputName), inputName: graph.inputs[0]!.name, floatNames, parameters, base };
     return new TrainableOnnxModel(file, base, weights);
+  }
+
+  /** Each Conv weight initializer's bias initializer, from the graph (see graphFilterBiases). */
+  filterBiases(): ReadonlyMap<string, string> {
+    return graphFilterBiases(this.file.graph, this.file.floatNames);
   }
 
   /** Names of the initializers fine-tuning updates. */
