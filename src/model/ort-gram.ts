@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { encodeSmallGraph, type SmallGraphNode } from './onnx-small-graph.js';
 import { onnxSessionOptions } from './onnx-session-options.js';
 
@@ -63,13 +63,17 @@ export function gramGraph(dx: number, dy: number): Uint8Array {
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
 /**
- * The session for widths dx, dy, built once per process. Calling it early (before reading the
- * matrices) lets onnxruntime build the session while the files are read.
+ * The session for widths dx, dy, built once per process. onnxruntime itself is imported here, not when
+ * this module loads: a caller that starts reading its matrices first and then calls this (see prepareCka)
+ * loads the engine and builds the session while the files are read.
  */
 export function gramSession(dx: number, dy: number): Promise<ort.InferenceSession> {
   const key = `${dx}x${dy}`;
   let session = sessions.get(key);
-  if (!session) sessions.set(key, (session = ort.InferenceSession.create(gramGraph(dx, dy), onnxSessionOptions())));
+  if (!session) {
+    session = import('onnxruntime-node').then((engine) => engine.InferenceSession.create(gramGraph(dx, dy), onnxSessionOptions()));
+    sessions.set(key, session);
+  }
   return session;
 }
 
@@ -79,7 +83,9 @@ export function gramSession(dx: number, dy: number): Promise<ort.InferenceSessio
  */
 export async function centeredGramNorms(x: Float32Array, dx: number, y: Float32Array, dy: number): Promise<CenteredGramNorms> {
   const n = x.length / dx;
-  const result = await (await gramSession(dx, dy)).run({ X: new ort.Tensor('float32', x, [n, dx]), Y: new ort.Tensor('float32', y, [n, dy]) });
+  const session = await gramSession(dx, dy);
+  const { Tensor } = await import('onnxruntime-node');
+  const result = await session.run({ X: new Tensor('float32', x, [n, dx]), Y: new Tensor('float32', y, [n, dy]) });
   const symmetricNorm = (name: 'xx' | 'yy'): number => {
     let sum = 0;
     for (const [output, tensor] of Object.entries(result)) {

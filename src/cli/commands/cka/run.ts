@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { GlassboxError } from '../../../errors.js';
+import { readWholeFile } from '../../../io/read-whole-file.js';
 import { peekNpyHeader, readNpy } from '../../../data/npy.js';
 import { cka, prepareCka, type CkaOptions, type MatrixDescription } from '../../../represent/cka/cka.js';
 import type { RepresentationMatrix } from '../../../represent/cka/matrix.js';
@@ -68,7 +68,7 @@ function prepareFromHeaders(xPath: string, yPath: string, options: CkaOptions): 
 /** An .npy file as an n × d matrix (rank > 2 flattened per row); float32 and float64 data are not copied. */
 async function matrixFile(path: string, flag: string): Promise<RepresentationMatrix> {
   if (!path.endsWith('.npy')) throw new GlassboxError('invalid_argument', `${flag} ${path}: representations are read from .npy files.`, { argument: flag, file: path, hint: 'Save the matrix with numpy.save, or write it with glassbox activations.' });
-  const array = readNpy(await readFile(path), path, { view: true });
+  const array = readNpy(await readWholeFile(path), path, { view: true });
   if (array.shape.length < 2) throw new GlassboxError('shape_mismatch', `${path} has shape [${array.shape.join(', ')}]; a representation is n × d (one row per example).`, { file: path, argument: flag });
   const rows = array.shape[0]!;
   const data = array.data instanceof Float64Array || array.data instanceof Float32Array ? array.data : array.data instanceof BigInt64Array ? Float64Array.from(array.data, Number) : Float32Array.from(array.data);
