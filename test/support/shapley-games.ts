@@ -79,6 +79,55 @@ export function mlpGame(name: string, m: number, seed: number, hidden = 24, nBac
   return syntheticGame(name, m, rng, nBackground, f);
 }
 
+/**
+ * A random ReLU MLP (two hidden layers of `hidden` units, logistic output) on m standard-normal features,
+ * as a game at a random x: piecewise-linear, unlike the tanh MLP of `mlpGame`.
+ */
+export function reluMlpGame(name: string, m: number, seed: number, hidden = 64, nBackground = 16): Promise<TableGame> {
+  const rng = new Rng(seed);
+  const w1 = Array.from({ length: hidden * m }, () => (1.4 * rng.normal()) / Math.sqrt(m));
+  const b1 = Array.from({ length: hidden }, () => 0.2 * rng.normal());
+  const w2 = Array.from({ length: hidden * hidden }, () => (1.4 * rng.normal()) / Math.sqrt(hidden));
+  const w3 = Array.from({ length: hidden }, () => rng.normal() / Math.sqrt(hidden));
+  const h1 = new Float64Array(hidden);
+  const f = (r: Float64Array, o: number): number => {
+    for (let h = 0; h < hidden; h++) {
+      let a = b1[h]!;
+      for (let j = 0; j < m; j++) a += w1[h * m + j]! * r[o + j]!;
+      h1[h] = Math.max(a, 0);
+    }
+    let out = 0;
+    for (let h = 0; h < hidden; h++) {
+      let a = 0;
+      for (let j = 0; j < hidden; j++) a += w2[h * hidden + j]! * h1[j]!;
+      out += w3[h]! * Math.max(a, 0);
+    }
+    return 1 / (1 + Math.exp(-out));
+  };
+  return syntheticGame(name, m, rng, nBackground, f);
+}
+
+/**
+ * A logistic model with strong pairwise interactions: P = σ(Σ wᵢxᵢ + Σ_{(i,j)} V_ij xᵢxⱼ) over `pairs` random
+ * feature pairs with |V| about twice the main weights, as a game at a random x.
+ */
+export function logisticPairsGame(name: string, m: number, seed: number, pairs = 2 * m, nBackground = 16): Promise<TableGame> {
+  const rng = new Rng(seed);
+  const w = Array.from({ length: m }, () => (0.8 * rng.normal()) / Math.sqrt(m));
+  const terms = Array.from({ length: pairs }, () => {
+    const i = rng.int(m);
+    const j = (i + 1 + rng.int(m - 1)) % m;
+    return { i, j, v: (1.6 * rng.normal()) / Math.sqrt(m) };
+  });
+  const f = (r: Float64Array, o: number): number => {
+    let z = 0;
+    for (let j = 0; j < m; j++) z += w[j]! * r[o + j]!;
+    for (const t of terms) z += t.v * r[o + t.i]! * r[o + t.j]!;
+    return 1 / (1 + Math.exp(-z));
+  };
+  return syntheticGame(name, m, rng, nBackground, f);
+}
+
 /** A sum of random axis-aligned regression trees (random features and thresholds) as a game. */
 export function treeGame(name: string, m: number, seed: number, trees = 30, depth = 5, nBackground = 16): Promise<TableGame> {
   const rng = new Rng(seed);
