@@ -38,7 +38,8 @@ export const MAX_ADJUSTED_PLAYERS = MAX_MOMENT_PLAYERS;
  * of u on s subject to Σφ = v(N) − v(∅). Its sampling error comes from the odd interactions the linear model
  * leaves out, the largest being three-way terms χ_T(s) = Π_{i∈T} sᵢ. With `adjust`, a surrogate
  * ĝ(S) = Σᵢ aᵢ sᵢ + Σ_{|T|=3} a_T χ_T(s) (all three-way terms for up to 16 players, lightly ridged,
- * equal weight per pair) is fitted first; its Shapley values are exact in closed form,
+ * equal weight per pair; with fewer pairs than terms, in dual form with a heredity-weighted ridge: `fitDualCubic`)
+ * is fitted first; its Shapley values are exact in closed form,
  * φᵢ(ĝ) = aᵢ + ⅓ Σ_{T∋i} a_T, and KernelSHAP only estimates what ĝ misses:
  * φ̂ = φ(ĝ) + KernelSHAP(u − ĝ) — a regression-adjusted estimator (Witter, Liu & Musco, "Regression-adjusted
  * Monte Carlo Estimators for Shapley Values and Probabilistic Values", 2025). It is exact whenever the
