@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
 import { cubicDesign } from './cubic-design.js';
-import { fitDualCubic } from './dual-cubic.js';
+import { fitDualCubic, fitDualSurrogate } from './dual-cubic.js';
 import { prepareDesign, solvePrepared } from './pair-regression.js';
 import { planPairs } from './pair-sampler.js';
 
@@ -65,5 +65,26 @@ describe('fitDualCubic', () => {
     };
     const heredity = Float64Array.from(main, (a) => Math.cbrt(a));
     expect(error(heredity)).toBeLessThan(0.5 * error(new Float64Array(m).fill(1)));
+  });
+
+  it('chooses five-way terms by marginal likelihood when the game has them, and not when it has none', () => {
+    const m = 12;
+    const rng = new Rng(13);
+    const plan = planPairs(m, 400, rng);
+    const priors = [0, 0.1, 0.3].map((fiveWay) => ({ ridge: 0.01, fiveWay }));
+    const chosen = (order: number): number => {
+      const terms = Array.from({ length: 60 }, () => ({ set: rng.permutation(m).subarray(0, order), c: 0.5 * rng.normal() }));
+      const value = (side: ArrayLike<number>): number => {
+        const s = (i: number): number => (side[i] === 1 ? 1 : -1);
+        let v = 0;
+        for (let i = 0; i < m; i++) v += s(i);
+        for (const t of terms) v += t.c * t.set.reduce((p, i) => p * s(i), 1);
+        return v;
+      };
+      const u = Float64Array.from({ length: plan.nPairs }, (_, q) => value(plan.sides.subarray(q * m, (q + 1) * m)));
+      return fitDualSurrogate(plan, plan.nPairs, u, value(new Array<number>(m).fill(1)), new Float64Array(m).fill(1), priors, Int32Array.of(30))!.prior.fiveWay;
+    };
+    expect(chosen(3)).toBe(0);
+    expect(chosen(5)).toBeGreaterThan(0);
   });
 });

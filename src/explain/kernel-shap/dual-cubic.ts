@@ -9,84 +9,129 @@ export interface DualCubicFit {
   readonly residual: Float64Array;
   /** Mean of e²/(1 − h)² over mean of e² on the probed pairs (≥ 1): how much the in-sample residuals understate. */
   readonly looInflation: number;
+  /** The prior the marginal likelihood chose. */
+  readonly prior: DualPrior;
+}
+
+/** One candidate prior of the dual surrogate. */
+export interface DualPrior {
+  /** Ridge on the three-way terms, relative (as `prepareDesign`'s: penalty ridge·nPairs per unit ω_T). */
+  readonly ridge: number;
+  /** Prior mass of the five-way terms relative to the three-way ones (0: a three-way surrogate). */
+  readonly fiveWay: number;
 }
 
 /** Prior variance of the linear coefficients relative to the three-way ones (effectively unpenalised). */
 const LINEAR_PRIOR = 1e3;
 
 /**
- * The three-way surrogate ĝ(s) = Σᵢ aᵢsᵢ + Σ_{|T|=3} a_T χ_T(s) fitted in its dual (kernel) form, for when
- * there are fewer pairs than terms (C(16, 3) = 560 terms against 256 pairs at 512 samples): an n × n system
- * instead of a p × p one, and a ridge per term.
+ * The interaction surrogate ĝ(s) = Σᵢ aᵢsᵢ + Σ_{|T|=3} a_T χ_T(s) (+ Σ_{|T|=5} a_T χ_T(s)) fitted in its dual
+ * (kernel) form, for when there are fewer pairs than terms (C(16, 3) = 560 three-way terms against 256 pairs
+ * at 512 samples): an n × n system instead of a p × p one, and a prior per term.
  *
- * It is the ridge regression of u on [s, χ_T] with penalty `ridge`·nPairs / ω_T on a_T, where
- * ω_T = ω_i·ω_j·ω_k (heredity: a three-way interaction among players with large main effects is expected
- * to be larger; Chipman 1996, "Bayesian variable selection with related predictors"), a nearly flat penalty
- * on the linear part, and Σ coefficients = u(N) = total held exactly. Written as a Gaussian-process
- * posterior mean, the kernel between pairs a, b is θ₁·Σᵢ xᵢ + θ₃·e₃(ω ⊙ x) with xᵢ = s_{a,i}·s_{b,i} and e₃ the
- * third elementary symmetric polynomial (Newton's identities, O(M) per entry), and the surrogate's Shapley
- * values follow from Cov(φᵢ, u_b) = s_{b,i}(θ₁ + θ₃/3 · ωᵢ · e₂(ω₋ᵢ ⊙ s_{b,−i})). With ω ≡ 1 this is the same
- * fit as the primal ridge of `prepareDesign` (kernel-shap/dual-cubic.test.ts).
+ * With `fiveWay` = 0 it is the ridge regression of u on [s, χ_T] with penalty `ridge`·nPairs / ω_T on a_T,
+ * where ω_T = Π_{i∈T} ωᵢ (heredity: an interaction among players with large main effects is expected to be
+ * larger; Chipman 1996, "Bayesian variable selection with related predictors"), a nearly flat penalty on the
+ * linear part, and Σ coefficients = u(N) = total held exactly. As a Gaussian-process posterior mean, the
+ * kernel between pairs a, b is θ₁Σᵢxᵢ + θ₃e₃(ω⊙x) + θ₅e₅(ω⊙x) with xᵢ = s_{a,i}s_{b,i} and e_k the elementary
+ * symmetric polynomials (O(M) per entry), and the surrogate's Shapley values follow in closed form from
+ * Cov(φᵢ, u_b) = s_{b,i}(θ₁ + θ₃/3·ωᵢe₂(ω₋ᵢ⊙s_{b,−i}) + θ₅/5·ωᵢe₄(ω₋ᵢ⊙s_{b,−i})), since a k-way term gives
+ * each of its players 1/k of its coefficient. With ω ≡ 1 and no five-way terms this is the primal ridge of
+ * `prepareDesign` (kernel-shap/dual-cubic.test.ts).
  *
- * Cost O(n²M + n³/3) per call; ω depends on the row, so the factorisation is not shared between rows.
+ * Among several candidate priors, the one of largest marginal likelihood (scale profiled out:
+ * −n/2·log(yᵀK⁻¹y) − ½·log|K|; Rasmussen & Williams 2006, §5.4) is used: the data say whether the game has
+ * five-way structure (MLPs) or not (shallow trees). Cost per candidate O(n³/3) plus O(n²M) once; ω depends on
+ * the row, so nothing is shared between rows.
  */
-export function fitDualCubic(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, ridge: number, probes: Int32Array): DualCubicFit | undefined {
+export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, priors: readonly DualPrior[], probes: Int32Array): DualCubicFit | undefined {
   const m = plan.m;
   const n = nPairs + 1;
-  const theta3 = 1 / binomial(m, 3);
   const theta1 = LINEAR_PRIOR / m;
-  const nugget = ridge * nPairs * theta3;
+  const theta3 = 1 / binomial(m, 3);
+  const theta5 = m >= 5 ? 1 / binomial(m, 5) : 0;
+  const withFive = priors.some((p) => p.fiveWay > 0) && theta5 > 0;
   // rows 0..nPairs−1: the pairs' smaller sides in ±1; row nPairs: the full coalition (u(N) = total)
   const s = new Float64Array(n * m).fill(1);
   for (let q = 0; q < nPairs; q++) for (let i = 0; i < m; i++) if (plan.sides[q * m + i] !== 1) s[q * m + i] = -1;
-  const k = new Float64Array(n * n);
+  // lower triangles of the three kernel components
+  const k13 = new Float64Array(n * n);
+  const k5 = withFive ? new Float64Array(n * n) : undefined;
+  const v = new Float64Array(m);
+  const e = new Float64Array(6);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b <= a; b++) {
       let lin = 0;
-      let p1 = 0;
-      let p2 = 0;
-      let p3 = 0;
       for (let i = 0; i < m; i++) {
         const x = s[a * m + i]! * s[b * m + i]!;
-        const v = omega[i]! * x;
         lin += x;
-        p1 += v;
-        p2 += v * v;
-        p3 += v * v * v;
+        v[i] = omega[i]! * x;
       }
-      k[a * n + b] = theta1 * lin + (theta3 * (p1 * p1 * p1 - 3 * p1 * p2 + 2 * p3)) / 6;
+      elementary(v, m, withFive ? 5 : 3, e);
+      k13[a * n + b] = theta1 * lin + theta3 * e[3]!;
+      if (k5) k5[a * n + b] = theta5 * e[5]!;
     }
   }
-  for (let a = 0; a < nPairs; a++) k[a * n + a]! += nugget;
-  // u(N) = total is held exactly (no nugget) unless the full coalition is numerically in the span of the pairs
-  let factor = choleskyFactor(k, n);
-  if (!factor) {
-    k[n * n - 1]! *= 1 + 1e-10;
-    factor = choleskyFactor(k, n);
-  }
-  if (!factor) return undefined;
   const y = new Float64Array(n);
   y.set(u.subarray(0, nPairs));
   y[nPairs] = total;
-  const alpha = choleskySolve(factor, y, n);
-  const phi = new Float64Array(m);
-  for (let r = 0; r < n; r++) {
-    let p1 = 0;
-    let p2 = 0;
-    for (let j = 0; j < m; j++) {
-      const v = omega[j]! * s[r * m + j]!;
-      p1 += v;
-      p2 += v * v;
+  let best: { factor: Float64Array; alpha: Float64Array; nugget: number; prior: DualPrior; ll: number } | undefined;
+  const k = new Float64Array(n * n);
+  for (const prior of priors) {
+    const five = k5 ? prior.fiveWay : 0;
+    for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) k[a * n + b] = k13[a * n + b]! + (five > 0 ? five * k5![a * n + b]! : 0);
+    const nugget = prior.ridge * nPairs * theta3;
+    for (let a = 0; a < nPairs; a++) k[a * n + a]! += nugget;
+    // u(N) = total is held exactly (no nugget) unless the full coalition is numerically in the span of the pairs
+    let factor = choleskyFactor(k, n);
+    if (!factor) {
+      k[n * n - 1]! *= 1 + 1e-10;
+      factor = choleskyFactor(k, n);
     }
+    if (!factor) continue;
+    const alpha = choleskySolve(factor, y, n);
+    let quad = 0;
+    let logDet = 0;
+    for (let a = 0; a < n; a++) {
+      quad += y[a]! * alpha[a]!;
+      logDet += 2 * Math.log(factor[a * n + a]!);
+    }
+    const ll = priors.length > 1 ? -0.5 * n * Math.log(Math.max(quad, 1e-300)) - 0.5 * logDet : 0;
+    if (!best || ll > best.ll) best = { factor, alpha, nugget, prior: { ridge: prior.ridge, fiveWay: five }, ll };
+  }
+  if (!best) return undefined;
+  const { alpha, nugget, prior } = best;
+  const phi = new Float64Array(m);
+  const full = new Float64Array(6);
+  const without = new Float64Array(5);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < m; j++) v[j] = omega[j]! * s[r * m + j]!;
+    elementary(v, m, 5, full);
     for (let i = 0; i < m; i++) {
-      const vi = omega[i]! * s[r * m + i]!;
-      const q1 = p1 - vi;
-      const e2 = (q1 * q1 - (p2 - vi * vi)) / 2;
-      phi[i]! += s[r * m + i]! * (theta1 + (theta3 / 3) * omega[i]! * e2) * alpha[r]!;
+      // e_k of all but player i: e_k(−i) = e_k − vᵢ·e_{k−1}(−i)
+      without[0] = 1;
+      for (let d = 1; d <= 4; d++) without[d] = full[d]! - v[i]! * without[d - 1]!;
+      const cov = theta1 + (theta3 / 3) * omega[i]! * without[2]! + (prior.fiveWay * theta5 * omega[i]! * without[4]!) / 5;
+      phi[i]! += s[r * m + i]! * cov * alpha[r]!;
     }
   }
   const residual = Float64Array.from({ length: nPairs }, (_, q) => nugget * alpha[q]!);
-  return { phi, residual, looInflation: looInflation(factor, n, alpha, nugget, probes) };
+  return { phi, residual, looInflation: looInflation(best.factor, n, alpha, nugget, probes), prior };
+}
+
+/** The three-way dual surrogate with one ridge (no five-way terms, no choice of prior). */
+export function fitDualCubic(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, ridge: number, probes: Int32Array): DualCubicFit | undefined {
+  return fitDualSurrogate(plan, nPairs, u, total, omega, [{ ridge, fiveWay: 0 }], probes);
+}
+
+/** e_0..e_K of v[0..len) (K ≤ out.length − 1), by the usual one-element-at-a-time recurrence. */
+function elementary(v: Float64Array, len: number, order: number, out: Float64Array): void {
+  out.fill(0);
+  out[0] = 1;
+  for (let j = 0; j < len; j++) {
+    const x = v[j]!;
+    for (let d = Math.min(order, j + 1); d >= 1; d--) out[d]! += x * out[d - 1]!;
+  }
 }
 
 /**
