@@ -2,7 +2,6 @@ import { cubicDesign, MAX_MOMENT_PLAYERS } from './cubic-design.js';
 import type { CubicDesign } from './cubic-design.js';
 import type { PairPlan } from './pair-sampler.js';
 
-import { binomial } from '../exact-shapley.js';
 import { fitDualSurrogate } from './dual-cubic.js';
 import type { DualPrior } from './dual-cubic.js';
 import { prepareDesign, sign, solvePrepared } from './pair-regression.js';
