@@ -1,5 +1,5 @@
-import { GlassboxError } from '../errors.js';
-import { fitGaussianMixture, sampleMixtureComponent } from '../math/gaussian-mixture.js';
+import { GlassboxError, throwIfAborted } from '../errors.js';
+import { fitGaussianMixture } from '../math/gaussian-mixture.js';
 import type { Trainable } from '../model/capabilities.js';
 import type { Model } from '../model/model.js';
 import type { Tensor } from '../model/tensor.js';
@@ -8,9 +8,10 @@ import { fit } from '../train/fit.js';
 import { composeLoss, crossEntropy } from '../train/losses.js';
 import { mixIn } from '../train/transforms.js';
 import type { TrainingProgress, TrainingResult } from '../train/types.js';
-import type { FailureScenario } from './distill.js';
+import { majority, type FailureScenario } from './distill.js';
 import type { UnrestrictedAdversarialExamples } from './identify.js';
 import { modelLayoutFor, predictClasses, toModelInput } from './model-input.js';
+import { sampleScenario, type ScenarioSampling } from './scenario-samples.js';
 import type { Vae } from './vae/vae.js';
 
 /** Labelled images [n, H, W, C] with class indices. */
@@ -20,8 +21,17 @@ export interface LabelledImages {
 }
 
 export interface CorrectionOptions {
-  /** Latent codes drawn per annotated scenario for fine-tuning (default 500). */
+  /** Latent codes sampled per annotated scenario for fine-tuning (default 2000). */
   readonly samplesPerScenario?: number;
+  /**
+   * 'recognisable' (default): keep only draws whose decodes pass identification's recognisability test
+   * (the reconstruction classifier still sees the scenario's source class); 'gaussian': every draw.
+   */
+  readonly sampling?: ScenarioSampling;
+  /** Most codes drawn per scenario when sampling 'recognisable' (default 10 · samplesPerScenario). */
+  readonly maxDrawsPerScenario?: number;
+  /** The reconstruction classifier's threshold for 'recognisable' sampling: the search's (default 0.9). */
+  readonly checkerConfidence?: number;
   /**
    * Training images (not held-out sources) whose VAE reconstructions join the scenario rows with their
    * own labels (default 4000): decoded images of every class, so fine-tuning learns the scenarios'
@@ -32,7 +42,7 @@ export interface CorrectionOptions {
   readonly heldOutFraction?: number;
   /** λ: weight of a scenario row relative to a training row in the loss (default 1). */
   readonly lambda?: number;
-  /** Scenario and anchor rows appended to every training batch (default 32). */
+  /** Scenario and anchor rows appended to every training batch (default 64). */
   readonly rowsPerBatch?: number;
   readonly epochs?: number;
   readonly batchSize?: number;
@@ -49,7 +59,9 @@ export interface ScenarioCorrection {
   readonly fitMembers: number;
   /** Members of held-out source images: never seen by fine-tuning. */
   readonly heldOut: number;
+  /** Sampled codes used for fine-tuning, and how many were drawn to find them. */
   readonly samples: number;
+  readonly samplesDrawn: number;
   /** Accuracy (against the annotation) on the held-out members; null without any. */
   readonly accuracyBefore: number | null;
   readonly accuracyAfter: number | null;
@@ -77,8 +89,12 @@ export interface CorrectionResult {
 }
 
 function settings(o: CorrectionOptions): Required<Omit<CorrectionOptions, 'signal' | 'onProgress'>> {
-  const r = { samplesPerScenario: o.samplesPerScenario ?? 500, anchorRows: o.anchorRows ?? 4000, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 32, epochs: o.epochs ?? 3, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 1e-3, seed: o.seed ?? 0 };
+  const samplesPerScenario = o.samplesPerScenario ?? 2000;
+  const r = { samplesPerScenario, sampling: o.sampling ?? 'recognisable', maxDrawsPerScenario: o.maxDrawsPerScenario ?? 10 * samplesPerScenario, checkerConfidence: o.checkerConfidence ?? 0.9, anchorRows: o.anchorRows ?? 4000, heldOutFraction: o.heldOutFraction ?? 0.5, lambda: o.lambda ?? 1, rowsPerBatch: o.rowsPerBatch ?? 64, epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 64, learningRate: o.learningRate ?? 1e-3, seed: o.seed ?? 0 };
   if (!(Number.isInteger(r.samplesPerScenario) && r.samplesPerScenario >= 0)) throw new GlassboxError('invalid_argument', `samplesPerScenario must be an integer ≥ 0 (got ${r.samplesPerScenario})`, { argument: 'samplesPerScenario', hint: 'Use e.g. 200.' });
+  if (r.sampling !== 'recognisable' && r.sampling !== 'gaussian') throw new GlassboxError('invalid_argument', `sampling must be 'recognisable' or 'gaussian' (got ${String(r.sampling)})`, { argument: 'sampling', hint: 'Use \'recognisable\' (draws the reconstruction classifier accepts) or \'gaussian\' (every draw).' });
+  if (!(Number.isInteger(r.maxDrawsPerScenario) && r.maxDrawsPerScenario >= r.samplesPerScenario)) throw new GlassboxError('invalid_argument', `maxDrawsPerScenario must be an integer ≥ samplesPerScenario (${r.samplesPerScenario}; got ${r.maxDrawsPerScenario})`, { argument: 'maxDrawsPerScenario', hint: `Use e.g. ${10 * r.samplesPerScenario}.` });
+  if (!(r.checkerConfidence >= 0 && r.checkerConfidence <= 1)) throw new GlassboxError('invalid_argument', `checkerConfidence must be in [0, 1] (got ${r.checkerConfidence})`, { argument: 'checkerConfidence', hint: 'Use the search\'s threshold, e.g. 0.9.' });
   if (!(r.heldOutFraction > 0 && r.heldOutFraction < 1)) throw new GlassboxError('invalid_argument', `heldOutFraction must be in (0, 1) (got ${r.heldOutFraction})`, { argument: 'heldOutFraction', hint: 'Use e.g. 0.5.' });
   if (!(Number.isFinite(r.lambda) && r.lambda >= 0)) throw new GlassboxError('invalid_argument', `lambda must be a finite number ≥ 0 (got ${r.lambda})`, { argument: '--lambda', hint: 'Use e.g. 1.' });
   return r;
@@ -109,7 +125,8 @@ function heldOutSources(examples: UnrestrictedAdversarialExamples, fraction: num
  * Defuse's correction step: fine-tunes the classifier with glassbox's `fit` on its original training
  * data plus, for every annotated scenario, codes sampled from a Gaussian fitted to the latent codes of
  * the scenario's members whose sources are not held out (and those members' decoded images), labelled
- * with the annotation. Each batch of training rows gets `rowsPerBatch` scenario rows with weight λ,
+ * with the annotation. By default only draws whose decodes pass identification's recognisability
+ * test are kept (see `sampleScenario`). Each batch of training rows gets `rowsPerBatch` scenario rows with weight λ,
  * so the loss is (Σ ℓ_train + λ Σ ℓ_scenario) / (m + λ·k), the paper's λ-weighted sum of the two
  * objectives per batch. Evaluates on the held-out members (examples of source images fine-tuning never
  * saw) and on the test images, before and after. Trains `model` in place.
@@ -132,25 +149,31 @@ export async function correctModel(model: Model & Trainable, vae: Vae, examples:
   const extraCodes: Float32Array[] = [];
   const extraLabels: number[] = [];
   const extraMembers: number[] = [];
-  const plan = scenarios.filter((s) => annotations.has(s.id)).map((s) => {
+  const plan: { s: FailureScenario; label: number; fitRows: number[]; heldRows: number[]; samples: number; drawn: number }[] = [];
+  for (const s of scenarios.filter((sc) => annotations.has(sc.id))) {
+    throwIfAborted(options.signal);
     const label = annotations.get(s.id)!;
     const fitRows = [...s.members].filter((i) => !held.has(examples.sourceRows[i]!));
     const heldRows = [...s.members].filter((i) => held.has(examples.sourceRows[i]!));
     let samples = 0;
+    let drawn = 0;
     if (fitRows.length > 0 && o.samplesPerScenario > 0) {
       const z = Float64Array.from(fitRows.flatMap((i) => Array.from(examples.latent.subarray(i * d, (i + 1) * d))));
       const full = fitRows.length > d;
       const gaussian = fitGaussianMixture(z, fitRows.length, d, { components: 1, covariance: full ? 'full' : 'diag', regularization: full ? 1e-3 : 0.05, seed: sampleRng.fork() });
-      extraCodes.push(Float32Array.from(sampleMixtureComponent(gaussian, 0, o.samplesPerScenario, sampleRng.fork())));
-      samples = o.samplesPerScenario;
+      const drawRng = sampleRng.fork();
+      const sampled = await sampleScenario(vae, gaussian, { count: o.samplesPerScenario, sampling: o.sampling, maxDraws: o.maxDrawsPerScenario, sourceLabel: majority(s.sourceLabels), checkerConfidence: o.checkerConfidence, rng: drawRng, ...(options.signal ? { signal: options.signal } : {}) });
+      extraCodes.push(sampled.codes);
+      samples = sampled.accepted;
+      drawn = sampled.drawn;
       for (let k = 0; k < samples; k++) extraLabels.push(label);
     }
     for (const i of fitRows) {
       extraMembers.push(i);
       extraLabels.push(label);
     }
-    return { s, label, fitRows, heldRows, samples };
-  });
+    plan.push({ s, label, fitRows, heldRows, samples, drawn });
+  }
   const anchors = [...rng.fork().permutation(train.labels.length)].filter((i) => !held.has(i)).slice(0, o.anchorRows).sort((a, b) => a - b);
   for (const i of anchors) extraLabels.push(train.labels[i]!);
   if (extraLabels.length === 0) throw new GlassboxError('invalid_input', 'Every annotated scenario\'s examples come from held-out source images, so there is nothing to fine-tune on', { hint: 'Find more examples (raise --samples-per-example) or lower the held-out fraction.' });
@@ -189,7 +212,7 @@ export async function correctModel(model: Model & Trainable, vae: Vae, examples:
   const perScenario = plan.map((p): ScenarioCorrection => {
     const slice = (a: Int32Array): Int32Array => a.subarray(cursor, cursor + p.heldRows.length);
     const labels = new Int32Array(p.heldRows.length).fill(p.label);
-    const result = { id: p.s.id, label: p.label, fitMembers: p.fitRows.length, heldOut: p.heldRows.length, samples: p.samples, accuracyBefore: p.heldRows.length ? accuracy(slice(before.held), labels) : null, accuracyAfter: p.heldRows.length ? accuracy(slice(after.held), labels) : null };
+    const result = { id: p.s.id, label: p.label, fitMembers: p.fitRows.length, heldOut: p.heldRows.length, samples: p.samples, samplesDrawn: p.drawn, accuracyBefore: p.heldRows.length ? accuracy(slice(before.held), labels) : null, accuracyAfter: p.heldRows.length ? accuracy(slice(after.held), labels) : null };
     cursor += p.heldRows.length;
     return result;
   });

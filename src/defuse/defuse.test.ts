@@ -7,9 +7,11 @@ import { smallCnnOnnx } from '../model/onnx-grad/small-cnn.js';
 import { loadOnnxModel } from '../model/onnx.js';
 import { Rng } from '../rng.js';
 import { loadTrainableOnnx, type TrainableOnnxModel } from '../train/onnx-trainable.js';
+import { fitGaussianMixture, sampleMixtureComponent } from '../math/gaussian-mixture.js';
 import { correctModel } from './correct.js';
 import { distillScenarios, majority } from './distill.js';
-import { identifyFailures, type UnrestrictedAdversarialExamples } from './identify.js';
+import { checkerAccepts, identifyFailures, type UnrestrictedAdversarialExamples } from './identify.js';
+import { sampleScenario } from './scenario-samples.js';
 import { argmaxRows, toModelInput } from './model-input.js';
 import { trainVae } from './vae/train.js';
 import type { Vae } from './vae/vae.js';
@@ -95,6 +97,43 @@ describe('Defuse identification', () => {
     expect(pooled.groups).toHaveLength(1);
   });
 
+  it('samples a scenario\'s Gaussian keeping exactly the draws the reconstruction classifier still sees as the source class', async () => {
+    const d = distillScenarios(found, 2, { seed: 0, minSize: 2 });
+    const s = d.scenarios[0]!;
+    const source = majority(s.sourceLabels);
+    const z = Float64Array.from([...s.members].flatMap((i) => Array.from(found.latent.subarray(i * 3, (i + 1) * 3))));
+    // a deliberately wide Gaussian, so that many draws decode to the other class and must be rejected
+    const g = fitGaussianMixture(z, s.size, 3, { components: 1, covariance: 'diag', regularization: 4, seed: 0 });
+    const options = { count: 40, sampling: 'recognisable' as const, maxDraws: 400, sourceLabel: source, checkerConfidence: 0.6 };
+    const got = await sampleScenario(vae, g, { ...options, rng: new Rng(7) });
+    // oracle: replay the same seeded rounds of draws and apply the test draw by draw
+    const rng = new Rng(7);
+    const expected: number[] = [];
+    let drawn = 0;
+    let rejected = 0;
+    while (expected.length / 3 < 40 && drawn < 400) {
+      const codes = Float32Array.from(sampleMixtureComponent(g, 0, 40, rng.fork()));
+      drawn += 40;
+      const p = await vae.checker!.predict(vae.decode(codes));
+      for (let k = 0; k < 40 && expected.length / 3 < 40; k++) {
+        if (checkerAccepts(p, k, 2, source, 0.6) === null) rejected++;
+        else expected.push(...codes.subarray(k * 3, (k + 1) * 3));
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
+    expect(got.drawn).toBe(drawn);
+    expect(got.accepted).toBe(expected.length / 3);
+    expect(Array.from(got.codes)).toEqual(expected);
+    expect(got.accepted === 40 || got.drawn === 400).toBe(true);
+    // every kept code decodes to an image the reconstruction classifier gives the source class at ≥ 0.6
+    const q = await vae.checker!.predict(vae.decode(got.codes));
+    for (let k = 0; k < got.accepted; k++) expect(checkerAccepts(q, k, 2, source, 0.6)).not.toBeNull();
+    // 'gaussian' keeps every draw: the plain seeded sample
+    const plain = await sampleScenario(vae, g, { ...options, sampling: 'gaussian', rng: new Rng(7) });
+    expect(plain).toMatchObject({ accepted: 40, drawn: 40 });
+    expect(plain.codes).toEqual(Float32Array.from(sampleMixtureComponent(g, 0, 40, new Rng(7))));
+  });
+
   it('corrects an ONNX classifier: held-out scenario accuracy rises, and the written file runs in onnxruntime with the tuned predictions', async () => {
     const model = await cnn();
     const d = distillScenarios(found, 2, { seed: 0, minSize: 2 });
@@ -102,6 +141,7 @@ describe('Defuse identification', () => {
     const result = await correctModel(model, vae, found, d.scenarios, annotations, train, test, { seed: 0, epochs: 4, samplesPerScenario: 100, anchorRows: 100, learningRate: 5e-3 });
     expect(result.heldOut).toBeGreaterThan(0);
     expect(result.heldOut).toBe(result.scenarios.reduce((a, s) => a + s.heldOut, 0));
+    for (const s of result.scenarios) expect(s.samples).toBeLessThanOrEqual(Math.min(100, s.samplesDrawn));
     // every held-out example was misclassified to begin with
     expect(result.scenarioAccuracyBefore).toBe(0);
     expect(result.scenarioAccuracyAfter!).toBeGreaterThan(0.5);
@@ -128,5 +168,6 @@ describe('Defuse identification', () => {
     await expect(identifyFailures(model, bare, train.images, train.labels)).rejects.toThrow(/no reconstruction classifier/);
     expect(() => distillScenarios({ ...found, sourceRows: new Int32Array(1), latent: new Float32Array(3) }, 2)).toThrow(/at least 2 unrestricted adversarial examples/);
     await expect(correctModel(model, vae, found, [], new Map([[7, 0]]), train, test)).rejects.toThrow(/scenario 7, which does not exist/);
+    await expect(correctModel(model, vae, found, [], new Map([[0, 0]]), train, test, { samplesPerScenario: 100, maxDrawsPerScenario: 50 })).rejects.toThrow(/maxDrawsPerScenario must be an integer ≥ samplesPerScenario/);
   });
 });

@@ -67,6 +67,17 @@ function checkOptions(o: IdentifyOptions): Required<Pick<IdentifyOptions, 'sampl
 }
 
 /**
+ * The "still looks like its source's class" test: row `row` of the reconstruction classifier's
+ * probabilities (`classes` per row) passes when its top class is `label` with probability ≥
+ * `threshold`. Returns that probability, or null when the row fails.
+ */
+export function checkerAccepts(probabilities: Float32Array, row: number, classes: number, label: number, threshold: number): number | null {
+  const q = probabilities[row * classes + label]!;
+  for (let c = 0; c < classes; c++) if (probabilities[row * classes + c]! > q) return null;
+  return q >= threshold ? q : null;
+}
+
+/**
  * Defuse's identification step (Slack, Rauschmayr & Kenthapadi, "Defuse: Harnessing unrestricted
  * adversarial examples for debugging models beyond test accuracy", 2021): each correctly classified
  * source image is encoded to its posterior mean μ, `samplesPerExample` codes μ + σ·ε (ε ~ N(0, I))
@@ -113,10 +124,8 @@ export async function identifyFailures(model: Model, vae: Vae, images: Tensor, l
       const p = await checker.predict({ data: wrongImages, shape: [wrong.length, ...vae.config.imageShape] });
       wrong.forEach((t, w) => {
         const row = chunk[Math.floor(t / K)]!;
-        const q = p[w * checker.outputWidth + labels[row]!]!;
-        let top = true;
-        for (let c = 0; c < checker.outputWidth; c++) if (p[w * checker.outputWidth + c]! > q) top = false;
-        if (!top || q < o.checkerConfidence) return;
+        const q = checkerAccepts(p, w, checker.outputWidth, labels[row]!, o.checkerConfidence);
+        if (q === null) return;
         kept.rows.push(row);
         kept.predicted.push(pred.index[t]!);
         kept.confidence.push(pred.value[t]!);

@@ -1,9 +1,10 @@
 export { trainVae, trainReconstructionClassifier, checkPixels, type VaeTrainingOptions, type VaeTrainingProgress, type VaeEpoch } from './vae/train.js';
 export { Vae, loadVae, VAE_FILE_FORMAT, type VaeMetadata } from './vae/vae.js';
 export { DEFAULT_VAE_CONFIG, type VaeConfig } from './vae/network.js';
-export { identifyFailures, type IdentifyOptions, type UnrestrictedAdversarialExamples } from './identify.js';
+export { identifyFailures, checkerAccepts, type IdentifyOptions, type UnrestrictedAdversarialExamples } from './identify.js';
 export { distillScenarios, majority, type DistillOptions, type Distillation, type DistillationGroup, type FailureScenario } from './distill.js';
 export { correctModel, type CorrectionOptions, type CorrectionResult, type ClassChange, type LabelledImages, type ScenarioCorrection } from './correct.js';
+export { sampleScenario, type ScenarioSampling, type ScenarioSampleOptions, type ScenarioSamples } from './scenario-samples.js';
 export { reconstructionQuality, type ReconstructionQuality } from './quality.js';
 export { scenarioGridPng, type ScenarioGridOptions } from './scenario-grid.js';
 export { acceptSourceLabels, parseScenarioLabels } from './annotate.js';

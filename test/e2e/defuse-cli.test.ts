@@ -40,7 +40,7 @@ beforeAll(async () => {
   const { vae } = await trainVae({ data: train.x, shape: [160, 8, 8, 1] }, { latentDim: 3, filters: [4, 8], epochs: 12, batchSize: 16, learningRate: 1e-2, seed: 0, labels: Int32Array.from(train.labels), checkerEpochs: 15 });
   await vae.save(join(dir, 'vae.json'));
   vae.dispose();
-  args = ['defuse', '--model', join(dir, 'cnn.onnx'), '--data', join(dir, 'train.npy'), '--labels', join(dir, 'train-labels.npy'), '--test-data', join(dir, 'test.npy'), '--test-labels', join(dir, 'test-labels.npy'), '--vae', join(dir, 'vae.json'), '--samples-per-example', '20', '--noise-scale', '1', '--checker-confidence', '0.6', '--epochs', '2', '--quiet'];
+  args = ['defuse', '--model', join(dir, 'cnn.onnx'), '--data', join(dir, 'train.npy'), '--labels', join(dir, 'train-labels.npy'), '--test-data', join(dir, 'test.npy'), '--test-labels', join(dir, 'test-labels.npy'), '--vae', join(dir, 'vae.json'), '--samples-per-example', '20', '--noise-scale', '1', '--checker-confidence', '0.6', '--epochs', '2', '--samples-per-scenario', '200', '--quiet'];
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -63,6 +63,8 @@ describe('glassbox defuse (CLI)', () => {
     const c = result.correction;
     for (const key of ['testAccuracyBefore', 'testAccuracyAfter', 'scenarioAccuracyBefore', 'scenarioAccuracyAfter', 'heldOut']) expect(c).toHaveProperty(key);
     expect(c.scenarioAccuracyBefore).toBe(0);
+    expect(c.training).toMatchObject({ epochs: 2, samplesPerScenario: 200, scenarioSampling: 'recognisable', checkerConfidence: 0.6 });
+    for (const s of c.perScenario) expect(s.samples).toBeLessThanOrEqual(Math.min(200, s.samplesDrawn));
     expect(c.correctedModel).toBe('corrected.onnx');
     // the written file ran in onnxruntime and gives the accuracy the tuned model had
     expect(c.correctedModelOnnxruntimeTestAccuracy).toBeCloseTo(c.testAccuracyAfter, 10);
@@ -97,6 +99,9 @@ describe('glassbox defuse (CLI)', () => {
     const noOut = await runGlassbox(args);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/Missing --out/);
+    const sampling = await runGlassbox([...args, '--out', join(dir, 'x'), '--accept-source', '--scenario-sampling', 'all']);
+    expect(sampling.code).toBe(2);
+    expect(sampling.stderr).toMatch(/--scenario-sampling/);
     const both = await runGlassbox([...args, '--out', join(dir, 'x'), '--accept-source', '--annotations', 'a.json']);
     expect(both.stderr).toMatch(/either --annotations FILE or --accept-source/);
     const noLabels = await runGlassbox(args.filter((_, i) => args[i] !== '--labels' && args[i - 1] !== '--labels').concat(['--out', join(dir, 'y')]));

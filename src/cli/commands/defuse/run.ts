@@ -36,6 +36,8 @@ export interface DefuseFlags {
   acceptSource?: boolean;
   epochs?: string;
   lambda?: string;
+  samplesPerScenario?: string;
+  scenarioSampling?: string;
   out?: string;
   format?: string;
   quiet?: boolean;
@@ -51,6 +53,8 @@ interface Settings {
   readonly sources: number;
   readonly epochs: number;
   readonly lambda: number;
+  readonly samplesPerScenario: number;
+  readonly scenarioSampling: 'recognisable' | 'gaussian';
 }
 
 function parseSettings(flags: DefuseFlags): Settings {
@@ -66,8 +70,10 @@ function parseSettings(flags: DefuseFlags): Settings {
     noiseScale: parseNumberFlag('--noise-scale', flags.noiseScale, 0.5, Number.MIN_VALUE),
     checkerConfidence: parseNumberFlag('--checker-confidence', flags.checkerConfidence, 0.9, 0),
     sources: parseIntegerFlag('--sources', flags.sources, 1000, 1),
-    epochs: parseIntegerFlag('--epochs', flags.epochs, 5, 1),
+    epochs: parseIntegerFlag('--epochs', flags.epochs, 10, 1),
     lambda: parseNumberFlag('--lambda', flags.lambda, 1, 0),
+    samplesPerScenario: parseIntegerFlag('--samples-per-scenario', flags.samplesPerScenario, 2000, 0),
+    scenarioSampling: parseChoice('--scenario-sampling', flags.scenarioSampling, ['recognisable', 'gaussian'] as const, 'recognisable'),
   };
 }
 
@@ -199,7 +205,7 @@ export async function runDefuse(flags: DefuseFlags, signal?: AbortSignal): Promi
     if (annotations && file.scenarios.length > 0) {
       const scenarios = scenariosFromFile(file);
       correction = await correctModel(inputs.model, vae, examples, scenarios, annotations, inputs.train, inputs.test, {
-        seed: s.seed, epochs: s.epochs, lambda: s.lambda, ...(signal ? { signal } : {}),
+        seed: s.seed, epochs: s.epochs, lambda: s.lambda, samplesPerScenario: s.samplesPerScenario, sampling: s.scenarioSampling, checkerConfidence: file.search.checkerConfidence, ...(signal ? { signal } : {}),
         onProgress: (p) => progress.update((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches, `fine-tuning on the annotated scenarios, epoch ${p.epoch}/${p.epochs}`),
       });
       written = await saveCorrected(inputs, s.out);
@@ -227,7 +233,7 @@ export async function runDefuse(flags: DefuseFlags, signal?: AbortSignal): Promi
             perScenario: correction.scenarios.map((sc) => ({ ...sc, label: classes[sc.label]! })),
             perClass: correction.perClass.map((p) => ({ ...p, label: classes[p.label]! })),
             scenarioRows: correction.scenarioRows,
-            training: { epochs: correction.training.epochsRun, lambda: correction.options.lambda, rowsPerBatch: correction.options.rowsPerBatch, samplesPerScenario: correction.options.samplesPerScenario, learningRate: correction.options.learningRate, history: correction.training.history.map((h) => ({ epoch: h.epoch, loss: h.loss })) },
+            training: { epochs: correction.training.epochsRun, lambda: correction.options.lambda, rowsPerBatch: correction.options.rowsPerBatch, samplesPerScenario: correction.options.samplesPerScenario, scenarioSampling: correction.options.sampling, maxDrawsPerScenario: correction.options.maxDrawsPerScenario, checkerConfidence: correction.options.checkerConfidence, anchorRows: correction.options.anchorRows, learningRate: correction.options.learningRate, history: correction.training.history.map((h) => ({ epoch: h.epoch, loss: h.loss })) },
             ...written,
           }
         : null,
