@@ -48,9 +48,9 @@ export function correctionBlocks(c: CorrectionResult, classes: readonly string[]
     },
     {
       kind: 'table',
-      caption: 'Per scenario (accuracy on its held-out examples against the annotation)',
-      columns: ['scenario', 'annotation', 'fine-tuning examples', 'sampled codes', 'held-out', 'before', 'after'],
-      rows: c.scenarios.map((s) => [s.id, classes[s.label] ?? String(s.label), s.fitMembers, s.samples, s.heldOut, pct(s.accuracyBefore), pct(s.accuracyAfter)]),
+      caption: `Per scenario (accuracy on its held-out examples against the annotation); sampled codes ${c.options.sampling === 'recognisable' ? 'kept because their decodes pass the search\'s recognisability check, of those drawn' : 'drawn from the scenario\'s Gaussian'}`,
+      columns: ['scenario', 'annotation', 'fine-tuning examples', c.options.sampling === 'recognisable' ? 'sampled codes (kept / drawn)' : 'sampled codes', 'held-out', 'before', 'after'],
+      rows: c.scenarios.map((s) => [s.id, classes[s.label] ?? String(s.label), s.fitMembers, c.options.sampling === 'recognisable' ? `${s.samples} / ${s.samplesDrawn}` : s.samples, s.heldOut, pct(s.accuracyBefore), pct(s.accuracyAfter)]),
     },
     {
       kind: 'table',
