@@ -99,7 +99,7 @@ export function kMeansPlusPlus(x: ArrayLike<number>, n: number, d: number, k: nu
 }
 
 /** Hard assignment of each point to its nearest centre after a few Lloyd iterations from `centres`. */
-function lloyd(x: ArrayLike<number>, n: number, d: number, k: number, centres: Float64Array, iterations: number): Int32Array {
+export function lloyd(x: ArrayLike<number>, n: number, d: number, k: number, centres: Float64Array, iterations: number): Int32Array {
   const labels = new Int32Array(n);
   for (let it = 0; it <= iterations; it++) {
     for (let i = 0; i < n; i++) {
@@ -128,7 +128,7 @@ function lloyd(x: ArrayLike<number>, n: number, d: number, k: number, centres: F
 }
 
 /** M-step: weights, means and covariances from responsibilities r [n, k]. */
-function maximise(x: ArrayLike<number>, n: number, d: number, k: number, r: Float64Array, type: CovarianceType, reg: number): { weights: Float64Array; means: Float64Array; covariances: Float64Array } {
+export function maximise(x: ArrayLike<number>, n: number, d: number, k: number, r: Float64Array, type: CovarianceType, reg: number): { weights: Float64Array; means: Float64Array; covariances: Float64Array } {
   const weights = new Float64Array(k);
   const means = new Float64Array(k * d);
   const covariances = new Float64Array(type === 'full' ? k * d * d : k * d);

@@ -57,3 +57,11 @@ export {
   type GaussianMixtureOptions,
   type MixtureSelection,
 } from './gaussian-mixture.js';
+export {
+  fitDirichletProcessMixture,
+  dirichletProcessPredict,
+  dirichletProcessResponsibilities,
+  expectedLogStickWeights,
+  type DirichletProcessMixture,
+  type DirichletProcessMixtureOptions,
+} from './dirichlet-process-mixture.js';

@@ -1,4 +1,4 @@
-export { logGamma, regularizedBeta, regularizedGammaP, regularizedGammaQ, erfc } from './special.js';
+export { logGamma, digamma, regularizedBeta, regularizedGammaP, regularizedGammaQ, erfc } from './special.js';
 export { normalCdf, normalSf, normalQuantile, zCritical } from './normal.js';
 export { studentTCdf, studentTTwoSided, chiSquaredCdf, chiSquaredSf } from './distributions.js';
 export { wilsonInterval } from './wilson.js';
