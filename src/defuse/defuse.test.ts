@@ -76,8 +76,10 @@ describe('Defuse identification', () => {
     expect(other.latent).not.toEqual(found.latent);
   }, 30_000);
 
-  it('distils scenarios that partition the assigned examples, one source class each, deterministically', () => {
-    const d = distillScenarios(found, 2, { seed: 0, minSize: 2 });
+  it.each(['bic', 'dirichlet-process'] as const)('distils scenarios (%s) that partition the assigned examples, one source class each, deterministically', (mixture) => {
+    const d = distillScenarios(found, 2, { seed: 0, minSize: 2, mixture });
+    expect(d.mixture).toBe(mixture);
+    for (const g of d.groups) expect(g.candidates.length > 0).toBe(mixture === 'bic');
     expect(d.scenarios.length).toBeGreaterThan(0);
     const seen = new Set<number>();
     for (const s of d.scenarios) {
@@ -91,9 +93,9 @@ describe('Defuse identification', () => {
       }
     }
     expect(seen.size + d.unassigned).toBe(found.sourceRows.length);
-    const again = distillScenarios(found, 2, { seed: 0, minSize: 2 });
+    const again = distillScenarios(found, 2, { seed: 0, minSize: 2, mixture });
     expect(again.scenarios.map((s) => Array.from(s.members))).toEqual(d.scenarios.map((s) => Array.from(s.members)));
-    const pooled = distillScenarios(found, 2, { seed: 0, minSize: 2, groupBy: 'none' });
+    const pooled = distillScenarios(found, 2, { seed: 0, minSize: 2, groupBy: 'none', mixture });
     expect(pooled.groups).toHaveLength(1);
   });
 

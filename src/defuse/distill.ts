@@ -1,4 +1,5 @@
 import { GlassboxError } from '../errors.js';
+import { dirichletProcessPredict, fitDirichletProcessMixture } from '../math/dirichlet-process-mixture.js';
 import { mixturePredict, selectGaussianMixture, type CovarianceType, type GaussianMixture } from '../math/gaussian-mixture.js';
 import { Rng } from '../rng.js';
 import type { UnrestrictedAdversarialExamples } from './identify.js';
@@ -23,9 +24,18 @@ export interface FailureScenario {
   readonly sources: number;
 }
 
+/**
+ * How the number of scenarios is chosen: 'bic' (default) fits EM mixtures of 1 … maxComponents components
+ * and keeps the lowest BIC; 'dirichlet-process' fits one Dirichlet-process mixture truncated at
+ * maxComponents by variational inference, as the paper does, and keeps the components it uses.
+ */
+export type ScenarioMixture = 'bic' | 'dirichlet-process';
+
 export interface DistillOptions {
-  /** Largest number of mixture components tried (default 10); capped so each has enough points. */
+  /** Largest number of mixture components tried, or the truncation level (default 10); for 'bic' capped so each has enough points. */
   readonly maxComponents?: number;
+  readonly mixture?: ScenarioMixture;
+  /** Covariance of the 'bic' mixtures (default 'full'); the Dirichlet-process mixture is always full. */
   readonly covariance?: CovarianceType;
   /**
    * 'source-label' (default): one mixture per source class, so every scenario's members share the class an
@@ -43,7 +53,7 @@ export interface DistillationGroup {
   readonly sourceLabel: number | null;
   readonly size: number;
   readonly mixture: GaussianMixture;
-  /** BIC of every number of components tried. */
+  /** BIC of every number of components tried (empty for 'dirichlet-process'). */
   readonly candidates: readonly { readonly components: number; readonly bic: number; readonly logLikelihood: number }[];
 }
 
@@ -53,6 +63,7 @@ export interface Distillation {
   /** Examples in components smaller than minSize (in no scenario). */
   readonly unassigned: number;
   readonly groupBy: 'source-label' | 'none';
+  readonly mixture: ScenarioMixture;
   readonly seed: number;
 }
 
@@ -65,8 +76,8 @@ function histogram(values: Int32Array, members: Int32Array, classes: number): In
 
 /**
  * Defuse's distillation step: the latent codes of the unrestricted adversarial examples are clustered
- * with Gaussian mixtures whose number of components minimises BIC (the paper's alternative to a
- * Dirichlet-process mixture), and each component with at least `minSize` assigned examples is a failure
+ * with Gaussian mixtures whose number of components minimises BIC, or (`mixture: 'dirichlet-process'`)
+ * with a truncated Dirichlet-process mixture fitted by variational inference, as in the paper; each component with at least `minSize` assigned examples is a failure
  * scenario. By default the codes of each source class are clustered separately: in a small VAE's
  * latent space the codes of different classes overlap, and one mixture over all of them gives
  * scenarios whose members have different source classes, which no single annotation can label.
@@ -80,6 +91,8 @@ export function distillScenarios(examples: UnrestrictedAdversarialExamples, clas
   const covariance = options.covariance ?? 'full';
   const groupBy = options.groupBy ?? 'source-label';
   const minSize = options.minSize ?? 5;
+  const method = options.mixture ?? 'bic';
+  if (method !== 'bic' && method !== 'dirichlet-process') throw new GlassboxError('invalid_argument', `mixture must be 'bic' or 'dirichlet-process' (got ${String(method)})`, { argument: '--mixture', hint: 'Use bic or dirichlet-process.' });
   const rng = new Rng(seed);
   const subsets: { label: number | null; rows: number[] }[] = [];
   if (groupBy === 'none') subsets.push({ label: null, rows: Array.from({ length: m }, (_, i) => i) });
@@ -96,12 +109,22 @@ export function distillScenarios(examples: UnrestrictedAdversarialExamples, clas
     rows.forEach((r, i) => {
       for (let j = 0; j < d; j++) x[i * d + j] = examples.latent[r * d + j]!;
     });
-    const selection = selectGaussianMixture(x, rows.length, d, { minComponents: 1, maxComponents, covariance: rows.length > d ? covariance : 'diag', seed: groupRng, regularization: 1e-4 });
-    groups.push({ sourceLabel: label, size: rows.length, mixture: selection.best, candidates: selection.candidates });
-    const assignment = mixturePredict(selection.best, x, rows.length);
-    const members: number[][] = Array.from({ length: selection.best.components }, () => []);
+    let mixture: GaussianMixture;
+    let assignment: Int32Array;
+    if (method === 'dirichlet-process') {
+      const dp = fitDirichletProcessMixture(x, rows.length, d, { truncation: options.maxComponents ?? 10, seed: groupRng, regularization: 1e-4 });
+      mixture = dp.mixture;
+      assignment = dirichletProcessPredict(dp, x, rows.length);
+      groups.push({ sourceLabel: label, size: rows.length, mixture, candidates: [] });
+    } else {
+      const selection = selectGaussianMixture(x, rows.length, d, { minComponents: 1, maxComponents, covariance: rows.length > d ? covariance : 'diag', seed: groupRng, regularization: 1e-4 });
+      mixture = selection.best;
+      assignment = mixturePredict(mixture, x, rows.length);
+      groups.push({ sourceLabel: label, size: rows.length, mixture, candidates: selection.candidates });
+    }
+    const members: number[][] = Array.from({ length: mixture.components }, () => []);
     rows.forEach((r, i) => members[assignment[i]!]!.push(r));
-    members.forEach((g, component) => found.push({ members: g, mixture: selection.best, component }));
+    members.forEach((g, component) => found.push({ members: g, mixture, component }));
   }
   const kept = found.filter((f) => f.members.length >= minSize).sort((a, b) => b.members.length - a.members.length || a.members[0]! - b.members[0]!);
   const scenarios = kept.map(({ members: g, mixture, component: c }, id): FailureScenario => {
@@ -120,7 +143,7 @@ export function distillScenarios(examples: UnrestrictedAdversarialExamples, clas
     };
   });
   const assigned = scenarios.reduce((a, s) => a + s.size, 0);
-  return { scenarios, groups, unassigned: m - assigned, groupBy, seed };
+  return { scenarios, groups, unassigned: m - assigned, groupBy, mixture: method, seed };
 }
 
 /** The class with the most members (lowest index on ties). */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { GlassboxError } from '../errors.js';
-import type { FailureScenario } from './distill.js';
+import type { FailureScenario, ScenarioMixture } from './distill.js';
 import type { UnrestrictedAdversarialExamples } from './identify.js';
 import type { Vae } from './vae/vae.js';
 
@@ -44,6 +44,8 @@ export interface ScenariosFile {
   /** The VAE that decodes the latent codes (absolute path). */
   readonly vae: string;
   readonly search: UnrestrictedAdversarialExamples['search'];
+  /** How the scenarios were distilled (absent in files written before the choice existed: 'bic'). */
+  readonly mixture?: ScenarioMixture;
   readonly examples: {
     readonly sourceRows: readonly number[];
     readonly sourceLabels: readonly number[];
@@ -59,7 +61,7 @@ export interface ScenariosFile {
 const round = (v: number): number => Number(v.toPrecision(7));
 
 /** The scenarios file's content. `sourceRowIds` maps a source index to the input file's 0-based row. */
-export function scenariosFile(args: { seed: number; classes: readonly string[]; vaePath: string; examples: UnrestrictedAdversarialExamples; scenarios: readonly FailureScenario[]; images: readonly string[]; sourceRowIds?: Int32Array; annotations?: ReadonlyMap<number, number> }): ScenariosFile {
+export function scenariosFile(args: { seed: number; classes: readonly string[]; vaePath: string; examples: UnrestrictedAdversarialExamples; scenarios: readonly FailureScenario[]; mixture?: ScenarioMixture; images: readonly string[]; sourceRowIds?: Int32Array; annotations?: ReadonlyMap<number, number> }): ScenariosFile {
   const { examples: e, classes } = args;
   return {
     format: 'glassbox-defuse-scenarios',
@@ -68,6 +70,7 @@ export function scenariosFile(args: { seed: number; classes: readonly string[]; 
     classes,
     vae: resolve(args.vaePath),
     search: e.search,
+    mixture: args.mixture ?? 'bic',
     examples: {
       sourceRows: Array.from(e.sourceRows, (r) => (args.sourceRowIds ? args.sourceRowIds[r]! : r)),
       sourceLabels: Array.from(e.sourceLabels),

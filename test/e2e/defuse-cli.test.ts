@@ -77,8 +77,10 @@ describe('glassbox defuse (CLI)', () => {
 
   it('annotate writes annotations.json, and --annotations corrects without repeating the search', async () => {
     const out = join(dir, 'annotated');
-    const first = JSON.parse((await runGlassbox([...args, '--out', out, '--seed', '0'])).stdout);
+    const first = JSON.parse((await runGlassbox([...args, '--out', out, '--seed', '0', '--mixture', 'dirichlet-process'])).stdout);
     expect(first.correction).toBeNull();
+    expect(first.mixture).toBe('dirichlet-process');
+    expect(first.scenarios.length).toBeGreaterThan(0);
     const scenarios = join(out, 'scenarios.json');
     const a = await runGlassbox(['defuse', 'annotate', scenarios, '--label', '0=1']);
     expect(a.code).toBe(0);
@@ -88,6 +90,7 @@ describe('glassbox defuse (CLI)', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.reusedSearch).toBe(true);
+    expect(result.mixture).toBe('dirichlet-process');
     expect(result.scenarios[0].annotation).toBe('1');
     expect(result.correction.perScenario.map((s: { id: number }) => s.id)).toEqual([0]);
     const bad = await runGlassbox(['defuse', 'annotate', scenarios, '--label', '99=1']);
@@ -99,6 +102,9 @@ describe('glassbox defuse (CLI)', () => {
     const noOut = await runGlassbox(args);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/Missing --out/);
+    const mixture = await runGlassbox([...args, '--out', join(dir, 'x'), '--mixture', 'em']);
+    expect(mixture.code).toBe(2);
+    expect(mixture.stderr).toMatch(/--mixture/);
     const sampling = await runGlassbox([...args, '--out', join(dir, 'x'), '--accept-source', '--scenario-sampling', 'all']);
     expect(sampling.code).toBe(2);
     expect(sampling.stderr).toMatch(/--scenario-sampling/);

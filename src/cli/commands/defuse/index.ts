@@ -27,6 +27,7 @@ export function registerDefuseCommand(program: Command): void {
     .option('--annotations <file>', 'annotations.json from glassbox defuse annotate: correct the model (reuses the search its scenarios.json records)')
     .option('--accept-source', 'label every scenario with its members\' majority source label, then correct the model')
     .option('--epochs <n>', 'fine-tuning epochs (default 10)')
+    .option('--mixture <kind>', 'how scenarios are distilled: bic (Gaussian mixtures, components chosen by BIC; default) or dirichlet-process (truncated variational inference, as the paper)')
     .option('--samples-per-scenario <n>', 'latent codes sampled from each annotated scenario\'s Gaussian for fine-tuning (default 2000)')
     .option('--scenario-sampling <how>', 'recognisable: keep only draws whose decodes the VAE\'s reconstruction classifier still sees as the source class, the search\'s test (default); gaussian: every draw, as in the paper')
     .option('--lambda <w>', 'weight of a scenario row relative to a training row in the fine-tuning loss (default 1)')

@@ -38,6 +38,7 @@ export interface DefuseFlags {
   lambda?: string;
   samplesPerScenario?: string;
   scenarioSampling?: string;
+  mixture?: string;
   out?: string;
   format?: string;
   quiet?: boolean;
@@ -55,6 +56,7 @@ interface Settings {
   readonly lambda: number;
   readonly samplesPerScenario: number;
   readonly scenarioSampling: 'recognisable' | 'gaussian';
+  readonly mixture: 'bic' | 'dirichlet-process';
 }
 
 function parseSettings(flags: DefuseFlags): Settings {
@@ -74,6 +76,7 @@ function parseSettings(flags: DefuseFlags): Settings {
     lambda: parseNumberFlag('--lambda', flags.lambda, 1, 0),
     samplesPerScenario: parseIntegerFlag('--samples-per-scenario', flags.samplesPerScenario, 2000, 0),
     scenarioSampling: parseChoice('--scenario-sampling', flags.scenarioSampling, ['recognisable', 'gaussian'] as const, 'recognisable'),
+    mixture: parseChoice('--mixture', flags.mixture, ['bic', 'dirichlet-process'] as const, 'bic'),
   };
 }
 
@@ -145,7 +148,7 @@ async function search(inputs: DefuseInputs, vae: Vae, vaePath: string, s: Settin
   // source indices → training-image indices, so the examples refer to --data rows
   const examples: UnrestrictedAdversarialExamples = { ...found, sourceRows: Int32Array.from(found.sourceRows, (r) => sourceIndex[r]!) };
   // fewer than two examples: nothing to cluster, and no scenario to report
-  const distillation = examples.sourceRows.length >= 2 ? distillScenarios(examples, inputs.model.outputWidth, { seed: s.seed }) : { scenarios: [] };
+  const distillation = examples.sourceRows.length >= 2 ? distillScenarios(examples, inputs.model.outputWidth, { seed: s.seed, mixture: s.mixture }) : { scenarios: [] };
   const classes = inputs.model.classes;
   const pngs: Buffer[] = [];
   const images: string[] = [];
@@ -158,7 +161,7 @@ async function search(inputs: DefuseInputs, vae: Vae, vaePath: string, s: Settin
     pngs.push(png);
     images.push(name);
   }
-  const file = scenariosFile({ seed: s.seed, classes, vaePath, examples, scenarios: distillation.scenarios, images, sourceRowIds: inputs.trainRowIds });
+  const file = scenariosFile({ seed: s.seed, classes, vaePath, examples, scenarios: distillation.scenarios, mixture: s.mixture, images, sourceRowIds: inputs.trainRowIds });
   await writeFileAtomic(join(s.out, 'scenarios.json'), `${JSON.stringify(file)}\n`);
   return { file, examples, pngs };
 }
@@ -218,6 +221,7 @@ export async function runDefuse(flags: DefuseFlags, signal?: AbortSignal): Promi
       model: inputs.describe,
       vae: { source: vaeSource, file: vaePath, latentDim: vae.latentDim, checker: 'reconstruction classifier: a CNN trained on the VAE\'s decodes of training images, stored with the VAE', reconstruction: quality },
       search: file.search,
+      mixture: file.mixture ?? 'bic',
       reusedSearch: reused !== undefined,
       unrestrictedAdversarialExamples: file.examples.sourceRows.length,
       scenarios: scenarioRows,
@@ -242,7 +246,7 @@ export async function runDefuse(flags: DefuseFlags, signal?: AbortSignal): Promi
     await writeFileAtomic(join(s.out, 'results.json'), json);
     if (s.format === 'json') return json;
     const blocks: ReportBlock[] = [
-      { kind: 'text', markdown: `**${result.unrestrictedAdversarialExamples} unrestricted adversarial examples** from ${file.search.correctSources} correctly classified source images (${file.search.samplesPerExample} latent perturbations each, σ = ${file.search.noiseScale}, seed ${s.seed}), distilled into **${file.scenarios.length} failure scenarios**. An example counts when the classifier's class differs from its source's label while the VAE's reconstruction classifier still gives the source label with probability ≥ ${file.search.checkerConfidence}.` },
+      { kind: 'text', markdown: `**${result.unrestrictedAdversarialExamples} unrestricted adversarial examples** from ${file.search.correctSources} correctly classified source images (${file.search.samplesPerExample} latent perturbations each, σ = ${file.search.noiseScale}, seed ${s.seed}), distilled into **${file.scenarios.length} failure scenarios** (${(file.mixture ?? 'bic') === 'bic' ? 'Gaussian mixtures per source class, components chosen by BIC' : 'a Dirichlet-process mixture per source class, truncated variational inference'}). An example counts when the classifier's class differs from its source's label while the VAE's reconstruction classifier still gives the source label with probability ≥ ${file.search.checkerConfidence}.` },
       qualityBlock(quality),
       ...scenarioGridBlocks(file.scenarios.map((sc, k) => ({ ...sc, annotation: scenarioRows[k]!.annotation })), pngs),
       ...(correction ? correctionBlocks(correction, classes) : [{ kind: 'text' as const, markdown: 'No scenario is annotated yet: run `glassbox defuse annotate scenarios.json --label ID=CLASS,…` (or `--accept-source`), then `glassbox defuse … --annotations annotations.json` to correct the model.' }]),
