@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
 import { dirichletProcessPredict, expectedLogStickWeights, fitDirichletProcessMixture } from './dirichlet-process-mixture.js';
 import { digamma, logGamma } from './stats/special.js';
+import { isotropic, plantedMixture } from '../../test/support/planted-mixture.js';
 
 const EULER_GAMMA = 0.5772156649015329;
 
 /** Points from planted Gaussians: component c has mean means[c] and covariance scale²·I. */
 function planted(seed: number, sizes: number[], means: number[][], scale: number): { x: Float64Array; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const d = means[0]!.length;
-  const n = sizes.reduce((a, b) => a + b, 0);
-  const x = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  let i = 0;
-  sizes.forEach((size, c) => {
-    for (let s = 0; s < size; s++, i++) {
-      for (let j = 0; j < d; j++) x[i * d + j] = means[c]![j]! + scale * rng.normal();
-      labels[i] = c;
-    }
-  });
-  return { x, labels };
+  return plantedMixture(seed, sizes, means, means.map((m) => isotropic(m.length, scale)));
 }
 
 describe('digamma', () => {

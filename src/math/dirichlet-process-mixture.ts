@@ -4,6 +4,7 @@ import { toRng } from '../rng.js';
 import { choleskyFactor, forwardSolve } from './cholesky.js';
 import { kMeansPlusPlus, lloyd, maximise, mixtureParameterCount, type GaussianMixture } from './gaussian-mixture.js';
 import { digamma, logGamma } from './stats/special.js';
+import { normaliseLogRows } from './normalise-log-rows.js';
 
 export interface DirichletProcessMixtureOptions {
   /** Truncation level T: most components (default 10, at most the number of points). */
@@ -151,24 +152,6 @@ function logRho(x: ArrayLike<number>, n: number, d: number, t: number, p: Poster
   return out;
 }
 
-/** Normalises log ρ in place into responsibilities; returns Σₙₖ rₙₖ log rₙₖ (minus the entropy). */
-function normaliseResponsibilities(logp: Float64Array, n: number, t: number): number {
-  let negEntropy = 0;
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let k = 0; k < t; k++) max = Math.max(max, logp[i * t + k]!);
-    let s = 0;
-    for (let k = 0; k < t; k++) s += Math.exp(logp[i * t + k]! - max);
-    const lse = max + Math.log(s);
-    for (let k = 0; k < t; k++) {
-      const lr = logp[i * t + k]! - lse;
-      const rr = Math.exp(lr);
-      logp[i * t + k] = rr;
-      if (rr > 0) negEntropy += rr * lr;
-    }
-  }
-  return negEntropy;
-}
 
 /**
  * The variational lower bound up to terms constant in the variational parameters, as scikit-learn's
@@ -270,7 +253,7 @@ export function fitDirichletProcessMixture(x: ArrayLike<number>, n: number, d: n
   for (let it = 1; it <= maxIterations; it++) {
     iterations = it;
     r = logRho(x, n, d, t, posterior);
-    const negEntropy = normaliseResponsibilities(r, n, t);
+    const { negEntropy } = normaliseLogRows(r, n, t);
     posterior = updatePosterior(x, n, d, t, r, alpha, beta0, m0, nu0, w0inv, reg);
     bounds.push(lowerBound(negEntropy, posterior, d, t));
     if (bounds.length >= 2 && Math.abs(bounds.at(-1)! - bounds.at(-2)!) / n < tolerance) {
@@ -308,7 +291,7 @@ export function dirichletProcessResponsibilities(model: DirichletProcessMixture,
   }
   const p: Posterior = { sticks: Float64Array.from(model.sticks), beta: Float64Array.from(model.meanPrecision), means: Float64Array.from(model.means), nu: Float64Array.from(model.degreesOfFreedom), scaleInverses: Float64Array.from(model.scaleInverses), chol, logDetScaleInverse: logDet };
   const r = logRho(x, n, d, t, p);
-  normaliseResponsibilities(r, n, t);
+  normaliseLogRows(r, n, t);
   return r;
 }
 

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.js';
+import { plantedMixture as planted } from '../../test/support/planted-mixture.js';
 import { fitGaussianMixture, mixturePredict, mixtureLogLikelihood, sampleMixtureComponent, selectGaussianMixture, mixtureParameterCount } from './gaussian-mixture.js';
 
-/** Points from a planted mixture: component c has mean means[c], covariance L_c L_cᵀ with L_c lower-triangular. */
-function planted(seed: number, sizes: number[], means: number[][], factors: number[][][]): { x: Float64Array; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const d = means[0]!.length;
-  const n = sizes.reduce((a, b) => a + b, 0);
-  const x = new Float64Array(n * d);
-  const labels = new Int32Array(n);
-  let i = 0;
-  sizes.forEach((size, c) => {
-    for (let s = 0; s < size; s++, i++) {
-      const e = Array.from({ length: d }, () => rng.normal());
-      for (let a = 0; a < d; a++) {
-        let v = means[c]![a]!;
-        for (let b = 0; b <= a; b++) v += factors[c]![a]![b]! * e[b]!;
-        x[i * d + a] = v;
-      }
-      labels[i] = c;
-    }
-  });
-  return { x, labels };
-}
 
 const MEANS = [[0, 0, 0], [6, 0, 1], [0, 7, -2]];
 const FACTORS = [

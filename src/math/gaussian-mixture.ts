@@ -2,6 +2,7 @@ import { GlassboxError } from '../errors.js';
 import type { Rng} from '../rng.js';
 import { toRng } from '../rng.js';
 import { choleskyFactor, forwardSolve } from './cholesky.js';
+import { normaliseLogRows } from './normalise-log-rows.js';
 
 export type CovarianceType = 'full' | 'diag';
 
@@ -221,20 +222,6 @@ function weightedLogDensities(x: ArrayLike<number>, n: number, model: Pick<Gauss
   return out;
 }
 
-/** Normalises [n, k] log-densities in place into responsibilities; returns Σ_i log Σ_c exp(·). */
-function normalise(logp: Float64Array, n: number, k: number): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, logp[i * k + c]!);
-    let s = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(logp[i * k + c]! - max);
-    const lse = max + Math.log(s);
-    total += lse;
-    for (let c = 0; c < k; c++) logp[i * k + c] = Math.exp(logp[i * k + c]! - lse);
-  }
-  return total;
-}
 
 function fitOnce(x: ArrayLike<number>, n: number, d: number, k: number, type: CovarianceType, rng: Rng, maxIterations: number, tolerance: number, reg: number): GaussianMixture {
   const labels = lloyd(x, n, d, k, kMeansPlusPlus(x, n, d, k, rng), 10);
@@ -248,7 +235,7 @@ function fitOnce(x: ArrayLike<number>, n: number, d: number, k: number, type: Co
   for (iterations = 1; iterations <= maxIterations; iterations++) {
     const model = { components: k, dimension: d, covariance: type, ...params };
     r = weightedLogDensities(x, n, model, factorise(params.covariances, k, d, type));
-    logLikelihood = normalise(r, n, k);
+    logLikelihood = normaliseLogRows(r, n, k).logNormaliser;
     if (Math.abs(logLikelihood / n - previous / n) < tolerance) {
       converged = true;
       break;
@@ -311,7 +298,7 @@ export function selectGaussianMixture(x: ArrayLike<number>, n: number, d: number
 export function mixtureResponsibilities(model: GaussianMixture, x: ArrayLike<number>, n: number): Float64Array {
   check(x, n, model.dimension, 1);
   const r = weightedLogDensities(x, n, model, factorise(model.covariances, model.components, model.dimension, model.covariance));
-  normalise(r, n, model.components);
+  normaliseLogRows(r, n, model.components);
   return r;
 }
 
@@ -332,7 +319,7 @@ export function mixturePredict(model: GaussianMixture, x: ArrayLike<number>, n: 
 export function mixtureLogLikelihood(model: GaussianMixture, x: ArrayLike<number>, n: number): number {
   check(x, n, model.dimension, 1);
   const r = weightedLogDensities(x, n, model, factorise(model.covariances, model.components, model.dimension, model.covariance));
-  return normalise(r, n, model.components);
+  return normaliseLogRows(r, n, model.components).logNormaliser;
 }
 
 /** `count` draws from N(μ_c, Σ_c) (component c), [count, d] row-major: μ + L·ε with seeded ε. */
