@@ -4,6 +4,7 @@ import { toRng } from '../rng.js';
 import { choleskyFactor, forwardSolve } from './cholesky.js';
 import { kMeansPlusPlus, lloyd, maximise, mixtureParameterCount, type GaussianMixture } from './gaussian-mixture.js';
 import { digamma, logGamma } from './stats/special.js';
+import { argmaxOfRows } from './argmax-rows.js';
 import { normaliseLogRows } from './normalise-log-rows.js';
 
 export interface DirichletProcessMixtureOptions {
@@ -297,13 +298,5 @@ export function dirichletProcessResponsibilities(model: DirichletProcessMixture,
 
 /** Most responsible component of each point. */
 export function dirichletProcessPredict(model: DirichletProcessMixture, x: ArrayLike<number>, n: number): Int32Array {
-  const t = model.truncation;
-  const r = dirichletProcessResponsibilities(model, x, n);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < t; k++) if (r[i * t + k]! > r[i * t + best]!) best = k;
-    out[i] = best;
-  }
-  return out;
+  return argmaxOfRows(dirichletProcessResponsibilities(model, x, n), n, model.truncation);
 }

@@ -2,6 +2,7 @@ import { GlassboxError } from '../errors.js';
 import type { Rng} from '../rng.js';
 import { toRng } from '../rng.js';
 import { choleskyFactor, forwardSolve } from './cholesky.js';
+import { argmaxOfRows } from './argmax-rows.js';
 import { normaliseLogRows } from './normalise-log-rows.js';
 
 export type CovarianceType = 'full' | 'diag';
@@ -304,15 +305,7 @@ export function mixtureResponsibilities(model: GaussianMixture, x: ArrayLike<num
 
 /** The most probable component of each point. */
 export function mixturePredict(model: GaussianMixture, x: ArrayLike<number>, n: number): Int32Array {
-  const r = mixtureResponsibilities(model, x, n);
-  const k = model.components;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (r[i * k + c]! > r[i * k + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
+  return argmaxOfRows(mixtureResponsibilities(model, x, n), n, model.components);
 }
 
 /** Total log-likelihood Σ_i log p(x_i) under the mixture. */
