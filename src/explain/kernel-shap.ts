@@ -142,11 +142,15 @@ interface Solved {
 async function pairedScheme(game: Game, budget: number, opts: RowInput['opts'], adjust: boolean): Promise<Solved> {
   const plan = seededPlan(game.m, budget, opts.seed, (seed) => new Rng(seed));
   const u = new Float64Array(plan.nPairs);
+  const w = new Float64Array(plan.nPairs);
   let evaluated = 0;
   const evaluate = async (upTo: number): Promise<void> => {
     if (upTo <= evaluated) return;
     const ey = await game.evaluate(pairMasks(plan, evaluated, upTo), 2 * (upTo - evaluated));
-    for (let q = evaluated; q < upTo; q++) u[q] = ey[2 * (q - evaluated)]! - ey[2 * (q - evaluated) + 1]!;
+    for (let q = evaluated; q < upTo; q++) {
+      u[q] = ey[2 * (q - evaluated)]! - ey[2 * (q - evaluated) + 1]!;
+      w[q] = ey[2 * (q - evaluated)]! + ey[2 * (q - evaluated) + 1]!;
+    }
     evaluated = upTo;
   };
   const drawn = plan.nPairs - plan.nFixed;
@@ -156,7 +160,7 @@ async function pairedScheme(game: Game, budget: number, opts: RowInput['opts'], 
   do {
     draws = Math.min(drawn, draws + step);
     await evaluate(plan.nFixed + draws);
-    solution = fitPairs(plan, plan.nFixed + draws, u, game.total, { adjust, ridge: DEFAULT_RIDGE });
+    solution = fitPairs(plan, plan.nFixed + draws, u, game.total, { adjust, ridge: DEFAULT_RIDGE, even: w });
   } while (draws < drawn && !(Math.max(...solution.stderr) < opts.tolerance!));
   return { phi: solution.phi, stderr: solution.stderr, samples: 2 * evaluated, draws, adjusted: solution.interactionPlayers.length };
 }

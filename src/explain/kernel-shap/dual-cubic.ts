@@ -1,5 +1,6 @@
 import { choleskyFactor, choleskySolve, forwardSolve } from '../../math/cholesky.js';
 import { binomial } from '../exact-shapley.js';
+import { walshHadamard } from './cubic-design.js';
 import type { PairPlan } from './pair-sampler.js';
 
 export interface DualCubicFit {
@@ -11,6 +12,10 @@ export interface DualCubicFit {
   readonly looInflation: number;
   /** The prior the marginal likelihood chose. */
   readonly prior: DualPrior;
+  /** Its log marginal likelihood (scale profiled out; comparable between fits of the same u). */
+  readonly logLikelihood: number;
+  /** Posterior means of the three-way coefficients (triples in lexicographic order), when asked for. */
+  readonly tripleMeans?: Float64Array;
 }
 
 /** One candidate prior of the dual surrogate. */
@@ -19,6 +24,22 @@ export interface DualPrior {
   readonly ridge: number;
   /** Prior mass of the five-way terms relative to the three-way ones (0: a three-way surrogate). */
   readonly fiveWay: number;
+  /**
+   * Share (0–1) of the three-way prior set by `DualHeredity.triples` rather than by the main effects ω
+   * (0 without them).
+   */
+  readonly pairMix?: number;
+}
+
+/** Another source of the three-way terms' prior variances than the main effects. */
+export interface DualHeredity {
+  /**
+   * Prior variance of each three-way term ∝ this (one per term, lexicographic order), rescaled to the same
+   * mean as the main-effect weights ω_T; mixed with them by `DualPrior.pairMix`.
+   */
+  readonly triples?: Float64Array;
+  /** Return the posterior means of the three-way coefficients. */
+  readonly wantTriples?: boolean;
 }
 
 /** Prior variance of the linear coefficients relative to the three-way ones (effectively unpenalised). */
@@ -39,12 +60,18 @@ const LINEAR_PRIOR = 1e3;
  * each of its players 1/k of its coefficient. With ω ≡ 1 and no five-way terms this is the primal ridge of
  * `prepareDesign` (kernel-shap/dual-cubic.test.ts).
  *
+ * `heredity.triples` replaces (share `pairMix`) the main-effect weights ω_T of the three-way terms by given
+ * per-term weights g_T, rescaled to the same mean over terms as ω_T. Their kernel Σ_T g_T χ_T(x) depends on x
+ * only through which players differ between the two pairs, so it is one Walsh–Hadamard transform of g over
+ * the 2^M player sets (O(2^M·M)) and one lookup per entry; the posterior means of a_T come from the
+ * transform of the α-weighted histogram of the pairs' absent sets.
+ *
  * Among several candidate priors, the one of largest marginal likelihood (scale profiled out:
  * −n/2·log(yᵀK⁻¹y) − ½·log|K|; Rasmussen & Williams 2006, §5.4) is used: the data say whether the game has
- * five-way structure (MLPs) or not (shallow trees). Cost per candidate O(n³/3) plus O(n²M) once; ω depends on
- * the row, so nothing is shared between rows.
+ * five-way structure (MLPs) or not (shallow trees). Cost per candidate O(n³/3) plus O(n²M) once (and
+ * O(2^M·M) with `heredity`); ω depends on the row, so nothing is shared between rows.
  */
-export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, priors: readonly DualPrior[], probes: Int32Array): DualCubicFit | undefined {
+export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, priors: readonly DualPrior[], probes: Int32Array, heredity: DualHeredity = {}): DualCubicFit | undefined {
   const m = plan.m;
   const n = nPairs + 1;
   const theta1 = LINEAR_PRIOR / m;
@@ -54,21 +81,34 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
   // rows 0..nPairs−1: the pairs' smaller sides in ±1; row nPairs: the full coalition (u(N) = total)
   const s = new Float64Array(n * m).fill(1);
   for (let q = 0; q < nPairs; q++) for (let i = 0; i < m; i++) if (plan.sides[q * m + i] !== 1) s[q * m + i] = -1;
-  // lower triangles of the three kernel components
+  const absent = new Int32Array(n);
+  for (let r = 0; r < n; r++) for (let i = 0; i < m; i++) if (s[r * m + i] === -1) absent[r]! |= 1 << i;
+  const explicit = heredity.triples ? tripleWeights(heredity.triples, omega, m) : undefined;
+  const other = explicit !== undefined && priors.some((p) => (p.pairMix ?? 0) > 0);
+  // lower triangles of the kernel components: linear + main-effect three-way, five-way, and (with heredity)
+  // the main-effect three-way part alone and its replacement
   const k13 = new Float64Array(n * n);
   const k5 = withFive ? new Float64Array(n * n) : undefined;
+  const k3 = other ? new Float64Array(n * n) : undefined;
+  const kh = other ? new Float64Array(n * n) : undefined;
+  if (kh && explicit) {
+    const table = walshHadamard(explicit.spread);
+    const c = theta3 * explicit.scale;
+    for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) kh[a * n + b] = c * table[absent[a]! ^ absent[b]!]!;
+  }
   const v = new Float64Array(m);
   const e = new Float64Array(6);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b <= a; b++) {
       let lin = 0;
       for (let i = 0; i < m; i++) {
-        const x = s[a * m + i]! * s[b * m + i]!;
-        lin += x;
-        v[i] = omega[i]! * x;
+        const xi = s[a * m + i]! * s[b * m + i]!;
+        lin += xi;
+        v[i] = omega[i]! * xi;
       }
       elementary(v, m, withFive ? 5 : 3, e);
       k13[a * n + b] = theta1 * lin + theta3 * e[3]!;
+      if (k3) k3[a * n + b] = theta3 * e[3]!;
       if (k5) k5[a * n + b] = theta5 * e[5]!;
     }
   }
@@ -79,7 +119,9 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
   const k = new Float64Array(n * n);
   for (const prior of priors) {
     const five = k5 ? prior.fiveWay : 0;
+    const mix = kh ? Math.min(Math.max(prior.pairMix ?? 0, 0), 1) : 0;
     for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) k[a * n + b] = k13[a * n + b]! + (five > 0 ? five * k5![a * n + b]! : 0);
+    if (mix > 0) for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) k[a * n + b]! += mix * (kh![a * n + b]! - k3![a * n + b]!);
     const nugget = prior.ridge * nPairs * theta3;
     for (let a = 0; a < nPairs; a++) k[a * n + a]! += nugget;
     // u(N) = total is held exactly (no nugget) unless the full coalition is numerically in the span of the pairs
@@ -96,11 +138,12 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
       quad += y[a]! * alpha[a]!;
       logDet += 2 * Math.log(factor[a * n + a]!);
     }
-    const ll = priors.length > 1 ? -0.5 * n * Math.log(Math.max(quad, 1e-300)) - 0.5 * logDet : 0;
-    if (!best || ll > best.ll) best = { factor, alpha, nugget, prior: { ridge: prior.ridge, fiveWay: five }, ll };
+    const ll = -0.5 * n * Math.log(Math.max(quad, 1e-300)) - 0.5 * logDet;
+    if (!best || ll > best.ll) best = { factor, alpha, nugget, prior: { ridge: prior.ridge, fiveWay: five, pairMix: mix }, ll };
   }
   if (!best) return undefined;
   const { alpha, nugget, prior } = best;
+  const mix = prior.pairMix ?? 0;
   const phi = new Float64Array(m);
   const full = new Float64Array(6);
   const without = new Float64Array(5);
@@ -111,12 +154,73 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
       // e_k of all but player i: e_k(−i) = e_k − vᵢ·e_{k−1}(−i)
       without[0] = 1;
       for (let d = 1; d <= 4; d++) without[d] = full[d]! - v[i]! * without[d - 1]!;
-      const cov = theta1 + (theta3 / 3) * omega[i]! * without[2]! + (prior.fiveWay * theta5 * omega[i]! * without[4]!) / 5;
+      const cov = theta1 + ((1 - mix) * theta3 * omega[i]! * without[2]!) / 3 + (prior.fiveWay * theta5 * omega[i]! * without[4]!) / 5;
       phi[i]! += s[r * m + i]! * cov * alpha[r]!;
     }
   }
+  // Σ_r α_r χ_T(s_r) for every player set T: χ_T(s_r) = (−1)^{|T ∩ absent_r|}
+  const wantMeans = heredity.wantTriples === true;
+  const signed = mix > 0 || wantMeans ? alphaTransform(alpha, absent, m) : undefined;
+  let tripleMeans: Float64Array | undefined;
+  if (signed) {
+    const nT = binomial(m, 3);
+    if (wantMeans) tripleMeans = new Float64Array(nT);
+    let t = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        for (let k = j + 1; k < m; k++, t++) {
+          const sum = signed[(1 << i) | (1 << j) | (1 << k)]!;
+          const main = omega[i]! * omega[j]! * omega[k]!;
+          const replaced = mix > 0 ? explicit!.scale * explicit!.weights[t]! : 0;
+          if (tripleMeans) tripleMeans[t] = theta3 * ((1 - mix) * main + mix * replaced) * sum;
+          if (mix > 0) {
+            // the replacement's share of a_T, a third to each of its players
+            const share = (theta3 * mix * replaced * sum) / 3;
+            phi[i]! += share;
+            phi[j]! += share;
+            phi[k]! += share;
+          }
+        }
+      }
+    }
+  }
   const residual = Float64Array.from({ length: nPairs }, (_, q) => nugget * alpha[q]!);
-  return { phi, residual, looInflation: looInflation(best.factor, n, alpha, nugget, probes), prior };
+  return { phi, residual, looInflation: looInflation(best.factor, n, alpha, nugget, probes), prior, logLikelihood: best.ll, ...(tripleMeans ? { tripleMeans } : {}) };
+}
+
+interface TripleWeights {
+  /** g_T in lexicographic order. */
+  readonly weights: Float64Array;
+  /** g placed at each term's player set (2^M entries), for the Walsh–Hadamard transform. */
+  readonly spread: Float64Array;
+  /** Rescales g to the mean of ω_T over the terms: e₃(ω) / Σ g. */
+  readonly scale: number;
+}
+
+function tripleWeights(weights: Float64Array, omega: Float64Array, m: number): TripleWeights {
+  if (weights.length !== binomial(m, 3)) throw new RangeError(`three-way prior weights: expected C(${m}, 3) = ${binomial(m, 3)}, got ${weights.length}`);
+  const spread = new Float64Array(1 << m);
+  let sum = 0;
+  let t = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      for (let k = j + 1; k < m; k++) {
+        const g = Math.max(weights[t++]!, 0);
+        spread[(1 << i) | (1 << j) | (1 << k)] = g;
+        sum += g;
+      }
+    }
+  }
+  const e = new Float64Array(4);
+  elementary(omega, m, 3, e);
+  return { weights, spread, scale: sum > 0 ? e[3]! / sum : 0 };
+}
+
+/** A[T] = Σ_r α_r (−1)^{|T ∩ absent_r|} for every player set T (one transform of the α-weighted histogram). */
+function alphaTransform(alpha: Float64Array, absent: Int32Array, m: number): Float64Array {
+  const h = new Float64Array(1 << m);
+  for (let r = 0; r < alpha.length; r++) h[absent[r]!]! += alpha[r]!;
+  return walshHadamard(h);
 }
 
 /** The three-way dual surrogate with one ridge (no five-way terms, no choice of prior). */
