@@ -52,8 +52,8 @@ export type KernelShapOptions = z.input<typeof schema>;
  * equal every background value dropped (their φ is 0). By default coalitions come in complement pairs
  * drawn without replacement within size classes (Musco & Witter 2025, "Provably Accurate Shapley Value
  * Estimation via Leverage Score Sampling"; Covert & Lee 2021) and the regression is adjusted by a fitted
- * three-way interaction surrogate (at small budgets heredity-weighted, with five-way terms when the marginal
- * likelihood asks for them) whose Shapley values are exact (Witter, Liu & Musco 2025,
+ * three-way interaction surrogate (at small budgets with priors from the pairwise interactions in the even
+ * half of each pair, with five-way terms when the marginal likelihood asks for them) whose Shapley values are exact (Witter, Liu & Musco 2025,
  * "Regression-adjusted Monte Carlo Estimators"): at the same number of model evaluations its error is a
  * fraction of shap's (bench/kernel-shap-accuracy.bench.ts). `scheme: 'shap'` reproduces shap's estimator.
  * Adds per-feature standard errors and an optional early stop on a tolerance. Each row uses a fresh
