@@ -59,7 +59,12 @@ describe.skipIf(!HAS_REFERENCE)('glassbox cka reproduces the layer matrix betwee
     writeNpy(short, new Float64Array(40), [10, 4]);
     const mismatch = await runGlassbox(['cka', '--x', join(dir, 'a.npy'), '--y', short]);
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr).toMatch(/X has 500 rows and Y 10/);
+    expect(mismatch.stderr).toMatch(/--x \S*a\.npy has 500 rows and --y \S*short\.npy 10/);
+    const nan = join(dir, 'nan.npy');
+    writeNpy(nan, Float64Array.from({ length: 500 * 32 }, (_, i) => (i === 3 * 32 + 1 ? Number.NaN : Math.sin(i))), [500, 32]);
+    const notFinite = await runGlassbox(['cka', '--x', join(dir, 'a.npy'), '--y', nan]);
+    expect(notFinite.code).toBe(2);
+    expect(notFinite.stderr).toMatch(/--y \S*nan\.npy: row 3, column 1 is not finite/);
     const missing = await runGlassbox(['cka', '--x', join(dir, 'a.npy')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--y/);

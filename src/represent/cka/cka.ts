@@ -18,6 +18,8 @@ export interface CkaOptions {
    * float32 and hold more than 2 million values together, else float64.
    */
   readonly engine?: 'auto' | 'float64' | 'onnxruntime';
+  /** How errors name the two matrices (default 'X', 'Y'), e.g. the files they came from. */
+  readonly names?: readonly [string, string];
 }
 
 export interface CkaResult {
@@ -43,12 +45,12 @@ export async function cka(x: RepresentationMatrix, y: RepresentationMatrix, opti
   const kernel = options.kernel ?? 'linear';
   const debiased = options.debiased ?? false;
   const linear = kernel === 'linear' && !debiased;
-  checkPaired(x, y, { finite: !(linear && linearEngine(x, y, options.engine ?? 'auto') === 'onnxruntime') });
+  checkPaired(x, y, { finite: !(linear && linearEngine(x, y, options.engine ?? 'auto') === 'onnxruntime'), ...(options.names ? { names: options.names } : {}) });
   const n = x.rows;
   if (debiased && n < 4) throw new GlassboxError('invalid_input', `Debiased CKA needs at least 4 examples; got ${n}.`, { argument: 'debiased' });
   if (linear) {
     const engine = linearEngine(x, y, options.engine ?? 'auto');
-    const norms = engine === 'onnxruntime' ? await float32Norms(x, y) : linearNorms(x, y);
+    const norms = engine === 'onnxruntime' ? await float32Norms(x, y, options.names ?? ['X', 'Y']) : linearNorms(x, y);
     return { cka: norms.xy / Math.sqrt(norms.xx * norms.yy), kernel, debiased, n, hsic: scaleHsic(norms, engine === 'onnxruntime' ? 1 : (n - 1) ** 2), engine };
   }
   if (options.engine === 'onnxruntime') throw new GlassboxError('invalid_argument', 'The onnxruntime engine computes biased linear CKA only.', { argument: 'engine', hint: "Use engine 'float64' for RBF or debiased CKA." });
@@ -63,11 +65,11 @@ export async function cka(x: RepresentationMatrix, y: RepresentationMatrix, opti
  * over every value first: a NaN or Inf anywhere makes a norm non-finite, and only then are the matrices
  * searched for the value to name.
  */
-async function float32Norms(x: RepresentationMatrix, y: RepresentationMatrix): Promise<{ xy: number; xx: number; yy: number }> {
+async function float32Norms(x: RepresentationMatrix, y: RepresentationMatrix, names: readonly [string, string]): Promise<{ xy: number; xx: number; yy: number }> {
   const norms = await centeredGramNorms(x.data as Float32Array, x.cols, y.data as Float32Array, y.cols);
   if (Number.isFinite(norms.xy) && Number.isFinite(norms.xx) && Number.isFinite(norms.yy)) return norms;
-  checkFinite(x, 'X');
-  checkFinite(y, 'Y');
+  checkFinite(x, names[0]);
+  checkFinite(y, names[1]);
   throw new GlassboxError('invalid_input', 'The Gram products overflow float32: the representations hold values too large for float32 arithmetic.', { argument: 'engine', hint: "Scale the representations down, or use engine 'float64'." });
 }
 

@@ -29,16 +29,17 @@ export function checkFinite(m: RepresentationMatrix, name: string): void {
   }
 }
 
-/** Both matrices describe the same examples, in the same order. */
-export function checkPaired(x: RepresentationMatrix, y: RepresentationMatrix, options: { readonly finite?: boolean } = {}): void {
-  checkShape(x, 'X');
-  checkShape(y, 'Y');
+/** Both matrices describe the same examples, in the same order. `names` label them in errors (default X, Y). */
+export function checkPaired(x: RepresentationMatrix, y: RepresentationMatrix, options: { readonly finite?: boolean; readonly names?: readonly [string, string] } = {}): void {
+  const [xName, yName] = options.names ?? ['X', 'Y'];
+  checkShape(x, xName);
+  checkShape(y, yName);
   if (options.finite !== false) {
-    checkFinite(x, 'X');
-    checkFinite(y, 'Y');
+    checkFinite(x, xName);
+    checkFinite(y, yName);
   }
   if (x.rows !== y.rows) {
-    throw new GlassboxError('shape_mismatch', `X has ${x.rows} rows and Y ${y.rows}; CKA compares two representations of the same examples.`, { argument: 'Y', hint: 'Compute both on the same inputs, in the same order.' });
+    throw new GlassboxError('shape_mismatch', `${xName} has ${x.rows} rows and ${yName} ${y.rows}; CKA compares two representations of the same examples.`, { argument: yName, hint: 'Compute both on the same inputs, in the same order.' });
   }
 }
 

@@ -8,6 +8,8 @@ export interface MinibatchCkaOptions {
   readonly batchSize?: number;
   /** Seed of the shuffle that forms the minibatches (default 0). */
   readonly seed?: number;
+  /** How errors name the two matrices (default 'X', 'Y'). */
+  readonly names?: readonly [string, string];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface MinibatchCkaOptions {
  * kernel. A last batch with fewer than 4 examples is dropped (the estimator needs 4).
  */
 export function minibatchCka(x: RepresentationMatrix, y: RepresentationMatrix, options: MinibatchCkaOptions = {}): { cka: number; batches: number; batchSize: number; seed: number } {
-  checkPaired(x, y);
+  checkPaired(x, y, options.names ? { names: options.names } : {});
   const batchSize = options.batchSize ?? 256;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(batchSize) || batchSize < 4) throw new GlassboxError('invalid_argument', `batchSize must be an integer ≥ 4; got ${batchSize}.`, { argument: 'batchSize' });

@@ -37,10 +37,11 @@ export async function runCka(flags: CkaFlags): Promise<void> {
   const yRead = matrixFile(flags.y, '--y');
   if (minibatch === undefined) prepareFromHeaders(flags.x, flags.y, { kernel, debiased: flags.debiased ?? false });
   const [x, y] = await Promise.all([xRead, yRead]);
+  const names = [`--x ${flags.x}`, `--y ${flags.y}`] as const;
   if (minibatch !== undefined && (kernel !== 'linear')) throw new GlassboxError('invalid_argument', '--minibatch computes linear CKA.', { argument: '--minibatch', hint: 'Drop --kernel rbf.' });
   const result = minibatch !== undefined
-    ? { ...minibatchCka(x, y, { batchSize: minibatch, seed: parseIntegerFlag('--seed', flags.seed, 0) }), kernel, debiased: true, n: x.rows }
-    : await cka(x, y, { kernel, debiased: flags.debiased ?? false });
+    ? { ...minibatchCka(x, y, { batchSize: minibatch, seed: parseIntegerFlag('--seed', flags.seed, 0), names }), kernel, debiased: true, n: x.rows }
+    : await cka(x, y, { kernel, debiased: flags.debiased ?? false, names });
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
