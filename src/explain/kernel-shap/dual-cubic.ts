@@ -85,43 +85,41 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
   for (let r = 0; r < n; r++) for (let i = 0; i < m; i++) if (s[r * m + i] === -1) absent[r]! |= 1 << i;
   const explicit = heredity.triples ? tripleWeights(heredity.triples, omega, m) : undefined;
   const other = explicit !== undefined && priors.some((p) => (p.pairMix ?? 0) > 0);
-  // lower triangles of the kernel components: linear + main-effect three-way, five-way, and (with heredity)
-  // the main-effect three-way part alone and its replacement
-  const k13 = new Float64Array(n * n);
-  const k5 = withFive ? new Float64Array(n * n) : undefined;
-  const k3 = other ? new Float64Array(n * n) : undefined;
-  const kh = other ? new Float64Array(n * n) : undefined;
-  if (kh && explicit) {
-    const table = walshHadamard(explicit.spread);
-    const c = theta3 * explicit.scale;
-    for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) kh[a * n + b] = c * table[absent[a]! ^ absent[b]!]!;
+  // The kernel between two pairs depends only on the set D of players where they differ (xᵢ = −1 on D), so
+  // each component is a table over the 2^M sets: Σᵢxᵢ = M − 2|D| and Σ_T w_T χ_T(x) = WHT(w)[D] for the
+  // three-way (ω_T or the given g_T) and five-way (ω_T) weights. Entries are then lookups at absent_a ⊕ absent_b.
+  const size = 1 << m;
+  const e3 = new Float64Array(size);
+  const e5 = withFive ? new Float64Array(size) : undefined;
+  for (let t = 0; t < size; t++) {
+    const bits = popcount(t);
+    if (bits !== 3 && !(e5 && bits === 5)) continue;
+    let w = 1;
+    for (let i = 0; i < m; i++) if (t & (1 << i)) w *= omega[i]!;
+    (bits === 3 ? e3 : e5!)[t] = w;
   }
+  walshHadamard(e3);
+  if (e5) walshHadamard(e5);
+  const kh = other && explicit ? walshHadamard(explicit.spread.slice()) : undefined;
   const v = new Float64Array(m);
-  const e = new Float64Array(6);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b <= a; b++) {
-      let lin = 0;
-      for (let i = 0; i < m; i++) {
-        const xi = s[a * m + i]! * s[b * m + i]!;
-        lin += xi;
-        v[i] = omega[i]! * xi;
-      }
-      elementary(v, m, withFive ? 5 : 3, e);
-      k13[a * n + b] = theta1 * lin + theta3 * e[3]!;
-      if (k3) k3[a * n + b] = theta3 * e[3]!;
-      if (k5) k5[a * n + b] = theta5 * e[5]!;
-    }
-  }
   const y = new Float64Array(n);
   y.set(u.subarray(0, nPairs));
   y[nPairs] = total;
   let best: { factor: Float64Array; alpha: Float64Array; nugget: number; prior: DualPrior; ll: number } | undefined;
   const k = new Float64Array(n * n);
+  const table = new Float64Array(size);
   for (const prior of priors) {
-    const five = k5 ? prior.fiveWay : 0;
+    const five = e5 ? prior.fiveWay : 0;
     const mix = kh ? Math.min(Math.max(prior.pairMix ?? 0, 0), 1) : 0;
-    for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) k[a * n + b] = k13[a * n + b]! + (five > 0 ? five * k5![a * n + b]! : 0);
-    if (mix > 0) for (let a = 0; a < n; a++) for (let b = 0; b <= a; b++) k[a * n + b]! += mix * (kh![a * n + b]! - k3![a * n + b]!);
+    const c3 = theta3 * (1 - mix);
+    const c5 = theta5 * five;
+    const ch = kh ? theta3 * mix * explicit!.scale : 0;
+    for (let t = 0; t < size; t++) table[t] = theta1 * (m - 2 * popcount(t)) + c3 * e3[t]! + (c5 !== 0 ? c5 * e5![t]! : 0) + (ch !== 0 ? ch * kh![t]! : 0);
+    for (let a = 0; a < n; a++) {
+      const row = a * n;
+      const da = absent[a]!;
+      for (let b = 0; b <= a; b++) k[row + b] = table[da ^ absent[b]!]!;
+    }
     const nugget = prior.ridge * nPairs * theta3;
     for (let a = 0; a < nPairs; a++) k[a * n + a]! += nugget;
     // u(N) = total is held exactly (no nugget) unless the full coalition is numerically in the span of the pairs
@@ -185,7 +183,19 @@ export function fitDualSurrogate(plan: PairPlan, nPairs: number, u: Float64Array
     }
   }
   const residual = Float64Array.from({ length: nPairs }, (_, q) => nugget * alpha[q]!);
-  return { phi, residual, looInflation: looInflation(best.factor, n, alpha, nugget, probes), prior, logLikelihood: best.ll, ...(tripleMeans ? { tripleMeans } : {}) };
+  // computed on first read: a fit that is compared and discarded never pays for its probes' solves
+  const factor = best.factor;
+  let loo: number | undefined;
+  return {
+    phi,
+    residual,
+    get looInflation(): number {
+      return (loo ??= looInflation(factor, n, alpha, nugget, probes));
+    },
+    prior,
+    logLikelihood: best.ll,
+    ...(tripleMeans ? { tripleMeans } : {}),
+  };
 }
 
 interface TripleWeights {
@@ -226,6 +236,13 @@ function alphaTransform(alpha: Float64Array, absent: Int32Array, m: number): Flo
 /** The three-way dual surrogate with one ridge (no five-way terms, no choice of prior). */
 export function fitDualCubic(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, ridge: number, probes: Int32Array): DualCubicFit | undefined {
   return fitDualSurrogate(plan, nPairs, u, total, omega, [{ ridge, fiveWay: 0 }], probes);
+}
+
+/** Number of set bits. */
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** e_0..e_K of v[0..len) (K ≤ out.length − 1), by the usual one-element-at-a-time recurrence. */
