@@ -1,13 +1,5 @@
-import { rowSize, type Tensor } from '../model/tensor.js';
+import { gatherRows, type Tensor } from '../model/tensor.js';
 import { parseRowRange } from './options.js';
-
-/** The given rows of a batch-major tensor, in order. */
-export function gatherRows(t: Tensor, rows: Int32Array): Tensor {
-  const size = rowSize(t.shape);
-  const data = new Float32Array(rows.length * size);
-  for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
-}
 
 /** An image demo's data: every image, its label, and whether it is in the test split. */
 export interface DemoImageData {

@@ -4,7 +4,7 @@ import { listDemos, loadDemo } from '../demos/index.js';
 import type { Demo } from '../demos/types.js';
 import type { ScanText } from '../scan/detector.js';
 import { splitRows } from '../demos/splits.js';
-import { gatherRows } from './demo-test-images.js';
+import { gatherRows } from '../model/tensor.js';
 import type { LoadedInputs, LoadInputsOptions } from './load-inputs.js';
 
 /** Loads a built-in demo as scan inputs: the test split is audited, the train split is kept beside it. */
@@ -46,4 +46,3 @@ function textOf(demo: Demo): { text?: ScanText } {
   return { text: { column, classifier: { task, classes, outputWidth, predictTexts: (texts, options) => scorer.predictTexts!(texts, options) } } };
 }
 
-export { gatherRows };

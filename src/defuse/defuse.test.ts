@@ -6,6 +6,7 @@ import { randomSmallCnn } from '../../test/support/tiny-nets.js';
 import { smallCnnOnnx } from '../model/onnx-grad/small-cnn.js';
 import { loadOnnxModel } from '../model/onnx.js';
 import { Rng } from '../rng.js';
+import { barImages } from '../../test/support/bar-images.js';
 import { loadTrainableOnnx, type TrainableOnnxModel } from '../train/onnx-trainable.js';
 import { fitGaussianMixture, sampleMixtureComponent } from '../math/gaussian-mixture.js';
 import { correctModel } from './correct.js';
@@ -16,17 +17,9 @@ import { argmaxRows, toModelInput } from './model-input.js';
 import { trainVae } from './vae/train.js';
 import type { Vae } from './vae/vae.js';
 
-/** n 8×8 images: class 0 a horizontal bar, class 1 a vertical bar, at a seeded position. */
+/** Bar images as the [n, 8, 8, 1] image tensor the VAE takes. */
 function bars(n: number, seed: number): { images: { data: Float32Array; shape: number[] }; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 64);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(2);
-    const at = 1 + rng.int(6);
-    labels[i] = c;
-    for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) x[i * 64 + r * 8 + k] = (c === 0 ? r === at : k === at) ? 0.9 + 0.1 * rng.next() : 0.05 * rng.next();
-  }
+  const { x, labels } = barImages(n, seed);
   return { images: { data: x, shape: [n, 8, 8, 1] }, labels };
 }
 

@@ -25,6 +25,14 @@ export function sliceRows(t: Tensor, start: number, end: number): Tensor {
   return { data: t.data.subarray(start * size, end * size), shape: [end - start, ...t.shape.slice(1)] };
 }
 
+/** The given rows of a batch-major tensor, in the given order, copied into a new tensor. */
+export function gatherRows(t: Tensor, rows: ArrayLike<number>): Tensor {
+  const size = rowSize(t.shape);
+  const data = new Float32Array(rows.length * size);
+  for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
+  return { data, shape: [rows.length, ...t.shape.slice(1)] };
+}
+
 /** Concatenates float32 chunks (e.g. per-batch results) into one array. */
 export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));

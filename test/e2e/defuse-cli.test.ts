@@ -7,37 +7,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { trainVae } from '../../src/defuse/vae/train.js';
 import { smallCnnOnnx } from '../../src/model/onnx-grad/small-cnn.js';
-import { Rng } from '../../src/rng.js';
+import { barImages } from '../support/bar-images.js';
 import { runGlassbox } from '../support/cli.js';
 import { randomSmallCnn } from '../support/tiny-nets.js';
-
-/** 8×8 bars as a channels-first [n, 1, 8, 8] tensor: class 0 horizontal, class 1 vertical. */
-function bars(n: number, seed: number): { x: Float32Array; labels: Float64Array } {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 64);
-  const labels = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(2);
-    const at = 1 + rng.int(6);
-    labels[i] = c;
-    for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) x[i * 64 + r * 8 + k] = (c === 0 ? r === at : k === at) ? 0.9 + 0.1 * rng.next() : 0.05 * rng.next();
-  }
-  return { x, labels };
-}
 
 let dir: string;
 let args: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'glassbox-defuse-cli-'));
-  const train = bars(160, 1);
-  const test = bars(80, 2);
+  const train = barImages(160, 1);
+  const test = barImages(80, 2);
   writeNpy(join(dir, 'train.npy'), train.x, [160, 1, 8, 8]);
-  writeNpy(join(dir, 'train-labels.npy'), train.labels, [160]);
+  writeNpy(join(dir, 'train-labels.npy'), Float64Array.from(train.labels), [160]);
   writeNpy(join(dir, 'test.npy'), test.x, [80, 1, 8, 8]);
-  writeNpy(join(dir, 'test-labels.npy'), test.labels, [80]);
+  writeNpy(join(dir, 'test-labels.npy'), Float64Array.from(test.labels), [80]);
   await writeFile(join(dir, 'cnn.onnx'), smallCnnOnnx(randomSmallCnn(5, 1, 8, 8, 4, 2)));
-  const { vae } = await trainVae({ data: train.x, shape: [160, 8, 8, 1] }, { latentDim: 3, filters: [4, 8], epochs: 12, batchSize: 16, learningRate: 1e-2, seed: 0, labels: Int32Array.from(train.labels), checkerEpochs: 15 });
+  const { vae } = await trainVae({ data: train.x, shape: [160, 8, 8, 1] }, { latentDim: 3, filters: [4, 8], epochs: 12, batchSize: 16, learningRate: 1e-2, seed: 0, labels: train.labels, checkerEpochs: 15 });
   await vae.save(join(dir, 'vae.json'));
   vae.dispose();
   args = ['defuse', '--model', join(dir, 'cnn.onnx'), '--data', join(dir, 'train.npy'), '--labels', join(dir, 'train-labels.npy'), '--test-data', join(dir, 'test.npy'), '--test-labels', join(dir, 'test-labels.npy'), '--vae', join(dir, 'vae.json'), '--samples-per-example', '20', '--noise-scale', '1', '--checker-confidence', '0.6', '--epochs', '2', '--samples-per-scenario', '200', '--quiet'];

@@ -8,7 +8,7 @@ import { trainVae } from '../../defuse/vae/train.js';
 import { smallCnnOnnx } from '../../model/onnx-grad/small-cnn.js';
 import { loadOnnxModel } from '../../model/onnx.js';
 import { permuteImages } from '../../model/image-layout.js';
-import { Rng } from '../../rng.js';
+import { barImages } from '../../../test/support/bar-images.js';
 import type { ScanContext } from '../detector.js';
 import { defaultDetectors } from '../registry.js';
 import { failureScenarios } from './failure-scenarios.js';
@@ -16,24 +16,10 @@ import { failureScenarios } from './failure-scenarios.js';
 const dir = await mkdtemp(join(tmpdir(), 'glassbox-failure-scenarios-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** 8×8 bars with faint noise: class 0 horizontal, class 1 vertical ([n, 8, 8, 1]). */
-function bars(n: number, seed: number): { x: Float32Array; labels: Int32Array } {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 64);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(2);
-    const at = 1 + rng.int(6);
-    labels[i] = c;
-    for (let r = 0; r < 8; r++) for (let k = 0; k < 8; k++) x[i * 64 + r * 8 + k] = (c === 0 ? r === at : k === at) ? 0.9 + 0.1 * rng.next() : 0.05 * rng.next();
-  }
-  return { x, labels };
-}
-
 describe('failure-scenarios detector', () => {
   it('is off without a VAE and says how to turn it on; is registered in the scan', async () => {
     expect(defaultDetectors().some((d) => d.id === 'failure-scenarios')).toBe(true);
-    const { x, labels } = bars(160, 1);
+    const { x, labels } = barImages(160, 1);
     const model = await loadOnnxModel(smallCnnOnnx(randomSmallCnn(5, 1, 8, 8, 4, 2)));
     const input = permuteImages({ data: x, shape: [160, 8, 8, 1] }, 'nhwc');
     const { table, schema } = imageTable(input, labels, ['0', '1'], 'binary', 'test');

@@ -5,7 +5,7 @@ import { gradCam, guidedBackprop, heatmapOverlayPng, integratedGradients, isRand
 import type { GradientModel, MethodVerdict, RandomizableModel } from '../../explain/gradients/public.js';
 import { isDifferentiable } from '../../model/capabilities.js';
 import { channelsFirstView, imageLayout, permuteImages, type ImageLayout } from '../../model/image-layout.js';
-import type { Tensor } from '../../model/tensor.js';
+import { gatherRows, type Tensor } from '../../model/tensor.js';
 import { isTfjsLayersLike, randomizableTfjs } from '../../model/tfjs/randomizable.js';
 import type { ImageGridRow, ReportBlock } from '../../results/blocks.js';
 import { Rng } from '../../rng.js';
@@ -141,13 +141,6 @@ function methodSpecs(output: 'logits' | 'probabilities', layer: string | undefin
   if (guided) specs.push({ name: 'guided-backprop', explainer: guidedBackprop({ output }), mode: 'signed' });
   if (layer) specs.push({ name: 'grad-cam', explainer: gradCam({ layer, output }), mode: 'signed' });
   return specs;
-}
-
-function gatherRows(x: Tensor, rows: readonly number[]): Tensor {
-  const size = x.data.length / x.shape[0]!;
-  const data = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => data.set(x.data.subarray(r * size, (r + 1) * size), i * size));
-  return { data, shape: [rows.length, ...x.shape.slice(1)] };
 }
 
 /** One grid: a row per error (the input, then each method's map of the predicted class), thumbnails that enlarge. */

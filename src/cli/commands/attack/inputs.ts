@@ -5,7 +5,7 @@ import type { Table } from '../../../data/table.js';
 import type { Encoder } from '../../../encode/encoder.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import type { Model } from '../../../model/model.js';
-import { rowSize, type Tensor } from '../../../model/tensor.js';
+import { gatherRows, rowSize, type Tensor } from '../../../model/tensor.js';
 import { classGrouping, numericColumnGroupings, tabularBounds, uniformBounds, type InputBounds, type RowGrouping } from '../../../robust/attacks/public.js';
 import { isImageData } from '../../input-kind.js';
 import { loadInputs, type InputFlags } from '../../load-inputs.js';
@@ -40,13 +40,6 @@ export function parseClip(value: string | undefined): [number, number] | undefin
     throw new GlassboxError('invalid_argument', `--clip must be "min,max" with min < max; got "${value}".`, { argument: '--clip', hint: 'e.g. --clip 0,1 or --clip -1,1' });
   }
   return [parts[0]!, parts[1]!];
-}
-
-function gather(t: Tensor, rows: Int32Array): Tensor {
-  const d = rowSize(t.shape);
-  const data = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => data.set(t.data.subarray(r * d, (r + 1) * d), i * d));
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {
@@ -102,7 +95,7 @@ export async function loadAttackInputs(flags: AttackInputFlags, seed: number): P
     if (!all) throw new GlassboxError('invalid_input', 'No model input could be built from the data.', { argument: '--data' });
     // a demo has no input file: --rows counts its audited (test) rows, as in explain
     const rows = flags.demo ? selectDemoRows(inputs.table.nRows, flags.rows) : selectRows(inputs.table, flags.rows);
-    const x = gather(all, rows);
+    const x = gatherRows(all, rows);
     const labelsAll = labelsOf(inputs.table, inputs.schema);
     const labels = Int32Array.from(rows, (r) => labelsAll[r]!);
     const missing = labels.findIndex((y) => y < 0);

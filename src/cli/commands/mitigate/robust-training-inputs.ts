@@ -5,13 +5,14 @@ import type { Encoder } from '../../../encode/encoder.js';
 import { rawMatrixFromTable } from '../../../encode/raw-matrix.js';
 import { isTrainable, type Trainable } from '../../../model/capabilities.js';
 import type { Model } from '../../../model/model.js';
-import { rowSize, type Tensor } from '../../../model/tensor.js';
+import { gatherRows, rowSize, type Tensor } from '../../../model/tensor.js';
 import { tabularBounds, uniformBounds, type InputBounds } from '../../../robust/attacks/bounds.js';
 import { Rng } from '../../../rng.js';
 import { loadTrainableModel } from '../../../train/load.js';
 import { loadInputs } from '../../load-inputs.js';
 import { parseClip } from '../attack/inputs.js';
 import type { MitigateFlags } from './method.js';
+import { HELD_OUT_FRACTION } from './training-inputs.js';
 
 /** Rows in the model input layout with their class indices and 0-based data row ids. */
 export interface ClassRows {
@@ -32,16 +33,6 @@ export interface RobustTrainingInputs {
   readonly describe: { readonly data: string; readonly model: string };
 }
 
-/** Fraction of the rows held out when the data has no split (as the other training methods of mitigate). */
-const HELD_OUT_FRACTION = 0.3;
-
-function gather(t: Tensor, rows: Int32Array): Tensor {
-  const d = rowSize(t.shape);
-  const data = new Float32Array(rows.length * d);
-  rows.forEach((r, i) => data.set(t.data.subarray(r * d, (r + 1) * d), i * d));
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
-}
-
 function classRows(table: Table, x: Tensor, labelsAll: Int32Array, rows?: Int32Array): ClassRows {
   const pick = rows ?? Int32Array.from({ length: table.nRows }, (_, i) => i);
   const labels = Int32Array.from(pick, (r) => labelsAll[r]!);
@@ -50,7 +41,7 @@ function classRows(table: Table, x: Tensor, labelsAll: Int32Array, rows?: Int32A
     const row = table.rowIds[pick[missing]!]!;
     throw new GlassboxError('invalid_input', `data row ${row} has no label.`, { row, argument: '--labels', hint: 'Drop unlabelled rows or give their labels.' });
   }
-  return { x: rows ? gather(x, rows) : x, labels, rowIds: Int32Array.from(pick, (r) => table.rowIds[r]!) };
+  return { x: rows ? gatherRows(x, rows) : x, labels, rowIds: Int32Array.from(pick, (r) => table.rowIds[r]!) };
 }
 
 function encodeTable(encoder: Encoder, table: Table): Tensor {

@@ -18,7 +18,7 @@ import { loadInputs } from '../../load-inputs.js';
 import { parseChoice, parseIntegerFlag, parseList, selectDemoRows } from '../../options.js';
 import { createProgress } from '../../progress.js';
 import { renderBlocks } from '../../render.js';
-import { gatherRows } from '../uncertainty/run.js';
+import { gatherRows } from '../../../model/tensor.js';
 
 export interface OodFlags {
   model?: string;

@@ -4,7 +4,7 @@ import { readNpy } from '../../../data/npy.js';
 import { labelsOf } from '../../../data/schema-helpers.js';
 import type { Differentiable } from '../../../model/capabilities.js';
 import type { Model } from '../../../model/model.js';
-import { rowSize, sliceRows, type Tensor } from '../../../model/tensor.js';
+import { gatherRows, sliceRows, type Tensor } from '../../../model/tensor.js';
 import { collectActivations } from '../../../represent/activations.js';
 import type { RepresentationMatrix } from '../../../represent/cka/matrix.js';
 import { project, type Projection } from '../../../represent/projection/project.js';
@@ -200,13 +200,6 @@ async function penultimateLayer(location: string, model: Model & Differentiable,
     if (acts[layers[i]!]!.cols !== model.outputWidth) return layers[i]!;
   }
   throw new GlassboxError('invalid_argument', 'No layer other than the output found to project.', { argument: '--layer', hint: `Name one with --layer: ${model.layerNames.join(', ')}.` });
-}
-
-function gatherRows(t: Tensor, rows: Int32Array): Tensor {
-  const size = rowSize(t.shape);
-  const data = new Float32Array(rows.length * size);
-  for (let i = 0; i < rows.length; i++) data.set(t.data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
 }
 
 function rowsOf(a: Float64Array, k: number): number[][] {

@@ -5,7 +5,7 @@ import type { Table } from '../../../data/table.js';
 import { GlassboxError } from '../../../errors.js';
 import { writeFileAtomic } from '../../../io/atomic-write.js';
 import { loadModel } from '../../../model/load-model.js';
-import { rowSize, type Tensor } from '../../../model/tensor.js';
+import { gatherRows, type Tensor } from '../../../model/tensor.js';
 import type { ReportBlock } from '../../../results/blocks.js';
 import { imageGeometry } from '../../../robust/corruptions/corrupt.js';
 import { corruptionRobustness, type RobustnessResult } from '../../../robust/corruptions/evaluate.js';
@@ -79,7 +79,7 @@ export async function runRobustness(flags: RobustnessFlags): Promise<void> {
     if (!inputs.x) throw new GlassboxError('invalid_argument', 'glassbox robustness needs image input.', { argument: '--data' });
     // a demo has no input file: --rows counts its audited (test) images, as in explain and attack
     const rows = flags.demo ? selectDemoRows(inputs.table.nRows, flags.rows) : selectRows(inputs.table, flags.rows);
-    const x = gather(inputs.x, rows);
+    const x = gatherRows(inputs.x, rows);
     const labels = labelCodes(inputs.table, rows);
     const rowIds = Array.from(rows, (i) => inputs.table.rowIds[i]!);
     const g = imageGeometry(x);
@@ -96,12 +96,12 @@ export async function runRobustness(flags: RobustnessFlags): Promise<void> {
       groups: sliceGroups(inputs.table, rows),
       onProgress: (done, total, label) => progress.update(done, total, label),
       onCorrupted: (name, severity, images) => {
-        kept.set(name, [...(kept.get(name) ?? []), gather(images, Int32Array.from(examples))]);
+        kept.set(name, [...(kept.get(name) ?? []), gatherRows(images, Int32Array.from(examples))]);
         if (flags.save) writeNpy(join(flags.save, `${name}_s${severity}.npy`), images.data, images.shape);
       },
     });
     progress.stop();
-    const preview = gather(x, Int32Array.from(examples));
+    const preview = gatherRows(x, Int32Array.from(examples));
     if (flags.save) {
       for (const [name, tensors] of kept) {
         const png = await gridPng(examples.map((r) => [{ x: preview, row: r }, ...tensors.map((t) => ({ x: t, row: r }))]), { ...g, n: examples.length });
@@ -146,13 +146,6 @@ async function exampleGrid(preview: Tensor, kept: Map<CorruptionName, Tensor[]>,
   const rows = [];
   for (const [name, tensors] of kept) rows.push({ title: `${name} · row ${firstRow}`, images: [clean, ...(await Promise.all(tensors.map((t) => imagePngBase64(t, 0))))] });
   return { kind: 'image-grid', caption: 'The first image clean and under each corruption at each severity (click to enlarge)', columns: ['clean', ...severities.map((s) => `severity ${s}`)], rows };
-}
-
-function gather(t: Tensor, rows: Int32Array): Tensor {
-  const size = rowSize(t.shape);
-  const data = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => data.set(t.data.subarray(r * size, (r + 1) * size), i * size));
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
 }
 
 function labelCodes(table: Table, rows: Int32Array): Int32Array {

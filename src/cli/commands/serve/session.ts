@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { splitRows } from '../../../demos/splits.js';
 import { GlassboxError } from '../../../errors.js';
 import { takeRows } from '../../../data/table.js';
-import { gatherRows } from '../../load-demo.js';
+import { gatherRows } from '../../../model/tensor.js';
 import type { DashboardResults, DashboardSession } from '../../../server/session.js';
 import { loadInputs, type InputFlags, type LoadedInputs } from '../../load-inputs.js';
 

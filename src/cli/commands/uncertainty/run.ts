@@ -1,7 +1,7 @@
 import { GlassboxError } from '../../../errors.js';
 import { loadModel } from '../../../model/load-model.js';
 import type { Model } from '../../../model/model.js';
-import { rowSize, type Tensor } from '../../../model/tensor.js';
+import { gatherRows } from '../../../model/tensor.js';
 import { ensembleSamples } from '../../../uncertainty/ensemble/ensemble-samples.js';
 import { denseHeadOf } from '../../../uncertainty/laplace/dense-head-of.js';
 import { fitLastLayerLaplace, laplaceSamples, type LastLayerLaplace } from '../../../uncertainty/laplace/last-layer-laplace.js';
@@ -109,11 +109,3 @@ export async function runUncertainty(flags: UncertaintyFlags, signal?: AbortSign
   }
 }
 
-/** Rows of a batch-major tensor at the given positions (a view when they are all of them, in order). */
-export function gatherRows(t: Tensor, rows: Int32Array): Tensor {
-  if (rows.length === t.shape[0] && rows.every((r, i) => r === i)) return t;
-  const size = rowSize(t.shape);
-  const data = new Float32Array(rows.length * size);
-  rows.forEach((r, i) => data.set(t.data.subarray(r * size, (r + 1) * size), i * size));
-  return { data, shape: [rows.length, ...t.shape.slice(1)] };
-}
