@@ -13,12 +13,17 @@ function binStarts(cuts: readonly number[]): number[] {
   return [cuts[0]! - width, ...cuts];
 }
 
+/** Bin b's score with its ± 1 standard deviation band. */
+function scoreBand(term: MainJson, b: number): { score: number; low: number; high: number } {
+  return { score: term.scores[b]!, low: term.scores[b]! - term.stdev[b]!, high: term.scores[b]! + term.stdev[b]! };
+}
+
 /** A numeric main effect as a step line with a ± 1 standard deviation (over bags) band; a categorical one as bars with error rules. */
 export function shapeFunctionBlock(term: MainJson, scale: string): ReportBlock {
   const missing = term.counts[0]! > 0 ? ` Missing values: ${term.scores[0]!.toFixed(3)} (${term.counts[0]} training rows).` : '';
   const caption = `${term.feature}: contribution to the ${scale} (importance ${term.importance.toFixed(3)}; band ± 1 standard deviation over bags).${missing}`;
   if (term.binning.type === 'categorical') {
-    const values = term.binning.categories.map((c, k) => ({ category: c, score: term.scores[k + 1]!, low: term.scores[k + 1]! - term.stdev[k + 1]!, high: term.scores[k + 1]! + term.stdev[k + 1]!, rows: term.counts[k + 1]! })).filter((v) => v.rows > 0);
+    const values = term.binning.categories.map((c, k) => ({ category: c, ...scoreBand(term, k + 1), rows: term.counts[k + 1]! })).filter((v) => v.rows > 0);
     return {
       kind: 'chart',
       caption,
@@ -34,7 +39,7 @@ export function shapeFunctionBlock(term: MainJson, scale: string): ReportBlock {
     };
   }
   const starts = binStarts(term.binning.cuts);
-  const values = starts.map((x, k) => ({ x, score: term.scores[k + 1]!, low: term.scores[k + 1]! - term.stdev[k + 1]!, high: term.scores[k + 1]! + term.stdev[k + 1]! }));
+  const values = starts.map((x, k) => ({ x, ...scoreBand(term, k + 1) }));
   return {
     kind: 'chart',
     caption,
