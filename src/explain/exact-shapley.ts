@@ -7,6 +7,7 @@ import { parseOptions } from './options.js';
 import type { TabularMasker } from './maskers/tabular.js';
 import { explainTabularRows } from './tabular-input.js';
 import type { RowResult } from './tabular-input.js';
+import { popcount } from '../math/popcount.js';
 
 const schema = z
   .object({
@@ -111,11 +112,3 @@ export function binomial(n: number, k: number): number {
   return Math.round(r);
 }
 
-function popcount(x: number): number {
-  let c = 0;
-  while (x) {
-    x &= x - 1;
-    c++;
-  }
-  return c;
-}

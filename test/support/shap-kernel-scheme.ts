@@ -1,5 +1,6 @@
 import type { Rng } from '../../src/rng.js';
-import { binomial, popcount, type TableGame } from './shapley-games.js';
+import { popcount } from '../../src/math/popcount.js';
+import { binomial, type TableGame } from './shapley-games.js';
 
 /**
  * shap's KernelExplainer estimator (shap 0.44 `KernelExplainer.explain` + `solve`, l1_reg=False),

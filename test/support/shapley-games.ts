@@ -1,4 +1,5 @@
 import { Rng } from '../../src/rng.js';
+import { popcount } from '../../src/math/popcount.js';
 
 /**
  * A cooperative game given by its full value table: table[S] = v(S) for every coalition S of m players as
@@ -152,11 +153,6 @@ export function binomial(n: number, k: number): number {
   return Math.round(r);
 }
 
-export function popcount(x: number): number {
-  let c = 0;
-  for (let v = x; v; v &= v - 1) c++;
-  return c;
-}
 
 export function meanAbsoluteError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

@@ -2,6 +2,7 @@ import { choleskyFactor, choleskySolve, forwardSolve } from '../../math/cholesky
 import { binomial } from '../exact-shapley.js';
 import { walshHadamard } from './cubic-design.js';
 import type { PairPlan } from './pair-sampler.js';
+import { popcount } from '../../math/popcount.js';
 
 export interface DualCubicFit {
   /** Shapley values of the fitted surrogate (exact, closed form). */
@@ -236,13 +237,6 @@ function alphaTransform(alpha: Float64Array, absent: Int32Array, m: number): Flo
 /** The three-way dual surrogate with one ridge (no five-way terms, no choice of prior). */
 export function fitDualCubic(plan: PairPlan, nPairs: number, u: Float64Array, total: number, omega: Float64Array, ridge: number, probes: Int32Array): DualCubicFit | undefined {
   return fitDualSurrogate(plan, nPairs, u, total, omega, [{ ridge, fiveWay: 0 }], probes);
-}
-
-/** Number of set bits. */
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** e_0..e_K of v[0..len) (K ≤ out.length − 1), by the usual one-element-at-a-time recurrence. */

@@ -1,4 +1,5 @@
 import type { TreeEnsemble } from '../../model/trees/ir.js';
+import { popcount } from '../../math/popcount.js';
 
 /**
  * Per-leaf precomputation for exact path-dependent TreeSHAP in the spirit of Fast TreeSHAP v2
@@ -112,12 +113,6 @@ function fillComplementProducts(out: Float64Array, offset: number, z: readonly n
     const low = 31 - Math.clz32(c & -c);
     out[offset + (full ^ c)] = out[offset + (full ^ (c & (c - 1)))]! * z[low]!;
   }
-}
-
-export function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
