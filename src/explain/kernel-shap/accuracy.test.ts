@@ -25,19 +25,30 @@ async function ratio(game: TableGame, samples: number): Promise<{ ours: number; 
 }
 
 describe('KernelSHAP accuracy at equal model evaluations', () => {
-  it('has at most 0.6× the error of shap on an unseen 13-player MLP game (512 samples)', async () => {
+  it('has at most half the error of shap on an unseen 13-player MLP game (512 samples)', async () => {
+    // measured 0.27 (seeds 0–4)
     const { ours, shap, adjusted } = await ratio(await mlpGame('mlp-13', 13, 2027, 16), 512);
     expect(adjusted).toBe(true);
-    expect(ours / shap).toBeLessThanOrEqual(0.6);
+    expect(ours / shap).toBeLessThanOrEqual(0.5);
   });
 
-  it('has at most 0.6× the error of shap on an unseen 11-player tree game (512 samples)', async () => {
+  it('has at most half the error of shap on an unseen 11-player tree game (512 samples)', async () => {
+    // measured 0.005 (seeds 0–4)
     const { ours, shap } = await ratio(await treeGame('trees-11', 11, 2029, 40, 4), 512);
-    expect(ours / shap).toBeLessThanOrEqual(0.6);
+    expect(ours / shap).toBeLessThanOrEqual(0.5);
+  });
+
+  it('has at most half the error of shap at the hardest budget: 16 players, 512 samples (unseen MLP and tree games)', async () => {
+    // measured 0.39 and 0.37 (seeds 0–4)
+    const mlp = await ratio(await mlpGame('mlp-16', 16, 2053), 512);
+    expect(mlp.adjusted).toBe(true);
+    expect(mlp.ours / mlp.shap).toBeLessThanOrEqual(0.5);
+    const trees = await ratio(await treeGame('trees-16', 16, 2059, 40, 6), 512);
+    expect(trees.ours / trees.shap).toBeLessThanOrEqual(0.5);
   });
 
   it('has at most half the error of shap on families the settings were not chosen on (ReLU MLP, logistic with pairwise terms; 512 samples)', async () => {
-    // measured 0.35 and 0.24 (seeds 0–4)
+    // measured 0.25 and 0.13 (seeds 0–4)
     const relu = await ratio(await reluMlpGame('relu-13', 13, 2043), 512);
     expect(relu.ours / relu.shap).toBeLessThanOrEqual(0.5);
     const logistic = await ratio(await logisticPairsGame('logistic-15', 15, 2041), 512);
@@ -46,13 +57,14 @@ describe('KernelSHAP accuracy at equal model evaluations', () => {
   });
 
   it('has at most 0.45× the error of shap on an unseen 14-player ReLU MLP at 1024 samples (dual fit above 384 pairs)', async () => {
-    // measured 0.34 (seeds 0–4); 0.49 with the shared primal fit this budget used before
+    // measured 0.25 (seeds 0–4); 0.49 with the shared primal fit this budget used before
     const relu = await ratio(await reluMlpGame('relu-14', 14, 2047), 1024);
     expect(relu.adjusted).toBe(true);
     expect(relu.ours / relu.shap).toBeLessThanOrEqual(0.45);
   });
 
-  it('keeps the plain paired estimator when asked, and it is no worse than shap', async () => {
+  it('keeps the plain paired estimator when asked, and it has at most half the error of shap', async () => {
+    // measured 0.28 (seeds 0–4); 0.54 before the space-filling design
     const game = await mlpGame('mlp-12', 12, 2031, 16);
     const exact = exactShapleyOfTable(game);
     let paired = 0;
@@ -63,6 +75,6 @@ describe('KernelSHAP accuracy at equal model evaluations', () => {
       paired += meanAbsoluteError(a.values, exact);
       shap += meanAbsoluteError(shapKernelScheme(game, 1024, new Rng(seed)), exact);
     }
-    expect(paired).toBeLessThanOrEqual(shap);
+    expect(paired).toBeLessThanOrEqual(0.5 * shap);
   });
 });
