@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { crossFitProbabilities } from '../src/labels/cross-fit.js';
 import { findLabelIssues } from '../src/labels/find-label-issues.js';
 import { quadraticLogisticLearner } from '../src/labels/learners.js';
-import { argmaxRows } from '../src/labels/quality-scores.js';
+import { argmaxOfRows } from '../src/math/argmax-rows.js';
 import { gaussianBlobs, precisionRecall, rings } from '../test/support/label-noise.js';
 import type { NoisyData } from '../test/support/label-noise.js';
 import { printResults } from './types.js';
@@ -41,7 +41,7 @@ export async function run(): Promise<BenchResult[]> {
       const found = findLabelIssues(fitted.probabilities, data.noisy, data.k);
       seconds += Number(process.hrtime.bigint() - start) / 1e9;
       const a = precisionRecall(found.isIssue, data.flipped);
-      const predicted = argmaxRows(fitted.probabilities, data.n, data.k);
+      const predicted = argmaxOfRows(fitted.probabilities, data.n, data.k);
       const b = precisionRecall(Uint8Array.from(predicted, (p, i) => (p !== data.noisy[i] ? 1 : 0)), data.flipped);
       cl.p.push(a.precision);
       cl.r.push(a.recall);

@@ -1,6 +1,7 @@
 import { GlassboxError } from '../errors.js';
 import type { Task } from '../model/model.js';
 import type { TargetSelector } from './explainer.js';
+import { argmaxOfRows } from '../math/argmax-rows.js';
 
 /**
  * Resolves a target selector to one output column per row. The default is the positive class for
@@ -18,9 +19,9 @@ export function resolveTarget(
   if (selector === undefined) {
     if (model.task === 'binary') return out.fill(width - 1);
     if (model.task === 'regression') return out;
-    return argmaxRows(outputs, nRows, width);
+    return argmaxOfRows(outputs, nRows, width);
   }
-  if (selector === 'predicted') return model.task === 'regression' ? out : argmaxRows(outputs, nRows, width);
+  if (selector === 'predicted') return model.task === 'regression' ? out : argmaxOfRows(outputs, nRows, width);
   if (typeof selector === 'number') {
     checkColumn(selector, width, 'target');
     return out.fill(selector);
@@ -42,14 +43,4 @@ function checkColumn(value: number, width: number, argument: string): void {
       hint: 'Use a class index in range, a class name through the CLI, or "predicted".',
     });
   }
-}
-
-function argmaxRows(outputs: ArrayLike<number>, nRows: number, width: number): Int32Array {
-  const out = new Int32Array(nRows);
-  for (let r = 0; r < nRows; r++) {
-    let best = 0;
-    for (let k = 1; k < width; k++) if (outputs[r * width + k]! > outputs[r * width + best]!) best = k;
-    out[r] = best;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { GlassboxError } from '../errors.js';
 import { accuracy, logLoss, meanSquaredError, r2Score, rocAuc } from '../math/metrics/index.js';
+import { argmaxOfRows } from '../math/argmax-rows.js';
 
 /** A score of model outputs against labels; higher is better. */
 export type ScoreFn = (labels: Float64Array, outputs: Float32Array, width: number) => number;
@@ -16,7 +17,7 @@ export function resolveMetric(metric: MetricOption, task: 'binary' | 'multiclass
   const score: ScoreFn = (labels, outputs, width) => {
     switch (metric) {
       case 'accuracy':
-        return accuracy(Int32Array.from(labels), argmax(outputs, width));
+        return accuracy(Int32Array.from(labels), argmaxOfRows(outputs, outputs.length / width, width));
       case 'roc_auc':
         return rocAuc(Int32Array.from(labels), column(outputs, width, width - 1));
       case 'neg_log_loss':
@@ -28,17 +29,6 @@ export function resolveMetric(metric: MetricOption, task: 'binary' | 'multiclass
     }
   };
   return { name: metric, score };
-}
-
-export function argmax(outputs: Float32Array, width: number): Int32Array {
-  const n = outputs.length / width;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < width; k++) if (outputs[i * width + k]! > outputs[i * width + best]!) best = k;
-    out[i] = best;
-  }
-  return out;
 }
 
 function column(outputs: Float32Array, width: number, k: number): Float64Array {

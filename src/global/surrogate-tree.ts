@@ -2,8 +2,8 @@ import { GlassboxError } from '../errors.js';
 import type { RawMatrix } from '../encode/encoder.js';
 import { cartRules as rules, fitCart, predict, type SurrogateNode } from '../model/interpretable/cart.js';
 import type { Pipeline } from '../model/pipeline.js';
-import { argmax } from './metric.js';
 import { predictRawBatched } from './predict.js';
+import { argmaxOfRows } from '../math/argmax-rows.js';
 
 /** CART itself lives with the interpretable learners (model/interpretable/cart.ts); kept here for existing callers. */
 export { fitCart, predict, type SurrogateNode };
@@ -32,7 +32,7 @@ export async function surrogateTree(pipe: Pipeline, raw: RawMatrix, options: { m
   const width = pipe.model.outputWidth;
   const out = await predictRawBatched(pipe, raw, options.signal);
   const regression = pipe.model.task === 'regression';
-  const y = regression ? Float64Array.from(out) : Float64Array.from(argmax(out, width));
+  const y = regression ? Float64Array.from(out) : Float64Array.from(argmaxOfRows(out, out.length / width, width));
   const root = fitCart(raw, y, regression ? 0 : width, pipe.encoder.features, { maxDepth, minSamplesLeaf: minLeaf, ...(options.signal ? { signal: options.signal } : {}) });
   const predicted = Float64Array.from({ length: raw.nRows }, (_, i) => predict(root, raw, i));
   const fidelity = regression ? r2(y, predicted) : predicted.reduce((s, p, i) => s + (p === y[i] ? 1 : 0), 0) / raw.nRows;

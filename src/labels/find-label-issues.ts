@@ -3,8 +3,9 @@ import { calibrateConfidentJoint, confidentJoint } from './confident-joint.js';
 import { checkLabelledProbabilities } from './inputs.js';
 import { noiseEstimates, type NoiseEstimates } from './noise-matrix.js';
 import { FILTER_BY, pruneLabelIssues, type FilterBy } from './prune.js';
-import { argmaxRows, labelQualityScores, RANK_BY, type RankBy } from './quality-scores.js';
+import { labelQualityScores, RANK_BY, type RankBy } from './quality-scores.js';
 import { stableArgsort } from './rounding.js';
+import { argmaxOfRows } from '../math/argmax-rows.js';
 
 export interface FindLabelIssuesOptions {
   /** How rows are chosen from the confident joint (default 'prune_by_noise_rate', as cleanlab). */
@@ -68,7 +69,7 @@ export function findLabelIssues(probabilities: ArrayLike<number>, labels: ArrayL
   const qualityScores = labelQualityScores(input.probabilities, input.labels, k, rankBy);
   const flagged = Int32Array.from(Array.from(isIssue.keys()).filter((i) => isIssue[i] === 1));
   const issues = Int32Array.from(stableArgsort(Float64Array.from(flagged, (i) => qualityScores[i]!)), (t) => flagged[t]!);
-  const predicted = argmaxRows(input.probabilities, input.n, k);
+  const predicted = argmaxOfRows(input.probabilities, input.n, k);
   let estimatedIssues = 0;
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) estimatedIssues += calibrated[i * k + j]!;
   return {

@@ -22,14 +22,3 @@ export function labelQualityScores(probabilities: Float64Array, labels: Int32Arr
   }
   return scores;
 }
-
-/** The most probable class per row (lowest index on ties). */
-export function argmaxRows(probabilities: Float64Array, n: number, k: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
-}

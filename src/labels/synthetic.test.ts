@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crossFitProbabilities } from './cross-fit.js';
 import { findLabelIssues } from './find-label-issues.js';
 import { quadraticLogisticLearner } from './learners.js';
-import { argmaxRows } from './quality-scores.js';
+import { argmaxOfRows } from '../math/argmax-rows.js';
 import { gaussianBlobs, precisionRecall, rings, type NoisyData } from '../../test/support/label-noise.js';
 
 /**
@@ -23,7 +23,7 @@ describe('confident learning recovers randomly flipped labels', () => {
     const data = make();
     const crossFit = crossFitProbabilities(data.x, data.n, data.d, data.noisy, data.k, { seed: 0, ...(quadratic ? { learner: quadraticLogisticLearner() } : {}) });
     const found = precisionRecall(findLabelIssues(crossFit.probabilities, data.noisy, data.k).isIssue, data.flipped);
-    const predicted = argmaxRows(crossFit.probabilities, data.n, data.k);
+    const predicted = argmaxOfRows(crossFit.probabilities, data.n, data.k);
     const naive = precisionRecall(Uint8Array.from(predicted, (p, i) => (p !== data.noisy[i] ? 1 : 0)), data.flipped);
     expect(found.precision).toBeGreaterThanOrEqual(0.8);
     expect(found.recall).toBeGreaterThanOrEqual(0.8);

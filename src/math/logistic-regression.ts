@@ -1,4 +1,5 @@
 import { GlassboxError, throwIfAborted } from '../errors.js';
+import { argmaxOfRows } from './argmax-rows.js';
 
 export interface LogisticRegressionOptions {
   /**
@@ -102,14 +103,7 @@ export function logisticDecision(model: LogisticRegressionModel, x: Float32Array
 /** The most probable class per row (lowest index on ties). */
 export function logisticPredict(model: LogisticRegressionModel, x: Float32Array | Float64Array, n: number): Int32Array {
   const scores = logisticDecision(model, x, n);
-  const k = model.classes;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let cls = 1; cls < k; cls++) if (scores[i * k + cls]! > scores[i * k + best]!) best = cls;
-    out[i] = best;
-  }
-  return out;
+  return argmaxOfRows(scores, n, model.classes);
 }
 
 /** Softmax class probabilities, n × K row-major. */

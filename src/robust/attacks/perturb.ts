@@ -7,6 +7,7 @@ import { Rng } from '../../rng.js';
 import type { InputBounds } from './bounds.js';
 import type { AttackSettings } from './settings.js';
 import { fgsmStep, l2Step, linfStep, randomStart } from './steps.js';
+import { argmaxOfRows } from '../../math/argmax-rows.js';
 
 export type AttackModel = Model & Differentiable;
 
@@ -59,14 +60,7 @@ export async function perturb(run: PerturbRun): Promise<Float32Array> {
 
 /** Arg-max class per row of [n, k] probabilities (first maximum on ties). */
 export function argmaxRows(probabilities: Float32Array, k: number): Int32Array {
-  const n = probabilities.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (probabilities[i * k + j]! > probabilities[i * k + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
+  return argmaxOfRows(probabilities, probabilities.length / k, k);
 }
 
 /** The model's predicted class per row. */
